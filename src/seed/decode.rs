@@ -1,0 +1,1 @@
+//! Bytes → normalised text. (Skeleton: replaced by the full decoder.)

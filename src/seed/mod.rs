@@ -1,0 +1,180 @@
+//! Stage 1 and 2: load raw seeds from `seeds/` and parse each into a [`ParsedSeed`].
+//!
+//! A seed is a plain text file left by a scraper, with no front matter. Everything the site
+//! needs (title, date, source, tags, summary, body) is recovered from the text by rules that
+//! must generalise to seeds from sites we have never seen. Each recovered field records where it
+//! came from ([`Origin`]) so `gazette inspect` can explain it to an editor.
+//!
+//! Parsing never panics and never fails the other seeds: a seed that cannot be read becomes a
+//! [`SeedError`], a doubtful one carries `warnings`.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// Where a field's value came from, shown by `gazette inspect`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "line")]
+pub enum Origin {
+    /// Read from this 1-based line of the seed file.
+    Line(usize),
+    /// Derived from the first sentence of the body.
+    FirstSentence,
+    /// From the file name.
+    FileName,
+    /// Computed from the whole text (language detection, word count).
+    Detected,
+    /// The site default from `config.toml`.
+    Default,
+    /// Set by `content/articles/<id>.md`.
+    Override,
+    /// Not found.
+    Missing,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Line(n) => write!(f, "line {n}"),
+            Origin::FirstSentence => f.write_str("first sentence"),
+            Origin::FileName => f.write_str("file name"),
+            Origin::Detected => f.write_str("detected"),
+            Origin::Default => f.write_str("site default"),
+            Origin::Override => f.write_str("override"),
+            Origin::Missing => f.write_str("not found"),
+        }
+    }
+}
+
+/// A value together with its provenance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Field<T> {
+    /// The value.
+    pub value: T,
+    /// Where it came from.
+    pub origin: Origin,
+}
+
+impl<T> Field<T> {
+    /// A value with an origin.
+    pub fn new(value: T, origin: Origin) -> Self {
+        Field { value, origin }
+    }
+}
+
+/// A block of the clean article body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, Hash)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Block {
+    /// A paragraph of running text.
+    Paragraph {
+        /// Plain text (not HTML).
+        text: String,
+    },
+    /// A subheading inside the body.
+    Heading {
+        /// Plain text.
+        text: String,
+    },
+    /// A bulleted list inside the body.
+    List {
+        /// Plain text items.
+        items: Vec<String>,
+    },
+}
+
+/// Everything recovered from one seed file.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParsedSeed {
+    /// `004_372a7a80e6ed88e1`, from the file name; stable across parser changes.
+    pub id: String,
+    /// The path as given on the command line or found under `seeds/`.
+    pub file: PathBuf,
+    /// Headline.
+    pub title: Field<String>,
+    /// Publication date; `None` when no publication date could be found.
+    pub date: Field<Option<NaiveDate>>,
+    /// Last update date when the seed states one separately.
+    pub updated: Field<Option<NaiveDate>>,
+    /// Outlet or agency credited (`RND`, `Le Monde avec AFP`).
+    pub source: Field<Option<String>>,
+    /// Bylines.
+    pub authors: Field<Vec<String>>,
+    /// Tags as stated on a tags line, in order, duplicates merged.
+    pub tags: Field<Vec<String>>,
+    /// ISO 639-1 language code.
+    pub language: Field<String>,
+    /// Summary bullets, in order.
+    pub summary: Field<Vec<String>>,
+    /// First words of the seed's first line of text, taken mechanically (bullet marks stripped,
+    /// no heuristics), so the default slug survives improvements of the title rules.
+    pub slug_hint: String,
+    /// Place name opening the first paragraph (`Tel Aviv`), without its final period.
+    pub dateline: Option<String>,
+    /// Clean body: paragraphs, subheadings, lists; no metadata lines, boilerplate or repeats.
+    pub body: Vec<Block>,
+    /// Words in the clean body.
+    pub word_count: usize,
+    /// Minutes, at least 1.
+    pub reading_time: u32,
+    /// Doubts worth an editor's attention; each names the file (and line when there is one).
+    pub warnings: Vec<String>,
+}
+
+/// A seed that could not be parsed at all.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}: {message}", file.display())]
+pub struct SeedError {
+    /// The seed file.
+    pub file: PathBuf,
+    /// What is wrong, for a human.
+    pub message: String,
+}
+
+/// Settings the parser takes from `config.toml`.
+#[derive(Debug, Clone)]
+pub struct ParseOptions {
+    /// Language assumed when detection is unsure.
+    pub default_language: String,
+    /// Boilerplate line patterns (already merged from defaults and config).
+    pub boilerplate: Vec<String>,
+}
+
+impl ParseOptions {
+    /// Options from the site configuration.
+    pub fn from_config(config: &crate::config::Config) -> ParseOptions {
+        ParseOptions {
+            default_language: config.language.clone(),
+            boilerplate: clean::boilerplate_patterns(&config.boilerplate),
+        }
+    }
+}
+
+/// The seed files of a folder, sorted by file name so the output never depends on the
+/// directory order of the file system.
+pub fn list_seed_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    if !dir.exists() {
+        return Ok(files);
+    }
+    for entry in walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .max_depth(1)
+        .sort_by_file_name()
+    {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let path = entry.path();
+        if entry.file_type().is_file() && path.extension().is_some_and(|e| e == "txt") {
+            files.push(path.to_path_buf());
+        }
+    }
+    Ok(files)
+}
+
+pub mod clean;
+pub mod dates;
+pub mod decode;
+pub mod parse;
+
+pub use parse::parse_seed;

@@ -1,0 +1,375 @@
+//! Stage 3: assemble the site model from parsed seeds, overrides and content pages.
+//!
+//! Everything the renderer and the search index need is decided here, once: final field values
+//! (overrides win), slugs and redirects, tags (aliases merged, inferred tags for tagless seeds),
+//! sources, order, related articles and previous/next links. Later stages only read a [`Site`].
+
+pub mod related;
+pub mod slugs;
+pub mod tags;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::content::{Content, ContentPage};
+use crate::diagnostics::Diagnostics;
+use crate::seed::{Block, Origin, ParsedSeed};
+use crate::urls::Urls;
+
+/// A tag or a source as it appears on an article: display name and slug.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, PartialOrd, Ord, Hash)]
+pub struct TermRef {
+    /// Display name (`Israël`).
+    pub name: String,
+    /// URL slug (`israel`).
+    pub slug: String,
+}
+
+/// The body of an article: parsed blocks, or Markdown from an override.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Body {
+    /// Blocks recovered from the seed (plain text, escaped when rendered).
+    Blocks {
+        /// The blocks.
+        blocks: Vec<Block>,
+    },
+    /// HTML rendered from an override's Markdown.
+    Html {
+        /// The HTML.
+        html: String,
+    },
+}
+
+/// One article as the site shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Article {
+    /// Seed id (`004_372a7a80e6ed88e1`).
+    pub id: String,
+    /// Seed file.
+    pub file: PathBuf,
+    /// URL slug.
+    pub slug: String,
+    /// Slug set by an override, if any.
+    #[serde(skip)]
+    pub pinned_slug: Option<String>,
+    /// Mechanical first words of the seed, the source of the default slug.
+    #[serde(skip)]
+    pub slug_hint: String,
+    /// Route without base path: `articles/<slug>/`.
+    pub route: String,
+    /// Older routes that redirect here (after an override changed the slug).
+    pub redirects_from: Vec<String>,
+    /// Headline.
+    pub title: String,
+    /// Publication date.
+    pub date: Option<NaiveDate>,
+    /// Update date.
+    pub updated: Option<NaiveDate>,
+    /// Credited outlet.
+    pub source: Option<TermRef>,
+    /// Bylines.
+    pub authors: Vec<String>,
+    /// Stated tags (aliases resolved).
+    pub tags: Vec<TermRef>,
+    /// Tags found in the text of a tagless seed.
+    pub inferred_tags: Vec<TermRef>,
+    /// ISO 639-1.
+    pub language: String,
+    /// Summary bullets.
+    pub summary: Vec<String>,
+    /// Dateline place.
+    pub dateline: Option<String>,
+    /// Body.
+    pub body: Body,
+    /// The body as plain text, blocks separated by blank lines.
+    pub body_text: String,
+    /// Words in the body.
+    pub word_count: usize,
+    /// Minutes.
+    pub reading_time: u32,
+    /// Indices into [`Site::articles`] of related articles, best first.
+    pub related: Vec<usize>,
+    /// Index of the next newer article in site order.
+    pub newer: Option<usize>,
+    /// Index of the next older article in site order.
+    pub older: Option<usize>,
+    /// Hidden unless `--drafts`.
+    pub draft: bool,
+    /// Where each field came from (field name → origin), for `gazette inspect`.
+    pub origins: BTreeMap<&'static str, Origin>,
+    /// Parser warnings.
+    pub warnings: Vec<String>,
+}
+
+impl Article {
+    /// Stated tags then inferred tags: what the site files the article under.
+    pub fn all_tags(&self) -> impl Iterator<Item = &TermRef> {
+        self.tags.iter().chain(self.inferred_tags.iter())
+    }
+}
+
+/// A tag or source with its articles.
+#[derive(Debug, Clone, Serialize)]
+pub struct Term {
+    /// Display name.
+    pub name: String,
+    /// URL slug.
+    pub slug: String,
+    /// Indices into [`Site::articles`], in site order.
+    pub articles: Vec<usize>,
+}
+
+/// The whole site, ready to render.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// Settings.
+    pub config: Config,
+    /// URL builder.
+    pub urls: Urls,
+    /// Articles, newest first; undated ones last, in seed order.
+    pub articles: Vec<Article>,
+    /// Tags sorted by slug.
+    pub tags: Vec<Term>,
+    /// Sources sorted by slug.
+    pub sources: Vec<Term>,
+    /// Content pages sorted by slug.
+    pub pages: Vec<ContentPage>,
+}
+
+/// Builds the site model. Problems (an override for an unknown seed, slug clashes) are
+/// reported in the returned diagnostics.
+pub fn assemble(
+    config: &Config,
+    urls: &Urls,
+    seeds: Vec<ParsedSeed>,
+    content: Content,
+    include_drafts: bool,
+) -> (Site, Diagnostics) {
+    let mut diagnostics = Diagnostics::default();
+    let mut seeds = seeds;
+    seeds.sort_by(|a, b| a.id.cmp(&b.id));
+    for (id, o) in &content.overrides {
+        if !seeds.iter().any(|s| &s.id == id) {
+            diagnostics.warn(format!(
+                "{}: override for seed {id:?}, but no seed has that id",
+                o.file.display()
+            ));
+        }
+    }
+    let aliases = tags::Aliases::new(&config.tags.aliases);
+    let mut articles: Vec<Article> = seeds
+        .into_iter()
+        .map(|seed| {
+            let ov = content.overrides.get(&seed.id);
+            apply(seed, ov, &aliases)
+        })
+        .filter(|a| include_drafts || !a.draft)
+        .collect();
+
+    let vocabulary = tags::Vocabulary::new(&articles, &config.tags.vocabulary, &aliases);
+    if config.tags.infer {
+        for a in articles.iter_mut().filter(|a| a.tags.is_empty()) {
+            a.inferred_tags = vocabulary.infer(&a.title, &a.body_text, config.tags.max_inferred);
+            if !a.inferred_tags.is_empty() {
+                a.origins.insert("inferred_tags", Origin::Detected);
+            }
+        }
+    }
+    tags::unify_names(&mut articles);
+
+    slugs::assign(&mut articles, &mut diagnostics);
+
+    // Newest first; undated last in seed (id) order. The sort is stable and ties break on id.
+    articles.sort_by(|a, b| match (a.date, b.date) {
+        (Some(x), Some(y)) => y.cmp(&x).then_with(|| a.id.cmp(&b.id)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.id.cmp(&b.id),
+    });
+    let n = articles.len();
+    for (i, a) in articles.iter_mut().enumerate() {
+        a.newer = i.checked_sub(1);
+        a.older = (i + 1 < n).then_some(i + 1);
+    }
+
+    let tag_terms = collect_terms(&articles, |a| a.all_tags().cloned().collect());
+    let source_terms = collect_terms(&articles, |a| a.source.iter().cloned().collect());
+    related::assign(&mut articles, 5);
+
+    let pages = content
+        .pages
+        .into_iter()
+        .filter(|p| include_drafts || !p.fields.draft)
+        .collect();
+    (
+        Site {
+            config: config.clone(),
+            urls: urls.clone(),
+            articles,
+            tags: tag_terms,
+            sources: source_terms,
+            pages,
+        },
+        diagnostics,
+    )
+}
+
+fn collect_terms(articles: &[Article], terms_of: impl Fn(&Article) -> Vec<TermRef>) -> Vec<Term> {
+    let mut by_slug: BTreeMap<String, Term> = BTreeMap::new();
+    for (i, a) in articles.iter().enumerate() {
+        for t in terms_of(a) {
+            let term = by_slug.entry(t.slug.clone()).or_insert_with(|| Term {
+                name: t.name.clone(),
+                slug: t.slug.clone(),
+                articles: Vec::new(),
+            });
+            if term.articles.last() != Some(&i) {
+                term.articles.push(i);
+            }
+        }
+    }
+    by_slug.into_values().collect()
+}
+
+/// Joins blocks into plain text, blocks separated by a blank line, list items by newlines.
+pub fn blocks_to_text(blocks: &[Block]) -> String {
+    let mut parts = Vec::with_capacity(blocks.len());
+    for b in blocks {
+        match b {
+            Block::Paragraph { text } | Block::Heading { text } => parts.push(text.clone()),
+            Block::List { items } => parts.push(items.join("\n")),
+        }
+    }
+    parts.join("\n\n")
+}
+
+fn markdown_to_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser, TagEnd};
+    let mut out = String::new();
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
+                out.push_str("\n\n")
+            }
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
+fn apply(
+    seed: ParsedSeed,
+    ov: Option<&crate::content::ArticleOverride>,
+    aliases: &tags::Aliases,
+) -> Article {
+    let mut origins = BTreeMap::new();
+    let f = ov.map(|o| o.fields.clone()).unwrap_or_default();
+    macro_rules! pick {
+        ($name:literal, $ov:expr, $seed:expr) => {
+            match $ov {
+                Some(v) => {
+                    origins.insert($name, Origin::Override);
+                    v
+                }
+                None => {
+                    origins.insert($name, $seed.origin.clone());
+                    $seed.value
+                }
+            }
+        };
+    }
+    let title = pick!("title", f.title, seed.title);
+    let date = pick!("date", f.date.map(Some), seed.date);
+    let source = pick!("source", f.source.map(Some), seed.source);
+    let authors = pick!("authors", f.authors, seed.authors);
+    let stated_tags = pick!("tags", f.tags, seed.tags);
+    let summary = pick!("summary", f.summary, seed.summary);
+    let language = pick!("language", f.language, seed.language);
+    origins.insert("updated", seed.updated.origin.clone());
+    origins.insert("id", Origin::FileName);
+    let (body, body_text, word_count, reading_time) =
+        match ov.and_then(|o| o.body_markdown.as_deref()) {
+            Some(md) => {
+                origins.insert("body", Origin::Override);
+                let text = markdown_to_text(md);
+                let words = text.split_whitespace().count();
+                let html = crate::content::markdown_to_html(md);
+                (
+                    Body::Html { html },
+                    text,
+                    words,
+                    reading_minutes(words),
+                )
+            }
+            None => {
+                origins.insert("body", Origin::Detected);
+                let text = blocks_to_text(&seed.body);
+                (
+                    Body::Blocks { blocks: seed.body },
+                    text,
+                    seed.word_count,
+                    seed.reading_time,
+                )
+            }
+        };
+    let mut tag_refs: Vec<TermRef> = Vec::new();
+    for t in &stated_tags {
+        let r = aliases.resolve(t);
+        if !r.slug.is_empty() && !tag_refs.iter().any(|x| x.slug == r.slug) {
+            tag_refs.push(r);
+        }
+    }
+    let source = source.map(|name| TermRef {
+        slug: slugs::term_slug(&name),
+        name,
+    });
+    origins.insert(
+        "slug",
+        if f.slug.is_some() {
+            Origin::Override
+        } else {
+            Origin::Line(1)
+        },
+    );
+    Article {
+        slug: String::new(),
+        pinned_slug: f.slug.clone(),
+        slug_hint: seed.slug_hint,
+        route: String::new(),
+        redirects_from: Vec::new(),
+        id: seed.id,
+        file: seed.file,
+        title,
+        date,
+        updated: seed.updated.value,
+        source,
+        authors,
+        tags: tag_refs,
+        inferred_tags: Vec::new(),
+        language,
+        summary,
+        dateline: seed.dateline,
+        body,
+        body_text,
+        word_count,
+        reading_time,
+        related: Vec::new(),
+        newer: None,
+        older: None,
+        draft: f.draft.unwrap_or(false),
+        origins,
+        warnings: seed.warnings,
+    }
+}
+
+/// Reading time at 230 words per minute, at least one minute.
+pub fn reading_minutes(words: usize) -> u32 {
+    words.div_ceil(230).max(1) as u32
+}

@@ -1,0 +1,201 @@
+//! Tag identity, aliases, the site vocabulary and inferred tags.
+//!
+//! Two spellings are the same tag when their slugs agree (`Israël`, `israel`); the display
+//! name is the first spelling met in seed-id order, so it is stable as seeds are added.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::slugs::term_slug;
+use super::{Article, TermRef};
+use crate::text::fold_words;
+
+/// Tag aliases from `config.toml`, keyed by the folded variant.
+#[derive(Debug, Clone, Default)]
+pub struct Aliases {
+    by_variant: BTreeMap<String, String>,
+}
+
+impl Aliases {
+    /// From the `[tags.aliases]` table (`"ONS Group" = "NSO Group"`).
+    pub fn new(table: &BTreeMap<String, String>) -> Aliases {
+        Aliases {
+            by_variant: table
+                .iter()
+                .map(|(variant, canonical)| (fold_words(variant), canonical.trim().to_string()))
+                .collect(),
+        }
+    }
+
+    /// The tag a stated name is filed under.
+    pub fn resolve(&self, name: &str) -> TermRef {
+        let name = name.trim();
+        let name = self
+            .by_variant
+            .get(&fold_words(name))
+            .map(String::as_str)
+            .unwrap_or(name);
+        TermRef {
+            name: name.to_string(),
+            slug: term_slug(name),
+        }
+    }
+
+    /// Variant spellings (as folded words) with the tag they resolve to.
+    fn variants(&self) -> impl Iterator<Item = (&String, TermRef)> {
+        self.by_variant.iter().map(|(v, c)| {
+            (
+                v,
+                TermRef {
+                    name: c.clone(),
+                    slug: term_slug(c),
+                },
+            )
+        })
+    }
+}
+
+/// Every tag the site knows, indexed for whole-word search in folded text.
+#[derive(Debug, Default)]
+pub struct Vocabulary {
+    /// First folded word → (all folded words, tag).
+    by_first_word: HashMap<String, Vec<(Vec<String>, TermRef)>>,
+}
+
+impl Vocabulary {
+    /// Stated tags of all articles, the configured vocabulary, and alias variants.
+    pub fn new(articles: &[Article], configured: &[String], aliases: &Aliases) -> Vocabulary {
+        let mut entries: BTreeMap<String, TermRef> = BTreeMap::new();
+        for a in articles {
+            for t in &a.tags {
+                entries
+                    .entry(fold_words(&t.name))
+                    .or_insert_with(|| t.clone());
+            }
+        }
+        for name in configured {
+            let t = aliases.resolve(name);
+            entries.entry(fold_words(name)).or_insert(t);
+        }
+        for (variant, t) in aliases.variants() {
+            entries.entry(variant.clone()).or_insert(t);
+        }
+        let mut by_first_word: HashMap<String, Vec<(Vec<String>, TermRef)>> = HashMap::new();
+        for (folded, t) in entries {
+            let words: Vec<String> = folded.split(' ').map(str::to_string).collect();
+            // One- or two-letter tags ("UE", "5G" excepted by digits) match too much text.
+            if words.len() == 1 && words[0].chars().count() < 3 && !words[0].chars().any(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            if words[0].is_empty() {
+                continue;
+            }
+            by_first_word
+                .entry(words[0].clone())
+                .or_default()
+                .push((words, t));
+        }
+        Vocabulary { by_first_word }
+    }
+
+    /// Vocabulary tags occurring as whole words in the title or body, best first (title
+    /// matches weigh three times a body match, ties by name), at most `max`.
+    pub fn infer(&self, title: &str, body: &str, max: usize) -> Vec<TermRef> {
+        let mut scores: BTreeMap<TermRef, usize> = BTreeMap::new();
+        for (text, weight) in [(title, 3), (body, 1)] {
+            let folded = fold_words(text);
+            let words: Vec<&str> = folded.split(' ').collect();
+            for i in 0..words.len() {
+                let Some(candidates) = self.by_first_word.get(words[i]) else {
+                    continue;
+                };
+                for (tag_words, t) in candidates {
+                    let end = i + tag_words.len();
+                    if end <= words.len()
+                        && tag_words.iter().zip(&words[i..end]).all(|(a, b)| a == b)
+                    {
+                        *scores.entry(t.clone()).or_default() += weight;
+                    }
+                }
+            }
+        }
+        let mut ranked: Vec<(TermRef, usize)> = scores.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.name.cmp(&b.0.name)));
+        let mut out: Vec<TermRef> = Vec::new();
+        for (t, _) in ranked {
+            if !out.iter().any(|o| o.slug == t.slug) {
+                out.push(t);
+            }
+            if out.len() == max {
+                break;
+            }
+        }
+        out
+    }
+}
+
+/// Gives every tag and source the display name of its first spelling in seed-id order.
+/// Expects `articles` in id order.
+pub fn unify_names(articles: &mut [Article]) {
+    let mut tag_names: HashMap<String, String> = HashMap::new();
+    let mut source_names: HashMap<String, String> = HashMap::new();
+    for a in articles.iter() {
+        for t in a.all_tags() {
+            tag_names.entry(t.slug.clone()).or_insert_with(|| t.name.clone());
+        }
+        if let Some(s) = &a.source {
+            source_names.entry(s.slug.clone()).or_insert_with(|| s.name.clone());
+        }
+    }
+    for a in articles.iter_mut() {
+        for t in a.tags.iter_mut().chain(a.inferred_tags.iter_mut()) {
+            t.name = tag_names[&t.slug].clone();
+        }
+        if let Some(s) = &mut a.source {
+            s.name = source_names[&s.slug].clone();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vocab(names: &[&str], aliases: &[(&str, &str)]) -> Vocabulary {
+        let table = aliases
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+        Vocabulary::new(&[], &names, &Aliases::new(&table))
+    }
+
+    #[test]
+    fn infers_whole_words_accent_and_case_insensitively() {
+        let v = vocab(&["Israël", "Pegasus", "Espionnage", "Benny Gantz", "Iran"], &[]);
+        let tags = v.infer(
+            "Le logiciel PEGASUS",
+            "Une firme israélienne, d’espionnage; israel et Benny  Gantz. Iranien.",
+            8,
+        );
+        let names: Vec<_> = tags.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["Pegasus", "Benny Gantz", "Espionnage", "Israël"]);
+    }
+
+    #[test]
+    fn infer_respects_the_limit_and_aliases() {
+        let v = vocab(&["Alpha", "Beta"], &[("ONS Group", "NSO Group")]);
+        let tags = v.infer("", "alpha beta ons group", 2);
+        assert_eq!(tags.len(), 2);
+        let v = vocab(&[], &[("ONS Group", "NSO Group")]);
+        assert_eq!(v.infer("", "l’ONS group", 8)[0].name, "NSO Group");
+    }
+
+    #[test]
+    fn aliases_resolve_folded_variants() {
+        let mut t = BTreeMap::new();
+        t.insert("ONS Group".to_string(), "NSO Group".to_string());
+        let a = Aliases::new(&t);
+        assert_eq!(a.resolve("ons group").name, "NSO Group");
+        assert_eq!(a.resolve("Maroc").slug, "maroc");
+    }
+}
