@@ -26,7 +26,8 @@ pub struct ContentError {
 pub struct OverrideFields {
     /// Replaces the headline.
     pub title: Option<String>,
-    /// Replaces the publication date (`2021-07-27`).
+    /// Replaces the publication date (`2021-07-27`, bare or quoted).
+    #[serde(default, deserialize_with = "de_date")]
     pub date: Option<NaiveDate>,
     /// Replaces the source.
     pub source: Option<String>,
@@ -42,6 +43,29 @@ pub struct OverrideFields {
     pub draft: Option<bool>,
     /// Replaces the language (ISO 639-1).
     pub language: Option<String>,
+}
+
+/// Reads a TOML date (`date = 2021-07-27`) or a string (`date = "2021-07-27"`).
+fn de_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Toml(toml::value::Datetime),
+        Text(String),
+    }
+    let text = match Raw::deserialize(d)? {
+        Raw::Toml(dt) => match dt.date {
+            Some(date) => date.to_string(),
+            None => return Err(serde::de::Error::custom("date has no day part")),
+        },
+        Raw::Text(s) => s,
+    };
+    let date = text.get(..10).unwrap_or(&text);
+    NaiveDate::parse_from_str(date, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| {
+            serde::de::Error::custom(format!("invalid date {text:?}, expected YYYY-MM-DD"))
+        })
 }
 
 /// One article override.
@@ -133,8 +157,10 @@ pub fn load(dir: &Path) -> (Content, Vec<ContentError>) {
                 } else if rel.components().count() == 1 {
                     parse_page(path, &text).map(|p| content.pages.push(p))
                 } else {
-                    Err("only content/*.md pages and content/articles/<id>.md overrides are read"
-                        .to_string())
+                    Err(
+                        "only content/*.md pages and content/articles/<id>.md overrides are read"
+                            .to_string(),
+                    )
                 }
             });
         if let Err(message) = result {
@@ -265,7 +291,8 @@ mod tests {
 
     #[test]
     fn bad_slug_is_rejected() {
-        let err = parse_override(Path::new("x.md"), "+++\nslug = \"Mon Titre\"\n+++\n").unwrap_err();
+        let err =
+            parse_override(Path::new("x.md"), "+++\nslug = \"Mon Titre\"\n+++\n").unwrap_err();
         assert!(err.contains("mon-titre"), "{err}");
     }
 

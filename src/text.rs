@@ -51,6 +51,9 @@ mod tests {
 
     #[test]
     fn fold_words_normalises_separators() {
-        assert_eq!(fold_words("  Benny   Gantz, l’armée!"), "benny gantz l armee");
+        assert_eq!(
+            fold_words("  Benny   Gantz, l’armée!"),
+            "benny gantz l armee"
+        );
     }
 }

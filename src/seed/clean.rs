@@ -3,7 +3,8 @@
 use crate::config::BoilerplateConfig;
 
 /// gazette's default French and English site furniture.
-pub const DEFAULT_BOILERPLATE: &[&str] = &["Soyez le premier à commenter", "Be the first to comment"];
+pub const DEFAULT_BOILERPLATE: &[&str] =
+    &["Soyez le premier à commenter", "Be the first to comment"];
 
 /// Default patterns minus the disabled ones, plus the site's own.
 pub fn boilerplate_patterns(cfg: &BoilerplateConfig) -> Vec<String> {

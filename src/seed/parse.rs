@@ -15,10 +15,15 @@ pub fn parse_seed(file: &Path, bytes: &[u8], opts: &ParseOptions) -> Result<Pars
         .split("\n\n")
         .map(str::trim)
         .filter(|p| !p.is_empty())
-        .map(|p| Block::Paragraph { text: p.to_string() })
+        .map(|p| Block::Paragraph {
+            text: p.to_string(),
+        })
         .collect();
     if body.is_empty() {
-        return Err(SeedError { file: file.to_path_buf(), message: "empty seed".into() });
+        return Err(SeedError {
+            file: file.to_path_buf(),
+            message: "empty seed".into(),
+        });
     }
     let title = match &body[0] {
         Block::Paragraph { text } => text.chars().take(100).collect(),
@@ -36,7 +41,11 @@ pub fn parse_seed(file: &Path, bytes: &[u8], opts: &ParseOptions) -> Result<Pars
         tags: Field::new(vec![], Origin::Missing),
         language: Field::new(opts.default_language.clone(), Origin::Default),
         summary: Field::new(vec![], Origin::Missing),
-        slug_hint: text.split_whitespace().take(8).collect::<Vec<_>>().join(" "),
+        slug_hint: text
+            .split_whitespace()
+            .take(8)
+            .collect::<Vec<_>>()
+            .join(" "),
         dateline: None,
         body,
         word_count,

@@ -301,12 +301,7 @@ fn apply(
                 let text = markdown_to_text(md);
                 let words = text.split_whitespace().count();
                 let html = crate::content::markdown_to_html(md);
-                (
-                    Body::Html { html },
-                    text,
-                    words,
-                    reading_minutes(words),
-                )
+                (Body::Html { html }, text, words, reading_minutes(words))
             }
             None => {
                 origins.insert("body", Origin::Detected);

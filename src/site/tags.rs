@@ -83,7 +83,10 @@ impl Vocabulary {
         for (folded, t) in entries {
             let words: Vec<String> = folded.split(' ').map(str::to_string).collect();
             // One- or two-letter tags ("UE", "5G" excepted by digits) match too much text.
-            if words.len() == 1 && words[0].chars().count() < 3 && !words[0].chars().any(|c| c.is_ascii_digit()) {
+            if words.len() == 1
+                && words[0].chars().count() < 3
+                && !words[0].chars().any(|c| c.is_ascii_digit())
+            {
                 continue;
             }
             if words[0].is_empty() {
@@ -140,10 +143,14 @@ pub fn unify_names(articles: &mut [Article]) {
     let mut source_names: HashMap<String, String> = HashMap::new();
     for a in articles.iter() {
         for t in a.all_tags() {
-            tag_names.entry(t.slug.clone()).or_insert_with(|| t.name.clone());
+            tag_names
+                .entry(t.slug.clone())
+                .or_insert_with(|| t.name.clone());
         }
         if let Some(s) = &a.source {
-            source_names.entry(s.slug.clone()).or_insert_with(|| s.name.clone());
+            source_names
+                .entry(s.slug.clone())
+                .or_insert_with(|| s.name.clone());
         }
     }
     for a in articles.iter_mut() {
@@ -171,7 +178,10 @@ mod tests {
 
     #[test]
     fn infers_whole_words_accent_and_case_insensitively() {
-        let v = vocab(&["Israël", "Pegasus", "Espionnage", "Benny Gantz", "Iran"], &[]);
+        let v = vocab(
+            &["Israël", "Pegasus", "Espionnage", "Benny Gantz", "Iran"],
+            &[],
+        );
         let tags = v.infer(
             "Le logiciel PEGASUS",
             "Une firme israélienne, d’espionnage; israel et Benny  Gantz. Iranien.",
