@@ -1,1 +1,443 @@
 //! Stage 5: the client-side search index.
+//!
+//! The index is split so that a browser downloads only what a query needs, which is what keeps
+//! search usable on a 10,000-article archive served by GitHub Pages:
+//!
+//! - `search/meta.json`: document count, languages, the list of dictionary shard keys and a
+//!   content hash used to version every other fetch.
+//! - `search/t/<key>.txt`: dictionary shards. Terms are folded, stemmed words, sorted and
+//!   front-coded, grouped by their first 2 chars (3 or 4 for crowded prefixes), so a prefix or
+//!   a typo lookup reads one small shard. Each line gives the term, its document frequency and
+//!   the byte length of its posting list; blank lines separate posting blocks.
+//! - `search/p/<key>.<block>.bin`: posting blocks (see [`encode::encode_postings`]). Each
+//!   posting carries one byte: a BM25F impact quantised to 6 bits (field lengths, title and tag
+//!   boosts baked in at build time, so ranking needs no per-document table) and a 2-bit hint of
+//!   which excerpt segment holds the word's first occurrence.
+//! - `search/d/<doc>.json`: what a result shows (route without base path, title, date, source,
+//!   tags) plus the first excerpt segment; `search/d/<doc>.1.txt`: the second segment. Only the
+//!   visible page of results is fetched, and only the segment that holds the match.
+//! - `search/f/facets.json`, `search/f/t/<slug>.bin`, `search/f/s/<slug>.bin`: tag and source
+//!   names and document lists for filters, fetched only when a filter is used.
+//!
+//! Document ids are positions in [`Site::articles`], which is newest first, so "sort by date"
+//! is a sort by id and needs no data. Everything is built from sorted collections: the same
+//! site gives byte-identical files.
+
+mod encode;
+pub mod tokenize;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::output::OutputFile;
+use crate::site::{Article, Site};
+use tokenize::{split_words, Analyzer};
+
+pub use encode::{decode_postings, encode_postings, file_name};
+
+/// Version of the file formats, checked by `search.js`.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// BM25 term-frequency saturation.
+pub const K1: f64 = 1.2;
+
+/// Fields of a document, in payload order.
+const TITLE: usize = 0;
+const TAGS: usize = 1;
+const SUMMARY: usize = 2;
+const BODY: usize = 3;
+
+/// BM25F field weights: a word in the title or a tag says more about the article than a word
+/// somewhere in the body.
+const WEIGHTS: [f64; 4] = [5.0, 3.0, 2.0, 1.0];
+/// BM25F length normalisation per field (tags are short lists: no normalisation).
+const B: [f64; 4] = [0.5, 0.0, 0.5, 0.75];
+
+/// Segment hints stored in the two low bits of a payload.
+const HINT_SEG0: u8 = 0;
+const HINT_SEG1: u8 = 1;
+const HINT_NOT_IN_BODY: u8 = 2;
+const HINT_BEYOND_EXCERPT: u8 = 3;
+
+/// A dictionary shard is split on the next char once its text exceeds this many bytes.
+const SHARD_SPLIT_BYTES: usize = 6 * 1024;
+/// Deepest shard key, in chars.
+const MAX_KEY_CHARS: usize = 4;
+/// Posting lists are packed into blocks of about this many bytes; a longer list gets a block
+/// (a file) of its own.
+const BLOCK_BYTES: usize = 4 * 1024;
+
+/// What one article contributes to the index.
+struct DocTerms {
+    /// Field lengths in terms.
+    lens: [u32; 4],
+    /// Term → (term frequency per field, hint of first body occurrence).
+    terms: BTreeMap<String, ([u16; 4], u8)>,
+}
+
+/// The excerpt text kept for an article, in two segments cut at spaces.
+struct Excerpt {
+    seg0: String,
+    seg1: String,
+    /// Body text after the kept excerpt (indexed, never shipped).
+    rest: String,
+}
+
+fn cut_at_space(text: &str, max_chars: usize) -> usize {
+    match text.char_indices().nth(max_chars) {
+        None => text.len(),
+        Some((limit, _)) => match text[..limit].rfind(' ') {
+            Some(i) if i > 0 => i,
+            _ => limit,
+        },
+    }
+}
+
+fn excerpt(article: &Article, excerpt_chars: usize) -> Excerpt {
+    let body = article
+        .body_text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let kept = cut_at_space(&body, excerpt_chars);
+    let first = cut_at_space(&body[..kept], excerpt_chars.div_ceil(2));
+    Excerpt {
+        seg0: body[..first].trim().to_string(),
+        seg1: body[first..kept].trim().to_string(),
+        rest: body[kept..].to_string(),
+    }
+}
+
+fn analyze(article: &Article, ex: &Excerpt, analyzers: &mut HashMap<String, Analyzer>) -> DocTerms {
+    let analyzer = analyzers
+        .entry(article.language.clone())
+        .or_insert_with(|| Analyzer::new(&article.language));
+    let mut doc = DocTerms {
+        lens: [0; 4],
+        terms: BTreeMap::new(),
+    };
+    let mut add = |text: &str, field: usize, hint: u8, doc: &mut DocTerms| {
+        let folded = crate::text::fold(text);
+        for w in split_words(&folded) {
+            if let Some(term) = analyzer.term(w.folded) {
+                doc.lens[field] += 1;
+                let entry = match doc.terms.get_mut(term) {
+                    Some(e) => e,
+                    None => doc
+                        .terms
+                        .entry(term.to_string())
+                        .or_insert(([0; 4], HINT_NOT_IN_BODY)),
+                };
+                entry.0[field] = entry.0[field].saturating_add(1);
+                if field == BODY && entry.1 == HINT_NOT_IN_BODY {
+                    entry.1 = hint;
+                }
+            }
+        }
+    };
+    add(&article.title, TITLE, HINT_NOT_IN_BODY, &mut doc);
+    for t in article.all_tags().chain(article.source.iter()) {
+        add(&t.name, TAGS, HINT_NOT_IN_BODY, &mut doc);
+    }
+    for s in &article.summary {
+        add(s, SUMMARY, HINT_NOT_IN_BODY, &mut doc);
+    }
+    add(&ex.seg0, BODY, HINT_SEG0, &mut doc);
+    add(&ex.seg1, BODY, HINT_SEG1, &mut doc);
+    add(&ex.rest, BODY, HINT_BEYOND_EXCERPT, &mut doc);
+    doc
+}
+
+/// The one-byte payload of a posting: BM25F impact in the high 6 bits, hint in the low 2.
+fn payload(tf: &[u16; 4], lens: &[u32; 4], avg: &[f64; 4], hint: u8) -> u8 {
+    let mut weighted = 0.0;
+    for f in 0..4 {
+        if tf[f] == 0 {
+            continue;
+        }
+        let norm = if avg[f] > 0.0 {
+            1.0 - B[f] + B[f] * f64::from(lens[f]) / avg[f]
+        } else {
+            1.0
+        };
+        weighted += WEIGHTS[f] * f64::from(tf[f]) / norm;
+    }
+    let impact = weighted * (K1 + 1.0) / (K1 + weighted);
+    let q = (impact / (K1 + 1.0) * 63.0).round().clamp(1.0, 63.0) as u8;
+    (q << 2) | hint
+}
+
+/// Shard key of a term at a given depth: its first `depth` chars (the whole term if shorter).
+fn key_of(term: &str, depth: usize) -> &str {
+    match term.char_indices().nth(depth) {
+        Some((i, _)) => &term[..i],
+        None => term,
+    }
+}
+
+/// Groups sorted terms into shards: by 2-char prefix, splitting crowded groups on the next
+/// char. Terms that end at a split node stay in the node's own shard.
+fn shard_terms<'a>(
+    terms: &[&'a str],
+    depth: usize,
+    line_bytes: &dyn Fn(&str) -> usize,
+    out: &mut Vec<(String, Vec<&'a str>)>,
+) {
+    let mut i = 0;
+    while i < terms.len() {
+        let key = key_of(terms[i], depth);
+        let mut j = i;
+        while j < terms.len() && key_of(terms[j], depth) == key {
+            j += 1;
+        }
+        let group = &terms[i..j];
+        let size: usize = group.iter().map(|t| line_bytes(t)).sum();
+        let key_chars = key.chars().count();
+        if size > SHARD_SPLIT_BYTES && depth < MAX_KEY_CHARS && key_chars == depth {
+            let (own, deeper): (Vec<&str>, Vec<&str>) =
+                group.iter().partition(|t| t.chars().count() <= depth);
+            if !own.is_empty() {
+                out.push((key.to_string(), own));
+            }
+            shard_terms(&deeper, depth + 1, line_bytes, out);
+        } else {
+            out.push((key.to_string(), group.to_vec()));
+        }
+        i = j;
+    }
+}
+
+#[derive(Serialize)]
+struct DocFile<'a> {
+    /// Route without base path.
+    r: &'a str,
+    /// Title.
+    t: &'a str,
+    /// ISO date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    d: Option<String>,
+    /// Source `[name, slug]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    s: Option<[&'a str; 2]>,
+    /// Tags `[[name, slug], …]`.
+    g: Vec<[&'a str; 2]>,
+    /// First excerpt segment.
+    x: &'a str,
+    /// Whether `<doc>.1.txt` exists.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    m: bool,
+}
+
+#[derive(Serialize)]
+struct Meta<'a> {
+    v: u32,
+    /// Documents.
+    n: usize,
+    k1: f64,
+    /// Articles per language.
+    langs: BTreeMap<&'a str, usize>,
+    /// Dictionary shard keys, space-separated, sorted.
+    keys: String,
+    /// Results per page.
+    rpp: usize,
+    /// Content hash, appended to every fetch as `?v=` so a rebuilt site never mixes files.
+    h: String,
+}
+
+/// Builds the search index files (under `search/`) for the site. Called by the build in
+/// parallel with rendering; the output depends only on the site model.
+pub fn build_index(site: &Site) -> Vec<OutputFile> {
+    let cfg = &site.config.search;
+    let n_docs = site.articles.len() as u32;
+    let excerpts: Vec<Excerpt> = site
+        .articles
+        .par_iter()
+        .map(|a| excerpt(a, cfg.excerpt_chars.max(2)))
+        .collect();
+    let docs: Vec<DocTerms> = site
+        .articles
+        .par_iter()
+        .zip(excerpts.par_iter())
+        .map_init(HashMap::new, |analyzers, (a, ex)| analyze(a, ex, analyzers))
+        .collect();
+
+    let mut avg = [0.0f64; 4];
+    for d in &docs {
+        for f in 0..4 {
+            avg[f] += f64::from(d.lens[f]);
+        }
+    }
+    for a in &mut avg {
+        *a /= f64::from(n_docs.max(1));
+    }
+
+    // Term → (doc ids, payloads), docs visited in order so lists come out sorted.
+    let payloads: Vec<Vec<u8>> = docs
+        .par_iter()
+        .map(|d| {
+            d.terms
+                .values()
+                .map(|(tf, hint)| payload(tf, &d.lens, &avg, *hint))
+                .collect()
+        })
+        .collect();
+    let mut postings: HashMap<&str, (Vec<u32>, Vec<u8>)> = HashMap::new();
+    for (id, (d, p)) in docs.iter().zip(&payloads).enumerate() {
+        for (term, &byte) in d.terms.keys().zip(p) {
+            let e = postings.entry(term.as_str()).or_default();
+            e.0.push(id as u32);
+            e.1.push(byte);
+        }
+    }
+    let mut terms: Vec<&str> = postings.keys().copied().collect();
+    terms.sort_unstable();
+    let encoded: Vec<Vec<u8>> = terms
+        .par_iter()
+        .map(|t| {
+            let (ids, pay) = &postings[t];
+            encode_postings(ids, Some(pay), n_docs)
+        })
+        .collect();
+    let encoded_of: HashMap<&str, &Vec<u8>> = terms.iter().copied().zip(&encoded).collect();
+
+    let mut shards = Vec::new();
+    shard_terms(&terms, 2, &|t: &str| t.len() + 8, &mut shards);
+
+    let mut files = Vec::new();
+    let mut keys = Vec::with_capacity(shards.len());
+    for (key, shard) in &shards {
+        let name = file_name(key);
+        let mut dict = String::new();
+        let mut block: Vec<u8> = Vec::new();
+        let mut block_no = 0;
+        let mut prev = "";
+        let mut flush = |block: &mut Vec<u8>, dict: &mut String, files: &mut Vec<OutputFile>| {
+            if !block.is_empty() {
+                files.push(OutputFile {
+                    path: format!("search/p/{name}.{block_no}.bin"),
+                    bytes: std::mem::take(block),
+                });
+                block_no += 1;
+                dict.push('\n');
+            }
+        };
+        for term in shard {
+            let bytes = encoded_of[term];
+            if bytes.len() > BLOCK_BYTES / 2 || block.len() + bytes.len() > BLOCK_BYTES {
+                flush(&mut block, &mut dict, &mut files);
+            }
+            let shared = prev
+                .chars()
+                .zip(term.chars())
+                .take_while(|(a, b)| a == b)
+                .count()
+                .min(35);
+            let suffix: String = term.chars().skip(shared).collect();
+            dict.push_str(&encode::base36(shared as u64));
+            dict.push_str(&suffix);
+            dict.push(' ');
+            dict.push_str(&encode::base36(postings[term].0.len() as u64));
+            dict.push(' ');
+            dict.push_str(&encode::base36(bytes.len() as u64));
+            dict.push('\n');
+            block.extend_from_slice(bytes);
+            prev = term;
+        }
+        flush(&mut block, &mut dict, &mut files);
+        files.push(OutputFile {
+            path: format!("search/t/{name}.txt"),
+            bytes: dict.into_bytes(),
+        });
+        keys.push(key.as_str());
+    }
+
+    // Documents: metadata and the first excerpt segment, second segment apart.
+    let doc_files: Vec<Vec<OutputFile>> = site
+        .articles
+        .par_iter()
+        .zip(excerpts.par_iter())
+        .enumerate()
+        .map(|(id, (a, ex))| {
+            let doc = DocFile {
+                r: &a.route,
+                t: &a.title,
+                d: a.date.map(|d| d.format("%Y-%m-%d").to_string()),
+                s: a.source
+                    .as_ref()
+                    .map(|s| [s.name.as_str(), s.slug.as_str()]),
+                g: a.all_tags()
+                    .map(|t| [t.name.as_str(), t.slug.as_str()])
+                    .collect(),
+                x: &ex.seg0,
+                m: !ex.seg1.is_empty(),
+            };
+            let mut out = vec![OutputFile {
+                path: format!("search/d/{id}.json"),
+                bytes: serde_json::to_vec(&doc).expect("serialisable"),
+            }];
+            if !ex.seg1.is_empty() {
+                out.push(OutputFile {
+                    path: format!("search/d/{id}.1.txt"),
+                    bytes: ex.seg1.clone().into_bytes(),
+                });
+            }
+            out
+        })
+        .collect();
+    files.extend(doc_files.into_iter().flatten());
+
+    // Filters: names with counts, and one document list per tag and per source.
+    let mut facets = BTreeMap::new();
+    for (kind, list) in [("t", &site.tags), ("s", &site.sources)] {
+        let mut entries: Vec<(&str, &str, usize)> = list
+            .iter()
+            .map(|t| (t.slug.as_str(), t.name.as_str(), t.articles.len()))
+            .collect();
+        entries.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+        for t in list {
+            let ids: BTreeSet<u32> = t.articles.iter().map(|&i| i as u32).collect();
+            let ids: Vec<u32> = ids.into_iter().collect();
+            files.push(OutputFile {
+                path: format!("search/f/{kind}/{}.bin", file_name(&t.slug)),
+                bytes: encode_postings(&ids, None, n_docs),
+            });
+        }
+        facets.insert(kind, entries);
+    }
+    files.push(OutputFile {
+        path: "search/f/facets.json".into(),
+        bytes: serde_json::to_vec(&facets).expect("serialisable"),
+    });
+
+    let mut langs = BTreeMap::new();
+    for a in &site.articles {
+        *langs.entry(a.language.as_str()).or_insert(0) += 1;
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut hasher = blake3::Hasher::new();
+    for f in &files {
+        hasher.update(f.path.as_bytes());
+        hasher.update(&(f.bytes.len() as u64).to_le_bytes());
+        hasher.update(&f.bytes);
+    }
+    let meta = Meta {
+        v: FORMAT_VERSION,
+        n: site.articles.len(),
+        k1: K1,
+        langs,
+        keys: keys.join(" "),
+        rpp: cfg.results_per_page.max(1),
+        h: hasher.finalize().to_hex()[..12].to_string(),
+    };
+    files.push(OutputFile {
+        path: "search/meta.json".into(),
+        bytes: serde_json::to_vec(&meta).expect("serialisable"),
+    });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,304 @@
+//! Index tests on a small site built through the real parser and site model, plus a reference
+//! reader of the index files (what `search.js` does, minus typos and UI) to check ranking.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::*;
+use crate::config::Config;
+use crate::seed::{parse_seed, ParseOptions};
+use crate::urls::Urls;
+
+const SEEDS: &[(&str, &str)] = &[
+    (
+        "001_aaaaaaaaaaaaaaaa.txt",
+        "Israël : l’armée renforce sa défense\nL'armée israélienne a annoncé mardi un nouveau dispositif de défense aérienne au nord du pays.\nLes responsables de la défense ont présenté le plan aux journalistes.\nRND, 02/03/2023\nEtiquettes : Israël, Défense,\nSoyez le premier à commenter\n",
+    ),
+    (
+        "002_bbbbbbbbbbbbbbbb.txt",
+        "Des espions au service de Pegasus\nUn espion a livré des secrets sur le logiciel Pegasus et ses clients.\nLe président Emmanuel Macron aurait été visé, selon plusieurs journalistes.\nLe Monde, 05/04/2022\nEtiquettes : Pegasus, Espionnage,\nSoyez le premier à commenter\n",
+    ),
+    (
+        "003_cccccccccccccccc.txt",
+        "Mobileum dément tout accord\nL'entreprise Mobileum affirme n'avoir jamais traité avec NSO. Le journaliste qui a révélé l'affaire maintient ses informations.\nLe Soir, 01/01/2021\nEtiquettes : NSO Group,\nSoyez le premier à commenter\n",
+    ),
+    (
+        "004_dddddddddddddddd.txt",
+        "Une recette de gâteau\nLa pâte doit reposer une heure avant la cuisson. Un gâteau simple et rapide.\nCuisine, 01/01/2020\nEtiquettes : Cuisine,\nSoyez le premier à commenter\n",
+    ),
+];
+
+fn site_of(seeds: &[(&str, &str)], config: &str) -> Site {
+    let config = Config::parse(config).unwrap();
+    let urls = Urls::new("https://example.org/repo/").unwrap();
+    let opts = ParseOptions::from_config(&config);
+    let parsed = seeds
+        .iter()
+        .map(|(name, text)| parse_seed(Path::new(name), text.as_bytes(), &opts).unwrap())
+        .collect();
+    let (site, _) = crate::site::assemble(&config, &urls, parsed, Default::default(), false);
+    site
+}
+
+fn files_of(site: &Site) -> BTreeMap<String, Vec<u8>> {
+    build_index(site)
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect()
+}
+
+/// Minimal reader of the index: exact term lookup and BM25 over payload impacts.
+struct Reader {
+    files: BTreeMap<String, Vec<u8>>,
+    n: u32,
+    keys: Vec<String>,
+}
+
+impl Reader {
+    fn new(site: &Site) -> Reader {
+        let files = files_of(site);
+        let meta: serde_json::Value = serde_json::from_slice(&files["search/meta.json"]).unwrap();
+        Reader {
+            n: meta["n"].as_u64().unwrap() as u32,
+            keys: meta["keys"]
+                .as_str()
+                .unwrap()
+                .split(' ')
+                .map(String::from)
+                .collect(),
+            files,
+        }
+    }
+
+    /// Dictionary entries of the shard holding `term`: (term, df, block, offset, len).
+    fn shard(&self, term: &str) -> Vec<(String, u32, usize, usize, usize)> {
+        let key = self
+            .keys
+            .iter()
+            .filter(|k| term.starts_with(k.as_str()))
+            .max_by_key(|k| k.len())
+            .expect("a shard");
+        let text =
+            String::from_utf8(self.files[&format!("search/t/{}.txt", file_name(key))].clone())
+                .unwrap();
+        let (mut out, mut block, mut offset, mut prev) = (Vec::new(), 0, 0, String::new());
+        for line in text.lines() {
+            if line.is_empty() {
+                block += 1;
+                offset = 0;
+                continue;
+            }
+            let mut parts = line.split(' ');
+            let head = parts.next().unwrap();
+            let shared = usize::from_str_radix(&head[..1], 36).unwrap();
+            let t: String = prev.chars().take(shared).collect::<String>() + &head[1..];
+            let df = u32::from_str_radix(parts.next().unwrap(), 36).unwrap();
+            let len = usize::from_str_radix(parts.next().unwrap(), 36).unwrap();
+            out.push((t.clone(), df, block, offset, len));
+            offset += len;
+            prev = t;
+        }
+        out
+    }
+
+    fn postings(&self, term: &str) -> Vec<(u32, u8)> {
+        let Some(key) = self
+            .keys
+            .iter()
+            .filter(|k| term.starts_with(k.as_str()))
+            .max_by_key(|k| k.len())
+        else {
+            return Vec::new();
+        };
+        let Some((_, df, block, off, len)) = self.shard(term).into_iter().find(|e| e.0 == term)
+        else {
+            return Vec::new();
+        };
+        let bytes = &self.files[&format!("search/p/{}.{block}.bin", file_name(key))];
+        let list = decode_postings(&bytes[off..off + len], self.n, true).unwrap();
+        assert_eq!(list.len(), df as usize);
+        list
+    }
+
+    /// Titles ranked for a query (AND of its terms).
+    fn search(&self, site: &Site, query: &str) -> Vec<String> {
+        let terms = tokenize::terms(query, "fr");
+        let mut scores: BTreeMap<u32, (usize, f64)> = BTreeMap::new();
+        for t in &terms {
+            let list = self.postings(t);
+            let df = list.len() as f64;
+            let idf = (1.0 + (f64::from(self.n) - df + 0.5) / (df + 0.5)).ln();
+            for (doc, p) in list {
+                let e = scores.entry(doc).or_default();
+                e.0 += 1;
+                e.1 += idf * f64::from(p >> 2);
+            }
+        }
+        let mut ranked: Vec<(u32, f64)> = scores
+            .into_iter()
+            .filter(|(_, (n, _))| *n == terms.len())
+            .map(|(d, (_, s))| (d, s))
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked
+            .into_iter()
+            .map(|(d, _)| site.articles[d as usize].title.clone())
+            .collect()
+    }
+}
+
+#[test]
+fn queries_find_the_expected_articles() {
+    let site = site_of(SEEDS, "");
+    let r = Reader::new(&site);
+    let titles = |q: &str| r.search(&site, q);
+    assert_eq!(
+        titles("israel"),
+        vec!["Israël : l’armée renforce sa défense"]
+    );
+    assert_eq!(titles("DEFENSE"), titles("défense"));
+    assert_eq!(titles("l’armée"), titles("armée"));
+    assert_eq!(titles("l'armée").len(), 1);
+    // Plural and singular meet; three articles mention journalists.
+    assert_eq!(titles("journalistes").len(), 3);
+    assert_eq!(titles("journalistes"), titles("journaliste"));
+    assert_eq!(titles("espions"), titles("espion"));
+    assert_eq!(titles("espions"), vec!["Des espions au service de Pegasus"]);
+    assert!(titles("gâteau pegasus").is_empty());
+}
+
+#[test]
+fn title_and_tag_matches_outrank_body_matches() {
+    let seeds = [
+        (
+            "010_aaaaaaaaaaaaaaaa.txt",
+            "Le budget de la ville\nLe conseil a voté le budget. Un mot sur Pegasus en passant, puis le budget encore.\nRND, 01/02/2023\nEtiquettes : Budget,\nSoyez le premier à commenter\n",
+        ),
+        (
+            "011_bbbbbbbbbbbbbbbb.txt",
+            "Pegasus, le logiciel espion\nLe logiciel a infecté des téléphones.\nRND, 01/01/2023\nEtiquettes : Pegasus,\nSoyez le premier à commenter\n",
+        ),
+        (
+            "012_cccccccccccccccc.txt",
+            "Une autre affaire\nRien à voir avec le sujet, sinon une seule phrase qui cite le logiciel Pegasus.\nRND, 01/03/2023\nEtiquettes : Divers,\nSoyez le premier à commenter\n",
+        ),
+    ];
+    let site = site_of(&seeds, "");
+    let r = Reader::new(&site);
+    let ranked = r.search(&site, "pegasus");
+    assert_eq!(ranked.len(), 3);
+    assert_eq!(ranked[0], "Pegasus, le logiciel espion");
+}
+
+#[test]
+fn stop_words_are_not_indexed() {
+    let site = site_of(SEEDS, "");
+    let r = Reader::new(&site);
+    for w in ["le", "la", "de", "l", "d"] {
+        assert!(r.postings(w).is_empty(), "{w}");
+    }
+    assert!(!r.postings("pegasus").is_empty());
+}
+
+#[test]
+fn output_is_deterministic_and_under_search() {
+    let site = site_of(SEEDS, "");
+    let a = build_index(&site);
+    let b = build_index(&site);
+    assert_eq!(a, b);
+    assert!(a.iter().all(|f| f.path.starts_with("search/")));
+    let paths: Vec<&str> = a.iter().map(|f| f.path.as_str()).collect();
+    let mut sorted = paths.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(paths, sorted);
+}
+
+#[test]
+fn doc_files_hold_display_fields_without_base_path() {
+    let site = site_of(SEEDS, "");
+    let files = files_of(&site);
+    let idx = site
+        .articles
+        .iter()
+        .position(|a| a.title.starts_with("Israël"))
+        .unwrap();
+    let doc: serde_json::Value =
+        serde_json::from_slice(&files[&format!("search/d/{idx}.json")]).unwrap();
+    assert_eq!(doc["r"], site.articles[idx].route.as_str());
+    assert!(!doc["r"].as_str().unwrap().starts_with("/repo"));
+    assert_eq!(doc["d"], "2023-03-02");
+    assert_eq!(doc["s"][0], "RND");
+    assert!(doc["g"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t[0] == "Israël"));
+    assert!(doc["x"].as_str().unwrap().contains("dispositif"));
+}
+
+#[test]
+fn excerpt_is_cut_in_two_segments_and_hints_point_to_them() {
+    let long = format!(
+        "Titre long\n{}\nPegasus apparaît seulement à la fin.\nRND, 01/02/2023\nEtiquettes : Divers,\nSoyez le premier à commenter\n",
+        "Une phrase de remplissage sans intérêt particulier. ".repeat(30)
+    );
+    let seeds = [("020_aaaaaaaaaaaaaaaa.txt", long.as_str())];
+    let site = site_of(&seeds, "[search]\nexcerpt_chars = 600\n");
+    let files = files_of(&site);
+    let doc: serde_json::Value = serde_json::from_slice(&files["search/d/0.json"]).unwrap();
+    assert!(doc["x"].as_str().unwrap().chars().count() <= 300);
+    assert_eq!(doc["m"], true);
+    assert!(files["search/d/0.1.txt"].len() <= 2 * 300);
+    let r = Reader::new(&site);
+    assert_eq!(r.postings("pegasus")[0].1 & 3, HINT_BEYOND_EXCERPT);
+    assert_eq!(r.postings("remplissag")[0].1 & 3, HINT_SEG0);
+    assert_eq!(r.postings("titr")[0].1 & 3, HINT_NOT_IN_BODY);
+}
+
+#[test]
+fn crowded_prefixes_split_into_deeper_shards() {
+    let words: Vec<String> = (0..2000)
+        .map(|i| format!("co{}x", encode::base36(i * 7919)))
+        .collect();
+    let terms: Vec<&str> = {
+        let mut v: Vec<&str> = words.iter().map(String::as_str).collect();
+        v.push("co");
+        v.sort_unstable();
+        v
+    };
+    let mut shards = Vec::new();
+    shard_terms(&terms, 2, &|t: &str| t.len() + 8, &mut shards);
+    assert!(shards.len() > 1);
+    assert!(shards.iter().any(|(k, t)| k == "co" && t == &vec!["co"]));
+    for (key, terms) in &shards {
+        assert!(terms.iter().all(|t| t.starts_with(key.as_str())));
+    }
+    let total: usize = shards.iter().map(|s| s.1.len()).sum();
+    assert_eq!(total, terms.len());
+}
+
+/// Terms of the fixture word list, compared by `tests/browser/tokenize.test.mjs` with the
+/// tokeniser of `search.js`. `GAZETTE_BLESS=1` rewrites the fixture after a deliberate change.
+#[test]
+fn tokenizer_fixture_matches() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/fixtures");
+    let words = std::fs::read_to_string(dir.join("words.txt")).unwrap();
+    let mut out = String::new();
+    for line in words.lines() {
+        let terms = tokenize::terms(line, "fr");
+        out.push_str(line);
+        out.push('\t');
+        out.push_str(&terms.join(" "));
+        out.push('\n');
+    }
+    let path = dir.join("terms.fr.tsv");
+    if std::env::var_os("GAZETTE_BLESS").is_some() {
+        std::fs::write(&path, &out).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        expected == out,
+        "tokeniser output changed; rerun with GAZETTE_BLESS=1 if intended"
+    );
+}

@@ -1,0 +1,206 @@
+//! The one tokeniser of the search: index time (here) and query time (`search.js`) must cut,
+//! fold and stem words identically, or a query would look for terms the index never wrote.
+//!
+//! Pipeline for a piece of text: [`crate::text::fold`] (case, diacritics, `’` → `'`), split on
+//! anything that is not a letter or a digit (so `l’armée` gives `l` + `armee`: French elisions
+//! fall apart on either apostrophe), drop stop words (the elided `l`, `d`, `qu` are stop
+//! words), drop absurdly long tokens, then stem the folded word with the article's Snowball
+//! stemmer. Stemming the *folded* word keeps the index accent-insensitive even for stems: a
+//! query typed without accents reaches the same stem as the article text.
+
+use std::collections::HashMap;
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+/// Tokens longer than this (in chars) are noise (URLs, base64, hashes) and are not indexed.
+pub const MAX_TOKEN_CHARS: usize = 40;
+
+/// French and English stop words, folded, sorted (binary search). They carry no meaning for
+/// ranking and their postings would be the largest of the index, so they are not indexed; a
+/// quoted phrase containing them is still checked word for word on the text.
+pub const STOP_WORDS: &[&str] = &[
+    "a", "ai", "aie", "aient", "aies", "ait", "an", "and", "are", "as", "at", "au", "aux",
+    "avaient", "avais", "avait", "avec", "avez", "avons", "ayant", "be", "been", "but", "by", "c",
+    "ce", "ceci", "cela", "ces", "cet", "cette", "d", "dans", "de", "des", "du", "elle", "elles",
+    "en", "es", "est", "et", "etaient", "etais", "etait", "etant", "ete", "etes", "etre", "eu",
+    "eux", "for", "from", "had", "has", "have", "he", "her", "his", "i", "if", "il", "ils", "in",
+    "into", "is", "it", "its", "j", "je", "jusqu", "l", "la", "le", "les", "leur", "leurs",
+    "lorsqu", "lui", "m", "ma", "mais", "me", "mes", "moi", "mon", "n", "ne", "nos", "notre",
+    "nous", "of", "on", "ont", "or", "ou", "par", "pas", "pour", "puisqu", "qu", "que", "quel",
+    "quelle", "qui", "s", "sa", "sans", "se", "ses", "she", "son", "sont", "sur", "t", "ta", "te",
+    "tes", "that", "the", "their", "them", "they", "this", "to", "toi", "ton", "tu", "un", "une",
+    "vos", "votre", "vous", "was", "we", "were", "which", "with", "y", "you",
+];
+
+/// Whether a folded word is a stop word.
+pub fn is_stop_word(folded: &str) -> bool {
+    STOP_WORDS.binary_search(&folded).is_ok()
+}
+
+/// The Snowball algorithm for an ISO 639-1 code; `None` (no stemming) for unknown languages,
+/// so an article in an unsupported language is still found by its exact words.
+pub fn algorithm(language: &str) -> Option<Algorithm> {
+    Some(match language {
+        "ar" => Algorithm::Arabic,
+        "da" => Algorithm::Danish,
+        "nl" => Algorithm::Dutch,
+        "en" => Algorithm::English,
+        "fi" => Algorithm::Finnish,
+        "fr" => Algorithm::French,
+        "de" => Algorithm::German,
+        "el" => Algorithm::Greek,
+        "hu" => Algorithm::Hungarian,
+        "it" => Algorithm::Italian,
+        "no" | "nb" | "nn" => Algorithm::Norwegian,
+        "pt" => Algorithm::Portuguese,
+        "ro" => Algorithm::Romanian,
+        "ru" => Algorithm::Russian,
+        "es" => Algorithm::Spanish,
+        "sv" => Algorithm::Swedish,
+        "ta" => Algorithm::Tamil,
+        "tr" => Algorithm::Turkish,
+        _ => return None,
+    })
+}
+
+/// A word of a text: its folded form and the char range it covers in the *folded* text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word<'a> {
+    /// Folded word (`armee`).
+    pub folded: &'a str,
+    /// Byte offset in the folded text.
+    pub start: usize,
+}
+
+/// Splits folded text into words, keeping byte offsets (used to find which excerpt segment a
+/// term first occurs in).
+pub fn split_words(folded: &str) -> impl Iterator<Item = Word<'_>> {
+    let mut start = None;
+    let mut chars = folded
+        .char_indices()
+        .chain(std::iter::once((folded.len(), ' ')));
+    std::iter::from_fn(move || {
+        for (i, c) in chars.by_ref() {
+            let is_word = i < folded.len() && c.is_alphanumeric();
+            match (is_word, start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    start = None;
+                    return Some(Word {
+                        folded: &folded[s..i],
+                        start: s,
+                    });
+                }
+                _ => {}
+            }
+        }
+        None
+    })
+}
+
+/// Turns folded words into index terms for one language, caching stems: an article repeats
+/// its words, and a corpus has far fewer distinct words than tokens.
+pub struct Analyzer {
+    stemmer: Option<Stemmer>,
+    cache: HashMap<String, String>,
+}
+
+impl Analyzer {
+    /// An analyzer for an ISO 639-1 language (`None` stemmer if unsupported).
+    pub fn new(language: &str) -> Analyzer {
+        Analyzer {
+            stemmer: algorithm(language).map(Stemmer::create),
+            cache: HashMap::new(),
+        }
+    }
+
+    /// The index term of a folded word, or `None` for stop words and over-long tokens.
+    pub fn term(&mut self, folded: &str) -> Option<&str> {
+        if is_stop_word(folded) || folded.chars().count() > MAX_TOKEN_CHARS {
+            return None;
+        }
+        if !self.cache.contains_key(folded) {
+            let stem = match &self.stemmer {
+                Some(s) => s.stem(folded).into_owned(),
+                None => folded.to_string(),
+            };
+            let stem = if stem.is_empty() {
+                folded.to_string()
+            } else {
+                stem
+            };
+            self.cache.insert(folded.to_string(), stem);
+        }
+        self.cache.get(folded).map(String::as_str)
+    }
+}
+
+/// The terms of a text in one language, in order: what the index stores for it and what the
+/// client computes for a query (`search.js` `terms()` must agree; see the fixture test).
+pub fn terms(text: &str, language: &str) -> Vec<String> {
+    let folded = crate::text::fold(text);
+    let mut analyzer = Analyzer::new(language);
+    split_words(&folded)
+        .filter_map(|w| analyzer.term(w.folded).map(str::to_string))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_words_are_sorted_and_folded() {
+        let mut sorted = STOP_WORDS.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted, STOP_WORDS);
+        for w in STOP_WORDS {
+            assert_eq!(crate::text::fold(w), *w);
+        }
+    }
+
+    #[test]
+    fn case_and_diacritics_fold() {
+        assert_eq!(terms("Israël", "fr"), terms("israel", "fr"));
+        assert_eq!(terms("Défense", "fr"), terms("defense", "fr"));
+        assert_eq!(terms("ISRAËL", "fr"), terms("Israel", "fr"));
+    }
+
+    #[test]
+    fn elisions_split_on_both_apostrophes() {
+        let curly = terms("l’armée d’Israël", "fr");
+        let straight = terms("l'armée d'Israël", "fr");
+        assert_eq!(curly, straight);
+        assert_eq!(curly, terms("armée Israël", "fr"));
+        assert_eq!(terms("qu’il", "fr"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn french_stemming_joins_inflections() {
+        assert_eq!(terms("journalistes", "fr"), terms("journaliste", "fr"));
+        assert_eq!(terms("espions", "fr"), terms("espion", "fr"));
+        assert_eq!(terms("armées", "fr"), terms("armée", "fr"));
+        assert_eq!(terms("israéliennes", "fr"), terms("israélienne", "fr"));
+    }
+
+    #[test]
+    fn language_selects_the_stemmer() {
+        assert_eq!(terms("running", "en"), vec!["run"]);
+        assert_eq!(terms("running", "xx"), vec!["running"]);
+    }
+
+    #[test]
+    fn stop_words_and_long_tokens_are_dropped() {
+        assert!(terms("le la les de des du", "fr").is_empty());
+        assert!(terms(&"x".repeat(41), "fr").is_empty());
+        assert_eq!(terms(&"x".repeat(40), "fr").len(), 1);
+    }
+
+    #[test]
+    fn split_words_keeps_offsets() {
+        let f = crate::text::fold("l’armée, SS7!");
+        let w: Vec<_> = split_words(&f).map(|w| (w.folded, w.start)).collect();
+        assert_eq!(w, vec![("l", 0), ("armee", 2), ("ss7", 9)]);
+    }
+}
