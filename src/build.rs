@@ -1,1 +1,317 @@
-//! Drives the pipeline.
+//! Drives the pipeline: config → seeds → content → site model → render → search → output.
+//!
+//! Each stage gets plain data from the previous one; this module only sequences them, times
+//! them for `-v`, and collects every problem into one [`Diagnostics`] summary.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostics;
+use crate::output::OutputFile;
+use crate::render::{self, RenderOptions};
+use crate::seed::{self, ParseOptions, ParsedSeed};
+use crate::site::{self, Site};
+use crate::urls::Urls;
+
+/// What to build and how.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Project folder holding `config.toml`, `seeds/`, `content/`, `themes/`.
+    pub root: PathBuf,
+    /// Output folder (`dist` by default, relative to the current directory).
+    pub output: PathBuf,
+    /// Replaces `base_url` of the config (CI passes the Pages URL here).
+    pub base_url: Option<String>,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Warnings fail the build.
+    pub strict: bool,
+    /// Render-only options (live reload in `serve`).
+    pub render: RenderOptions,
+}
+
+impl BuildOptions {
+    /// Defaults for a project folder: output `root/dist`.
+    pub fn for_root(root: impl Into<PathBuf>) -> BuildOptions {
+        let root = root.into();
+        BuildOptions {
+            output: root.join("dist"),
+            root,
+            base_url: None,
+            drafts: false,
+            strict: false,
+            render: RenderOptions::default(),
+        }
+    }
+}
+
+/// Wall time of each stage, in pipeline order.
+#[derive(Debug, Clone, Default)]
+pub struct Timings(pub Vec<(&'static str, Duration)>);
+
+impl Timings {
+    fn time<T>(&mut self, stage: &'static str, f: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let out = f();
+        self.0.push((stage, start.elapsed()));
+        out
+    }
+}
+
+/// The site and its files, built in memory.
+pub struct Built {
+    /// The site model.
+    pub site: Site,
+    /// Every output file, in a deterministic order.
+    pub files: Vec<OutputFile>,
+    /// Warnings and per-seed errors.
+    pub diagnostics: Diagnostics,
+    /// Stage timings.
+    pub timings: Timings,
+    /// Input seeds that were read.
+    pub seeds_read: usize,
+    /// Bytes of seed text read.
+    pub seed_bytes: u64,
+}
+
+/// What a finished build reports on its summary line.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    /// Articles published.
+    pub articles: usize,
+    /// Tags with a page.
+    pub tags: usize,
+    /// Sources with a page.
+    pub sources: usize,
+    /// HTML pages written.
+    pub pages: usize,
+    /// Files written.
+    pub files: usize,
+    /// Bytes written.
+    pub bytes: u64,
+    /// Total wall time.
+    pub elapsed: Duration,
+    /// Warnings and errors.
+    pub diagnostics: Diagnostics,
+    /// Stage timings.
+    pub timings: Timings,
+}
+
+impl BuildReport {
+    /// `2 articles, 9 tags, 1 source, 31 pages, 45 files (312 KB) in 0.04 s`.
+    pub fn summary(&self) -> String {
+        let plural = |n: usize, word: &str| {
+            if n == 1 {
+                format!("{n} {word}")
+            } else {
+                format!("{n} {word}s")
+            }
+        };
+        format!(
+            "{}, {}, {}, {}, {} ({} KB) in {:.2} s",
+            plural(self.articles, "article"),
+            plural(self.tags, "tag"),
+            plural(self.sources, "source"),
+            plural(self.pages, "page"),
+            plural(self.files, "file"),
+            self.bytes.div_ceil(1024),
+            self.elapsed.as_secs_f64()
+        )
+    }
+}
+
+/// The build failed: the reasons, with the warnings and per-file errors gathered so far.
+#[derive(Debug)]
+pub struct BuildFailure {
+    /// Why.
+    pub error: anyhow::Error,
+    /// Everything reported before the failure.
+    pub diagnostics: Diagnostics,
+}
+
+impl std::fmt::Display for BuildFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:#}", self.error)
+    }
+}
+
+/// Loads the config of a project, applying a `--base-url` override.
+pub fn load_config(root: &Path, base_url: Option<&str>) -> Result<Config> {
+    let mut config = Config::load(&root.join("config.toml"))?;
+    if let Some(url) = base_url {
+        config.base_url = url.to_string();
+        Urls::new(url).context("invalid --base-url")?;
+    }
+    Ok(config)
+}
+
+/// Reads and parses every seed of `dir` in parallel. Unreadable or unparsable seeds become
+/// errors in the diagnostics; the others are returned sorted by id.
+pub fn parse_seeds(
+    files: &[PathBuf],
+    opts: &ParseOptions,
+    diagnostics: &mut Diagnostics,
+) -> (Vec<ParsedSeed>, u64) {
+    let results: Vec<(Result<ParsedSeed, String>, u64)> = files
+        .par_iter()
+        .map(|path| match std::fs::read(path) {
+            Ok(bytes) => {
+                let len = bytes.len() as u64;
+                (
+                    seed::parse_seed(path, &bytes, opts).map_err(|e| e.to_string()),
+                    len,
+                )
+            }
+            Err(e) => (Err(format!("{}: cannot read: {e}", path.display())), 0),
+        })
+        .collect();
+    let mut seeds = Vec::with_capacity(results.len());
+    let mut total = 0;
+    for (r, len) in results {
+        total += len;
+        match r {
+            Ok(s) => {
+                for w in &s.warnings {
+                    diagnostics.warn(w.clone());
+                }
+                seeds.push(s);
+            }
+            Err(e) => diagnostics.error(e),
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    seeds.retain(|s| {
+        let fresh = seen.insert(s.id.clone());
+        if !fresh {
+            diagnostics.error(format!(
+                "{}: another seed has the id {:?}; this one is skipped",
+                s.file.display(),
+                s.id
+            ));
+        }
+        fresh
+    });
+    seeds.sort_by(|a, b| a.id.cmp(&b.id));
+    (seeds, total)
+}
+
+/// Loads the site model of a project: config, seeds, content, assembly. Shared by `build`,
+/// `check` and `inspect`.
+pub fn load_site(
+    opts: &BuildOptions,
+    timings: &mut Timings,
+    diagnostics: &mut Diagnostics,
+) -> Result<(Site, usize, u64)> {
+    let config = load_config(&opts.root, opts.base_url.as_deref())?;
+    let urls = Urls::new(&config.base_url)?;
+    let seed_dir = opts.root.join("seeds");
+    let files = seed::list_seed_files(&seed_dir)
+        .with_context(|| format!("cannot list {}", seed_dir.display()))?;
+    let parse_opts = ParseOptions::from_config(&config);
+    let (seeds, bytes) = timings.time("parse seeds", || {
+        parse_seeds(&files, &parse_opts, diagnostics)
+    });
+    let (content, content_errors) =
+        timings.time("read content", || crate::content::load(&opts.root.join("content")));
+    if !content_errors.is_empty() {
+        let mut msg = String::new();
+        for e in &content_errors {
+            msg.push_str(&format!("\n  {e}"));
+        }
+        anyhow::bail!("content/ has errors:{msg}");
+    }
+    let (site, site_diags) = timings.time("assemble site", || {
+        site::assemble(&config, &urls, seeds, content, opts.drafts)
+    });
+    diagnostics.extend(site_diags);
+    if diagnostics.errors() > 0 && opts.strict {
+        anyhow::bail!("--strict: {} seed error(s)", diagnostics.errors());
+    }
+    Ok((site, files.len(), bytes))
+}
+
+/// Builds everything in memory without writing.
+pub fn build_in_memory(opts: &BuildOptions) -> Result<Built, BuildFailure> {
+    let mut diagnostics = Diagnostics::default();
+    let mut timings = Timings::default();
+    match build_inner(opts, &mut diagnostics, &mut timings) {
+        Ok((site, files, seeds_read, seed_bytes)) => Ok(Built {
+            site,
+            files,
+            diagnostics,
+            timings,
+            seeds_read,
+            seed_bytes,
+        }),
+        Err(error) => Err(BuildFailure { error, diagnostics }),
+    }
+}
+
+fn build_inner(
+    opts: &BuildOptions,
+    diagnostics: &mut Diagnostics,
+    timings: &mut Timings,
+) -> Result<(Site, Vec<OutputFile>, usize, u64)> {
+    let (site, seeds_read, seed_bytes) = load_site(opts, timings, diagnostics)?;
+    let theme = render::theme::Theme::load(&opts.root, &site.config.theme)?;
+    let tera = timings.time("parse templates", || render::load_templates(&theme))?;
+    let (pages, index) = timings.time("render + search index", || {
+        rayon::join(
+            || render::render(&site, &theme, &tera, &opts.render),
+            || {
+                if site.config.search.enabled {
+                    crate::search::build_index(&site)
+                } else {
+                    Vec::new()
+                }
+            },
+        )
+    });
+    let mut files = pages?;
+    files.extend(index);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    if opts.strict && diagnostics.warnings() > 0 {
+        anyhow::bail!(
+            "--strict: {} warning(s) (listed above)",
+            diagnostics.warnings()
+        );
+    }
+    Ok((site, files, seeds_read, seed_bytes))
+}
+
+/// Builds the project into its output folder. On failure the previous output is untouched.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+    let start = Instant::now();
+    crate::output::check_output_location(&opts.root, &opts.output).map_err(|error| BuildFailure {
+        error,
+        diagnostics: Diagnostics::default(),
+    })?;
+    let mut built = build_in_memory(opts)?;
+    let write = Instant::now();
+    if let Err(error) = crate::output::write_all(&opts.output, &built.files) {
+        return Err(BuildFailure {
+            error,
+            diagnostics: built.diagnostics,
+        });
+    }
+    built.timings.0.push(("write output", write.elapsed()));
+    Ok(BuildReport {
+        articles: built.site.articles.len(),
+        tags: built.site.tags.len(),
+        sources: built.site.sources.len(),
+        pages: built
+            .files
+            .iter()
+            .filter(|f| f.path.ends_with(".html"))
+            .count(),
+        files: built.files.len(),
+        bytes: built.files.iter().map(|f| f.bytes.len() as u64).sum(),
+        elapsed: start.elapsed(),
+        diagnostics: built.diagnostics,
+        timings: built.timings,
+    })
+}

@@ -24,3 +24,5 @@ pub mod seed;
 pub mod site;
 pub mod text;
 pub mod urls;
+pub mod init;
+pub mod inspect;

@@ -1,1 +1,123 @@
-fn main() {}
+//! The `gazette` command line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use gazette::build::{self, BuildOptions};
+
+/// gazette: a static site generator for archives of raw news articles.
+///
+/// Reads plain-text seeds from `seeds/`, recovers each article's title, date, source, tags and
+/// body, and writes a static site (article pages, paginated home, tag and source pages, archive,
+/// Atom feeds, sitemap and a client-side search) into `dist/`.
+#[derive(Parser, Debug)]
+#[command(name = "gazette", version, about, long_about)]
+struct Cli {
+    /// Project folder holding config.toml, seeds/, content/ and themes/.
+    #[arg(long, global = true, default_value = ".")]
+    root: PathBuf,
+    /// Print only warnings, errors and nothing else.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    /// Print per-stage timings.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+struct SiteArgs {
+    /// Output folder; replaced atomically when the build succeeds.
+    #[arg(long, short, default_value = "dist")]
+    output: PathBuf,
+    /// Publish URL, overriding `base_url` of config.toml (e.g. https://user.github.io/repo/).
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Include articles and pages marked `draft = true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Treat warnings (undated seeds, unreadable seeds, …) as a failed build.
+    #[arg(long)]
+    strict: bool,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Build the site into the output folder (default: dist/).
+    Build(SiteArgs),
+    /// Show what gazette recovers from seeds: fields, where each came from, warnings.
+    Inspect {
+        /// Seed files to inspect (default: every seed of seeds/).
+        paths: Vec<PathBuf>,
+        /// Print one JSON array instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Exit with code 1 if any seed has a warning.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Create a new site in DIR: config.toml, content/about.md, an empty seeds/ folder.
+    Init {
+        /// Folder to create (must not exist or be empty).
+        dir: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Build(args) => run_build(&cli, args),
+        Command::Inspect { paths, json, strict } => {
+            gazette::inspect::run(&cli.root, paths, *json, *strict)
+        }
+        Command::Init { dir } => gazette::init::run(dir).map(|()| ExitCode::SUCCESS),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn options(cli: &Cli, args: &SiteArgs) -> BuildOptions {
+    BuildOptions {
+        root: cli.root.clone(),
+        output: args.output.clone(),
+        base_url: args.base_url.clone(),
+        drafts: args.drafts,
+        strict: args.strict,
+        render: Default::default(),
+    }
+}
+
+fn run_build(cli: &Cli, args: &SiteArgs) -> anyhow::Result<ExitCode> {
+    let opts = options(cli, args);
+    match build::build(&opts) {
+        Ok(report) => {
+            for d in report.diagnostics.sorted() {
+                eprintln!("{d}");
+            }
+            if cli.verbose {
+                for (stage, t) in &report.timings.0 {
+                    eprintln!("  {stage:<22} {:>8.1} ms", t.as_secs_f64() * 1000.0);
+                }
+            }
+            if !cli.quiet {
+                println!("{}", report.summary());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(failure) => {
+            for d in failure.diagnostics.sorted() {
+                eprintln!("{d}");
+            }
+            eprintln!("error: build failed, {} left untouched: {failure}", opts.output.display());
+            Ok(ExitCode::from(1))
+        }
+    }
+}

@@ -1,1 +1,566 @@
-//! Stage 4: render the site model into files with tera.
+//! Stage 4: render the site model into in-memory files with tera.
+//!
+//! Templates are parsed once; pages are independent jobs rendered in parallel with rayon and
+//! returned in a fixed order, so the output is the same whatever the thread schedule.
+
+pub mod archive;
+pub mod html;
+pub mod lang;
+pub mod minify;
+pub mod theme;
+pub mod views;
+
+use anyhow::{Context as _, Result};
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::output::OutputFile;
+use crate::site::{Site, Term};
+use crate::urls::Urls;
+use lang::Labels;
+use theme::Theme;
+use views::{ArticleCard, ViewBuilder};
+
+/// Entries in each Atom feed.
+const FEED_ENTRIES: usize = 20;
+
+/// Options that change what is rendered, not what the site is.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// HTML inserted before `</body>` of every page: the live-reload script of `gazette serve`.
+    /// Never set by `gazette build`.
+    pub inject_before_body_end: Option<String>,
+}
+
+/// Parses every template of the theme once. Errors name the template and line.
+pub fn load_templates(theme: &Theme) -> Result<Tera> {
+    let mut tera = Tera::default();
+    let templates = theme.templates()?;
+    tera.add_raw_templates(templates)
+        .map_err(|e| anyhow::anyhow!(tera_error_chain(&e)))
+        .context("template error")?;
+    tera.autoescape_on(vec![".html", ".xml"]);
+    // Tera's own escaper also turns `/` into `&#x2F;`, which bloats every URL for nothing.
+    tera.set_escape_fn(html::escape);
+    Ok(tera)
+}
+
+/// Tera's error with its causes, which hold the template name, line and column.
+pub fn tera_error_chain(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    title: String,
+    url: String,
+}
+
+/// What every template receives.
+#[derive(Serialize)]
+struct Common<'a> {
+    config: &'a crate::config::Config,
+    base_path: &'a str,
+    site_url: String,
+    lang: &'a str,
+    t: &'a Labels,
+    nav: Vec<NavItem>,
+    feed_url: Option<String>,
+    search_url: Option<String>,
+    stylesheet: String,
+    generator: &'static str,
+}
+
+/// One output page to render.
+enum Job<'a> {
+    Article(usize),
+    Redirect { from: &'a str, to: &'a str },
+    List {
+        first_route: String,
+        title: String,
+        term: Option<(&'static str, &'a Term)>,
+        items: &'a [usize],
+        number: usize,
+    },
+    TermIndex { kind: &'static str, terms: &'a [Term] },
+    Archive,
+    ArchiveYear(usize),
+    Page(usize),
+    Search,
+    NotFound,
+    Feed { term: Option<&'a Term> },
+    Sitemap,
+}
+
+/// Renders every page, feed and crawl file, plus the theme's static assets.
+pub fn render(site: &Site, theme: &Theme, tera: &Tera, opts: &RenderOptions) -> Result<Vec<OutputFile>> {
+    let lang_code = site.config.language.as_str();
+    let labels = lang::labels(lang_code);
+    let builder = ViewBuilder { site, labels };
+    let mut nav = Vec::new();
+    let mut menu: Vec<_> = site
+        .pages
+        .iter()
+        .filter_map(|p| p.fields.menu_weight.map(|w| (w, p)))
+        .collect();
+    menu.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.slug.cmp(&b.1.slug)));
+    for (_, p) in menu {
+        nav.push(NavItem {
+            title: p.fields.title.clone(),
+            url: site.urls.route(&format!("{}/", p.slug)),
+        });
+    }
+    let common = Common {
+        config: &site.config,
+        base_path: site.urls.base_path(),
+        site_url: site.urls.absolute(""),
+        lang: lang_code,
+        t: labels,
+        nav,
+        feed_url: site.config.feeds.then(|| site.urls.route("atom.xml")),
+        search_url: site.config.search.enabled.then(|| site.urls.route("search/")),
+        stylesheet: site.urls.route(&format!("static/style.css?h={}", asset_hash(theme, "style.css"))),
+        generator: concat!("gazette ", env!("CARGO_PKG_VERSION")),
+    };
+    let common_ctx = Context::from_serialize(&common).context("cannot build template context")?;
+
+    let years = archive::years(site);
+    let jobs = plan(site, &years);
+    let mut files: Vec<OutputFile> = jobs
+        .par_iter()
+        .map(|job| render_job(job, site, &builder, tera, &common_ctx, &years, opts))
+        .collect::<Result<Vec<Vec<OutputFile>>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+
+    for (name, bytes) in theme.assets() {
+        let bytes = if site.config.minify {
+            minify::asset(name, bytes)
+        } else {
+            bytes.to_vec()
+        };
+        files.push(OutputFile {
+            path: format!("static/{name}"),
+            bytes,
+        });
+    }
+    files.push(OutputFile {
+        path: ".nojekyll".into(),
+        bytes: Vec::new(),
+    });
+    files.push(OutputFile {
+        path: "robots.txt".into(),
+        bytes: format!(
+            "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+            site.urls.absolute("sitemap.xml")
+        )
+        .into_bytes(),
+    });
+    if let Some(domain) = site.config.domain.as_deref().filter(|d| !d.trim().is_empty()) {
+        files.push(OutputFile {
+            path: "CNAME".into(),
+            bytes: format!("{}\n", domain.trim()).into_bytes(),
+        });
+    }
+    Ok(files)
+}
+
+/// A short content hash of a theme asset, appended to its URL so browsers never keep a stale
+/// stylesheet after an update.
+fn asset_hash(theme: &Theme, name: &str) -> String {
+    let bytes = theme
+        .files
+        .get(&format!("static/{name}"))
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    blake3::hash(bytes).to_hex()[..10].to_string()
+}
+
+fn plan<'a>(site: &'a Site, years: &[archive::Year]) -> Vec<Job<'a>> {
+    let mut jobs: Vec<Job<'a>> = Vec::new();
+    for (i, a) in site.articles.iter().enumerate() {
+        jobs.push(Job::Article(i));
+        for from in &a.redirects_from {
+            jobs.push(Job::Redirect { from, to: &a.route });
+        }
+    }
+    let per = site.config.paginate_by;
+    let home_pages = site.articles.len().div_ceil(per).max(1);
+    for number in 1..=home_pages {
+        jobs.push(Job::List {
+            first_route: String::new(),
+            title: site.config.title.clone(),
+            term: None,
+            items: &[],
+            number,
+        });
+    }
+    let mut taxonomies: Vec<(&'static str, &'a [Term])> = Vec::new();
+    if site.config.taxonomies.tags {
+        taxonomies.push(("tags", &site.tags));
+    }
+    if site.config.taxonomies.sources {
+        taxonomies.push(("sources", &site.sources));
+    }
+    for (kind, terms) in taxonomies {
+        jobs.push(Job::TermIndex { kind, terms });
+        for t in terms {
+            let first_route = if kind == "tags" {
+                Urls::tag(&t.slug)
+            } else {
+                Urls::source(&t.slug)
+            };
+            for number in 1..=t.articles.len().div_ceil(per).max(1) {
+                jobs.push(Job::List {
+                    first_route: first_route.clone(),
+                    title: t.name.clone(),
+                    term: Some((kind, t)),
+                    items: &t.articles,
+                    number,
+                });
+            }
+            if kind == "tags" && site.config.feeds {
+                jobs.push(Job::Feed { term: Some(t) });
+            }
+        }
+    }
+    jobs.push(Job::Archive);
+    for y in 0..years.len() {
+        jobs.push(Job::ArchiveYear(y));
+    }
+    for i in 0..site.pages.len() {
+        jobs.push(Job::Page(i));
+    }
+    if site.config.search.enabled {
+        jobs.push(Job::Search);
+    }
+    jobs.push(Job::NotFound);
+    if site.config.feeds {
+        jobs.push(Job::Feed { term: None });
+    }
+    jobs.push(Job::Sitemap);
+    jobs
+}
+
+#[derive(Serialize)]
+struct PageLink {
+    number: usize,
+    url: Option<String>,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct Paginator<'a> {
+    number: usize,
+    total_pages: usize,
+    total_items: usize,
+    items: Vec<ArticleCard<'a>>,
+    prev: Option<String>,
+    next: Option<String>,
+    links: Vec<PageLink>,
+}
+
+fn paginator<'a>(
+    builder: &ViewBuilder<'a>,
+    first_route: &str,
+    items: &[usize],
+    number: usize,
+) -> Paginator<'a> {
+    let site = builder.site;
+    let per = site.config.paginate_by;
+    let total_pages = items.len().div_ceil(per).max(1);
+    let slice = &items[((number - 1) * per).min(items.len())..(number * per).min(items.len())];
+    let url = |n: usize| site.urls.route(&Urls::paginated(first_route, n));
+    let mut links = Vec::new();
+    let mut last_shown = 0;
+    for n in 1..=total_pages {
+        let show = n == 1 || n == total_pages || n.abs_diff(number) <= 2;
+        if show {
+            if n > last_shown + 1 {
+                links.push(PageLink {
+                    number: 0,
+                    url: None,
+                    current: false,
+                });
+            }
+            links.push(PageLink {
+                number: n,
+                url: Some(url(n)),
+                current: n == number,
+            });
+            last_shown = n;
+        }
+    }
+    Paginator {
+        number,
+        total_pages,
+        total_items: items.len(),
+        items: slice
+            .iter()
+            .map(|&i| builder.card(&site.articles[i]))
+            .collect(),
+        prev: (number > 1).then(|| url(number - 1)),
+        next: (number < total_pages).then(|| url(number + 1)),
+        links,
+    }
+}
+
+fn render_job(
+    job: &Job,
+    site: &Site,
+    builder: &ViewBuilder,
+    tera: &Tera,
+    common: &Context,
+    years: &[archive::Year],
+    opts: &RenderOptions,
+) -> Result<Vec<OutputFile>> {
+    let urls = &site.urls;
+    let labels = builder.labels;
+    let mut ctx = common.clone();
+    let (template, route): (&str, String) = match job {
+        Job::Article(i) => {
+            let a = &site.articles[*i];
+            ctx.insert("article", &builder.article(a));
+            ctx.insert("page_title", &a.title);
+            ("article.html", a.route.clone())
+        }
+        Job::Redirect { from, to } => {
+            ctx.insert("target", &urls.route(to));
+            ctx.insert("target_absolute", &urls.absolute(to));
+            ctx.insert("page_title", labels.redirect);
+            ("redirect.html", from.to_string())
+        }
+        Job::List {
+            first_route,
+            title,
+            term,
+            items,
+            number,
+        } => {
+            let all: Vec<usize>;
+            let items: &[usize] = if term.is_none() {
+                all = (0..site.articles.len()).collect();
+                &all
+            } else {
+                items
+            };
+            let p = paginator(builder, first_route, items, *number);
+            ctx.insert("paginator", &p);
+            let page_title = if *number > 1 {
+                format!("{title} – {} {number}", labels.page)
+            } else {
+                title.clone()
+            };
+            ctx.insert("page_title", &page_title);
+            ctx.insert("heading", title);
+            let template = match term {
+                None => "index.html",
+                Some((kind, t)) => {
+                    ctx.insert("kind", kind);
+                    if *kind == "tags" && site.config.feeds {
+                        ctx.insert("term_feed_url", &urls.route(&Urls::tag_feed(&t.slug)));
+                    }
+                    "taxonomy_single.html"
+                }
+            };
+            (template, Urls::paginated(first_route, *number))
+        }
+        Job::TermIndex { kind, terms } => {
+            let entries: Vec<_> = terms
+                .iter()
+                .map(|t| {
+                    let route = if *kind == "tags" {
+                        Urls::tag(&t.slug)
+                    } else {
+                        Urls::source(&t.slug)
+                    };
+                    builder.term_entry(t, route)
+                })
+                .collect();
+            ctx.insert("kind", kind);
+            ctx.insert("terms", &entries);
+            let title = if *kind == "tags" {
+                labels.tags
+            } else {
+                labels.sources
+            };
+            ctx.insert("page_title", title);
+            ("taxonomy_list.html", format!("{kind}/"))
+        }
+        Job::Archive => {
+            ctx.insert("years", years);
+            ctx.insert(
+                "chart_svg",
+                &archive::chart_svg(years, &site.config.language, labels.per_month, labels.articles),
+            );
+            let undated = site.articles.iter().filter(|a| a.date.is_none()).count();
+            ctx.insert("undated", &undated);
+            ctx.insert("page_title", labels.archive);
+            ("archive.html", "archive/".to_string())
+        }
+        Job::ArchiveYear(y) => {
+            let year = &years[*y];
+            #[derive(Serialize)]
+            struct MonthView<'a> {
+                name: &'static str,
+                anchor: &'a str,
+                items: Vec<ArticleCard<'a>>,
+            }
+            let months: Vec<MonthView> = year
+                .months
+                .iter()
+                .map(|m| MonthView {
+                    name: m.name,
+                    anchor: &m.anchor,
+                    items: m.articles.iter().map(|&i| builder.card(&site.articles[i])).collect(),
+                })
+                .collect();
+            ctx.insert("year", &year.year);
+            ctx.insert("count", &year.count);
+            ctx.insert("months", &months);
+            ctx.insert("page_title", &format!("{} {}", labels.archive, year.year));
+            ("archive_year.html", format!("archive/{}/", year.year))
+        }
+        Job::Page(i) => {
+            let p = &site.pages[*i];
+            ctx.insert("page_title", &p.fields.title);
+            ctx.insert("description", &p.fields.description);
+            ctx.insert("content", &p.html);
+            ("page.html", format!("{}/", p.slug))
+        }
+        Job::Search => {
+            ctx.insert("page_title", labels.search);
+            ("search.html", "search/".to_string())
+        }
+        Job::NotFound => {
+            ctx.insert("page_title", labels.not_found);
+            ("404.html", "404.html".to_string())
+        }
+        Job::Feed { term } => {
+            let (items, title, route, alternate): (Vec<usize>, String, String, String) = match term {
+                None => (
+                    (0..site.articles.len().min(FEED_ENTRIES)).collect(),
+                    site.config.title.clone(),
+                    "atom.xml".into(),
+                    String::new(),
+                ),
+                Some(t) => (
+                    t.articles.iter().take(FEED_ENTRIES).copied().collect(),
+                    format!("{} – {}", site.config.title, t.name),
+                    Urls::tag_feed(&t.slug),
+                    Urls::tag(&t.slug),
+                ),
+            };
+            let entries: Vec<_> = items
+                .iter()
+                .map(|&i| builder.article(&site.articles[i]))
+                .collect();
+            let updated = items
+                .iter()
+                .filter_map(|&i| {
+                    let a = &site.articles[i];
+                    a.updated.max(a.date)
+                })
+                .max();
+            ctx.insert("feed_title", &title);
+            ctx.insert("feed_url", &urls.absolute(&route));
+            ctx.insert("feed_alternate", &urls.absolute(&alternate));
+            ctx.insert(
+                "feed_updated",
+                &updated
+                    .map(|d| format!("{}T00:00:00Z", d.format("%Y-%m-%d")))
+                    .unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
+            );
+            ctx.insert("entries", &entries);
+            ("atom.xml", route)
+        }
+        Job::Sitemap => {
+            ctx.insert("entries", &sitemap_entries(site, years));
+            ("sitemap.xml", "sitemap.xml".to_string())
+        }
+    };
+    ctx.insert("canonical", &urls.absolute(&route));
+    ctx.insert("current_path", &urls.route(&route));
+    let mut text = tera
+        .render(template, &ctx)
+        .map_err(|e| anyhow::anyhow!(tera_error_chain(&e)))
+        .with_context(|| format!("cannot render /{route} with template {template}"))?;
+    let path = Urls::output_path(&route);
+    let is_html = path.ends_with(".html");
+    if is_html {
+        if let Some(snippet) = &opts.inject_before_body_end {
+            match text.rfind("</body>") {
+                Some(i) => text.insert_str(i, snippet),
+                None => text.push_str(snippet),
+            }
+        }
+    }
+    let bytes = if is_html && site.config.minify {
+        minify::html(text.as_bytes())
+    } else {
+        text.into_bytes()
+    };
+    Ok(vec![OutputFile { path, bytes }])
+}
+
+#[derive(Serialize)]
+struct SitemapEntry {
+    loc: String,
+    lastmod: Option<String>,
+}
+
+/// Every HTML page a crawler should know, in a fixed order; redirects and 404 excluded.
+fn sitemap_entries(site: &Site, years: &[archive::Year]) -> Vec<SitemapEntry> {
+    let urls = &site.urls;
+    let per = site.config.paginate_by;
+    let plain = |route: String| SitemapEntry {
+        loc: urls.absolute(&route),
+        lastmod: None,
+    };
+    let mut out = Vec::new();
+    for n in 1..=site.articles.len().div_ceil(per).max(1) {
+        out.push(plain(Urls::paginated("", n)));
+    }
+    for a in &site.articles {
+        out.push(SitemapEntry {
+            loc: urls.absolute(&a.route),
+            lastmod: a.updated.max(a.date).map(|d| d.format("%Y-%m-%d").to_string()),
+        });
+    }
+    let mut taxonomies: Vec<(&str, &[Term])> = Vec::new();
+    if site.config.taxonomies.tags {
+        taxonomies.push(("tags", &site.tags));
+    }
+    if site.config.taxonomies.sources {
+        taxonomies.push(("sources", &site.sources));
+    }
+    for (kind, terms) in taxonomies {
+        out.push(plain(format!("{kind}/")));
+        for t in terms {
+            let first = format!("{kind}/{}/", t.slug);
+            for n in 1..=t.articles.len().div_ceil(per).max(1) {
+                out.push(plain(Urls::paginated(&first, n)));
+            }
+        }
+    }
+    out.push(plain("archive/".into()));
+    for y in years {
+        out.push(plain(format!("archive/{}/", y.year)));
+    }
+    for p in &site.pages {
+        out.push(plain(format!("{}/", p.slug)));
+    }
+    if site.config.search.enabled {
+        out.push(plain("search/".into()));
+    }
+    out
+}

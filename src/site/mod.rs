@@ -74,6 +74,8 @@ pub struct Article {
     pub source: Option<TermRef>,
     /// Bylines.
     pub authors: Vec<String>,
+    /// Tags exactly as the seed or override states them, before aliases (for `inspect`).
+    pub stated_tags: Vec<String>,
     /// Stated tags (aliases resolved).
     pub tags: Vec<TermRef>,
     /// Tags found in the text of a tagless seed.
@@ -347,6 +349,7 @@ fn apply(
         source,
         authors,
         tags: tag_refs,
+        stated_tags,
         inferred_tags: Vec::new(),
         language,
         summary,

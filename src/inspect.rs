@@ -1,0 +1,221 @@
+//! `gazette inspect`: what gazette recovers from each seed, and where each field came from.
+//!
+//! Editors review new seeds in a pull request with it, so the JSON shape is documented in the
+//! README and pinned by golden files in `tests/golden/`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::build::{load_config, parse_seeds};
+use crate::diagnostics::Diagnostics;
+use crate::seed::{self, Block, Origin, ParseOptions};
+use crate::site::{self, Article, Body};
+use crate::urls::Urls;
+
+/// One seed as `inspect --json` prints it.
+#[derive(Debug, Serialize)]
+pub struct Inspected {
+    /// Seed id.
+    pub id: String,
+    /// The path as given.
+    pub file: String,
+    /// Headline.
+    pub title: String,
+    /// `YYYY-MM-DD` or null.
+    pub date: Option<String>,
+    /// `YYYY-MM-DD` or null.
+    pub updated: Option<String>,
+    /// Source or null.
+    pub source: Option<String>,
+    /// Bylines.
+    pub authors: Vec<String>,
+    /// Tags as stated in the text or override.
+    pub tags: Vec<String>,
+    /// Inferred tag names.
+    pub inferred_tags: Vec<String>,
+    /// ISO 639-1.
+    pub language: String,
+    /// Summary bullets.
+    pub summary: Vec<String>,
+    /// Dateline place or null.
+    pub dateline: Option<String>,
+    /// URL slug.
+    pub slug: String,
+    /// Body blocks.
+    pub body: Vec<Block>,
+    /// Clean body text, blocks separated by a blank line.
+    pub body_text: String,
+    /// Words.
+    pub word_count: usize,
+    /// Minutes.
+    pub reading_time: u32,
+    /// Whether an override marks it as a draft.
+    pub draft: bool,
+    /// Field → where it came from (`line 12`, `first sentence`, `override`, …).
+    pub origins: BTreeMap<String, String>,
+    /// Warnings.
+    pub warnings: Vec<String>,
+}
+
+fn inspected(a: &Article, file: String) -> Inspected {
+    let body = match &a.body {
+        Body::Blocks { blocks } => blocks.clone(),
+        Body::Html { .. } => a
+            .body_text
+            .split("\n\n")
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| Block::Paragraph {
+                text: p.trim().to_string(),
+            })
+            .collect(),
+    };
+    Inspected {
+        id: a.id.clone(),
+        file,
+        title: a.title.clone(),
+        date: a.date.map(|d| d.format("%Y-%m-%d").to_string()),
+        updated: a.updated.map(|d| d.format("%Y-%m-%d").to_string()),
+        source: a.source.as_ref().map(|s| s.name.clone()),
+        authors: a.authors.clone(),
+        tags: a.stated_tags.clone(),
+        inferred_tags: a.inferred_tags.iter().map(|t| t.name.clone()).collect(),
+        language: a.language.clone(),
+        summary: a.summary.clone(),
+        dateline: a.dateline.clone(),
+        slug: a.slug.clone(),
+        body,
+        body_text: a.body_text.clone(),
+        word_count: a.word_count,
+        reading_time: a.reading_time,
+        draft: a.draft,
+        origins: a
+            .origins
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        warnings: a.warnings.clone(),
+    }
+}
+
+/// Inspects `paths` (every seed of `root/seeds/` when empty). The tag vocabulary used for
+/// inferred tags is that of the whole site plus the given files, as in a build.
+pub fn inspect(root: &Path, paths: &[PathBuf]) -> Result<(Vec<Inspected>, Diagnostics)> {
+    let config = load_config(root, None)?;
+    let urls = Urls::new(&config.base_url)?;
+    let site_seeds = seed::list_seed_files(&root.join("seeds"))?;
+    let wanted: Vec<PathBuf> = if paths.is_empty() {
+        site_seeds.clone()
+    } else {
+        paths.to_vec()
+    };
+    // Other seeds of the site only feed the tag vocabulary; their errors are not reported.
+    let others: Vec<PathBuf> = site_seeds
+        .iter()
+        .filter(|s| !wanted.iter().any(|p| same_file(s, p)))
+        .cloned()
+        .collect();
+    let mut diagnostics = Diagnostics::default();
+    let opts = ParseOptions::from_config(&config);
+    let (mut seeds, _) = parse_seeds(&wanted, &opts, &mut diagnostics);
+    let (other_seeds, _) = parse_seeds(&others, &opts, &mut Diagnostics::default());
+    seeds.extend(other_seeds);
+    let (content, errors) = crate::content::load(&root.join("content"));
+    for e in errors {
+        diagnostics.error(e.to_string());
+    }
+    let (site, site_diags) = site::assemble(&config, &urls, seeds, content, true);
+    diagnostics.extend(site_diags);
+    let mut out = Vec::new();
+    for p in &wanted {
+        if let Some(a) = site.articles.iter().find(|a| same_file(&a.file, p)) {
+            out.push(inspected(a, p.display().to_string()));
+        }
+    }
+    Ok((out, diagnostics))
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b
+        || match (a.canonicalize(), b.canonicalize()) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => false,
+        }
+}
+
+/// Runs the command: JSON array or a readable report; exit 1 on seed errors, or on warnings
+/// with `strict`.
+pub fn run(root: &Path, paths: &[PathBuf], json: bool, strict: bool) -> Result<ExitCode> {
+    let (items, diagnostics) = inspect(root, paths)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&items)?);
+    } else {
+        for it in &items {
+            print_text(it);
+        }
+    }
+    for d in diagnostics.sorted() {
+        eprintln!("{d}");
+    }
+    let warned = items.iter().any(|i| !i.warnings.is_empty()) || diagnostics.warnings() > 0;
+    if diagnostics.errors() > 0 || (strict && warned) {
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_text(it: &Inspected) {
+    let origin = |field: &str| {
+        it.origins
+            .get(field)
+            .cloned()
+            .unwrap_or_else(|| Origin::Missing.to_string())
+    };
+    let or_none = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+    println!("{}  ({})", it.file, it.id);
+    let rows: Vec<(&str, String, String)> = vec![
+        ("title", it.title.clone(), origin("title")),
+        ("date", or_none(&it.date), origin("date")),
+        ("updated", or_none(&it.updated), origin("updated")),
+        ("source", or_none(&it.source), origin("source")),
+        ("authors", it.authors.join(", "), origin("authors")),
+        ("tags", it.tags.join(", "), origin("tags")),
+        ("inferred tags", it.inferred_tags.join(", "), origin("inferred_tags")),
+        ("language", it.language.clone(), origin("language")),
+        ("slug", it.slug.clone(), origin("slug")),
+        ("dateline", or_none(&it.dateline), String::new()),
+        (
+            "body",
+            format!(
+                "{} blocks, {} words, {} min",
+                it.body.len(),
+                it.word_count,
+                it.reading_time
+            ),
+            origin("body"),
+        ),
+    ];
+    for (name, value, from) in rows {
+        if from.is_empty() {
+            println!("  {name:<14} {value}");
+        } else {
+            println!("  {name:<14} {value}  [{from}]");
+        }
+    }
+    if !it.summary.is_empty() {
+        println!("  summary        [{}]", origin("summary"));
+        for s in &it.summary {
+            println!("    - {s}");
+        }
+    }
+    if !it.warnings.is_empty() {
+        println!("  warnings");
+        for w in &it.warnings {
+            println!("    ! {w}");
+        }
+    }
+    println!();
+}

@@ -1,0 +1,89 @@
+//! Article bodies to HTML. Seed text is plain text and is always escaped here.
+
+use crate::seed::Block;
+use crate::site::Body;
+use crate::urls::slugify;
+
+/// Escapes `& < > " '` for HTML text and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The body as HTML: blocks escaped, headings given stable `id`s for `#anchor` links; an
+/// override's Markdown HTML as rendered by pulldown-cmark (raw HTML already escaped there).
+pub fn body_html(body: &Body) -> String {
+    match body {
+        Body::Html { html } => html.clone(),
+        Body::Blocks { blocks } => {
+            let mut out = String::new();
+            let mut ids: Vec<String> = Vec::new();
+            for b in blocks {
+                match b {
+                    Block::Paragraph { text } => {
+                        out.push_str("<p>");
+                        out.push_str(&escape(text));
+                        out.push_str("</p>\n");
+                    }
+                    Block::Heading { text } => {
+                        let base = slugify(text);
+                        let mut id = base.clone();
+                        let mut n = 2;
+                        while ids.contains(&id) {
+                            id = format!("{base}-{n}");
+                            n += 1;
+                        }
+                        out.push_str(&format!("<h2 id=\"{id}\">{}</h2>\n", escape(text)));
+                        ids.push(id);
+                    }
+                    Block::List { items } => {
+                        out.push_str("<ul>");
+                        for item in items {
+                            out.push_str("<li>");
+                            out.push_str(&escape(item));
+                            out.push_str("</li>");
+                        }
+                        out.push_str("</ul>\n");
+                    }
+                }
+            }
+            out
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_are_escaped() {
+        let body = Body::Blocks {
+            blocks: vec![
+                Block::Paragraph {
+                    text: "<script>alert(1)</script>".into(),
+                },
+                Block::Heading {
+                    text: "NSO dément".into(),
+                },
+                Block::Heading {
+                    text: "NSO dément".into(),
+                },
+            ],
+        };
+        let html = body_html(&body);
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(html.contains("<h2 id=\"nso-dement\">"));
+        assert!(html.contains("<h2 id=\"nso-dement-2\">"));
+    }
+}

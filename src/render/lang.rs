@@ -1,0 +1,190 @@
+//! Interface words and dates in the site language.
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+/// Interface words handed to templates as `t`.
+#[derive(Debug, Serialize)]
+pub struct Labels {
+    pub skip: &'static str,
+    pub home: &'static str,
+    pub tags: &'static str,
+    pub sources: &'static str,
+    pub archive: &'static str,
+    pub search: &'static str,
+    pub search_placeholder: &'static str,
+    pub reading_time: &'static str,
+    pub by: &'static str,
+    pub updated: &'static str,
+    pub related: &'static str,
+    pub newer: &'static str,
+    pub older: &'static str,
+    pub previous_page: &'static str,
+    pub next_page: &'static str,
+    pub page: &'static str,
+    pub articles: &'static str,
+    pub article: &'static str,
+    pub undated: &'static str,
+    pub inferred: &'static str,
+    pub summary: &'static str,
+    pub not_found: &'static str,
+    pub not_found_text: &'static str,
+    pub feed: &'static str,
+    pub source: &'static str,
+    pub pagination: &'static str,
+    pub redirect: &'static str,
+    pub per_month: &'static str,
+}
+
+/// French labels.
+pub static FR: Labels = Labels {
+    skip: "Aller au contenu",
+    home: "Accueil",
+    tags: "Étiquettes",
+    sources: "Sources",
+    archive: "Archives",
+    search: "Rechercher",
+    search_placeholder: "Rechercher un article…",
+    reading_time: "min de lecture",
+    by: "Par",
+    updated: "Mis à jour le",
+    related: "Articles liés",
+    newer: "Article plus récent",
+    older: "Article plus ancien",
+    previous_page: "Page précédente",
+    next_page: "Page suivante",
+    page: "Page",
+    articles: "articles",
+    article: "article",
+    undated: "Sans date",
+    inferred: "étiquette déduite du texte",
+    summary: "En bref",
+    not_found: "Page introuvable",
+    not_found_text: "Cette page n’existe pas ou a été déplacée.",
+    feed: "Flux Atom",
+    source: "Source",
+    pagination: "Pagination",
+    redirect: "Cette page a été déplacée :",
+    per_month: "Articles par mois",
+};
+
+/// English labels.
+pub static EN: Labels = Labels {
+    skip: "Skip to content",
+    home: "Home",
+    tags: "Tags",
+    sources: "Sources",
+    archive: "Archive",
+    search: "Search",
+    search_placeholder: "Search articles…",
+    reading_time: "min read",
+    by: "By",
+    updated: "Updated",
+    related: "Related articles",
+    newer: "Newer article",
+    older: "Older article",
+    previous_page: "Previous page",
+    next_page: "Next page",
+    page: "Page",
+    articles: "articles",
+    article: "article",
+    undated: "Undated",
+    inferred: "tag inferred from the text",
+    summary: "Summary",
+    not_found: "Page not found",
+    not_found_text: "This page does not exist or has moved.",
+    feed: "Atom feed",
+    source: "Source",
+    pagination: "Pagination",
+    redirect: "This page has moved:",
+    per_month: "Articles per month",
+};
+
+/// German labels.
+pub static DE: Labels = Labels {
+    skip: "Zum Inhalt springen",
+    home: "Startseite",
+    tags: "Schlagwörter",
+    sources: "Quellen",
+    archive: "Archiv",
+    search: "Suchen",
+    search_placeholder: "Artikel suchen…",
+    reading_time: "Min. Lesezeit",
+    by: "Von",
+    updated: "Aktualisiert am",
+    related: "Verwandte Artikel",
+    newer: "Neuerer Artikel",
+    older: "Älterer Artikel",
+    previous_page: "Vorherige Seite",
+    next_page: "Nächste Seite",
+    page: "Seite",
+    articles: "Artikel",
+    article: "Artikel",
+    undated: "Ohne Datum",
+    inferred: "aus dem Text abgeleitetes Schlagwort",
+    summary: "Kurz gefasst",
+    not_found: "Seite nicht gefunden",
+    not_found_text: "Diese Seite existiert nicht oder wurde verschoben.",
+    feed: "Atom-Feed",
+    source: "Quelle",
+    pagination: "Seitennavigation",
+    redirect: "Diese Seite wurde verschoben:",
+    per_month: "Artikel pro Monat",
+};
+
+/// Labels for a language, French when unknown (gazette's first language).
+pub fn labels(lang: &str) -> &'static Labels {
+    match lang {
+        "en" => &EN,
+        "de" => &DE,
+        _ => &FR,
+    }
+}
+
+const FR_MONTHS: [&str; 12] = [
+    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+    "octobre", "novembre", "décembre",
+];
+const EN_MONTHS: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+];
+const DE_MONTHS: [&str; 12] = [
+    "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+    "Oktober", "November", "Dezember",
+];
+
+/// Month name in the language.
+pub fn month_name(month0: usize, lang: &str) -> &'static str {
+    match lang {
+        "en" => EN_MONTHS[month0],
+        "de" => DE_MONTHS[month0],
+        _ => FR_MONTHS[month0],
+    }
+}
+
+/// `27 juillet 2021`, `1er août 2017`, `July 27, 2021`, `27. Juli 2021`.
+pub fn format_date(d: NaiveDate, lang: &str) -> String {
+    let m = month_name(d.month0() as usize, lang);
+    match lang {
+        "en" => format!("{m} {}, {}", d.day(), d.year()),
+        "de" => format!("{}. {m} {}", d.day(), d.year()),
+        _ if d.day() == 1 => format!("1er {m} {}", d.year()),
+        _ => format!("{} {m} {}", d.day(), d.year()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_site_language() {
+        let d = NaiveDate::from_ymd_opt(2021, 7, 27).unwrap();
+        assert_eq!(format_date(d, "fr"), "27 juillet 2021");
+        assert_eq!(format_date(d, "en"), "July 27, 2021");
+        assert_eq!(format_date(d, "de"), "27. Juli 2021");
+        let d = NaiveDate::from_ymd_opt(2017, 8, 1).unwrap();
+        assert_eq!(format_date(d, "fr"), "1er août 2017");
+    }
+}

@@ -1,0 +1,259 @@
+//! Borrowed serialisation views of the site model for templates.
+//!
+//! Templates see URLs already joined with the base path, dates already formatted in the site
+//! language and bodies already escaped into HTML, so a theme cannot forget any of them.
+
+use serde::Serialize;
+
+use super::html::{body_html, escape};
+use super::lang::{format_date, Labels};
+use crate::site::{Article, Site, Term, TermRef};
+use crate::urls::Urls;
+
+/// A tag or source link.
+#[derive(Serialize)]
+pub struct TermLink<'a> {
+    /// Display name.
+    pub name: &'a str,
+    /// URL with base path.
+    pub url: String,
+    /// True for inferred tags.
+    pub inferred: bool,
+}
+
+/// An article in a list (home, tag page, related articles).
+#[derive(Serialize)]
+pub struct ArticleCard<'a> {
+    /// Headline.
+    pub title: &'a str,
+    /// URL with base path.
+    pub url: String,
+    /// `2021-07-27` or null.
+    pub date: Option<String>,
+    /// `27 juillet 2021` in the site language, or null.
+    pub date_display: Option<String>,
+    /// Source link.
+    pub source: Option<TermLink<'a>>,
+    /// Stated then inferred tags.
+    pub tags: Vec<TermLink<'a>>,
+    /// A short plain-text teaser.
+    pub teaser: String,
+    /// Minutes.
+    pub reading_time: u32,
+    /// Article language when it differs from the site language, else null.
+    pub lang: Option<&'a str>,
+}
+
+/// Everything an article page shows.
+#[derive(Serialize)]
+pub struct ArticleView<'a> {
+    /// The list view fields.
+    #[serde(flatten)]
+    pub card: ArticleCard<'a>,
+    /// Seed id.
+    pub id: &'a str,
+    /// Absolute URL.
+    pub permalink: String,
+    /// Article language (always set).
+    pub language: &'a str,
+    /// Update date, formatted.
+    pub updated_display: Option<String>,
+    /// `2021-07-27` or null.
+    pub updated: Option<String>,
+    /// Bylines.
+    pub authors: &'a [String],
+    /// Summary bullets.
+    pub summary: &'a [String],
+    /// Dateline place.
+    pub dateline: Option<&'a str>,
+    /// Escaped body HTML.
+    pub body_html: String,
+    /// Words.
+    pub word_count: usize,
+    /// Related articles.
+    pub related: Vec<ArticleCard<'a>>,
+    /// Next newer article.
+    pub newer: Option<ArticleCard<'a>>,
+    /// Next older article.
+    pub older: Option<ArticleCard<'a>>,
+    /// JSON-LD `NewsArticle`, safe to put inside a `<script>` element.
+    pub json_ld: String,
+    /// Meta description.
+    pub description: String,
+}
+
+/// Builds views; holds what every view needs.
+pub struct ViewBuilder<'a> {
+    /// The site.
+    pub site: &'a Site,
+    /// Localised labels.
+    pub labels: &'static Labels,
+}
+
+impl<'a> ViewBuilder<'a> {
+    /// Absolute-path URL of a route.
+    pub fn url(&self, route: &str) -> String {
+        self.site.urls.route(route)
+    }
+
+    fn term(&self, t: &'a TermRef, route: String, inferred: bool) -> TermLink<'a> {
+        TermLink {
+            name: &t.name,
+            url: self.url(&route),
+            inferred,
+        }
+    }
+
+    /// List view of an article.
+    pub fn card(&self, a: &'a Article) -> ArticleCard<'a> {
+        let lang = self.site.config.language.as_str();
+        let mut tags: Vec<TermLink<'a>> = a
+            .tags
+            .iter()
+            .map(|t| self.term(t, Urls::tag(&t.slug), false))
+            .collect();
+        tags.extend(
+            a.inferred_tags
+                .iter()
+                .map(|t| self.term(t, Urls::tag(&t.slug), true)),
+        );
+        ArticleCard {
+            title: &a.title,
+            url: self.url(&a.route),
+            date: a.date.map(|d| d.format("%Y-%m-%d").to_string()),
+            date_display: a.date.map(|d| format_date(d, lang)),
+            source: a
+                .source
+                .as_ref()
+                .map(|s| self.term(s, Urls::source(&s.slug), false)),
+            tags,
+            teaser: teaser(a, 220),
+            reading_time: a.reading_time,
+            lang: (a.language != lang).then_some(a.language.as_str()),
+        }
+    }
+
+    /// Page view of an article.
+    pub fn article(&self, a: &'a Article) -> ArticleView<'a> {
+        let lang = self.site.config.language.as_str();
+        let arts = &self.site.articles;
+        let permalink = self.site.urls.absolute(&a.route);
+        let description = if a.summary.is_empty() {
+            teaser(a, 200)
+        } else {
+            truncate_chars(&a.summary.join(" "), 200)
+        };
+        ArticleView {
+            json_ld: json_ld(self.site, a, &permalink, &description),
+            card: self.card(a),
+            id: &a.id,
+            permalink,
+            language: &a.language,
+            updated_display: a.updated.map(|d| format_date(d, lang)),
+            updated: a.updated.map(|d| d.format("%Y-%m-%d").to_string()),
+            authors: &a.authors,
+            summary: &a.summary,
+            dateline: a.dateline.as_deref(),
+            body_html: body_html(&a.body),
+            word_count: a.word_count,
+            related: a.related.iter().map(|&i| self.card(&arts[i])).collect(),
+            newer: a.newer.map(|i| self.card(&arts[i])),
+            older: a.older.map(|i| self.card(&arts[i])),
+            description,
+        }
+    }
+
+    /// Name, URL and count of a term, for index pages.
+    pub fn term_entry(&self, t: &'a Term, route: String) -> TermEntry<'a> {
+        TermEntry {
+            name: &t.name,
+            slug: &t.slug,
+            url: self.url(&route),
+            count: t.articles.len(),
+        }
+    }
+}
+
+/// A line of the tag or source index.
+#[derive(Serialize)]
+pub struct TermEntry<'a> {
+    /// Display name.
+    pub name: &'a str,
+    /// Slug.
+    pub slug: &'a str,
+    /// URL with base path.
+    pub url: String,
+    /// Number of articles.
+    pub count: usize,
+}
+
+/// The first `max` characters of the body, cut on a word.
+pub fn teaser(a: &Article, max: usize) -> String {
+    let first = a.body_text.split("\n\n").next().unwrap_or("");
+    truncate_chars(first, max)
+}
+
+/// Cuts text to at most `max` characters on a word boundary, adding `…` when cut.
+pub fn truncate_chars(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = match cut.rfind(char::is_whitespace) {
+        Some(i) if i > cut.len() / 2 => &cut[..i],
+        _ => cut.as_str(),
+    };
+    format!(
+        "{}…",
+        cut.trim_end_matches(|c: char| c.is_whitespace() || ",;:".contains(c))
+    )
+}
+
+fn json_ld(site: &Site, a: &Article, permalink: &str, description: &str) -> String {
+    let mut v = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": a.title,
+        "url": permalink,
+        "mainEntityOfPage": permalink,
+        "inLanguage": a.language,
+        "description": description,
+        "wordCount": a.word_count,
+        "publisher": {"@type": "Organization", "name": site.config.title},
+    });
+    if let Some(d) = a.date {
+        v["datePublished"] = d.format("%Y-%m-%d").to_string().into();
+    }
+    if let Some(d) = a.updated {
+        v["dateModified"] = d.format("%Y-%m-%d").to_string().into();
+    }
+    if !a.authors.is_empty() {
+        v["author"] = a
+            .authors
+            .iter()
+            .map(|n| serde_json::json!({"@type": "Person", "name": n}))
+            .collect();
+    }
+    if let Some(s) = &a.source {
+        v["sourceOrganization"] = serde_json::json!({"@type": "Organization", "name": s.name});
+    }
+    let keywords: Vec<&str> = a.all_tags().map(|t| t.name.as_str()).collect();
+    if !keywords.is_empty() {
+        v["keywords"] = keywords.join(", ").into();
+    }
+    script_safe_json(&v)
+}
+
+/// JSON that cannot close the `<script>` element it sits in nor open a comment.
+pub fn script_safe_json(v: &serde_json::Value) -> String {
+    v.to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// Escapes for HTML attributes and text (re-exported for templates built in Rust).
+pub fn esc(text: &str) -> String {
+    escape(text)
+}
