@@ -208,7 +208,7 @@ pub fn load_site(
 ) -> Result<(Site, usize, u64)> {
     let config = load_config(&opts.root, opts.base_url.as_deref())?;
     let urls = Urls::new(&config.base_url)?;
-    let seed_dir = opts.root.join("seeds");
+    let seed_dir = project_path(&opts.root, "seeds");
     let files = seed::list_seed_files(&seed_dir)
         .with_context(|| format!("cannot list {}", seed_dir.display()))?;
     let parse_opts = ParseOptions::from_config(&config);
@@ -216,7 +216,7 @@ pub fn load_site(
         parse_seeds(&files, &parse_opts, diagnostics)
     });
     let (content, content_errors) =
-        timings.time("read content", || crate::content::load(&opts.root.join("content")));
+        timings.time("read content", || crate::content::load(&project_path(&opts.root, "content")));
     if !content_errors.is_empty() {
         let mut msg = String::new();
         for e in &content_errors {
@@ -314,4 +314,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         diagnostics: built.diagnostics,
         timings: built.timings,
     })
+}
+
+/// `root/sub`, without a leading `./` when the root is the current folder, so messages name
+/// files the way the user would type them (`seeds/x.txt`).
+pub fn project_path(root: &Path, sub: &str) -> PathBuf {
+    if root == Path::new(".") || root.as_os_str().is_empty() {
+        PathBuf::from(sub)
+    } else {
+        root.join(sub)
+    }
 }

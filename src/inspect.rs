@@ -106,7 +106,7 @@ fn inspected(a: &Article, file: String) -> Inspected {
 pub fn inspect(root: &Path, paths: &[PathBuf]) -> Result<(Vec<Inspected>, Diagnostics)> {
     let config = load_config(root, None)?;
     let urls = Urls::new(&config.base_url)?;
-    let site_seeds = seed::list_seed_files(&root.join("seeds"))?;
+    let site_seeds = seed::list_seed_files(&crate::build::project_path(root, "seeds"))?;
     let wanted: Vec<PathBuf> = if paths.is_empty() {
         site_seeds.clone()
     } else {
@@ -123,7 +123,7 @@ pub fn inspect(root: &Path, paths: &[PathBuf]) -> Result<(Vec<Inspected>, Diagno
     let (mut seeds, _) = parse_seeds(&wanted, &opts, &mut diagnostics);
     let (other_seeds, _) = parse_seeds(&others, &opts, &mut Diagnostics::default());
     seeds.extend(other_seeds);
-    let (content, errors) = crate::content::load(&root.join("content"));
+    let (content, errors) = crate::content::load(&crate::build::project_path(root, "content"));
     for e in errors {
         diagnostics.error(e.to_string());
     }
@@ -158,7 +158,10 @@ pub fn run(root: &Path, paths: &[PathBuf], json: bool, strict: bool) -> Result<E
         }
     }
     for d in diagnostics.sorted() {
-        eprintln!("{d}");
+        // The text report already lists each seed's warnings under the seed.
+        if json || d.severity == crate::diagnostics::Severity::Error {
+            eprintln!("{d}");
+        }
     }
     let warned = items.iter().any(|i| !i.warnings.is_empty()) || diagnostics.warnings() > 0;
     if diagnostics.errors() > 0 || (strict && warned) {

@@ -1,0 +1,79 @@
+//! Helpers shared by the integration tests: run the real binary, read built trees.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root: the sample site.
+pub fn sample_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `gazette <args>` and returns its output.
+pub fn gazette(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .args(args)
+        .env_remove("CI")
+        .output()
+        .expect("the gazette binary runs")
+}
+
+/// Builds `root` into `out`, panicking with the tool's stderr when it fails.
+pub fn build(root: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "build",
+        "--quiet",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let o = gazette(&args);
+    assert!(
+        o.status.success(),
+        "build failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
+/// Every file under `dir`: relative path with `/` → bytes.
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let rel = e.path().strip_prefix(dir).unwrap();
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            out.insert(rel, std::fs::read(e.path()).unwrap());
+        }
+    }
+    out
+}
+
+/// A new site in a temp dir with the given seeds (`name` → text) and config.
+pub fn site(config: &str, seeds: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("seeds")).unwrap();
+    std::fs::write(dir.path().join("config.toml"), config).unwrap();
+    for (name, text) in seeds {
+        std::fs::write(dir.path().join("seeds").join(name), text).unwrap();
+    }
+    dir
+}
+
+/// A plausible French seed with a source/date line and tags.
+pub fn french_seed(title: &str, date: &str, tags: &str) -> String {
+    format!(
+        "{title}\n\nParis. Le gouvernement a présenté mardi un nouveau projet concernant {title}. \
+         Les députés examineront le texte la semaine prochaine, selon plusieurs sources proches du dossier.\n\n\
+         Les associations ont réagi avec prudence. Elles demandent des garanties supplémentaires \
+         et une consultation plus large avant le vote.\n\nAFP, {date}\nEtiquettes : {tags},\n"
+    )
+}
