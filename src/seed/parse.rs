@@ -370,15 +370,9 @@ fn build_units(lines: &[&str]) -> Vec<Unit> {
             });
         }
         // In a wrapped file a line well short of the width ends its paragraph.
-        open = wrapped && l.chars().count() * 10 >= max_len * 7 && !ends_sentence_hard(l);
+        open = wrapped && l.chars().count() * 10 >= max_len * 7;
     }
     units
-}
-
-/// Paragraph end in wrapped text: a short line, or a line ending a sentence that is much
-/// shorter than the width (handled by the caller); here only what always ends a paragraph.
-fn ends_sentence_hard(l: &str) -> bool {
-    strip_bullet(l).is_some() && ends_sentence(l)
 }
 
 /// Bullet marks that open a summary or list item.
@@ -752,6 +746,9 @@ const BYLINE_MARKERS: &[&[&str]] = &[
     &["propos", "recueillis", "par"],
     &["written", "by"],
     &["reported", "by"],
+    &["reporting", "by"],
+    &["additional", "reporting", "by"],
+    &["writing", "by"],
     &["par"],
     &["by"],
     &["von"],
@@ -787,6 +784,24 @@ fn byline(t: &str, toks: &[Token]) -> Option<LineMeta> {
         }
         for name in split_names(piece) {
             let name = name.trim().trim_end_matches(['.', ',']).trim();
+            // Wire credits: `Writing by X` names an author, `Editing by Y` does not.
+            let folded = fold(name);
+            let name = match name.find(" by ") {
+                Some(at)
+                    if folded.starts_with("writing by")
+                        || folded.starts_with("additional reporting by") =>
+                {
+                    &name[at + 4..]
+                }
+                Some(_)
+                    if folded.starts_with("editing by")
+                        || folded.starts_with("graphics by")
+                        || folded.starts_with("compiled by") =>
+                {
+                    continue
+                }
+                _ => name,
+            };
             let name_clean = name.trim_matches(|c| c == '(' || c == ')');
             if name.is_empty() {
                 continue;
