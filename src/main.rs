@@ -44,10 +44,26 @@ struct SiteArgs {
     strict: bool,
 }
 
+#[derive(Args, Debug, Clone)]
+struct CheckArgs {
+    /// Publish URL, overriding `base_url` of config.toml.
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Include articles and pages marked `draft = true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Also fail on warnings (undated seeds, …).
+    #[arg(long)]
+    strict: bool,
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Build the site into the output folder (default: dist/).
     Build(SiteArgs),
+    /// Check the site before publishing: every seed parses, every internal link and #anchor of
+    /// the built pages resolves under the base path. Exit code 1 when anything is wrong.
+    Check(CheckArgs),
     /// Show what gazette recovers from seeds: fields, where each came from, warnings.
     Inspect {
         /// Seed files to inspect (default: every seed of seeds/).
@@ -70,9 +86,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Build(args) => run_build(&cli, args),
-        Command::Inspect { paths, json, strict } => {
-            gazette::inspect::run(&cli.root, paths, *json, *strict)
-        }
+        Command::Check(args) => run_check(&cli, args),
+        Command::Inspect {
+            paths,
+            json,
+            strict,
+        } => gazette::inspect::run(&cli.root, paths, *json, *strict),
         Command::Init { dir } => gazette::init::run(dir).map(|()| ExitCode::SUCCESS),
     };
     match result {
@@ -116,8 +135,26 @@ fn run_build(cli: &Cli, args: &SiteArgs) -> anyhow::Result<ExitCode> {
             for d in failure.diagnostics.sorted() {
                 eprintln!("{d}");
             }
-            eprintln!("error: build failed, {} left untouched: {failure}", opts.output.display());
+            eprintln!(
+                "error: build failed, {} left untouched: {failure}",
+                opts.output.display()
+            );
             Ok(ExitCode::from(1))
         }
     }
+}
+
+fn run_check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let opts = BuildOptions {
+        base_url: args.base_url.clone(),
+        drafts: args.drafts,
+        strict: args.strict,
+        ..BuildOptions::for_root(cli.root.clone())
+    };
+    let ok = gazette::check::run(&opts, cli.quiet)?;
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
