@@ -209,34 +209,39 @@ const SHINGLE: usize = 8;
 /// Share of a block's words, covered by already-seen shingles, that makes it a repeat.
 const REPEAT_SHARE: f64 = 0.8;
 
-/// Words of a block for repeat detection: folded, split on anything not a letter or digit and
+/// Word hashes of a block for repeat detection: lowercased (a repeat is the same text, so accents
+/// need no folding), split on anything not a letter or digit and
 /// on a lowercase→uppercase seam, so that paragraphs glued without a space
 /// (`télécommunications.Cette`, `démentDe`) split exactly like their separate originals.
 pub fn dedup_words(text: &str) -> Vec<u64> {
+    // FNV-1a over lowercased characters: no allocation per word (this runs over whole seeds).
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0100_0000_01b3;
     let mut out = Vec::new();
-    let mut cur = String::new();
+    let mut h = OFFSET;
+    let mut len = 0usize;
     let mut prev_lower = false;
-    let flush = |cur: &mut String, out: &mut Vec<u64>| {
-        if !cur.is_empty() {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            fold(cur).hash(&mut h);
-            out.push(h.finish());
-            cur.clear();
-        }
-    };
     for c in text.chars() {
-        if c.is_alphanumeric() {
-            if c.is_uppercase() && prev_lower {
-                flush(&mut cur, &mut out);
+        let alnum = c.is_alphanumeric();
+        let seam = alnum && prev_lower && c.is_uppercase();
+        if (!alnum || seam) && len > 0 {
+            out.push(h);
+            h = OFFSET;
+            len = 0;
+        }
+        if alnum {
+            for l in c.to_lowercase() {
+                h = (h ^ u64::from(u32::from(l))).wrapping_mul(PRIME);
             }
+            len += 1;
             prev_lower = c.is_lowercase();
-            cur.push(c);
         } else {
             prev_lower = false;
-            flush(&mut cur, &mut out);
         }
     }
-    flush(&mut cur, &mut out);
+    if len > 0 {
+        out.push(h);
+    }
     out
 }
 
