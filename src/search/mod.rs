@@ -235,6 +235,8 @@ struct Meta<'a> {
     v: u32,
     /// Documents.
     n: usize,
+    /// Dated documents: ids below this are dated, newest first; the rest are undated.
+    nd: usize,
     k1: f64,
     /// Articles per language.
     langs: BTreeMap<&'a str, usize>,
@@ -425,6 +427,7 @@ pub fn build_index(site: &Site) -> Vec<OutputFile> {
     let meta = Meta {
         v: FORMAT_VERSION,
         n: site.articles.len(),
+        nd: site.articles.iter().filter(|a| a.date.is_some()).count(),
         k1: K1,
         langs,
         keys: keys.join(" "),

@@ -1,0 +1,684 @@
+/* gazette client-side search. Plain ES2017, no dependencies, no external requests.
+ *
+ * Reads the sharded index written by src/search (see its module docs): meta.json, one
+ * dictionary shard per query word, the posting blocks of the matching terms, then the
+ * document files of the visible page only. The tokeniser below (fold, split, stop words,
+ * French Snowball stemmer) mirrors src/search/tokenize.rs; tests/browser/tokenize.test.mjs
+ * checks both against the same fixture. Seed text is only ever inserted with textContent. */
+(function () {
+  'use strict';
+
+  // ---- Tokeniser (must match src/text.rs fold() and src/search/tokenize.rs) ----
+  var MARK = /\p{M}/u;
+  var WORD = /[\p{Alphabetic}\p{N}]+/gu;
+  var SPECIAL = { 'œ': 'oe', 'Œ': 'oe', 'æ': 'ae', 'Æ': 'ae', 'ß': 'ss', '’': "'", '‘': "'", 'ʼ': "'", '`': "'", '´': "'" };
+  function fold(text) {
+    var out = '';
+    for (var c of text.normalize('NFD')) {
+      if (MARK.test(c)) continue;
+      out += SPECIAL[c] !== undefined ? SPECIAL[c] : c.toLowerCase();
+    }
+    return out;
+  }
+  function words(folded) { return folded.match(WORD) || []; }
+  var STOP = new Set(('a ai aie aient aies ait an and are as at au aux avaient avais avait avec avez avons ayant be been but by ' +
+    'c ce ceci cela ces cet cette d dans de des du elle elles en es est et etaient etais etait etant ete etes etre eu eux for from ' +
+    'had has have he her his i if il ils in into is it its j je jusqu l la le les leur leurs lorsqu lui m ma mais me mes moi mon n ne ' +
+    'nos notre nous of on ont or ou par pas pour puisqu qu que quel quelle qui s sa sans se ses she son sont sur t ta te tes that the ' +
+    'their them they this to toi ton tu un une vos votre vous was we were which with y you').split(' '));
+  var MAX_TOKEN_CHARS = 40;
+
+  // French Snowball stemmer, the version of rust-stemmers 1.2, on folded (accentless) words.
+  var isV = function (c) { return c !== undefined && 'aeiouy'.indexOf(c) >= 0; };
+  var A4 = { iqUe: 1, atrice: 2, ance: 1, ence: 5, logie: 3, able: 1, isme: 1, euse: 11, iste: 1, ive: 8, 'if': 8, usion: 4,
+    ation: 2, ution: 4, ateur: 2, iqUes: 1, atrices: 2, ances: 1, ences: 5, logies: 3, ables: 1, ismes: 1, euses: 11, istes: 1,
+    ives: 8, ifs: 8, usions: 4, ations: 2, utions: 4, ateurs: 2, ments: 15, ements: 6, issements: 12, ment: 15, ement: 6,
+    issement: 12, amment: 13, emment: 14, aux: 10, eaux: 9, eux: 1 };
+  var A2 = { iqU: 3, abl: 3, eus: 2, iv: 1 };
+  var A5 = 'ira ie isse issante i irai ir iras ies isses issantes is irais issais irions issions irons issons issants it irait issait issant iraIent issaIent irent issent iront iriez issiez irez issez'.split(' ');
+  var A6 = { a: 3, era: 2, asse: 3, ante: 3, ai: 3, erai: 2, er: 2, as: 3, eras: 2, asses: 3, antes: 3, ais: 3, erais: 2, ions: 1,
+    erions: 2, assions: 3, erons: 2, ants: 3, ait: 3, erait: 2, ant: 3, aIent: 3, eraIent: 2, assent: 3, eront: 2, ez: 2, iez: 2,
+    eriez: 2, assiez: 3, erez: 2 };
+  var A7 = { e: 3, ion: 1, Ier: 2, ier: 2 };
+  function stemFr(word) {
+    var w = Array.from(word), c = 0, L, i;
+    while (c < w.length) { // prelude: mark u/i between vowels, y next to a vowel, u after q
+      if (isV(w[c]) && ((w[c + 1] === 'u' && isV(w[c + 2]) && (w[c + 1] = 'U')) ||
+        (w[c + 1] === 'i' && isV(w[c + 2]) && (w[c + 1] = 'I')) || (w[c + 1] === 'y' && (w[c + 1] = 'Y')))) continue;
+      if (w[c] === 'y' && isV(w[c + 1])) { w[c] = 'Y'; continue; }
+      if (w[c] === 'q' && w[c + 1] === 'u') { w[c + 1] = 'U'; continue; }
+      c++;
+    }
+    L = w.length;
+    var pV = L, p1 = L, p2 = L;
+    if (L >= 3 && isV(w[0]) && isV(w[1])) pV = 3;
+    else if (/^(par|col|tap)/.test(w.slice(0, 3).join(''))) pV = 3;
+    else for (i = 1; i < L; i++) if (isV(w[i])) { pV = i + 1; break; }
+    i = 0;
+    while (i < L && !isV(w[i])) i++;
+    while (i < L && isV(w[i])) i++;
+    if (i < L) {
+      p1 = i + 1; i = p1;
+      while (i < L && !isV(w[i])) i++;
+      while (i < L && isV(w[i])) i++;
+      if (i < L) p2 = i + 1;
+    }
+    var s = w;
+    var ends = function (x) { return s.length >= x.length && s.slice(s.length - x.length).join('') === x; };
+    var longest = function (list, min) {
+      var best = null;
+      for (var x of list) if (ends(x) && s.length - x.length >= min && (!best || x.length > best.length)) best = x;
+      return best;
+    };
+    var cut = function (n) { s = s.slice(0, s.length - n); };
+    var put = function (n, x) { s = s.slice(0, s.length - n).concat(Array.from(x)); };
+    function standard() {
+      var m = longest(Object.keys(A4), 0);
+      if (!m) return false;
+      var st = s.length - m.length, n = m.length;
+      switch (A4[m]) {
+        case 1: if (st < p2) return false; cut(n); break;
+        case 2:
+          if (st < p2) return false; cut(n);
+          if (ends('ic')) { if (s.length - 2 >= p2) cut(2); else put(2, 'iqU'); }
+          break;
+        case 3: if (st < p2) return false; put(n, 'log'); break;
+        case 4: if (st < p2) return false; put(n, 'u'); break;
+        case 5: if (st < p2) return false; put(n, 'ent'); break;
+        case 6: {
+          if (st < pV) return false; cut(n);
+          var m2 = longest(Object.keys(A2), 0);
+          if (m2) {
+            var st2 = s.length - m2.length;
+            if (A2[m2] === 1) { if (st2 >= p2) { cut(2); if (ends('at') && s.length - 2 >= p2) cut(2); } }
+            else if (A2[m2] === 2) { if (st2 >= p2) cut(3); else if (st2 >= p1) put(3, 'eux'); }
+            else if (st2 >= p2) cut(3);
+          }
+          break;
+        }
+        case 8:
+          if (st < p2) return false; cut(n);
+          if (ends('at') && s.length - 2 >= p2) {
+            cut(2);
+            if (ends('ic')) { if (s.length - 2 >= p2) cut(2); else put(2, 'iqU'); }
+          }
+          break;
+        case 9: put(n, 'eau'); break;
+        case 10: if (st < p1) return false; put(n, 'al'); break;
+        case 11: if (st >= p2) cut(n); else if (st >= p1) put(n, 'eux'); else return false; break;
+        case 12: if (st < p1 || st < 1 || isV(s[st - 1])) return false; cut(n); break;
+        case 13: if (st >= pV) put(n, 'ant'); return false;
+        case 14: if (st >= pV) put(n, 'ent'); return false;
+        case 15: if (st >= 1 && isV(s[st - 1]) && st - 1 >= pV) cut(n); return false;
+      }
+      return true;
+    }
+    function iVerb() {
+      if (s.length < pV) return false;
+      var m = longest(A5, pV);
+      if (!m) return false;
+      var st = s.length - m.length;
+      if (st - 1 < pV || isV(s[st - 1])) return false;
+      cut(m.length);
+      return true;
+    }
+    function verb() {
+      if (s.length < pV) return false;
+      var m = longest(Object.keys(A6), pV);
+      if (!m) return false;
+      var st = s.length - m.length;
+      if (A6[m] === 1) { if (st < p2) return false; cut(m.length); }
+      else if (A6[m] === 2) cut(m.length);
+      else { cut(m.length); if (ends('e') && s.length - 1 >= pV) cut(1); }
+      return true;
+    }
+    function residual() {
+      if (ends('s') && s.length >= 2 && 'aiouès'.indexOf(s[s.length - 2]) < 0) cut(1);
+      if (s.length < pV) return false;
+      var m = longest(Object.keys(A7), pV);
+      if (!m) return false;
+      var st = s.length - m.length;
+      if (A7[m] === 1) {
+        if (st < p2 || st - 1 < pV || (s[st - 1] !== 's' && s[st - 1] !== 't')) return false;
+        cut(3);
+      } else if (A7[m] === 2) put(3, 'i');
+      else cut(1);
+      return true;
+    }
+    if (standard() || iVerb() || verb()) { if (s[s.length - 1] === 'Y') put(1, 'i'); }
+    else residual();
+    if (['enn', 'onn', 'ett', 'ell', 'eill'].some(ends)) cut(1);
+    return s.join('').replace(/[IUY]/g, function (x) { return x.toLowerCase(); });
+  }
+
+  // The term of a folded word: null for stop words and over-long tokens.
+  function term(folded, lang) {
+    if (STOP.has(folded) || Array.from(folded).length > MAX_TOKEN_CHARS) return null;
+    if (lang !== 'fr') return folded;
+    return stemFr(folded) || folded;
+  }
+  function terms(text, lang) {
+    return words(fold(text)).map(function (w) { return term(w, lang || 'fr'); }).filter(function (t) { return t !== null; });
+  }
+
+  // ---- Index reading ----
+  function fileName(key) {
+    var out = '';
+    for (var c of key) out += /[a-z0-9]/.test(c) ? c : '_' + c.codePointAt(0).toString(16) + '_';
+    return out;
+  }
+  function decodePostings(bytes, n, withPayload) {
+    var pos = 0;
+    function varint() {
+      var v = 0, shift = 0, b;
+      do { b = bytes[pos++]; v += (b & 0x7f) * Math.pow(2, shift); shift += 7; } while (b & 0x80);
+      return v;
+    }
+    var head = varint(), count = Math.floor(head / 2), ids = new Uint32Array(count), k = 0;
+    if (head % 2) {
+      var len = Math.ceil(n / 8);
+      for (var i = 0; i < len; i++) {
+        var b = bytes[pos + i];
+        if (b) for (var bit = 0; bit < 8; bit++) if (b & (1 << bit)) ids[k++] = i * 8 + bit;
+      }
+      pos += len;
+    } else {
+      var prev = -1;
+      for (var j = 0; j < count; j++) { prev = prev + 1 + varint(); ids[j] = prev; }
+    }
+    return { ids: ids, pay: withPayload ? bytes.subarray(pos, pos + count) : null };
+  }
+  // Optimal string alignment distance (a transposition counts as one edit), capped at max+1.
+  function distance(a, b, max) {
+    a = Array.from(a); b = Array.from(b);
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    var prev2 = null, prev = [], cur, i, j;
+    for (j = 0; j <= b.length; j++) prev[j] = j;
+    for (i = 1; i <= a.length; i++) {
+      cur = [i];
+      var rowMin = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+        if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+        cur[j] = v;
+        if (v < rowMin) rowMin = v;
+      }
+      if (rowMin > max) return max + 1;
+      prev2 = prev; prev = cur;
+    }
+    return prev[b.length];
+  }
+
+  var W_EXACT = 1, W_STEMLIKE = 0.8, W_PREFIX = 0.7, W_TYPO1 = 0.55, W_TYPO2 = 0.4;
+  var PREFIX_MAX_TERMS = 12, PREFIX_MAX_BYTES = 16384, TYPO_MAX_TERMS = 6, PHRASE_MAX_CHECKS = 300;
+
+  /* load(path, kind): Promise of parsed JSON ('json'), text ('text') or Uint8Array ('bytes');
+   * path is relative to the site root (`search/meta.json`). */
+  function Engine(load) {
+    this.load = load;
+    this.cache = new Map();
+    this.meta = null;
+  }
+  Engine.prototype.get = function (path, kind) {
+    var self = this;
+    var url = self.meta ? path + '?v=' + self.meta.h : path;
+    if (!self.cache.has(url)) {
+      var p = self.load(url, kind).catch(function (e) { self.cache.delete(url); throw e; });
+      self.cache.set(url, p);
+    }
+    return self.cache.get(url);
+  };
+  Engine.prototype.init = function () {
+    var self = this;
+    if (!self.ready) {
+      self.ready = self.load('search/meta.json', 'json').then(function (m) {
+        self.meta = m;
+        self.keys = m.keys ? m.keys.split(' ') : [];
+        self.keySet = new Set(self.keys);
+        self.otherLangs = Object.keys(m.langs || {}).some(function (l) { return l !== 'fr'; });
+        return m;
+      });
+    }
+    return self.ready;
+  };
+  Engine.prototype.keyFor = function (word) {
+    var chars = Array.from(word);
+    for (var n = Math.min(chars.length, 4); n >= 1; n--) {
+      var k = chars.slice(0, n).join('');
+      if (this.keySet.has(k)) return k;
+    }
+    return null;
+  };
+  Engine.prototype.shard = function (key) {
+    return this.get('search/t/' + fileName(key) + '.txt', 'text').then(function (text) {
+      var out = [], block = 0, off = 0, prev = '';
+      for (var line of text.split('\n')) {
+        if (!line) { if (off) { block++; off = 0; } continue; }
+        var parts = line.split(' ');
+        var t = Array.from(prev).slice(0, parseInt(parts[0][0], 36)).join('') + parts[0].slice(1);
+        var len = parseInt(parts[2], 36);
+        out.push({ t: t, df: parseInt(parts[1], 36), key: key, block: block, off: off, len: len });
+        off += len; prev = t;
+      }
+      return out;
+    });
+  };
+  Engine.prototype.postings = function (e) {
+    var n = this.meta.n;
+    return this.get('search/p/' + fileName(e.key) + '.' + e.block + '.bin', 'bytes').then(function (bytes) {
+      return decodePostings(bytes.subarray(e.off, e.off + e.len), n, true);
+    });
+  };
+  Engine.prototype.filterSet = function (kind, slug) {
+    return this.get('search/f/' + kind + '/' + fileName(slug) + '.bin', 'bytes').then(
+      function (bytes) { return new Set(decodePostings(bytes, 0, false).ids); },
+      function () { return new Set(); });
+  };
+  Engine.prototype.facets = function () { return this.get('search/f/facets.json', 'json'); };
+  Engine.prototype.doc = function (id) { return this.get('search/d/' + id + '.json', 'json'); };
+  Engine.prototype.seg1 = function (id) { return this.get('search/d/' + id + '.1.txt', 'text'); };
+
+  // Splits a query into words and quoted phrases; the last bare word is a prefix (as you type).
+  function parseQuery(q) {
+    var parts = q.replace(/[“”«»„]/g, '"').split('"');
+    var list = [], phrases = [], seen = new Map();
+    var open = /[\p{Alphabetic}\p{N}]$/u.test(q), lastBare = null;
+    parts.forEach(function (part, i) {
+      var inPhrase = i % 2 === 1, ws = words(fold(part));
+      if (inPhrase && ws.length > 1) phrases.push(ws.map(function (w) { return STOP.has(w) ? w : term(w, 'fr'); }));
+      ws.forEach(function (w, j) {
+        var t = term(w, 'fr');
+        if (t === null) return;
+        var q0 = seen.get(w);
+        if (!q0) { q0 = { raw: w, stem: t, prefix: false }; seen.set(w, q0); list.push(q0); }
+        if (!inPhrase && i === parts.length - 1 && j === ws.length - 1) lastBare = q0;
+      });
+    });
+    if (open && lastBare) lastBare.prefix = true;
+    return { words: list, phrases: phrases };
+  }
+
+  // Index terms a query word stands for, with weights.
+  Engine.prototype.expand = function (qw) {
+    var self = this;
+    var keys = new Set();
+    [qw.raw, qw.stem].forEach(function (w) { var k = self.keyFor(w); if (k) keys.add(k); });
+    if (qw.prefix && Array.from(qw.raw).length >= 2) {
+      var deeper = self.keys.filter(function (k) { return k.length > qw.raw.length ? k.startsWith(qw.raw) : false; });
+      if (deeper.length <= 4) deeper.forEach(function (k) { keys.add(k); });
+    }
+    return Promise.all(Array.from(keys).map(function (k) { return self.shard(k); })).then(function (shards) {
+      var entries = [].concat.apply([], shards), chosen = new Map();
+      var add = function (e, w, kind) { var c = chosen.get(e.t); if (!c || c.w < w) chosen.set(e.t, { e: e, w: w, kind: kind }); };
+      var rawLen = Array.from(qw.raw).length;
+      entries.forEach(function (e) {
+        if (e.t === qw.stem || e.t === qw.raw) add(e, W_EXACT, 'exact');
+        else if (self.otherLangs && qw.raw.startsWith(e.t) && e.t.length >= Math.max(3, rawLen - 4)) add(e, W_STEMLIKE, 'stem');
+      });
+      var hasExact = chosen.size > 0;
+      if (qw.prefix) {
+        var budget = PREFIX_MAX_BYTES;
+        entries.filter(function (e) { return e.t.startsWith(qw.raw) && !chosen.has(e.t); })
+          .sort(function (a, b) { return a.t.length - b.t.length || b.df - a.df || (a.t < b.t ? -1 : 1); })
+          .slice(0, PREFIX_MAX_TERMS)
+          .forEach(function (e, i) { if (i === 0 || e.len <= budget) { budget -= e.len; add(e, W_PREFIX, 'prefix'); } });
+      }
+      if (!hasExact && rawLen >= 5) {
+        var max = rawLen >= 8 ? 2 : 1, typos = [];
+        entries.forEach(function (e) {
+          if (chosen.has(e.t)) return;
+          var d = Math.min(distance(qw.raw, e.t, max), distance(qw.stem, e.t, max));
+          if (d <= max) typos.push({ e: e, d: d });
+        });
+        typos.sort(function (a, b) { return a.d - b.d || b.e.df - a.e.df || (a.e.t < b.e.t ? -1 : 1); })
+          .slice(0, TYPO_MAX_TERMS)
+          .forEach(function (x) { add(x.e, x.d === 1 ? W_TYPO1 : W_TYPO2, 'typo'); });
+      }
+      return Array.from(chosen.values());
+    });
+  };
+
+  // Words of a text in order, as phrase keys (stop words kept as folded words).
+  function phraseKeys(text) { return words(fold(text)).map(function (w) { return STOP.has(w) ? w : term(w, 'fr'); }); }
+  function containsPhrase(keys, phrase) {
+    outer: for (var i = 0; i + phrase.length <= keys.length; i++) {
+      for (var j = 0; j < phrase.length; j++) if (keys[i + j] !== phrase[j]) continue outer;
+      return true;
+    }
+    return false;
+  }
+
+  /* Runs a query. opts: {tag, source, sort: ''|'date'|'old', page (1-based), rpp}.
+   * Resolves to {total, exact, page, pages, hits: [{id, doc, text, terms}]} */
+  Engine.prototype.search = function (q, opts) {
+    var self = this;
+    opts = opts || {};
+    return self.init().then(function (meta) {
+      var parsed = parseQuery(q || '');
+      var n = meta.n, rpp = opts.rpp || meta.rpp || 20, page = Math.max(1, opts.page || 1);
+      var filters = [];
+      if (opts.tag) filters.push(self.filterSet('t', opts.tag));
+      if (opts.source) filters.push(self.filterSet('s', opts.source));
+      if (!parsed.words.length && !filters.length) return { total: 0, exact: true, page: 1, pages: 0, hits: [], empty: true };
+      return Promise.all([Promise.all(parsed.words.map(function (w) { return self.expand(w); })), Promise.all(filters)])
+        .then(function (r) {
+          var expansions = r[0], sets = r[1];
+          var allEntries = [].concat.apply([], expansions);
+          return Promise.all(allEntries.map(function (c) { return self.postings(c.e); })).then(function (lists) {
+            var k = 0, perWord = expansions.map(function (exp) {
+              var best = new Map(); // doc -> [score, hint]
+              exp.forEach(function (c) {
+                var pl = lists[k++], df = c.e.df;
+                var idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+                for (var i = 0; i < pl.ids.length; i++) {
+                  var d = pl.ids[i], p = pl.pay[i], sc = idf * (p >> 2) / 63 * c.w, cur = best.get(d);
+                  if (!cur) best.set(d, [sc, p & 3]);
+                  else { if (sc > cur[0]) cur[0] = sc; if ((p & 3) < cur[1]) cur[1] = p & 3; }
+                }
+              });
+              return best;
+            });
+            var matchedTerms = new Set(allEntries.map(function (c) { return c.e.t; }));
+            var scores = new Map();
+            if (perWord.length) {
+              var smallest = perWord.reduce(function (a, b) { return a.size <= b.size ? a : b; });
+              smallest.forEach(function (_, d) {
+                var s = 0, hint = 3;
+                for (var m of perWord) { var v = m.get(d); if (!v) return; s += v[0]; if (v[1] < hint) hint = v[1]; }
+                scores.set(d, [s, hint]);
+              });
+              if (!scores.size && perWord.length > 1 && !parsed.phrases.length) { // nothing has every word: any word
+                perWord.forEach(function (m) {
+                  m.forEach(function (v, d) {
+                    var cur = scores.get(d) || [0, 3, 0];
+                    cur[0] += v[0]; cur[1] = Math.min(cur[1], v[1]); cur[2] = (cur[2] || 0) + 1;
+                    scores.set(d, cur);
+                  });
+                });
+                scores.forEach(function (v) { v[0] += 1000 * v[2]; });
+              }
+            } else {
+              sets[0].forEach(function (d) { scores.set(d, [0, 0]); });
+            }
+            var ids = [];
+            scores.forEach(function (_, d) { if (sets.every(function (s) { return s.has(d); })) ids.push(d); });
+            var sort = opts.sort || (parsed.words.length ? '' : 'date');
+            var nd = meta.nd === undefined ? n : meta.nd;
+            if (sort === 'date') ids.sort(function (a, b) { return a - b; });
+            else if (sort === 'old') ids.sort(function (a, b) { return (a < nd) !== (b < nd) ? (a < nd ? -1 : 1) : a < nd ? b - a : a - b; });
+            else ids.sort(function (a, b) { return scores.get(b)[0] - scores.get(a)[0] || a - b; });
+            var want = page * rpp;
+            var verified = ids, exact = true;
+            var verify = parsed.phrases.length ? self.verifyPhrases(ids, parsed.phrases, scores, want + 1) : Promise.resolve(null);
+            return verify.then(function (v) {
+              if (v) { verified = v.ids; exact = v.exact; }
+              var slice = verified.slice((page - 1) * rpp, want);
+              return Promise.all(slice.map(function (d) {
+                var hint = scores.get(d)[1];
+                return self.doc(d).then(function (doc) {
+                  if (hint === 1 && doc.m) return self.seg1(d).then(function (t) { return { id: d, doc: doc, text: t }; });
+                  return { id: d, doc: doc, text: doc.x || '' };
+                });
+              })).then(function (hits) {
+                hits.forEach(function (h) { h.terms = matchedTerms; });
+                return { total: verified.length, exact: exact, page: page, pages: Math.ceil(verified.length / rpp), hits: hits };
+              });
+            });
+          });
+        });
+    });
+  };
+  // Keeps candidates whose title or stored text holds every phrase, in rank order, until
+  // `want` are found (or PHRASE_MAX_CHECKS documents were read): phrases cost document reads.
+  Engine.prototype.verifyPhrases = function (ids, phrases, scores, want) {
+    var self = this, out = [], i = 0;
+    function step() {
+      if (i >= ids.length) return Promise.resolve({ ids: out, exact: true });
+      if (out.length >= want || i >= PHRASE_MAX_CHECKS) return Promise.resolve({ ids: out, exact: false });
+      var d = ids[i++];
+      return self.doc(d).then(function (doc) {
+        return (doc.m ? self.seg1(d) : Promise.resolve('')).then(function (seg1) {
+          var keys = phraseKeys(doc.t + ' . ' + (doc.x || '') + ' ' + seg1);
+          if (phrases.every(function (p) { return containsPhrase(keys, p); })) {
+            out.push(d);
+            if (seg1 && !containsPhraseIn(doc.x || '', phrases)) scores.get(d)[1] = 1;
+          }
+          return step();
+        });
+      });
+    }
+    function containsPhraseIn(text, ps) { var k = phraseKeys(text); return ps.some(function (p) { return containsPhrase(k, p); }); }
+    return step();
+  };
+
+  // Splits text into [{text, mark}] runs around words whose term was matched; `window` > 0
+  // keeps about that many chars around the first match.
+  function highlight(text, matched, windowChars) {
+    var runs = [], last = 0, first = -1, m, re = /[\p{Alphabetic}\p{N}\p{M}]+/gu;
+    var isMatch = function (w) {
+      var f = fold(w);
+      if (STOP.has(f)) return false;
+      var t = term(f, 'fr');
+      if (matched.has(t) || matched.has(f)) return true;
+      for (var x of matched) if (x.length >= 4 && f.startsWith(x)) return true;
+      return false;
+    };
+    var marks = [];
+    while ((m = re.exec(text))) if (isMatch(m[0])) marks.push([m.index, m.index + m[0].length]);
+    var start = 0, end = text.length;
+    if (windowChars && text.length > windowChars) {
+      first = marks.length ? marks[0][0] : 0;
+      start = Math.max(0, first - Math.floor(windowChars / 3));
+      if (start > 0) { var sp = text.indexOf(' ', start); start = sp >= 0 && sp < first ? sp + 1 : start; }
+      end = Math.min(text.length, start + windowChars);
+      if (end < text.length) { var sp2 = text.lastIndexOf(' ', end); if (sp2 > start) end = sp2; }
+    }
+    last = start;
+    marks.forEach(function (r) {
+      if (r[0] < start || r[1] > end) return;
+      if (r[0] > last) runs.push({ text: text.slice(last, r[0]), mark: false });
+      runs.push({ text: text.slice(r[0], r[1]), mark: true });
+      last = r[1];
+    });
+    if (end > last) runs.push({ text: text.slice(last, end), mark: false });
+    if (start > 0) runs.unshift({ text: '… ', mark: false });
+    if (end < text.length) runs.push({ text: ' …', mark: false });
+    return runs;
+  }
+
+  var api = { fold: fold, words: words, stemFr: stemFr, terms: terms, parseQuery: parseQuery, distance: distance,
+    decodePostings: decodePostings, fileName: fileName, highlight: highlight, Engine: Engine };
+  if (typeof globalThis !== 'undefined') globalThis.GazetteSearch = api;
+
+  // ---- Page UI ----
+  var STRINGS = {
+    fr: { none: 'Aucun résultat', one: '1 résultat', many: '{n} résultats', atLeast: 'au moins {n} résultats',
+      loading: 'Recherche…', error: 'La recherche a échoué : index introuvable.', prev: 'Page précédente', next: 'Page suivante',
+      page: 'Page {p} sur {n}', tags: 'Étiquettes', results: 'Résultats de recherche', empty: 'Tapez un ou plusieurs mots.' },
+    en: { none: 'No results', one: '1 result', many: '{n} results', atLeast: 'at least {n} results',
+      loading: 'Searching…', error: 'Search failed: index not found.', prev: 'Previous page', next: 'Next page',
+      page: 'Page {p} of {n}', tags: 'Tags', results: 'Search results', empty: 'Type one or more words.' }
+  };
+  function fmt(s, v) { return s.replace(/\{(\w)\}/g, function (_, k) { return v[k]; }); }
+
+  function setup(root) {
+    var base = root.getAttribute('data-base') || '/';
+    if (base.slice(-1) !== '/') base += '/';
+    var lang = root.getAttribute('data-lang') === 'en' ? 'en' : 'fr';
+    var S = STRINGS[lang];
+    var rpp = parseInt(root.getAttribute('data-rpp'), 10) || 20;
+    var tagPages = root.getAttribute('data-tag-pages') !== 'false';
+    var sourcePages = root.getAttribute('data-source-pages') !== 'false';
+    var engine = new Engine(function (path, kind) {
+      return fetch(base + path, path.indexOf('meta.json') >= 0 ? { cache: 'no-cache' } : {}).then(function (r) {
+        if (!r.ok) throw new Error(r.status + ' ' + path);
+        return kind === 'json' ? r.json() : kind === 'text' ? r.text() : r.arrayBuffer().then(function (b) { return new Uint8Array(b); });
+      });
+    });
+    var form = root.querySelector('form');
+    var input = root.querySelector('#gz-q');
+    var tagSel = root.querySelector('#gz-tag');
+    var sourceSel = root.querySelector('#gz-source');
+    var sortSel = root.querySelector('#gz-sort');
+    var details = root.querySelector('#gz-filters');
+    var status = root.querySelector('#gz-status');
+    var list = root.querySelector('#gz-results');
+    var pager = root.querySelector('#gz-pages');
+    var dateFmt = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'long', timeZone: 'UTC' });
+    var state = { q: '', tag: '', source: '', sort: '', page: 1 };
+    var runId = 0, timer = null, facetsLoaded = null;
+    list.setAttribute('aria-label', S.results);
+
+    function el(tag, attrs, text) {
+      var e = document.createElement(tag);
+      if (attrs) Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+      if (text !== undefined) e.textContent = text;
+      return e;
+    }
+    function appendRuns(parent, runs) {
+      runs.forEach(function (r) { parent.appendChild(r.mark ? el('mark', null, r.text) : document.createTextNode(r.text)); });
+    }
+    function readUrl() {
+      var p = new URLSearchParams(location.search);
+      state = { q: p.get('q') || '', tag: p.get('tag') || '', source: p.get('source') || '', sort: p.get('sort') || '',
+        page: Math.max(1, parseInt(p.get('page'), 10) || 1) };
+      input.value = state.q;
+      sortSel.value = state.sort === 'date' || state.sort === 'old' ? state.sort : '';
+      if (state.tag || state.source) loadFacets().then(function () { tagSel.value = state.tag; sourceSel.value = state.source; details.open = true; });
+    }
+    function urlOf(s) {
+      var p = new URLSearchParams();
+      if (s.q) p.set('q', s.q);
+      if (s.tag) p.set('tag', s.tag);
+      if (s.source) p.set('source', s.source);
+      if (s.sort) p.set('sort', s.sort);
+      if (s.page > 1) p.set('page', String(s.page));
+      var qs = p.toString();
+      return location.pathname + (qs ? '?' + qs : '');
+    }
+    function loadFacets() {
+      if (!facetsLoaded) {
+        facetsLoaded = engine.init().then(function () { return engine.facets(); }).then(function (f) {
+          [[tagSel, f.t || []], [sourceSel, f.s || []]].forEach(function (pair) {
+            pair[1].forEach(function (x) { pair[0].appendChild(el('option', { value: x[0] }, x[1] + ' (' + x[2] + ')')); });
+          });
+        }).catch(function () { facetsLoaded = null; });
+      }
+      return facetsLoaded;
+    }
+    function fromForm() {
+      state.q = input.value;
+      state.tag = tagSel.value; state.source = sourceSel.value; state.sort = sortSel.value;
+    }
+    function run(mode) {
+      var id = ++runId, s = Object.assign({}, state);
+      if (mode === 'push') history.pushState(null, '', urlOf(s));
+      else if (mode === 'replace') history.replaceState(null, '', urlOf(s));
+      root.setAttribute('aria-busy', 'true');
+      var slow = setTimeout(function () { if (id === runId) status.textContent = S.loading; }, 300);
+      engine.search(s.q, { tag: s.tag, source: s.source, sort: s.sort, page: s.page, rpp: rpp }).then(function (res) {
+        if (id !== runId) return;
+        clearTimeout(slow);
+        root.removeAttribute('aria-busy');
+        render(res, s);
+      }).catch(function (e) {
+        if (id !== runId) return;
+        clearTimeout(slow);
+        root.removeAttribute('aria-busy');
+        list.textContent = '';
+        status.textContent = S.error;
+        if (typeof console !== 'undefined') console.error(e);
+      });
+    }
+    function render(res, s) {
+      list.textContent = '';
+      pager.textContent = '';
+      pager.hidden = true;
+      if (res.empty) { status.textContent = ''; return; }
+      status.textContent = res.total === 0 ? S.none : !res.exact ? fmt(S.atLeast, { n: res.total }) : res.total === 1 ? S.one : fmt(S.many, { n: res.total });
+      res.hits.forEach(function (h) {
+        var d = h.doc, li = el('li', { 'class': 'gz-result' }), art = el('article');
+        var title = el('h2', { 'class': 'gz-title' }), a = el('a', { href: base + d.r });
+        appendRuns(a, highlight(d.t, h.terms, 0));
+        title.appendChild(a);
+        art.appendChild(title);
+        var meta = el('p', { 'class': 'gz-meta' });
+        if (d.d) meta.appendChild(el('time', { datetime: d.d }, dateFmt.format(new Date(d.d + 'T00:00:00Z'))));
+        if (d.s) {
+          if (d.d) meta.appendChild(document.createTextNode(' · '));
+          meta.appendChild(sourcePages ? el('a', { href: base + 'sources/' + d.s[1] + '/', 'class': 'gz-source' }, d.s[0]) : el('span', { 'class': 'gz-source' }, d.s[0]));
+        }
+        if (meta.childNodes.length) art.appendChild(meta);
+        if (h.text) {
+          var ex = el('p', { 'class': 'gz-excerpt' });
+          appendRuns(ex, highlight(h.text, h.terms, 240));
+          art.appendChild(ex);
+        }
+        if (d.g && d.g.length) {
+          var tags = el('ul', { 'class': 'gz-tags', 'aria-label': S.tags });
+          d.g.forEach(function (t) {
+            var tli = el('li');
+            tli.appendChild(tagPages ? el('a', { href: base + 'tags/' + t[1] + '/' }, t[0]) : el('span', null, t[0]));
+            tags.appendChild(tli);
+          });
+          art.appendChild(tags);
+        }
+        li.appendChild(art);
+        list.appendChild(li);
+      });
+      if (res.pages > 1 || !res.exact) {
+        pager.hidden = false;
+        pager.setAttribute('aria-label', fmt(S.page, { p: res.page, n: res.exact ? res.pages : '…' }));
+        var link = function (p, label, rel) {
+          var a2 = el('a', { href: urlOf(Object.assign({}, s, { page: p })), rel: rel, 'class': 'gz-page-' + rel }, label);
+          a2.addEventListener('click', function (ev) { ev.preventDefault(); state.page = p; run('push'); input.focus(); window.scrollTo(0, root.offsetTop); });
+          pager.appendChild(a2);
+        };
+        if (res.page > 1) link(res.page - 1, S.prev, 'prev');
+        pager.appendChild(el('span', { 'class': 'gz-page-n' }, fmt(S.page, { p: res.page, n: res.exact ? res.pages : '…' })));
+        if (res.page < res.pages || (!res.exact && res.hits.length)) link(res.page + 1, S.next, 'next');
+      }
+    }
+    function resultLinks() { return Array.prototype.slice.call(list.querySelectorAll('.gz-title a')); }
+
+    input.addEventListener('input', function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { fromForm(); state.page = 1; run('replace'); }, 120);
+    });
+    input.addEventListener('keydown', function (e) {
+      if (e.key === 'ArrowDown') { var l = resultLinks(); if (l.length) { e.preventDefault(); l[0].focus(); } }
+    });
+    list.addEventListener('keydown', function (e) {
+      var l = resultLinks(), i = l.indexOf(document.activeElement);
+      if (i < 0) return;
+      if (e.key === 'ArrowDown' && i + 1 < l.length) { e.preventDefault(); l[i + 1].focus(); }
+      else if (e.key === 'ArrowUp') { e.preventDefault(); (i > 0 ? l[i - 1] : input).focus(); }
+      else if (e.key === 'Escape') { e.preventDefault(); input.focus(); }
+    });
+    form.addEventListener('submit', function (e) { e.preventDefault(); clearTimeout(timer); fromForm(); state.page = 1; run('push'); });
+    [tagSel, sourceSel, sortSel].forEach(function (sel) {
+      sel.addEventListener('change', function () { fromForm(); state.page = 1; run('push'); });
+    });
+    details.addEventListener('toggle', function () { if (details.open) loadFacets(); });
+    window.addEventListener('popstate', function () { readUrl(); run(); });
+    // The site header's search box submits to this page; on this page, send it here too.
+    document.querySelectorAll('form[role="search"]').forEach(function (f) {
+      if (f === form) return;
+      f.addEventListener('submit', function (e) {
+        var q = f.querySelector('input[name="q"]');
+        if (!q) return;
+        e.preventDefault();
+        input.value = q.value; fromForm(); state.page = 1; run('push');
+      });
+    });
+    readUrl();
+    if (state.q || state.tag || state.source) run();
+  }
+
+  if (typeof document !== 'undefined') {
+    var start = function () { var root = document.getElementById('gz-search'); if (root) setup(root); };
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+    else start();
+  }
+})();
