@@ -374,7 +374,7 @@
                 for (var i = 0; i < pl.ids.length; i++) {
                   var d = pl.ids[i], p = pl.pay[i], sc = idf * (p >> 2) / 63 * c.w, cur = best.get(d);
                   if (!cur) best.set(d, [sc, p & 3]);
-                  else { if (sc > cur[0]) cur[0] = sc; if ((p & 3) < cur[1]) cur[1] = p & 3; }
+                  else if (sc > cur[0]) { cur[0] = sc; cur[1] = p & 3; }
                 }
               });
               return best;
