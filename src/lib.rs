@@ -21,6 +21,7 @@ pub mod diagnostics;
 pub mod output;
 pub mod render;
 pub mod search;
+pub mod serve;
 pub mod seed;
 pub mod site;
 pub mod text;

@@ -45,6 +45,26 @@ struct SiteArgs {
 }
 
 #[derive(Args, Debug, Clone)]
+struct ServeArgs {
+    /// Port to listen on; 0 picks a free one (the address is printed).
+    #[arg(long, short, default_value_t = 1111)]
+    port: u16,
+    /// Interface to listen on. Anything but loopback exposes your drafts to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// URL whose path the site is served under (the origin is always the local address);
+    /// defaults to base_url of config.toml.
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Include articles and pages marked `draft = true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Args, Debug, Clone)]
 struct CheckArgs {
     /// Publish URL, overriding `base_url` of config.toml.
     #[arg(long)]
@@ -61,6 +81,9 @@ struct CheckArgs {
 enum Command {
     /// Build the site into the output folder (default: dist/).
     Build(SiteArgs),
+    /// Preview the site: build, serve it on 127.0.0.1 under the base path of base_url, rebuild
+    /// when seeds/, content/, themes/ or config.toml change and reload the open page.
+    Serve(ServeArgs),
     /// Check the site before publishing: every seed parses, every internal link and #anchor of
     /// the built pages resolves under the base path. Exit code 1 when anything is wrong.
     Check(CheckArgs),
@@ -87,6 +110,18 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Build(args) => run_build(&cli, args),
         Command::Check(args) => run_check(&cli, args),
+        Command::Serve(args) => gazette::serve::run(gazette::serve::ServeOptions {
+            build: BuildOptions {
+                base_url: args.base_url.clone(),
+                drafts: args.drafts,
+                ..BuildOptions::for_root(cli.root.clone())
+            },
+            bind: args.bind,
+            port: args.port,
+            open: args.open,
+            verbose: cli.verbose,
+        })
+        .map(|()| ExitCode::SUCCESS),
         Command::Inspect {
             paths,
             json,
