@@ -32,6 +32,23 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Render-only options (live reload in `serve`).
     pub render: RenderOptions,
+    /// Told the name of each stage as it starts, to drive the terminal progress display.
+    pub progress: Option<Progress>,
+    /// Reuse `.gazette-cache/` (parsed seeds, output manifest) and update it; `--no-cache`
+    /// turns it off.
+    pub cache: bool,
+}
+
+/// A callback told each stage name as the stage starts (`parse seeds`, `render + search
+/// index`, …), so the command line can show where a long build is without the pipeline knowing
+/// about terminals.
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(&str) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress(..)")
+    }
 }
 
 impl BuildOptions {
@@ -45,16 +62,26 @@ impl BuildOptions {
             drafts: false,
             strict: false,
             render: RenderOptions::default(),
+            progress: None,
+            cache: false,
         }
     }
 }
 
 /// Wall time of each stage, in pipeline order.
 #[derive(Debug, Clone, Default)]
-pub struct Timings(pub Vec<(&'static str, Duration)>);
+pub struct Timings(pub Vec<(&'static str, Duration)>, Option<Progress>);
 
 impl Timings {
+    /// Timings that also announce each stage to `progress`.
+    pub fn with_progress(progress: Option<Progress>) -> Timings {
+        Timings(Vec::new(), progress)
+    }
+
     fn time<T>(&mut self, stage: &'static str, f: impl FnOnce() -> T) -> T {
+        if let Some(p) = &self.1 {
+            (p.0)(stage);
+        }
         let start = Instant::now();
         let out = f();
         self.0.push((stage, start.elapsed()));
@@ -215,8 +242,9 @@ pub fn load_site(
     let (seeds, bytes) = timings.time("parse seeds", || {
         parse_seeds(&files, &parse_opts, diagnostics)
     });
-    let (content, content_errors) =
-        timings.time("read content", || crate::content::load(&project_path(&opts.root, "content")));
+    let (content, content_errors) = timings.time("read content", || {
+        crate::content::load(&project_path(&opts.root, "content"))
+    });
     if !content_errors.is_empty() {
         let mut msg = String::new();
         for e in &content_errors {
@@ -237,7 +265,7 @@ pub fn load_site(
 /// Builds everything in memory without writing.
 pub fn build_in_memory(opts: &BuildOptions) -> Result<Built, BuildFailure> {
     let mut diagnostics = Diagnostics::default();
-    let mut timings = Timings::default();
+    let mut timings = Timings::with_progress(opts.progress.clone());
     match build_inner(opts, &mut diagnostics, &mut timings) {
         Ok((site, files, seeds_read, seed_bytes)) => Ok(Built {
             site,
@@ -286,11 +314,16 @@ fn build_inner(
 /// Builds the project into its output folder. On failure the previous output is untouched.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let start = Instant::now();
-    crate::output::check_output_location(&opts.root, &opts.output).map_err(|error| BuildFailure {
-        error,
-        diagnostics: Diagnostics::default(),
+    crate::output::check_output_location(&opts.root, &opts.output).map_err(|error| {
+        BuildFailure {
+            error,
+            diagnostics: Diagnostics::default(),
+        }
     })?;
     let mut built = build_in_memory(opts)?;
+    if let Some(p) = &opts.progress {
+        (p.0)("write output");
+    }
     let write = Instant::now();
     if let Err(error) = crate::output::write_all(&opts.output, &built.files) {
         return Err(BuildFailure {

@@ -42,6 +42,10 @@ struct SiteArgs {
     /// Treat warnings (undated seeds, unreadable seeds, …) as a failed build.
     #[arg(long)]
     strict: bool,
+    /// Ignore and do not update .gazette-cache/ (parsed seeds, rendered pages, output manifest):
+    /// rebuild everything and rewrite the output folder.
+    #[arg(long)]
+    no_cache: bool,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -146,12 +150,60 @@ fn options(cli: &Cli, args: &SiteArgs) -> BuildOptions {
         drafts: args.drafts,
         strict: args.strict,
         render: Default::default(),
+        progress: None,
+        cache: !args.no_cache,
+    }
+}
+
+/// A spinner with the current stage and elapsed time, drawn on stderr only in an interactive
+/// terminal (not in CI logs, not with `--quiet`) and only once the build has taken long enough
+/// to notice, so quick builds print nothing but their summary.
+struct Spinner(Option<indicatif::ProgressBar>);
+
+impl Spinner {
+    fn start(quiet: bool) -> Spinner {
+        use std::io::IsTerminal;
+        if quiet || std::env::var_os("CI").is_some() || !std::io::stderr().is_terminal() {
+            return Spinner(None);
+        }
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} [{elapsed}] {msg}")
+                .expect("valid template"),
+        );
+        let delayed = bar.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(400));
+            if !delayed.is_finished() {
+                delayed.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                delayed.enable_steady_tick(std::time::Duration::from_millis(120));
+            }
+        });
+        Spinner(Some(bar))
+    }
+
+    fn progress(&self) -> Option<build::Progress> {
+        let bar = self.0.clone()?;
+        Some(build::Progress(std::sync::Arc::new(move |stage: &str| {
+            bar.set_message(format!("{stage}…"));
+        })))
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
     }
 }
 
 fn run_build(cli: &Cli, args: &SiteArgs) -> anyhow::Result<ExitCode> {
-    let opts = options(cli, args);
-    match build::build(&opts) {
+    let mut opts = options(cli, args);
+    let spinner = Spinner::start(cli.quiet);
+    opts.progress = spinner.progress();
+    let result = build::build(&opts);
+    spinner.finish();
+    match result {
         Ok(report) => {
             for d in report.diagnostics.sorted() {
                 eprintln!("{d}");
