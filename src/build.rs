@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 
+use crate::cache::SeedCache;
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
 use crate::output::OutputFile;
@@ -183,32 +184,66 @@ pub fn parse_seeds(
     opts: &ParseOptions,
     diagnostics: &mut Diagnostics,
 ) -> (Vec<ParsedSeed>, u64) {
-    let results: Vec<(Result<ParsedSeed, String>, u64)> = files
+    parse_seeds_cached(files, opts, diagnostics, None)
+}
+
+/// [`parse_seeds`] that takes unchanged seeds (same path, same bytes, same parser) from
+/// `cache` and leaves in it exactly this build's parses.
+pub fn parse_seeds_cached(
+    files: &[PathBuf],
+    opts: &ParseOptions,
+    diagnostics: &mut Diagnostics,
+    cache: Option<&mut SeedCache>,
+) -> (Vec<ParsedSeed>, u64) {
+    let key = cache.as_ref().map(|_| crate::cache::parser_key(opts));
+    let cached = cache.as_deref();
+    type Parsed = (Result<ParsedSeed, String>, u64, Option<[u8; 32]>);
+    let results: Vec<Parsed> = files
         .par_iter()
         .map(|path| match std::fs::read(path) {
             Ok(bytes) => {
                 let len = bytes.len() as u64;
-                (
-                    seed::parse_seed(path, &bytes, opts).map_err(|e| e.to_string()),
-                    len,
-                )
+                let Some(key) = &key else {
+                    return (
+                        seed::parse_seed(path, &bytes, opts).map_err(|e| e.to_string()),
+                        len,
+                        None,
+                    );
+                };
+                let hash = *blake3::hash(&bytes).as_bytes();
+                let parsed = match cached.and_then(|c| c.get(key, path, &hash)) {
+                    Some(seed) => Ok(seed.clone()),
+                    None => seed::parse_seed(path, &bytes, opts).map_err(|e| e.to_string()),
+                };
+                (parsed, len, Some(hash))
             }
-            Err(e) => (Err(format!("{}: cannot read: {e}", path.display())), 0),
+            Err(e) => (
+                Err(format!("{}: cannot read: {e}", path.display())),
+                0,
+                None,
+            ),
         })
         .collect();
+    let mut fresh = std::collections::HashMap::new();
     let mut seeds = Vec::with_capacity(results.len());
     let mut total = 0;
-    for (r, len) in results {
+    for (r, len, hash) in results {
         total += len;
         match r {
             Ok(s) => {
                 for w in &s.warnings {
                     diagnostics.warn(w.clone());
                 }
+                if let Some(hash) = hash {
+                    fresh.insert(s.file.clone(), (hash, s.clone()));
+                }
                 seeds.push(s);
             }
             Err(e) => diagnostics.error(e),
         }
+    }
+    if let (Some(cache), Some(key)) = (cache, &key) {
+        cache.replace(key, fresh);
     }
     let mut seen = std::collections::BTreeSet::new();
     seeds.retain(|s| {
@@ -233,6 +268,16 @@ pub fn load_site(
     timings: &mut Timings,
     diagnostics: &mut Diagnostics,
 ) -> Result<(Site, usize, u64)> {
+    load_site_cached(opts, timings, diagnostics, None)
+}
+
+/// [`load_site`] with a cache of parsed seeds.
+pub fn load_site_cached(
+    opts: &BuildOptions,
+    timings: &mut Timings,
+    diagnostics: &mut Diagnostics,
+    seed_cache: Option<&mut SeedCache>,
+) -> Result<(Site, usize, u64)> {
     let config = load_config(&opts.root, opts.base_url.as_deref())?;
     let urls = Urls::new(&config.base_url)?;
     let seed_dir = project_path(&opts.root, "seeds");
@@ -240,7 +285,7 @@ pub fn load_site(
         .with_context(|| format!("cannot list {}", seed_dir.display()))?;
     let parse_opts = ParseOptions::from_config(&config);
     let (seeds, bytes) = timings.time("parse seeds", || {
-        parse_seeds(&files, &parse_opts, diagnostics)
+        parse_seeds_cached(&files, &parse_opts, diagnostics, seed_cache)
     });
     let (content, content_errors) = timings.time("read content", || {
         crate::content::load(&project_path(&opts.root, "content"))
@@ -264,32 +309,51 @@ pub fn load_site(
 
 /// Builds everything in memory without writing.
 pub fn build_in_memory(opts: &BuildOptions) -> Result<Built, BuildFailure> {
+    build_reusing(opts, None, &|_, _| None).map(|(built, _)| built)
+}
+
+/// Render fingerprints of a build's pages, by output path.
+pub type Fingerprints = std::collections::HashMap<String, u64>;
+
+/// Builds in memory, taking unchanged seeds from `seeds` and unchanged pages from `reuse`.
+fn build_reusing(
+    opts: &BuildOptions,
+    seeds: Option<&mut SeedCache>,
+    reuse: crate::render::Reuse,
+) -> Result<(Built, Fingerprints), BuildFailure> {
     let mut diagnostics = Diagnostics::default();
     let mut timings = Timings::with_progress(opts.progress.clone());
-    match build_inner(opts, &mut diagnostics, &mut timings) {
-        Ok((site, files, seeds_read, seed_bytes)) => Ok(Built {
-            site,
-            files,
-            diagnostics,
-            timings,
-            seeds_read,
-            seed_bytes,
-        }),
+    match build_inner(opts, &mut diagnostics, &mut timings, seeds, reuse) {
+        Ok((site, files, fingerprints, seeds_read, seed_bytes)) => Ok((
+            Built {
+                site,
+                files,
+                diagnostics,
+                timings,
+                seeds_read,
+                seed_bytes,
+            },
+            fingerprints,
+        )),
         Err(error) => Err(BuildFailure { error, diagnostics }),
     }
 }
+
+type Inner = (Site, Vec<OutputFile>, Fingerprints, usize, u64);
 
 fn build_inner(
     opts: &BuildOptions,
     diagnostics: &mut Diagnostics,
     timings: &mut Timings,
-) -> Result<(Site, Vec<OutputFile>, usize, u64)> {
-    let (site, seeds_read, seed_bytes) = load_site(opts, timings, diagnostics)?;
+    seeds: Option<&mut SeedCache>,
+    reuse: crate::render::Reuse,
+) -> Result<Inner> {
+    let (site, seeds_read, seed_bytes) = load_site_cached(opts, timings, diagnostics, seeds)?;
     let theme = render::theme::Theme::load(&opts.root, &site.config.theme)?;
     let tera = timings.time("parse templates", || render::load_templates(&theme))?;
     let (pages, index) = timings.time("render + search index", || {
         rayon::join(
-            || render::render(&site, &theme, &tera, &opts.render),
+            || render::render_reusing(&site, &theme, &tera, &opts.render, reuse),
             || {
                 if site.config.search.enabled {
                     crate::search::build_index(&site)
@@ -299,7 +363,7 @@ fn build_inner(
             },
         )
     });
-    let mut files = pages?;
+    let (mut files, fingerprints) = pages?;
     files.extend(index);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     if opts.strict && diagnostics.warnings() > 0 {
@@ -308,10 +372,20 @@ fn build_inner(
             diagnostics.warnings()
         );
     }
-    Ok((site, files, seeds_read, seed_bytes))
+    Ok((
+        site,
+        files,
+        fingerprints.into_iter().collect(),
+        seeds_read,
+        seed_bytes,
+    ))
 }
 
 /// Builds the project into its output folder. On failure the previous output is untouched.
+///
+/// With `opts.cache`, unchanged seeds are not parsed again, unchanged pages are not rendered
+/// again and only changed files are written (see [`crate::cache`]); the result is the same,
+/// byte for byte, as a build without the cache.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let start = Instant::now();
     crate::output::check_output_location(&opts.root, &opts.output).map_err(|error| {
@@ -320,12 +394,43 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             diagnostics: Diagnostics::default(),
         }
     })?;
-    let mut built = build_in_memory(opts)?;
+    let cache_dir = project_path(&opts.root, crate::cache::DIR);
+    let mut seed_cache = None;
+    let mut manifest = None;
+    if opts.cache {
+        if let Some(p) = &opts.progress {
+            (p.0)("load cache");
+        }
+        seed_cache = Some(crate::cache::SeedCache::load(&cache_dir));
+        manifest = crate::cache::Manifest::load(&cache_dir).filter(|m| m.matches(&opts.output));
+    }
+    let cache_load = start.elapsed();
+    let reuse = |path: &str, fp: u64| {
+        manifest
+            .as_ref()
+            .and_then(|m| m.reuse(&opts.output, path, fp))
+    };
+    let (mut built, fingerprints) = build_reusing(opts, seed_cache.as_mut(), &reuse)?;
+    if opts.cache {
+        built.timings.0.insert(0, ("load cache", cache_load));
+    }
     if let Some(p) = &opts.progress {
         (p.0)("write output");
     }
     let write = Instant::now();
-    if let Err(error) = crate::output::write_all(&opts.output, &built.files) {
+    let written = if opts.cache {
+        // The manifest is removed first: if writing fails half-way, the next build is a full one.
+        let _ = std::fs::remove_file(cache_dir.join("manifest.json"));
+        crate::cache::write_output(&opts.output, &built.files, &fingerprints, manifest.as_ref())
+            .and_then(|(m, _)| m.save(&cache_dir))
+            .and_then(|()| match &seed_cache {
+                Some(c) if c.dirty => c.save(&cache_dir),
+                _ => Ok(()),
+            })
+    } else {
+        crate::output::write_all(&opts.output, &built.files)
+    };
+    if let Err(error) = written {
         return Err(BuildFailure {
             error,
             diagnostics: built.diagnostics,
@@ -359,15 +464,37 @@ pub fn project_path(root: &Path, sub: &str) -> PathBuf {
     }
 }
 
-/// A series of builds of one project (the rebuilds of `gazette serve`): keeps what a build
-/// learned so that the next one redoes only what changed.
+/// A series of builds of one project (the rebuilds of `gazette serve`): keeps the parsed seeds
+/// and the rendered pages of the last build in memory so that the next one parses and renders
+/// only what changed.
 #[derive(Default)]
-pub struct Session {}
+pub struct Session {
+    seeds: SeedCache,
+    pages: std::collections::HashMap<String, (u64, Vec<u8>)>,
+}
 
 impl Session {
     /// Builds in memory, like [`build_in_memory`], reusing what earlier builds of this session
     /// computed.
     pub fn build(&mut self, opts: &BuildOptions) -> Result<Built, BuildFailure> {
-        build_in_memory(opts)
+        let pages = &self.pages;
+        let reuse = |path: &str, fp: u64| {
+            pages
+                .get(path)
+                .filter(|(old, _)| *old == fp)
+                .map(|(_, bytes)| bytes.clone())
+        };
+        let (built, fingerprints) = build_reusing(opts, Some(&mut self.seeds), &reuse)?;
+        self.pages = built
+            .files
+            .iter()
+            .filter_map(|f| {
+                Some((
+                    f.path.clone(),
+                    (*fingerprints.get(&f.path)?, f.bytes.clone()),
+                ))
+            })
+            .collect();
+        Ok(built)
     }
 }

@@ -102,6 +102,27 @@ enum Job<'a> {
 
 /// Renders every page, feed and crawl file, plus the theme's static assets.
 pub fn render(site: &Site, theme: &Theme, tera: &Tera, opts: &RenderOptions) -> Result<Vec<OutputFile>> {
+    Ok(render_reusing(site, theme, tera, opts, &|_, _| None)?.0)
+}
+
+/// Asked, for each page, whether bytes rendered earlier from a context with the same
+/// fingerprint are at hand: `reuse(output_path, fingerprint)`.
+pub type Reuse<'a> = &'a (dyn Fn(&str, u64) -> Option<Vec<u8>> + Sync);
+
+/// The files of [`render_reusing`] and each page's fingerprint by output path.
+pub type Rendered = (Vec<OutputFile>, Vec<(String, u64)>);
+
+/// [`render`] for incremental builds: a page whose fingerprint (a hash of its template
+/// context, the templates, the shared context and the render options) is accepted by `reuse`
+/// is neither rendered nor minified. Also returns every page's fingerprint by output path, for
+/// the next build.
+pub fn render_reusing(
+    site: &Site,
+    theme: &Theme,
+    tera: &Tera,
+    opts: &RenderOptions,
+    reuse: Reuse,
+) -> Result<Rendered> {
     let lang_code = site.config.language.as_str();
     let labels = lang::labels(lang_code);
     let builder = ViewBuilder { site, labels };
@@ -131,16 +152,27 @@ pub fn render(site: &Site, theme: &Theme, tera: &Tera, opts: &RenderOptions) -> 
         generator: concat!("gazette ", env!("CARGO_PKG_VERSION")),
     };
     let common_ctx = Context::from_serialize(&common).context("cannot build template context")?;
+    // Everything every page depends on besides its own context.
+    let mut shared = blake3::Hasher::new();
+    shared.update(env!("CARGO_PKG_VERSION").as_bytes());
+    for (name, bytes) in &theme.files {
+        shared.update(name.as_bytes()).update(&[0]).update(bytes).update(&[0]);
+    }
+    serde_json::to_writer(&mut shared, &common_ctx.clone().into_json())
+        .context("cannot hash the template context")?;
+    shared.update(opts.inject_before_body_end.as_deref().unwrap_or("").as_bytes());
+    shared.update(&[site.config.minify as u8]);
 
     let years = archive::years(site);
     let jobs = plan(site, &years);
-    let mut files: Vec<OutputFile> = jobs
+    let rendered: Vec<(OutputFile, u64)> = jobs
         .par_iter()
-        .map(|job| render_job(job, site, &builder, tera, &common_ctx, &years, opts))
-        .collect::<Result<Vec<Vec<OutputFile>>>>()?
-        .into_iter()
-        .flatten()
-        .collect();
+        .map(|job| {
+            render_job(job, site, &builder, tera, &common_ctx, &shared, &years, opts, reuse)
+        })
+        .collect::<Result<_>>()?;
+    let fingerprints = rendered.iter().map(|(f, h)| (f.path.clone(), *h)).collect();
+    let mut files: Vec<OutputFile> = rendered.into_iter().map(|(f, _)| f).collect();
 
     for (name, bytes) in theme.assets() {
         let bytes = if site.config.minify {
@@ -171,7 +203,7 @@ pub fn render(site: &Site, theme: &Theme, tera: &Tera, opts: &RenderOptions) -> 
             bytes: format!("{}\n", domain.trim()).into_bytes(),
         });
     }
-    Ok(files)
+    Ok((files, fingerprints))
 }
 
 /// A short content hash of a theme asset, appended to its URL so browsers never keep a stale
@@ -314,18 +346,22 @@ fn paginator<'a>(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn render_job(
     job: &Job,
     site: &Site,
     builder: &ViewBuilder,
     tera: &Tera,
     common: &Context,
+    shared: &blake3::Hasher,
     years: &[archive::Year],
     opts: &RenderOptions,
-) -> Result<Vec<OutputFile>> {
+    reuse: Reuse,
+) -> Result<(OutputFile, u64)> {
     let urls = &site.urls;
     let labels = builder.labels;
-    let mut ctx = common.clone();
+    // The page's own values; the shared ones are added after fingerprinting.
+    let mut ctx = Context::new();
     let (template, route): (&str, String) = match job {
         Job::Article(i) => {
             let a = &site.articles[*i];
@@ -490,11 +526,22 @@ fn render_job(
     };
     ctx.insert("canonical", &urls.absolute(&route));
     ctx.insert("current_path", &urls.route(&route));
+    let path = Urls::output_path(&route);
+    let own = ctx.into_json();
+    let mut hasher = shared.clone();
+    hasher.update(template.as_bytes()).update(&[0]);
+    serde_json::to_writer(&mut hasher, &own).context("cannot hash the template context")?;
+    let digest = hasher.finalize();
+    let fingerprint = u64::from_le_bytes(digest.as_bytes()[..8].try_into().expect("8 bytes"));
+    if let Some(bytes) = reuse(&path, fingerprint) {
+        return Ok((OutputFile { path, bytes }, fingerprint));
+    }
+    let mut ctx = common.clone();
+    ctx.extend(Context::from_value(own).context("cannot build template context")?);
     let mut text = tera
         .render(template, &ctx)
         .map_err(|e| anyhow::anyhow!(tera_error_chain(&e)))
         .with_context(|| format!("cannot render /{route} with template {template}"))?;
-    let path = Urls::output_path(&route);
     let is_html = path.ends_with(".html");
     if is_html {
         if let Some(snippet) = &opts.inject_before_body_end {
@@ -509,7 +556,7 @@ fn render_job(
     } else {
         text.into_bytes()
     };
-    Ok(vec![OutputFile { path, bytes }])
+    Ok((OutputFile { path, bytes }, fingerprint))
 }
 
 #[derive(Serialize)]

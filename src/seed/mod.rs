@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 /// Where a field's value came from, shown by `gazette inspect`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "line")]
 pub enum Origin {
     /// Read from this 1-based line of the seed file.
@@ -48,7 +48,7 @@ impl std::fmt::Display for Origin {
 }
 
 /// A value together with its provenance.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Field<T> {
     /// The value.
     pub value: T,
@@ -85,7 +85,7 @@ pub enum Block {
 }
 
 /// Everything recovered from one seed file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ParsedSeed {
     /// `004_372a7a80e6ed88e1`, from the file name; stable across parser changes.
     pub id: String,

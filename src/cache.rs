@@ -1,0 +1,345 @@
+//! `.gazette-cache/`: what one build keeps so that the next one redoes only what changed.
+//!
+//! - **Parsed seeds** (`seeds-*.json`): each seed's [`ParsedSeed`], keyed by its path and the
+//!   blake3 of its bytes, valid only for the parser that wrote it ([`parser_key`]).
+//! - **Output manifest** (`manifest.json`): every file of the last successful build in the
+//!   output folder, with its size, modification time, blake3 and the render fingerprint of the
+//!   page. When the output folder still matches it, unchanged pages are taken from the folder
+//!   instead of being rendered again, and only files whose bytes changed are written.
+//!
+//! The folder is safe to delete at any time (the next build is a full one) and is ignored by
+//! git. Any doubt (unreadable file, other gazette version, other output folder, an output file
+//! edited by hand) means a full build: the cache can make a build faster, never different.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::output::OutputFile;
+use crate::seed::{ParseOptions, ParsedSeed};
+
+/// Name of the cache folder under the project root.
+pub const DIR: &str = ".gazette-cache";
+
+/// Number of files the parsed seeds are spread over, so that loading is parallel.
+const SEED_SHARDS: usize = 8;
+
+/// Identifies the parser and its settings: the source of `src/seed/` and of the text helpers it
+/// uses, the dependency lock file (language detection and decoding crates), the crate version,
+/// and the parse options from `config.toml`. A cached parse is reused only under the same key.
+pub fn parser_key(opts: &ParseOptions) -> String {
+    let mut h = blake3::Hasher::new();
+    for part in [
+        env!("CARGO_PKG_VERSION"),
+        include_str!("seed/mod.rs"),
+        include_str!("seed/parse.rs"),
+        include_str!("seed/clean.rs"),
+        include_str!("seed/dates.rs"),
+        include_str!("seed/decode.rs"),
+        include_str!("text.rs"),
+        include_str!("../Cargo.lock"),
+        &opts.default_language,
+    ] {
+        h.update(part.as_bytes()).update(&[0]);
+    }
+    for p in &opts.boilerplate {
+        h.update(p.as_bytes()).update(&[1]);
+    }
+    h.finalize().to_hex().to_string()
+}
+
+/// Parsed seeds of earlier builds.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct SeedCache {
+    /// [`parser_key`] of the parser that produced the entries.
+    pub key: String,
+    /// Seed path → (blake3 of its bytes, what the parser made of them).
+    pub entries: HashMap<PathBuf, ([u8; 32], ParsedSeed)>,
+    /// Whether entries were added or removed since loading (so saving can be skipped).
+    #[serde(skip)]
+    pub dirty: bool,
+}
+
+impl SeedCache {
+    /// The cached parse of `path` if its bytes still hash to `hash` under parser `key`.
+    pub fn get(&self, key: &str, path: &Path, hash: &[u8; 32]) -> Option<&ParsedSeed> {
+        if self.key != key {
+            return None;
+        }
+        self.entries
+            .get(path)
+            .filter(|(h, _)| h == hash)
+            .map(|(_, s)| s)
+    }
+
+    /// Replaces the entries with this build's parses (dropping removed seeds).
+    pub fn replace(&mut self, key: &str, entries: HashMap<PathBuf, ([u8; 32], ParsedSeed)>) {
+        let same = self.key == key
+            && self.entries.len() == entries.len()
+            && entries
+                .iter()
+                .all(|(p, (h, _))| self.entries.get(p).is_some_and(|(old, _)| old == h));
+        if !same {
+            self.dirty = true;
+        }
+        self.key = key.to_string();
+        self.entries = entries;
+    }
+
+    /// Reads the cache of a project; an absent or unreadable cache is an empty one.
+    pub fn load(dir: &Path) -> SeedCache {
+        let shards: Vec<Option<SeedCache>> = (0..SEED_SHARDS)
+            .into_par_iter()
+            .map(|i| {
+                let bytes = std::fs::read(dir.join(format!("seeds-{i}.json"))).ok()?;
+                serde_json::from_slice(&bytes).ok()
+            })
+            .collect();
+        let mut out = SeedCache::default();
+        for (i, shard) in shards.into_iter().enumerate() {
+            let Some(shard) = shard else {
+                return SeedCache::default();
+            };
+            if i > 0 && shard.key != out.key {
+                return SeedCache::default();
+            }
+            out.key = shard.key;
+            out.entries.extend(shard.entries);
+        }
+        out
+    }
+
+    /// Writes the cache (each shard replaced by a rename, so a crash leaves old or new).
+    pub fn save(&self, dir: &Path) -> Result<()> {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let mut shards: Vec<SeedCache> = (0..SEED_SHARDS)
+            .map(|_| SeedCache {
+                key: self.key.clone(),
+                ..SeedCache::default()
+            })
+            .collect();
+        for (path, entry) in &self.entries {
+            let i = blake3::hash(path.as_os_str().as_encoded_bytes()).as_bytes()[0] as usize
+                % SEED_SHARDS;
+            shards[i].entries.insert(path.clone(), entry.clone());
+        }
+        shards.par_iter().enumerate().try_for_each(|(i, shard)| {
+            let path = dir.join(format!("seeds-{i}.json"));
+            let bytes = serde_json::to_vec(shard).context("cannot encode the seed cache")?;
+            write_replace(&path, &bytes)
+        })
+    }
+}
+
+/// One file of the output folder as the last build left it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Entry {
+    /// Size in bytes.
+    pub len: u64,
+    /// Modification time, nanoseconds since the epoch.
+    pub mtime: u128,
+    /// blake3 of the bytes.
+    pub hash: [u8; 32],
+    /// Render fingerprint of the page, for files made by templates.
+    pub fingerprint: Option<u64>,
+}
+
+/// The output folder of the last successful build.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Absolute output folder the manifest describes.
+    pub output: PathBuf,
+    /// Output path → entry.
+    pub files: BTreeMap<String, Entry>,
+}
+
+fn stat(path: &Path) -> Option<(u64, u128)> {
+    let m = std::fs::metadata(path).ok()?;
+    let mtime = m
+        .modified()
+        .ok()?
+        .duration_since(UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
+    Some((m.len(), mtime))
+}
+
+/// The absolute, lexically normal form of a path, so `dist` and `./dist` are one folder.
+pub fn absolute(path: &Path) -> PathBuf {
+    let p = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+impl Manifest {
+    /// Reads the manifest of a project, if there is a readable one.
+    pub fn load(dir: &Path) -> Option<Manifest> {
+        let bytes = std::fs::read(dir.join("manifest.json")).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// Writes the manifest.
+    pub fn save(&self, dir: &Path) -> Result<()> {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let bytes = serde_json::to_vec(self).context("cannot encode the manifest")?;
+        write_replace(&dir.join("manifest.json"), &bytes)
+    }
+
+    /// Whether `output` holds exactly the files of the manifest, unmodified (by size and
+    /// modification time): only then may unchanged files be left in place.
+    pub fn matches(&self, output: &Path) -> bool {
+        if absolute(output) != self.output {
+            return false;
+        }
+        let mut count = 0;
+        for entry in walkdir::WalkDir::new(output).min_depth(1) {
+            let Ok(entry) = entry else { return false };
+            if entry.file_type().is_dir() {
+                continue;
+            }
+            count += 1;
+            let Ok(rel) = entry.path().strip_prefix(output) else {
+                return false;
+            };
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let Some(e) = self.files.get(&rel) else {
+                return false;
+            };
+            if stat(entry.path()) != Some((e.len, e.mtime)) {
+                return false;
+            }
+        }
+        count == self.files.len()
+    }
+
+    /// The bytes of a page rendered by the last build from a context with `fingerprint`,
+    /// read back from the output folder (which [`Manifest::matches`] vouched for).
+    pub fn reuse(&self, output: &Path, path: &str, fingerprint: u64) -> Option<Vec<u8>> {
+        let e = self.files.get(path)?;
+        if e.fingerprint != Some(fingerprint) {
+            return None;
+        }
+        let bytes = std::fs::read(output.join(path)).ok()?;
+        (bytes.len() as u64 == e.len).then_some(bytes)
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary sibling and a rename.
+fn write_replace(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// How the output folder was updated.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteStats {
+    /// Files written (new or changed).
+    pub written: usize,
+    /// Files deleted (gone from the site).
+    pub deleted: usize,
+    /// Whether the whole folder was replaced (no usable manifest).
+    pub full: bool,
+}
+
+/// Puts a finished build into `output`. With a manifest that matches the folder, writes only
+/// the files whose bytes changed and deletes those that disappeared; otherwise replaces the
+/// folder atomically ([`crate::output::write_all`]). Returns the new manifest.
+pub fn write_output(
+    output: &Path,
+    files: &[OutputFile],
+    fingerprints: &HashMap<String, u64>,
+    previous: Option<&Manifest>,
+) -> Result<(Manifest, WriteStats)> {
+    crate::output::validate(files)?;
+    let hashes: Vec<[u8; 32]> = files
+        .par_iter()
+        .map(|f| *blake3::hash(&f.bytes).as_bytes())
+        .collect();
+    let mut stats = WriteStats::default();
+    match previous {
+        Some(old) => {
+            let changed: Vec<(&OutputFile, &[u8; 32])> = files
+                .iter()
+                .zip(&hashes)
+                .filter(|(f, h)| !matches!(old.files.get(&f.path), Some(e) if &e.hash == *h))
+                .collect();
+            changed.par_iter().try_for_each(|(f, _)| {
+                let path = output.join(&f.path);
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent)
+                        .with_context(|| format!("cannot create {}", parent.display()))?;
+                }
+                write_replace(&path, &f.bytes)
+            })?;
+            stats.written = changed.len();
+            let keep: std::collections::HashSet<&str> =
+                files.iter().map(|f| f.path.as_str()).collect();
+            for gone in old.files.keys().filter(|p| !keep.contains(p.as_str())) {
+                let path = output.join(gone);
+                std::fs::remove_file(&path)
+                    .with_context(|| format!("cannot delete {}", path.display()))?;
+                stats.deleted += 1;
+                // Remove folders the deletion left empty (never the output folder itself).
+                let mut dir = path.parent();
+                while let Some(d) = dir.filter(|d| *d != output) {
+                    if std::fs::remove_dir(d).is_err() {
+                        break;
+                    }
+                    dir = d.parent();
+                }
+            }
+        }
+        None => {
+            crate::output::write_all(output, files)?;
+            stats.full = true;
+            stats.written = files.len();
+        }
+    }
+    let entries: Vec<(String, Entry)> = files
+        .par_iter()
+        .zip(&hashes)
+        .map(|(f, h)| {
+            let path = output.join(&f.path);
+            let (len, mtime) =
+                stat(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            Ok((
+                f.path.clone(),
+                Entry {
+                    len,
+                    mtime,
+                    hash: *h,
+                    fingerprint: fingerprints.get(&f.path).copied(),
+                },
+            ))
+        })
+        .collect::<Result<_>>()?;
+    Ok((
+        Manifest {
+            output: absolute(output),
+            files: entries.into_iter().collect(),
+        },
+        stats,
+    ))
+}
