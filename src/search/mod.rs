@@ -62,12 +62,30 @@ const HINT_NOT_IN_BODY: u8 = 2;
 const HINT_BEYOND_EXCERPT: u8 = 3;
 
 /// A dictionary shard is split on the next char once its text exceeds this many bytes.
-const SHARD_SPLIT_BYTES: usize = 6 * 1024;
+const SHARD_SPLIT_BYTES: usize = 8 * 1024;
 /// Deepest shard key, in chars.
 const MAX_KEY_CHARS: usize = 4;
 /// Posting lists are packed into blocks of about this many bytes; a longer list gets a block
 /// (a file) of its own.
 const BLOCK_BYTES: usize = 4 * 1024;
+
+/// Front-codes sorted keys: `co cob coc` → `0co 2b 2c`.
+fn front_code(keys: &[&str]) -> String {
+    let mut out = Vec::with_capacity(keys.len());
+    let mut prev = "";
+    for k in keys {
+        let shared = prev
+            .chars()
+            .zip(k.chars())
+            .take_while(|(a, b)| a == b)
+            .count()
+            .min(35);
+        let rest: String = k.chars().skip(shared).collect();
+        out.push(format!("{}{rest}", encode::base36(shared as u64)));
+        prev = k;
+    }
+    out.join(" ")
+}
 
 /// What one article contributes to the index.
 struct DocTerms {
@@ -240,7 +258,8 @@ struct Meta<'a> {
     k1: f64,
     /// Articles per language.
     langs: BTreeMap<&'a str, usize>,
-    /// Dictionary shard keys, space-separated, sorted.
+    /// Dictionary shard keys, sorted, space-separated, front-coded like dictionary lines (a
+    /// base-36 digit: chars shared with the previous key, then the rest).
     keys: String,
     /// Results per page.
     rpp: usize,
@@ -430,7 +449,7 @@ pub fn build_index(site: &Site) -> Vec<OutputFile> {
         nd: site.articles.iter().filter(|a| a.date.is_some()).count(),
         k1: K1,
         langs,
-        keys: keys.join(" "),
+        keys: front_code(&keys),
         rpp: cfg.results_per_page.max(1),
         h: hasher.finalize().to_hex()[..12].to_string(),
     };

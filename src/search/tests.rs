@@ -60,12 +60,17 @@ impl Reader {
         let meta: serde_json::Value = serde_json::from_slice(&files["search/meta.json"]).unwrap();
         Reader {
             n: meta["n"].as_u64().unwrap() as u32,
-            keys: meta["keys"]
-                .as_str()
-                .unwrap()
-                .split(' ')
-                .map(String::from)
-                .collect(),
+            keys: {
+                let mut prev = String::new();
+                let mut keys = Vec::new();
+                for k in meta["keys"].as_str().unwrap().split(' ') {
+                    let shared = usize::from_str_radix(&k[..1], 36).unwrap();
+                    let key = prev.chars().take(shared).collect::<String>() + &k[1..];
+                    keys.push(key.clone());
+                    prev = key;
+                }
+                keys
+            },
             files,
         }
     }
@@ -254,6 +259,11 @@ fn excerpt_is_cut_in_two_segments_and_hints_point_to_them() {
     assert_eq!(r.postings("pegasus")[0].1 & 3, HINT_BEYOND_EXCERPT);
     assert_eq!(r.postings("remplissag")[0].1 & 3, HINT_SEG0);
     assert_eq!(r.postings("titr")[0].1 & 3, HINT_NOT_IN_BODY);
+}
+
+#[test]
+fn keys_are_front_coded() {
+    assert_eq!(front_code(&["co", "cob", "coc", "d"]), "0co 2b 2c 0d");
 }
 
 #[test]

@@ -234,7 +234,11 @@
     if (!self.ready) {
       self.ready = self.load('search/meta.json', 'json').then(function (m) {
         self.meta = m;
-        self.keys = m.keys ? m.keys.split(' ') : [];
+        var prev = '';
+        self.keys = m.keys ? m.keys.split(' ').map(function (k) {
+          prev = Array.from(prev).slice(0, parseInt(k[0], 36)).join('') + k.slice(1);
+          return prev;
+        }) : [];
         self.keySet = new Set(self.keys);
         self.otherLangs = Object.keys(m.langs || {}).some(function (l) { return l !== 'fr'; });
         return m;
