@@ -62,6 +62,28 @@ pub struct SeedCache {
     /// Whether entries were added or removed since loading (so saving can be skipped).
     #[serde(skip)]
     pub dirty: bool,
+    /// Digest of each shard file as loaded, so that saving rewrites only the shards that
+    /// changed (adding one seed rewrites one eighth of the cache, not all of it).
+    #[serde(skip)]
+    loaded: Vec<[u8; 32]>,
+}
+
+fn shard_of(path: &Path) -> usize {
+    blake3::hash(path.as_os_str().as_encoded_bytes()).as_bytes()[0] as usize % SEED_SHARDS
+}
+
+/// Digest of a shard's content: its key and every (path, seed hash), in path order.
+fn shard_digest(key: &str, entries: &HashMap<PathBuf, ([u8; 32], ParsedSeed)>) -> [u8; 32] {
+    let mut items: Vec<(&PathBuf, &[u8; 32])> = entries.iter().map(|(p, (h, _))| (p, h)).collect();
+    items.sort();
+    let mut d = blake3::Hasher::new();
+    d.update(key.as_bytes()).update(&[0]);
+    for (p, h) in items {
+        d.update(p.as_os_str().as_encoded_bytes())
+            .update(&[0])
+            .update(h);
+    }
+    *d.finalize().as_bytes()
 }
 
 impl SeedCache {
@@ -107,6 +129,7 @@ impl SeedCache {
             if i > 0 && shard.key != out.key {
                 return SeedCache::default();
             }
+            out.loaded.push(shard_digest(&shard.key, &shard.entries));
             out.key = shard.key;
             out.entries.extend(shard.entries);
         }
@@ -123,11 +146,14 @@ impl SeedCache {
             })
             .collect();
         for (path, entry) in &self.entries {
-            let i = blake3::hash(path.as_os_str().as_encoded_bytes()).as_bytes()[0] as usize
-                % SEED_SHARDS;
-            shards[i].entries.insert(path.clone(), entry.clone());
+            shards[shard_of(path)]
+                .entries
+                .insert(path.clone(), entry.clone());
         }
         shards.par_iter().enumerate().try_for_each(|(i, shard)| {
+            if self.loaded.get(i) == Some(&shard_digest(&shard.key, &shard.entries)) {
+                return Ok(());
+            }
             let path = dir.join(format!("seeds-{i}.json"));
             let bytes = serde_json::to_vec(shard).context("cannot encode the seed cache")?;
             write_replace(&path, &bytes)
