@@ -498,7 +498,7 @@ fn render_job(
             };
             let entries: Vec<_> = items
                 .iter()
-                .map(|&i| builder.article(&site.articles[i]))
+                .map(|&i| builder.feed_entry(&site.articles[i]))
                 .collect();
             let updated = items
                 .iter()

@@ -82,6 +82,27 @@ pub struct ArticleView<'a> {
     pub description: String,
 }
 
+/// An Atom feed entry: the article without the page-only parts (related articles, JSON-LD),
+/// which would cost a lot across hundreds of tag feeds.
+#[derive(Serialize)]
+pub struct FeedEntry<'a> {
+    /// The list view fields.
+    #[serde(flatten)]
+    pub card: ArticleCard<'a>,
+    /// Absolute URL.
+    pub permalink: String,
+    /// Article language.
+    pub language: &'a str,
+    /// `2021-07-27` or null.
+    pub updated: Option<String>,
+    /// Bylines.
+    pub authors: &'a [String],
+    /// Summary or teaser.
+    pub description: String,
+    /// Escaped body HTML.
+    pub body_html: String,
+}
+
 /// Builds views; holds what every view needs.
 pub struct ViewBuilder<'a> {
     /// The site.
@@ -138,11 +159,7 @@ impl<'a> ViewBuilder<'a> {
         let lang = self.site.config.language.as_str();
         let arts = &self.site.articles;
         let permalink = self.site.urls.absolute(&a.route);
-        let description = if a.summary.is_empty() {
-            teaser(a, 200)
-        } else {
-            truncate_chars(&a.summary.join(" "), 200)
-        };
+        let description = description(a);
         ArticleView {
             json_ld: json_ld(self.site, a, &permalink, &description),
             card: self.card(a),
@@ -160,6 +177,19 @@ impl<'a> ViewBuilder<'a> {
             newer: a.newer.map(|i| self.card(&arts[i])),
             older: a.older.map(|i| self.card(&arts[i])),
             description,
+        }
+    }
+
+    /// Feed view of an article.
+    pub fn feed_entry(&self, a: &'a Article) -> FeedEntry<'a> {
+        FeedEntry {
+            card: self.card(a),
+            permalink: self.site.urls.absolute(&a.route),
+            language: &a.language,
+            updated: a.updated.map(|d| d.format("%Y-%m-%d").to_string()),
+            authors: &a.authors,
+            description: description(a),
+            body_html: body_html(&a.body),
         }
     }
 
@@ -185,6 +215,15 @@ pub struct TermEntry<'a> {
     pub url: String,
     /// Number of articles.
     pub count: usize,
+}
+
+/// Meta description: the summary bullets, else the opening of the body.
+fn description(a: &Article) -> String {
+    if a.summary.is_empty() {
+        teaser(a, 200)
+    } else {
+        truncate_chars(&a.summary.join(" "), 200)
+    }
 }
 
 /// The first `max` characters of the body, cut on a word.

@@ -1,0 +1,503 @@
+//! End-to-end builds of real sites into temp dirs: page kinds, base path, feeds, sitemap,
+//! template overrides, escaping, determinism, and all-or-nothing output.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use common::*;
+
+fn html_pages(tree: &std::collections::BTreeMap<String, Vec<u8>>) -> Vec<&String> {
+    tree.keys().filter(|k| k.ends_with(".html")).collect()
+}
+
+fn text(tree: &std::collections::BTreeMap<String, Vec<u8>>, path: &str) -> String {
+    String::from_utf8(
+        tree.get(path)
+            .unwrap_or_else(|| panic!("{path} missing"))
+            .clone(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn sample_site_has_every_page_kind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("dist");
+    let o = build(&sample_root(), &out, &[]);
+    assert!(o.stdout.is_empty(), "--quiet prints nothing on success");
+    let t = tree(&out);
+    for path in [
+        "index.html",
+        "tags/index.html",
+        "sources/index.html",
+        "archive/index.html",
+        "search/index.html",
+        "about/index.html",
+        "404.html",
+        "atom.xml",
+        "sitemap.xml",
+        "robots.txt",
+        ".nojekyll",
+        "static/style.css",
+    ] {
+        assert!(t.contains_key(path), "{path} missing");
+    }
+    let articles: Vec<_> = t
+        .keys()
+        .filter(|k| k.starts_with("articles/") && k.ends_with("/index.html"))
+        .collect();
+    assert_eq!(articles.len(), 2, "{articles:?}");
+    assert!(t
+        .keys()
+        .any(|k| k.starts_with("tags/") && k.ends_with("/atom.xml")));
+    assert!(t
+        .keys()
+        .any(|k| k.starts_with("sources/") && k.ends_with("/index.html") && k != "sources/index.html"));
+    assert!(t.keys().any(|k| k.starts_with("archive/2") && k.ends_with("index.html")));
+    let robots = text(&t, "robots.txt");
+    assert!(robots.contains("Sitemap: http://127.0.0.1:1111/sitemap.xml"));
+    // The archive chart is inline SVG, drawn at build time.
+    assert!(text(&t, "archive/index.html").contains("<svg"));
+    assert!(!t.contains_key("CNAME"), "no domain configured");
+}
+
+#[test]
+fn article_page_shows_date_source_tags_and_metadata() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("dist");
+    build(&sample_root(), &out, &[]);
+    let t = tree(&out);
+    // Slugs come mechanically from the seed's first words, so this URL is stable.
+    let page = text(&t, "articles/lors-de-sa-visite-a-paris-le-ministre/index.html");
+    assert!(page.contains("27 juillet 2021"), "date in the site language");
+    assert!(page.contains("\"@type\":\"NewsArticle\""), "JSON-LD");
+    assert!(page.contains("og:title"));
+    assert!(page.contains("rel=canonical"));
+    assert!(page.contains("Maroc"), "tags shown");
+    assert!(page.contains("/tags/maroc/"), "tags link to their page");
+    assert!(page.contains("/sources/rnd/"), "source links to its page");
+    assert!(page.contains("skip-link"), "skip link");
+    assert!(page.contains("Israël s’inquiète"), "French typography kept");
+    assert!(!page.contains("Soyez le premier"), "boilerplate removed");
+}
+
+#[test]
+fn feeds_parse_and_sitemap_lists_every_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("dist");
+    build(&sample_root(), &out, &[]);
+    let t = tree(&out);
+    for (path, bytes) in t.iter().filter(|(k, _)| k.ends_with("atom.xml")) {
+        let feed = feed_rs::parser::parse(&bytes[..])
+            .unwrap_or_else(|e| panic!("{path} does not parse: {e}"));
+        assert!(!feed.entries.is_empty(), "{path} has entries");
+        for e in &feed.entries {
+            assert!(e.title.is_some() && !e.links.is_empty(), "{path}");
+        }
+    }
+    let sitemap = text(&t, "sitemap.xml");
+    let listed: BTreeSet<String> = sitemap
+        .split("<loc>")
+        .skip(1)
+        .map(|s| s.split("</loc>").next().unwrap().to_string())
+        .collect();
+    for page in html_pages(&t) {
+        if page == "404.html" {
+            continue;
+        }
+        let html = text(&t, page);
+        if html.contains("http-equiv=refresh") {
+            continue;
+        }
+        let url = format!(
+            "http://127.0.0.1:1111/{}",
+            page.trim_end_matches("index.html")
+        );
+        assert!(listed.contains(&url), "{url} missing from the sitemap");
+    }
+    assert_eq!(
+        listed.len(),
+        html_pages(&t)
+            .iter()
+            .filter(|p| **p != "404.html")
+            .count(),
+        "the sitemap lists nothing but pages"
+    );
+}
+
+/// Every `href`/`src` that points into the site resolves to a built file (and `#anchor`).
+fn assert_links_resolve(dist: &Path, base_path: &str) {
+    let report = gazette::check::check_links(dist, base_path);
+    assert!(report.problems.is_empty(), "broken links: {:#?}", report.problems);
+    assert!(report.links > 20, "the checker saw the links: {}", report.links);
+}
+
+#[test]
+fn internal_links_and_assets_resolve_at_root_and_under_a_sub_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root_out = tmp.path().join("root");
+    build(&sample_root(), &root_out, &[]);
+    assert_links_resolve(&root_out, "/");
+
+    let sub_out = tmp.path().join("sub");
+    build(
+        &sample_root(),
+        &sub_out,
+        &["--base-url", "https://user.github.io/repo/"],
+    );
+    let t = tree(&sub_out);
+    assert_links_resolve(&sub_out, "/repo/");
+    for page in html_pages(&t) {
+        let html = text(&t, page);
+        for attr in ["href=/", "href=\"/", "src=/", "src=\"/", "action=/", "action=\"/"] {
+            for (i, _) in html.match_indices(attr) {
+                let rest = &html[i + attr.len()..];
+                assert!(
+                    rest.starts_with("repo/"),
+                    "{page}: link outside the base path: {}",
+                    &html[i..(i + 60).min(html.len())]
+                );
+            }
+        }
+    }
+    assert!(text(&t, "sitemap.xml").contains("https://user.github.io/repo/articles/"));
+    assert!(text(&t, "atom.xml").contains("https://user.github.io/repo/"));
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    let b = tmp.path().join("b");
+    build(&sample_root(), &a, &[]);
+    build(&sample_root(), &b, &[]);
+    let (ta, tb) = (tree(&a), tree(&b));
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
+    for (k, v) in &ta {
+        assert!(tb[k] == *v, "{k} differs between two builds");
+    }
+}
+
+/// The HTML with the `<title>` element and quoted attribute values removed: the minifier
+/// writes `<` unescaped there because browsers read both as text only.
+fn outside_text_only_contexts(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    if let (Some(a), Some(b)) = (rest.find("<title>"), rest.find("</title>")) {
+        out.push_str(&rest[..a]);
+        rest = &rest[b..];
+    }
+    let mut in_tag = false;
+    let mut quote: Option<char> = None;
+    for c in rest.chars() {
+        match (in_tag, quote, c) {
+            (true, Some(q), c) if c == q => quote = None,
+            (true, Some(_), _) => continue,
+            (true, None, '"' | '\'') => quote = Some(c),
+            (true, None, '>') => in_tag = false,
+            (false, _, '<') => in_tag = true,
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
+const XSS: &str = "<script>alert(1)</script>";
+
+#[test]
+fn seed_text_is_always_escaped() {
+    let seed = format!(
+        "Un titre avec {XSS}\n\nParis. Le texte contient {XSS} au milieu d’une phrase assez longue pour être un paragraphe.\n\n\
+         Un second paragraphe suffisamment long pour que le parseur le garde comme paragraphe de texte.\n\n\
+         AFP, 03/03/2022\nEtiquettes : Sécurité, {XSS},\n"
+    );
+    let site = site(
+        "title = \"T\"\nbase_url = \"https://example.org/\"\n",
+        &[("001_0123456789abcdef.txt", &seed)],
+    );
+    let out = site.path().join("dist");
+    build(site.path(), &out, &[]);
+    let t = tree(&out);
+    let mut seen_escaped = false;
+    for (path, bytes) in &t {
+        let s = String::from_utf8_lossy(bytes);
+        if path.ends_with(".json") {
+            // Search data: strings inside JSON, inserted by the client as text (the browser
+            // test checks that); it only has to stay valid JSON.
+            serde_json::from_slice::<serde_json::Value>(bytes)
+                .unwrap_or_else(|e| panic!("{path} is not JSON: {e}"));
+            continue;
+        }
+        let s = if path.ends_with(".html") {
+            outside_text_only_contexts(&s)
+        } else {
+            s.into_owned()
+        };
+        assert!(
+            !s.contains("<script>alert"),
+            "{path} contains the seed's script where it would run"
+        );
+        seen_escaped |= s.contains("&lt;script&gt;alert") || s.contains("\\u003cscript\\u003e");
+    }
+    assert!(seen_escaped, "the text is shown, escaped, somewhere");
+}
+
+#[test]
+fn site_theme_overrides_one_template_and_keeps_the_rest() {
+    let site = site(
+        "theme = \"mine\"\nbase_url = \"https://example.org/\"\n",
+        &[(
+            "001_0123456789abcdef.txt",
+            &french_seed("La réforme des retraites", "03/03/2022", "Retraites, Social"),
+        )],
+    );
+    let tpl = site.path().join("themes/mine/templates");
+    std::fs::create_dir_all(&tpl).unwrap();
+    std::fs::write(
+        tpl.join("404.html"),
+        "{% extends \"base.html\" %}{% block main %}<h1>Perdu ici</h1>{% endblock main %}",
+    )
+    .unwrap();
+    let out = site.path().join("dist");
+    build(site.path(), &out, &[]);
+    let t = tree(&out);
+    assert!(text(&t, "404.html").contains("Perdu ici"));
+    assert!(text(&t, "index.html").contains("La réforme des retraites"));
+}
+
+#[test]
+fn failed_build_keeps_the_previous_output() {
+    let site = site(
+        "theme = \"mine\"\nbase_url = \"https://example.org/\"\n",
+        &[(
+            "001_0123456789abcdef.txt",
+            &french_seed("La réforme des retraites", "03/03/2022", "Retraites"),
+        )],
+    );
+    let out = site.path().join("dist");
+    let tpl = site.path().join("themes/mine/templates");
+    std::fs::create_dir_all(&tpl).unwrap();
+    build(site.path(), &out, &[]);
+    let before = tree(&out);
+    // A template syntax error: the build fails and names the template.
+    std::fs::write(tpl.join("article.html"), "{% if %}broken").unwrap();
+    let o = gazette(&[
+        "build",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("article.html"), "{err}");
+    assert_eq!(tree(&out), before, "dist/ is untouched");
+    let siblings: Vec<_> = std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("gazette-new") || n.contains("gazette-old"))
+        .collect();
+    assert!(siblings.is_empty(), "no temporary folder left: {siblings:?}");
+}
+
+#[test]
+fn a_missing_field_in_a_template_is_an_error_not_an_empty_string() {
+    let site = site(
+        "theme = \"mine\"\nbase_url = \"https://example.org/\"\n",
+        &[(
+            "001_0123456789abcdef.txt",
+            &french_seed("La réforme", "03/03/2022", "Retraites"),
+        )],
+    );
+    let tpl = site.path().join("themes/mine/templates");
+    std::fs::create_dir_all(&tpl).unwrap();
+    std::fs::write(
+        tpl.join("article.html"),
+        "{% extends \"base.html\" %}{% block main %}{{ article.headline_typo }}{% endblock main %}",
+    )
+    .unwrap();
+    let o = gazette(&[
+        "build",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--output",
+        site.path().join("dist").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("headline_typo") && err.contains("article.html"), "{err}");
+}
+
+#[test]
+fn config_errors_name_the_key_and_line_and_usage_errors_exit_2() {
+    let site = site("title = \"T\"\npaginate_bye = 3\n", &[]);
+    let o = gazette(&[
+        "build",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--output",
+        site.path().join("dist").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("paginate_bye") && err.contains("line 2"), "{err}");
+    assert!(!site.path().join("dist").exists());
+
+    assert_eq!(gazette(&["build", "--no-such-flag"]).status.code(), Some(2));
+    assert_eq!(gazette(&["frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn refuses_to_replace_the_project_itself() {
+    let site = site("", &[]);
+    let o = gazette(&[
+        "build",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--output",
+        site.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(site.path().join("config.toml").exists());
+}
+
+#[test]
+fn bad_seeds_do_not_stop_the_others_unless_strict() {
+    let good = french_seed("La réforme des retraites", "03/03/2022", "Retraites");
+    let site = site(
+        "base_url = \"https://example.org/\"\n",
+        &[
+            ("001_0123456789abcdef.txt", good.as_str()),
+            ("002_0123456789abcdee.txt", ""),
+            ("003_0123456789abcded.txt", "\u{0}\u{1}\u{2}binary\u{0}"),
+        ],
+    );
+    let out = site.path().join("dist");
+    let o = gazette(&[
+        "build",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("002_0123456789abcdee.txt"), "{err}");
+    assert!(err.contains("003_0123456789abcded.txt"), "{err}");
+    assert!(String::from_utf8_lossy(&o.stdout).contains("1 article"));
+
+    let strict_out = site.path().join("strict");
+    let o = gazette(&[
+        "build",
+        "--strict",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--output",
+        strict_out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!strict_out.exists());
+}
+
+#[test]
+fn overrides_fix_fields_and_old_slug_redirects() {
+    let seed = french_seed("La réforme des retraites", "03/03/2022", "Retraites");
+    let site = site(
+        "base_url = \"https://example.org/news/\"\ndomain = \"news.example.org\"\n",
+        &[("001_0123456789abcdef.txt", seed.as_str())],
+    );
+    let out = site.path().join("dist");
+    build(site.path(), &out, &[]);
+    let before = tree(&out);
+    let old: Vec<String> = before
+        .keys()
+        .filter(|k| k.starts_with("articles/"))
+        .cloned()
+        .collect();
+    assert_eq!(old.len(), 1);
+    assert_eq!(text(&before, "CNAME"), "news.example.org\n");
+
+    let dir = site.path().join("content/articles");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("001_0123456789abcdef.md"),
+        "+++\ntitle = \"Retraites : le texte arrive\"\nslug = \"retraites-texte\"\ntags = [\"Retraites\", \"Parlement\"]\n+++\n",
+    )
+    .unwrap();
+    build(site.path(), &out, &[]);
+    let t = tree(&out);
+    let page = text(&t, "articles/retraites-texte/index.html");
+    assert!(page.contains("Retraites : le texte arrive"));
+    assert!(page.contains("/news/tags/parlement/"));
+    let redirect = text(&t, &old[0]);
+    assert!(redirect.contains("/news/articles/retraites-texte/"), "{redirect}");
+    assert!(redirect.contains("http-equiv=refresh"));
+
+    std::fs::write(
+        dir.join("001_0123456789abcdef.md"),
+        "+++\ntitel = \"typo\"\n+++\n",
+    )
+    .unwrap();
+    let o = gazette(&[
+        "build",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("001_0123456789abcdef.md") && err.contains("titel"), "{err}");
+}
+
+#[test]
+fn init_creates_a_site_that_builds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("news");
+    let o = gazette(&["init", dir.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::write(
+        dir.join("seeds/001_0123456789abcdef.txt"),
+        french_seed("La réforme des retraites", "03/03/2022", "Retraites"),
+    )
+    .unwrap();
+    let out = dir.join("dist");
+    build(&dir, &out, &[]);
+    assert!(out.join("about/index.html").exists());
+    // init refuses a folder with files in it.
+    assert_eq!(gazette(&["init", dir.to_str().unwrap()]).status.code(), Some(1));
+}
+
+#[test]
+fn pagination_spans_pages_and_links_them() {
+    let seeds: Vec<(String, String)> = (1..=5)
+        .map(|i| {
+            (
+                format!("{i:03}_0123456789abcde{i}.txt"),
+                french_seed(
+                    &format!("Sujet numéro {i} du jour"),
+                    &format!("0{i}/03/2022"),
+                    "Retraites",
+                ),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = seeds.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let site = site("paginate_by = 2\nbase_url = \"https://example.org/\"\n", &refs);
+    let out = site.path().join("dist");
+    build(site.path(), &out, &[]);
+    let t = tree(&out);
+    assert!(t.contains_key("page/3/index.html"));
+    assert!(!t.contains_key("page/4/index.html"));
+    assert!(t.contains_key("tags/retraites/page/3/index.html"));
+    let first = text(&t, "index.html");
+    assert!(first.contains("/page/2/"));
+    // Newest first.
+    let p5 = first.find("Sujet numéro 5").unwrap();
+    let p4 = first.find("Sujet numéro 4").unwrap();
+    assert!(p5 < p4);
+    assert_links_resolve(&out, "/");
+}
