@@ -186,7 +186,11 @@ fn print_text(it: &Inspected) {
         ("source", or_none(&it.source), origin("source")),
         ("authors", it.authors.join(", "), origin("authors")),
         ("tags", it.tags.join(", "), origin("tags")),
-        ("inferred tags", it.inferred_tags.join(", "), origin("inferred_tags")),
+        (
+            "inferred tags",
+            it.inferred_tags.join(", "),
+            origin("inferred_tags"),
+        ),
         ("language", it.language.clone(), origin("language")),
         ("slug", it.slug.clone(), origin("slug")),
         ("dateline", or_none(&it.dateline), String::new()),

@@ -71,7 +71,9 @@ pub fn validate(files: &[OutputFile]) -> Result<()> {
     for f in files {
         if f.path.is_empty()
             || f.path.starts_with('/')
-            || f.path.split('/').any(|c| c == ".." || c == "." || c.is_empty())
+            || f.path
+                .split('/')
+                .any(|c| c == ".." || c == "." || c.is_empty())
         {
             bail!("internal error: invalid output path {:?}", f.path);
         }
@@ -134,7 +136,8 @@ pub fn write_all(output: &Path, files: &[OutputFile]) -> Result<()> {
             fs::rename(&retired, output).ok();
         }
         fs::remove_dir_all(&staging).ok();
-        return Err(e).with_context(|| format!("cannot move the new site into {}", output.display()));
+        return Err(e)
+            .with_context(|| format!("cannot move the new site into {}", output.display()));
     }
     if retired.exists() {
         fs::remove_dir_all(&retired)

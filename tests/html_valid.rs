@@ -31,7 +31,14 @@ fn sample_site_is_valid_html_at_root_and_under_a_sub_path() {
         let out = tmp.path().join(name);
         common::build(&common::sample_root(), &out, &extra);
         let o = Command::new("java")
-            .args(["-jar", jar.to_str().unwrap(), "--errors-only", "--skip-non-html", "--format", "gnu"])
+            .args([
+                "-jar",
+                jar.to_str().unwrap(),
+                "--errors-only",
+                "--skip-non-html",
+                "--format",
+                "gnu",
+            ])
             .arg(&out)
             .output()
             .unwrap();

@@ -66,12 +66,17 @@ fn seed_004_fields() {
     assert_eq!(summary.len(), 3);
     assert!(summary[0].starts_with("Lors de sa visite à Paris"));
     let body = a["body"].as_array().unwrap();
-    assert!(body
-        .iter()
-        .any(|b| b["kind"] == "heading" && b["text"] == "Israël s’inquiète d’une crise diplomatique"));
+    assert!(body.iter().any(
+        |b| b["kind"] == "heading" && b["text"] == "Israël s’inquiète d’une crise diplomatique"
+    ));
     let text = a["body_text"].as_str().unwrap();
     assert!(text.starts_with("Tel Aviv. Le ministre israélien"));
-    for gone in ["Soyez le premier", "Etiquettes", "RND, 27/07/2021", "-Lors de sa visite"] {
+    for gone in [
+        "Soyez le premier",
+        "Etiquettes",
+        "RND, 27/07/2021",
+        "-Lors de sa visite",
+    ] {
         assert!(!text.contains(gone), "{gone:?} left in the body");
     }
     assert_eq!(a["dateline"], "Tel Aviv");
@@ -91,10 +96,8 @@ fn seed_000_every_paragraph_once() {
     assert!(title.starts_with("L'éditeur de spyware NSO"));
     assert!(title.chars().count() <= 112);
     let text = a["body_text"].as_str().unwrap();
-    let raw = std::fs::read_to_string(
-        common::sample_root().join("seeds/000_49ee64380331eb27.txt"),
-    )
-    .unwrap();
+    let raw = std::fs::read_to_string(common::sample_root().join("seeds/000_49ee64380331eb27.txt"))
+        .unwrap();
     // Every paragraph of the original (first copy) appears exactly once in the clean body.
     let paragraphs: Vec<&str> = raw
         .split("\n\n")

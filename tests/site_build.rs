@@ -52,10 +52,12 @@ fn sample_site_has_every_page_kind() {
     assert!(t
         .keys()
         .any(|k| k.starts_with("tags/") && k.ends_with("/atom.xml")));
+    assert!(t.keys().any(|k| k.starts_with("sources/")
+        && k.ends_with("/index.html")
+        && k != "sources/index.html"));
     assert!(t
         .keys()
-        .any(|k| k.starts_with("sources/") && k.ends_with("/index.html") && k != "sources/index.html"));
-    assert!(t.keys().any(|k| k.starts_with("archive/2") && k.ends_with("index.html")));
+        .any(|k| k.starts_with("archive/2") && k.ends_with("index.html")));
     let robots = text(&t, "robots.txt");
     assert!(robots.contains("Sitemap: http://127.0.0.1:1111/sitemap.xml"));
     // The archive chart is inline SVG, drawn at build time.
@@ -70,8 +72,14 @@ fn article_page_shows_date_source_tags_and_metadata() {
     build(&sample_root(), &out, &[]);
     let t = tree(&out);
     // Slugs come mechanically from the seed's first words, so this URL is stable.
-    let page = text(&t, "articles/lors-de-sa-visite-a-paris-le-ministre/index.html");
-    assert!(page.contains("27 juillet 2021"), "date in the site language");
+    let page = text(
+        &t,
+        "articles/lors-de-sa-visite-a-paris-le-ministre/index.html",
+    );
+    assert!(
+        page.contains("27 juillet 2021"),
+        "date in the site language"
+    );
     assert!(page.contains("\"@type\":\"NewsArticle\""), "JSON-LD");
     assert!(page.contains("og:title"));
     assert!(page.contains("rel=canonical"));
@@ -119,10 +127,7 @@ fn feeds_parse_and_sitemap_lists_every_page() {
     }
     assert_eq!(
         listed.len(),
-        html_pages(&t)
-            .iter()
-            .filter(|p| **p != "404.html")
-            .count(),
+        html_pages(&t).iter().filter(|p| **p != "404.html").count(),
         "the sitemap lists nothing but pages"
     );
 }
@@ -130,8 +135,16 @@ fn feeds_parse_and_sitemap_lists_every_page() {
 /// Every `href`/`src` that points into the site resolves to a built file (and `#anchor`).
 fn assert_links_resolve(dist: &Path, base_path: &str) {
     let report = gazette::check::check_links(dist, base_path);
-    assert!(report.problems.is_empty(), "broken links: {:#?}", report.problems);
-    assert!(report.links > 20, "the checker saw the links: {}", report.links);
+    assert!(
+        report.problems.is_empty(),
+        "broken links: {:#?}",
+        report.problems
+    );
+    assert!(
+        report.links > 20,
+        "the checker saw the links: {}",
+        report.links
+    );
 }
 
 #[test]
@@ -151,7 +164,14 @@ fn internal_links_and_assets_resolve_at_root_and_under_a_sub_path() {
     assert_links_resolve(&sub_out, "/repo/");
     for page in html_pages(&t) {
         let html = text(&t, page);
-        for attr in ["href=/", "href=\"/", "src=/", "src=\"/", "action=/", "action=\"/"] {
+        for attr in [
+            "href=/",
+            "href=\"/",
+            "src=/",
+            "src=\"/",
+            "action=/",
+            "action=\"/",
+        ] {
             for (i, _) in html.match_indices(attr) {
                 let rest = &html[i + attr.len()..];
                 assert!(
@@ -251,7 +271,11 @@ fn site_theme_overrides_one_template_and_keeps_the_rest() {
         "theme = \"mine\"\nbase_url = \"https://example.org/\"\n",
         &[(
             "001_0123456789abcdef.txt",
-            &french_seed("La réforme des retraites", "03/03/2022", "Retraites, Social"),
+            &french_seed(
+                "La réforme des retraites",
+                "03/03/2022",
+                "Retraites, Social",
+            ),
         )],
     );
     let tpl = site.path().join("themes/mine/templates");
@@ -300,7 +324,10 @@ fn failed_build_keeps_the_previous_output() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.contains("gazette-new") || n.contains("gazette-old"))
         .collect();
-    assert!(siblings.is_empty(), "no temporary folder left: {siblings:?}");
+    assert!(
+        siblings.is_empty(),
+        "no temporary folder left: {siblings:?}"
+    );
 }
 
 #[test]
@@ -328,7 +355,10 @@ fn a_missing_field_in_a_template_is_an_error_not_an_empty_string() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("headline_typo") && err.contains("article.html"), "{err}");
+    assert!(
+        err.contains("headline_typo") && err.contains("article.html"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -343,7 +373,10 @@ fn config_errors_name_the_key_and_line_and_usage_errors_exit_2() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("paginate_bye") && err.contains("line 2"), "{err}");
+    assert!(
+        err.contains("paginate_bye") && err.contains("line 2"),
+        "{err}"
+    );
     assert!(!site.path().join("dist").exists());
 
     assert_eq!(gazette(&["build", "--no-such-flag"]).status.code(), Some(2));
@@ -433,7 +466,10 @@ fn overrides_fix_fields_and_old_slug_redirects() {
     assert!(page.contains("Retraites : le texte arrive"));
     assert!(page.contains("/news/tags/parlement/"));
     let redirect = text(&t, &old[0]);
-    assert!(redirect.contains("/news/articles/retraites-texte/"), "{redirect}");
+    assert!(
+        redirect.contains("/news/articles/retraites-texte/"),
+        "{redirect}"
+    );
     assert!(redirect.contains("http-equiv=refresh"));
 
     std::fs::write(
@@ -450,7 +486,10 @@ fn overrides_fix_fields_and_old_slug_redirects() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("001_0123456789abcdef.md") && err.contains("titel"), "{err}");
+    assert!(
+        err.contains("001_0123456789abcdef.md") && err.contains("titel"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -468,7 +507,10 @@ fn init_creates_a_site_that_builds() {
     build(&dir, &out, &[]);
     assert!(out.join("about/index.html").exists());
     // init refuses a folder with files in it.
-    assert_eq!(gazette(&["init", dir.to_str().unwrap()]).status.code(), Some(1));
+    assert_eq!(
+        gazette(&["init", dir.to_str().unwrap()]).status.code(),
+        Some(1)
+    );
 }
 
 #[test]
@@ -485,8 +527,14 @@ fn pagination_spans_pages_and_links_them() {
             )
         })
         .collect();
-    let refs: Vec<(&str, &str)> = seeds.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-    let site = site("paginate_by = 2\nbase_url = \"https://example.org/\"\n", &refs);
+    let refs: Vec<(&str, &str)> = seeds
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let site = site(
+        "paginate_by = 2\nbase_url = \"https://example.org/\"\n",
+        &refs,
+    );
     let out = site.path().join("dist");
     build(site.path(), &out, &[]);
     let t = tree(&out);

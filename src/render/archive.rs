@@ -102,7 +102,11 @@ pub fn chart_svg(years: &[Year], lang: &str, label: &str, articles_word: &str) -
         height + 2
     );
     for (i, ((y, m), c)) in months.iter().enumerate() {
-        let h = if *c == 0 { 0 } else { (c * height / max).max(2) };
+        let h = if *c == 0 {
+            0
+        } else {
+            (c * height / max).max(2)
+        };
         let _ = write!(
             svg,
             "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{h}\"><title>{} {y} : {c} {articles_word}</title></rect>",

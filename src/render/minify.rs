@@ -57,7 +57,10 @@ mod tests {
     fn css_and_js_get_smaller_and_keep_meaning() {
         let css = asset("a.css", b"body {\n  color : red ;\n}\n");
         assert_eq!(String::from_utf8(css).unwrap(), "body{color:red}");
-        let js = asset("a.js", b"function add(a, b) {\n  return a + b;\n}\nwindow.add = add;\n");
+        let js = asset(
+            "a.js",
+            b"function add(a, b) {\n  return a + b;\n}\nwindow.add = add;\n",
+        );
         let js = String::from_utf8(js).unwrap();
         assert!(js.len() < 50 && js.contains("window.add"), "{js}");
         assert_eq!(asset("a.txt", b"x  y"), b"x  y");

@@ -82,7 +82,10 @@ struct Common<'a> {
 /// One output page to render.
 enum Job<'a> {
     Article(usize),
-    Redirect { from: &'a str, to: &'a str },
+    Redirect {
+        from: &'a str,
+        to: &'a str,
+    },
     List {
         first_route: String,
         title: String,
@@ -90,18 +93,28 @@ enum Job<'a> {
         items: &'a [usize],
         number: usize,
     },
-    TermIndex { kind: &'static str, terms: &'a [Term] },
+    TermIndex {
+        kind: &'static str,
+        terms: &'a [Term],
+    },
     Archive,
     ArchiveYear(usize),
     Page(usize),
     Search,
     NotFound,
-    Feed { term: Option<&'a Term> },
+    Feed {
+        term: Option<&'a Term>,
+    },
     Sitemap,
 }
 
 /// Renders every page, feed and crawl file, plus the theme's static assets.
-pub fn render(site: &Site, theme: &Theme, tera: &Tera, opts: &RenderOptions) -> Result<Vec<OutputFile>> {
+pub fn render(
+    site: &Site,
+    theme: &Theme,
+    tera: &Tera,
+    opts: &RenderOptions,
+) -> Result<Vec<OutputFile>> {
     Ok(render_reusing(site, theme, tera, opts, &|_, _| None)?.0)
 }
 
@@ -147,8 +160,15 @@ pub fn render_reusing(
         t: labels,
         nav,
         feed_url: site.config.feeds.then(|| site.urls.route("atom.xml")),
-        search_url: site.config.search.enabled.then(|| site.urls.route("search/")),
-        stylesheet: site.urls.route(&format!("static/style.css?h={}", asset_hash(theme, "style.css"))),
+        search_url: site
+            .config
+            .search
+            .enabled
+            .then(|| site.urls.route("search/")),
+        stylesheet: site.urls.route(&format!(
+            "static/style.css?h={}",
+            asset_hash(theme, "style.css")
+        )),
         generator: concat!("gazette ", env!("CARGO_PKG_VERSION")),
     };
     let common_ctx = Context::from_serialize(&common).context("cannot build template context")?;
@@ -156,11 +176,20 @@ pub fn render_reusing(
     let mut shared = blake3::Hasher::new();
     shared.update(env!("CARGO_PKG_VERSION").as_bytes());
     for (name, bytes) in &theme.files {
-        shared.update(name.as_bytes()).update(&[0]).update(bytes).update(&[0]);
+        shared
+            .update(name.as_bytes())
+            .update(&[0])
+            .update(bytes)
+            .update(&[0]);
     }
     serde_json::to_writer(&mut shared, &common_ctx.clone().into_json())
         .context("cannot hash the template context")?;
-    shared.update(opts.inject_before_body_end.as_deref().unwrap_or("").as_bytes());
+    shared.update(
+        opts.inject_before_body_end
+            .as_deref()
+            .unwrap_or("")
+            .as_bytes(),
+    );
     shared.update(&[site.config.minify as u8]);
 
     let years = archive::years(site);
@@ -168,7 +197,17 @@ pub fn render_reusing(
     let rendered: Vec<(OutputFile, u64)> = jobs
         .par_iter()
         .map(|job| {
-            render_job(job, site, &builder, tera, &common_ctx, &shared, &years, opts, reuse)
+            render_job(
+                job,
+                site,
+                &builder,
+                tera,
+                &common_ctx,
+                &shared,
+                &years,
+                opts,
+                reuse,
+            )
         })
         .collect::<Result<_>>()?;
     let fingerprints = rendered.iter().map(|(f, h)| (f.path.clone(), *h)).collect();
@@ -197,7 +236,12 @@ pub fn render_reusing(
         )
         .into_bytes(),
     });
-    if let Some(domain) = site.config.domain.as_deref().filter(|d| !d.trim().is_empty()) {
+    if let Some(domain) = site
+        .config
+        .domain
+        .as_deref()
+        .filter(|d| !d.trim().is_empty())
+    {
         files.push(OutputFile {
             path: "CNAME".into(),
             bytes: format!("{}\n", domain.trim()).into_bytes(),
@@ -436,7 +480,12 @@ fn render_job(
             ctx.insert("years", years);
             ctx.insert(
                 "chart_svg",
-                &archive::chart_svg(years, &site.config.language, labels.per_month, labels.articles),
+                &archive::chart_svg(
+                    years,
+                    &site.config.language,
+                    labels.per_month,
+                    labels.articles,
+                ),
             );
             let undated = site.articles.iter().filter(|a| a.date.is_none()).count();
             ctx.insert("undated", &undated);
@@ -457,7 +506,11 @@ fn render_job(
                 .map(|m| MonthView {
                     name: m.name,
                     anchor: &m.anchor,
-                    items: m.articles.iter().map(|&i| builder.card(&site.articles[i])).collect(),
+                    items: m
+                        .articles
+                        .iter()
+                        .map(|&i| builder.card(&site.articles[i]))
+                        .collect(),
                 })
                 .collect();
             ctx.insert("year", &year.year);
@@ -482,7 +535,8 @@ fn render_job(
             ("404.html", "404.html".to_string())
         }
         Job::Feed { term } => {
-            let (items, title, route, alternate): (Vec<usize>, String, String, String) = match term {
+            let (items, title, route, alternate): (Vec<usize>, String, String, String) = match term
+            {
                 None => (
                     (0..site.articles.len().min(FEED_ENTRIES)).collect(),
                     site.config.title.clone(),
@@ -580,7 +634,10 @@ fn sitemap_entries(site: &Site, years: &[archive::Year]) -> Vec<SitemapEntry> {
     for a in &site.articles {
         out.push(SitemapEntry {
             loc: urls.absolute(&a.route),
-            lastmod: a.updated.max(a.date).map(|d| d.format("%Y-%m-%d").to_string()),
+            lastmod: a
+                .updated
+                .max(a.date)
+                .map(|d| d.format("%Y-%m-%d").to_string()),
         });
     }
     let mut taxonomies: Vec<(&str, &[Term])> = Vec::new();

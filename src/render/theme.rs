@@ -30,7 +30,8 @@ impl Theme {
         let dir = root.join("themes").join(name);
         if dir.is_dir() {
             for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-                let entry = entry.with_context(|| format!("cannot read theme {}", dir.display()))?;
+                let entry =
+                    entry.with_context(|| format!("cannot read theme {}", dir.display()))?;
                 if !entry.file_type().is_file() {
                     continue;
                 }
