@@ -14,8 +14,8 @@
 //!   boosts baked in at build time, so ranking needs no per-document table) and a 2-bit hint of
 //!   which excerpt segment holds the word's first occurrence.
 //! - `search/d/<doc>.json`: what a result shows (route without base path, title, date, source,
-//!   tags) plus the first excerpt segment; `search/d/<doc>.1.txt`: the second segment. Only the
-//!   visible page of results is fetched, and only the segment that holds the match.
+//!   tags) plus the first of 3 excerpt segments; `search/d/<doc>.<1|2>.txt`: the others. Only
+//!   the visible page of results is fetched, and only the segment that holds the match.
 //! - `search/f/facets.json`, `search/f/t/<slug>.bin`, `search/f/s/<slug>.bin`: tag and source
 //!   names and document lists for filters, fetched only when a filter is used.
 //!
@@ -56,10 +56,10 @@ const WEIGHTS: [f64; 4] = [5.0, 3.0, 2.0, 1.0];
 const B: [f64; 4] = [0.5, 0.0, 0.5, 0.75];
 
 /// Segment hints stored in the two low bits of a payload.
-const HINT_SEG0: u8 = 0;
-const HINT_SEG1: u8 = 1;
-const HINT_NOT_IN_BODY: u8 = 2;
-const HINT_BEYOND_EXCERPT: u8 = 3;
+/// The kept excerpt text is cut in this many segments; hint `i` < 3 = first body occurrence in
+/// segment `i`, [`HINT_NONE`] = only in the title, tags or summary, or beyond the kept text.
+const SEGMENTS: usize = 3;
+const HINT_NONE: u8 = 3;
 
 /// A dictionary shard is split on the next char once its text exceeds this many bytes.
 const SHARD_SPLIT_BYTES: usize = 8 * 1024;
@@ -95,10 +95,9 @@ struct DocTerms {
     terms: BTreeMap<String, ([u16; 4], u8)>,
 }
 
-/// The excerpt text kept for an article, in two segments cut at spaces.
+/// The excerpt text kept for an article, in [`SEGMENTS`] segments cut at spaces.
 struct Excerpt {
-    seg0: String,
-    seg1: String,
+    segs: Vec<String>,
     /// Body text after the kept excerpt (indexed, never shipped).
     rest: String,
 }
@@ -120,10 +119,22 @@ fn excerpt(article: &Article, excerpt_chars: usize) -> Excerpt {
         .collect::<Vec<_>>()
         .join(" ");
     let kept = cut_at_space(&body, excerpt_chars);
-    let first = cut_at_space(&body[..kept], excerpt_chars.div_ceil(2));
+    let mut segs = Vec::with_capacity(SEGMENTS);
+    let mut from = 0;
+    for i in 0..SEGMENTS {
+        let to = if i + 1 == SEGMENTS {
+            kept
+        } else {
+            from + cut_at_space(&body[from..kept], excerpt_chars.div_ceil(SEGMENTS))
+        };
+        segs.push(body[from..to].trim().to_string());
+        from = to;
+    }
+    while segs.len() > 1 && segs.last().is_some_and(String::is_empty) {
+        segs.pop();
+    }
     Excerpt {
-        seg0: body[..first].trim().to_string(),
-        seg1: body[first..kept].trim().to_string(),
+        segs,
         rest: body[kept..].to_string(),
     }
 }
@@ -146,25 +157,26 @@ fn analyze(article: &Article, ex: &Excerpt, analyzers: &mut HashMap<String, Anal
                     None => doc
                         .terms
                         .entry(term.to_string())
-                        .or_insert(([0; 4], HINT_NOT_IN_BODY)),
+                        .or_insert(([0; 4], HINT_NONE)),
                 };
                 entry.0[field] = entry.0[field].saturating_add(1);
-                if field == BODY && entry.1 == HINT_NOT_IN_BODY {
+                if field == BODY && entry.1 == HINT_NONE {
                     entry.1 = hint;
                 }
             }
         }
     };
-    add(&article.title, TITLE, HINT_NOT_IN_BODY, &mut doc);
+    add(&article.title, TITLE, HINT_NONE, &mut doc);
     for t in article.all_tags().chain(article.source.iter()) {
-        add(&t.name, TAGS, HINT_NOT_IN_BODY, &mut doc);
+        add(&t.name, TAGS, HINT_NONE, &mut doc);
     }
     for s in &article.summary {
-        add(s, SUMMARY, HINT_NOT_IN_BODY, &mut doc);
+        add(s, SUMMARY, HINT_NONE, &mut doc);
     }
-    add(&ex.seg0, BODY, HINT_SEG0, &mut doc);
-    add(&ex.seg1, BODY, HINT_SEG1, &mut doc);
-    add(&ex.rest, BODY, HINT_BEYOND_EXCERPT, &mut doc);
+    for (i, seg) in ex.segs.iter().enumerate() {
+        add(seg, BODY, i as u8, &mut doc);
+    }
+    add(&ex.rest, BODY, HINT_NONE, &mut doc);
     doc
 }
 
@@ -227,6 +239,10 @@ fn shard_terms<'a>(
     }
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 #[derive(Serialize)]
 struct DocFile<'a> {
     /// Route without base path.
@@ -243,9 +259,9 @@ struct DocFile<'a> {
     g: Vec<[&'a str; 2]>,
     /// First excerpt segment.
     x: &'a str,
-    /// Whether `<doc>.1.txt` exists.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    m: bool,
+    /// Further segments: `<doc>.1.txt` … `<doc>.<m>.txt`.
+    #[serde(skip_serializing_if = "is_zero")]
+    m: usize,
 }
 
 #[derive(Serialize)]
@@ -391,17 +407,17 @@ pub fn build_index(site: &Site) -> Vec<OutputFile> {
                 g: a.all_tags()
                     .map(|t| [t.name.as_str(), t.slug.as_str()])
                     .collect(),
-                x: &ex.seg0,
-                m: !ex.seg1.is_empty(),
+                x: &ex.segs[0],
+                m: ex.segs.len() - 1,
             };
             let mut out = vec![OutputFile {
                 path: format!("search/d/{id}.json"),
                 bytes: serde_json::to_vec(&doc).expect("serialisable"),
             }];
-            if !ex.seg1.is_empty() {
+            for (k, seg) in ex.segs.iter().enumerate().skip(1) {
                 out.push(OutputFile {
-                    path: format!("search/d/{id}.1.txt"),
-                    bytes: ex.seg1.clone().into_bytes(),
+                    path: format!("search/d/{id}.{k}.txt"),
+                    bytes: seg.clone().into_bytes(),
                 });
             }
             out

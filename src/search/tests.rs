@@ -243,7 +243,7 @@ fn doc_files_hold_display_fields_without_base_path() {
 }
 
 #[test]
-fn excerpt_is_cut_in_two_segments_and_hints_point_to_them() {
+fn excerpt_is_cut_in_segments_and_hints_point_to_them() {
     let long = format!(
         "Titre long\n{}\nPegasus apparaît seulement à la fin.\nRND, 01/02/2023\nEtiquettes : Divers,\nSoyez le premier à commenter\n",
         "Une phrase de remplissage sans intérêt particulier. ".repeat(30)
@@ -252,13 +252,15 @@ fn excerpt_is_cut_in_two_segments_and_hints_point_to_them() {
     let site = site_of(&seeds, "[search]\nexcerpt_chars = 600\n");
     let files = files_of(&site);
     let doc: serde_json::Value = serde_json::from_slice(&files["search/d/0.json"]).unwrap();
-    assert!(doc["x"].as_str().unwrap().chars().count() <= 300);
-    assert_eq!(doc["m"], true);
-    assert!(files["search/d/0.1.txt"].len() <= 2 * 300);
+    assert!(doc["x"].as_str().unwrap().chars().count() <= 200);
+    assert_eq!(doc["m"], 2);
+    assert!(files["search/d/0.1.txt"].len() <= 200);
+    assert!(files["search/d/0.2.txt"].len() <= 2 * 200);
+    assert!(!files.contains_key("search/d/0.3.txt"));
     let r = Reader::new(&site);
-    assert_eq!(r.postings("pegasus")[0].1 & 3, HINT_BEYOND_EXCERPT);
-    assert_eq!(r.postings("remplissag")[0].1 & 3, HINT_SEG0);
-    assert_eq!(r.postings("titr")[0].1 & 3, HINT_NOT_IN_BODY);
+    assert_eq!(r.postings("pegasus")[0].1 & 3, HINT_NONE);
+    assert_eq!(r.postings("remplissag")[0].1 & 3, 0);
+    assert_eq!(r.postings("titr")[0].1 & 3, HINT_NONE);
 }
 
 #[test]

@@ -211,7 +211,7 @@
   }
 
   var W_EXACT = 1, W_STEMLIKE = 0.8, W_PREFIX = 0.7, W_TYPO1 = 0.55, W_TYPO2 = 0.4;
-  var PREFIX_MAX_TERMS = 12, PREFIX_MAX_BYTES = 16384, TYPO_MAX_TERMS = 6, PHRASE_MAX_CHECKS = 300;
+  var PREFIX_MAX_TERMS = 12, PREFIX_MAX_BYTES = 16384, TYPO_MAX_TERMS = 6, PHRASE_MAX_CHECKS = 100;
 
   /* load(path, kind): Promise of parsed JSON ('json'), text ('text') or Uint8Array ('bytes');
    * path is relative to the site root (`search/meta.json`). */
@@ -281,7 +281,7 @@
   };
   Engine.prototype.facets = function () { return this.get('search/f/facets.json', 'json'); };
   Engine.prototype.doc = function (id) { return this.get('search/d/' + id + '.json', 'json'); };
-  Engine.prototype.seg1 = function (id) { return this.get('search/d/' + id + '.1.txt', 'text'); };
+  Engine.prototype.seg = function (id, k) { return this.get('search/d/' + id + '.' + k + '.txt', 'text'); };
 
   // Splits a query into words and quoted phrases; the last bare word is a prefix (as you type).
   function parseQuery(q) {
@@ -326,7 +326,9 @@
         entries.filter(function (e) { return e.t.startsWith(qw.raw) && !chosen.has(e.t); })
           .sort(function (a, b) { return a.t.length - b.t.length || b.df - a.df || (a.t < b.t ? -1 : 1); })
           .slice(0, PREFIX_MAX_TERMS)
-          .forEach(function (e, i) { if (i === 0 || e.len <= budget) { budget -= e.len; add(e, W_PREFIX, 'prefix'); } });
+          .forEach(function (e, i) { // the first completion always counts when nothing matched exactly
+            if ((i === 0 && !hasExact) || e.len <= budget) { budget -= e.len; add(e, W_PREFIX, 'prefix'); }
+          });
       }
       if (!hasExact && rawLen >= 5) {
         var max = rawLen >= 8 ? 2 : 1, typos = [];
@@ -421,7 +423,7 @@
               return Promise.all(slice.map(function (d) {
                 var hint = scores.get(d)[1];
                 return self.doc(d).then(function (doc) {
-                  if (hint === 1 && doc.m) return self.seg1(d).then(function (t) { return { id: d, doc: doc, text: t }; });
+                  if (hint > 0 && hint <= (doc.m || 0)) return self.seg(d, hint).then(function (t) { return { id: d, doc: doc, text: t }; });
                   return { id: d, doc: doc, text: doc.x || '' };
                 });
               })).then(function (hits) {
@@ -433,8 +435,9 @@
         });
     });
   };
-  // Keeps candidates whose title or stored text holds every phrase, in rank order, until
-  // `want` are found (or PHRASE_MAX_CHECKS documents were read): phrases cost document reads.
+  // Keeps candidates whose title or stored excerpt text holds every phrase, in rank order, until
+  // `want` are found or PHRASE_MAX_CHECKS documents were read (then the count is a lower bound):
+  // the index has no word positions, so phrases cost document reads.
   Engine.prototype.verifyPhrases = function (ids, phrases, scores, want) {
     var self = this, out = [], i = 0;
     function step() {
@@ -442,11 +445,15 @@
       if (out.length >= want || i >= PHRASE_MAX_CHECKS) return Promise.resolve({ ids: out, exact: false });
       var d = ids[i++];
       return self.doc(d).then(function (doc) {
-        return (doc.m ? self.seg1(d) : Promise.resolve('')).then(function (seg1) {
-          var keys = phraseKeys(doc.t + ' . ' + (doc.x || '') + ' ' + seg1);
+        var more = [];
+        for (var k = 1; k <= (doc.m || 0); k++) more.push(self.seg(d, k));
+        return Promise.all(more).then(function (segs) {
+          var all = [doc.x || ''].concat(segs);
+          var keys = phraseKeys(doc.t + ' . ' + all.join(' '));
           if (phrases.every(function (p) { return containsPhrase(keys, p); })) {
             out.push(d);
-            if (seg1 && !containsPhraseIn(doc.x || '', phrases)) scores.get(d)[1] = 1;
+            var at = all.findIndex(function (t) { return containsPhraseIn(t, phrases); });
+            scores.get(d)[1] = at < 0 ? 3 : at;
           }
           return step();
         });
