@@ -302,8 +302,8 @@ pub fn build_index(site: &Site) -> Vec<OutputFile> {
 
     let mut avg = [0.0f64; 4];
     for d in &docs {
-        for f in 0..4 {
-            avg[f] += f64::from(d.lens[f]);
+        for (sum, len) in avg.iter_mut().zip(d.lens) {
+            *sum += f64::from(len);
         }
     }
     for a in &mut avg {
