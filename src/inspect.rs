@@ -112,10 +112,12 @@ pub fn inspect(root: &Path, paths: &[PathBuf]) -> Result<(Vec<Inspected>, Diagno
     } else {
         paths.to_vec()
     };
+    let wanted_keys: std::collections::BTreeSet<PathBuf> =
+        wanted.iter().map(|p| file_key(p)).collect();
     // Other seeds of the site only feed the tag vocabulary; their errors are not reported.
     let others: Vec<PathBuf> = site_seeds
         .iter()
-        .filter(|s| !wanted.iter().any(|p| same_file(s, p)))
+        .filter(|s| !wanted_keys.contains(&file_key(s)))
         .cloned()
         .collect();
     let mut diagnostics = Diagnostics::default();
@@ -129,21 +131,26 @@ pub fn inspect(root: &Path, paths: &[PathBuf]) -> Result<(Vec<Inspected>, Diagno
     }
     let (site, site_diags) = site::assemble(&config, &urls, seeds, content, true);
     diagnostics.extend(site_diags);
+    // Each path is resolved once: comparing every pair would be quadratic in the seeds.
+    let by_file: std::collections::BTreeMap<PathBuf, usize> = site
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (file_key(&a.file), i))
+        .collect();
     let mut out = Vec::new();
     for p in &wanted {
-        if let Some(a) = site.articles.iter().find(|a| same_file(&a.file, p)) {
+        if let Some(&i) = by_file.get(&file_key(p)) {
+            let a = &site.articles[i];
             out.push(inspected(a, p.display().to_string()));
         }
     }
     Ok((out, diagnostics))
 }
 
-fn same_file(a: &Path, b: &Path) -> bool {
-    a == b
-        || match (a.canonicalize(), b.canonicalize()) {
-            (Ok(x), Ok(y)) => x == y,
-            _ => false,
-        }
+/// The canonical path when the file exists, so `seeds/x.txt` and `./seeds/x.txt` match.
+fn file_key(p: &Path) -> PathBuf {
+    p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
 }
 
 /// Runs the command: JSON array or a readable report; exit 1 on seed errors, or on warnings

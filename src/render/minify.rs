@@ -5,7 +5,8 @@ fn cfg() -> minify_html::Cfg {
     minify_html::Cfg {
         minify_css: true,
         minify_js: true,
-        keep_closing_tags: false,
+        // Closing tags kept: tools that read the pages (Pagefind among them) expect `</head>`.
+        keep_closing_tags: true,
         keep_html_and_head_opening_tags: true,
         allow_noncompliant_unquoted_attribute_values: false,
         allow_optimal_entities: false,

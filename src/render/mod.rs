@@ -20,7 +20,7 @@ use crate::site::{Site, Term};
 use crate::urls::Urls;
 use lang::Labels;
 use theme::Theme;
-use views::{ArticleCard, ViewBuilder};
+use views::ViewBuilder;
 
 /// Entries in each Atom feed.
 const FEED_ENTRIES: usize = 20;
@@ -138,7 +138,7 @@ pub fn render_reusing(
 ) -> Result<Rendered> {
     let lang_code = site.config.language.as_str();
     let labels = lang::labels(lang_code);
-    let builder = ViewBuilder { site, labels };
+    let builder = ViewBuilder::new(site, labels);
     let mut nav = Vec::new();
     let mut menu: Vec<_> = site
         .pages
@@ -339,14 +339,14 @@ struct Paginator<'a> {
     number: usize,
     total_pages: usize,
     total_items: usize,
-    items: Vec<ArticleCard<'a>>,
+    items: Vec<&'a serde_json::Value>,
     prev: Option<String>,
     next: Option<String>,
     links: Vec<PageLink>,
 }
 
 fn paginator<'a>(
-    builder: &ViewBuilder<'a>,
+    builder: &'a ViewBuilder<'a>,
     first_route: &str,
     items: &[usize],
     number: usize,
@@ -380,10 +380,7 @@ fn paginator<'a>(
         number,
         total_pages,
         total_items: items.len(),
-        items: slice
-            .iter()
-            .map(|&i| builder.card(&site.articles[i]))
-            .collect(),
+        items: slice.iter().map(|&i| builder.card_value(i)).collect(),
         prev: (number > 1).then(|| url(number - 1)),
         next: (number < total_pages).then(|| url(number + 1)),
         links,
@@ -498,7 +495,7 @@ fn render_job(
             struct MonthView<'a> {
                 name: &'static str,
                 anchor: &'a str,
-                items: Vec<ArticleCard<'a>>,
+                items: Vec<&'a serde_json::Value>,
             }
             let months: Vec<MonthView> = year
                 .months
@@ -506,11 +503,7 @@ fn render_job(
                 .map(|m| MonthView {
                     name: m.name,
                     anchor: &m.anchor,
-                    items: m
-                        .articles
-                        .iter()
-                        .map(|&i| builder.card(&site.articles[i]))
-                        .collect(),
+                    items: m.articles.iter().map(|&i| builder.card_value(i)).collect(),
                 })
                 .collect();
             ctx.insert("year", &year.year);

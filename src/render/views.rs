@@ -71,11 +71,11 @@ pub struct ArticleView<'a> {
     /// Words.
     pub word_count: usize,
     /// Related articles.
-    pub related: Vec<ArticleCard<'a>>,
+    pub related: Vec<&'a serde_json::Value>,
     /// Next newer article.
-    pub newer: Option<ArticleCard<'a>>,
+    pub newer: Option<&'a serde_json::Value>,
     /// Next older article.
-    pub older: Option<ArticleCard<'a>>,
+    pub older: Option<&'a serde_json::Value>,
     /// JSON-LD `NewsArticle`, safe to put inside a `<script>` element.
     pub json_ld: String,
     /// Meta description.
@@ -109,9 +109,33 @@ pub struct ViewBuilder<'a> {
     pub site: &'a Site,
     /// Localised labels.
     pub labels: &'static Labels,
+    /// The card of every article, serialised once: a card appears on list, tag, source,
+    /// archive and related lists, and serialising it for each was a large share of rendering.
+    pub cards: Vec<serde_json::Value>,
 }
 
 impl<'a> ViewBuilder<'a> {
+    /// Prepares the views of a site, serialising every article card once (in parallel).
+    pub fn new(site: &'a Site, labels: &'static Labels) -> ViewBuilder<'a> {
+        use rayon::prelude::*;
+        let mut builder = ViewBuilder {
+            site,
+            labels,
+            cards: Vec::new(),
+        };
+        builder.cards = site
+            .articles
+            .par_iter()
+            .map(|a| serde_json::to_value(builder.card(a)).expect("cards serialise"))
+            .collect();
+        builder
+    }
+
+    /// The serialised card of article `i`.
+    pub fn card_value(&self, i: usize) -> &serde_json::Value {
+        &self.cards[i]
+    }
+
     /// Absolute-path URL of a route.
     pub fn url(&self, route: &str) -> String {
         self.site.urls.route(route)
@@ -155,9 +179,8 @@ impl<'a> ViewBuilder<'a> {
     }
 
     /// Page view of an article.
-    pub fn article(&self, a: &'a Article) -> ArticleView<'a> {
+    pub fn article(&'a self, a: &'a Article) -> ArticleView<'a> {
         let lang = self.site.config.language.as_str();
-        let arts = &self.site.articles;
         let permalink = self.site.urls.absolute(&a.route);
         let description = description(a);
         ArticleView {
@@ -173,9 +196,9 @@ impl<'a> ViewBuilder<'a> {
             dateline: a.dateline.as_deref(),
             body_html: body_html(&a.body),
             word_count: a.word_count,
-            related: a.related.iter().map(|&i| self.card(&arts[i])).collect(),
-            newer: a.newer.map(|i| self.card(&arts[i])),
-            older: a.older.map(|i| self.card(&arts[i])),
+            related: a.related.iter().map(|&i| &self.cards[i]).collect(),
+            newer: a.newer.map(|i| &self.cards[i]),
+            older: a.older.map(|i| &self.cards[i]),
             description,
         }
     }
