@@ -27,13 +27,14 @@ mod encode;
 pub mod tokenize;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::output::OutputFile;
 use crate::site::{Article, Site};
-use tokenize::{split_words, Analyzer};
+use tokenize::{split_words, Analyzer, FxBuild};
 
 pub use encode::{decode_postings, encode_postings, file_name};
 
@@ -91,8 +92,8 @@ fn front_code(keys: &[&str]) -> String {
 struct DocTerms {
     /// Field lengths in terms.
     lens: [u32; 4],
-    /// Term → (term frequency per field, hint of first body occurrence).
-    terms: BTreeMap<String, ([u16; 4], u8)>,
+    /// Term, term frequency per field, hint of first body occurrence.
+    terms: Vec<(Arc<str>, [u16; 4], u8)>,
 }
 
 /// The excerpt text kept for an article, in [`SEGMENTS`] segments cut at spaces.
@@ -143,22 +144,14 @@ fn analyze(article: &Article, ex: &Excerpt, analyzers: &mut HashMap<String, Anal
     let analyzer = analyzers
         .entry(article.language.clone())
         .or_insert_with(|| Analyzer::new(&article.language));
-    let mut doc = DocTerms {
-        lens: [0; 4],
-        terms: BTreeMap::new(),
-    };
-    let mut add = |text: &str, field: usize, hint: u8, doc: &mut DocTerms| {
+    let mut lens = [0u32; 4];
+    let mut map: HashMap<u32, ([u16; 4], u8), FxBuild> = HashMap::default();
+    let mut add = |text: &str, field: usize, hint: u8| {
         let folded = crate::text::fold(text);
         for w in split_words(&folded) {
-            if let Some(term) = analyzer.term(w.folded) {
-                doc.lens[field] += 1;
-                let entry = match doc.terms.get_mut(term) {
-                    Some(e) => e,
-                    None => doc
-                        .terms
-                        .entry(term.to_string())
-                        .or_insert(([0; 4], HINT_NONE)),
-                };
+            if let Some(id) = analyzer.term_id(w.folded) {
+                lens[field] += 1;
+                let entry = map.entry(id).or_insert(([0; 4], HINT_NONE));
                 entry.0[field] = entry.0[field].saturating_add(1);
                 if field == BODY && entry.1 == HINT_NONE {
                     entry.1 = hint;
@@ -166,18 +159,24 @@ fn analyze(article: &Article, ex: &Excerpt, analyzers: &mut HashMap<String, Anal
             }
         }
     };
-    add(&article.title, TITLE, HINT_NONE, &mut doc);
+    add(&article.title, TITLE, HINT_NONE);
     for t in article.all_tags().chain(article.source.iter()) {
-        add(&t.name, TAGS, HINT_NONE, &mut doc);
+        add(&t.name, TAGS, HINT_NONE);
     }
     for s in &article.summary {
-        add(s, SUMMARY, HINT_NONE, &mut doc);
+        add(s, SUMMARY, HINT_NONE);
     }
     for (i, seg) in ex.segs.iter().enumerate() {
-        add(seg, BODY, i as u8, &mut doc);
+        add(seg, BODY, i as u8);
     }
-    add(&ex.rest, BODY, HINT_NONE, &mut doc);
-    doc
+    add(&ex.rest, BODY, HINT_NONE);
+    DocTerms {
+        lens,
+        terms: map
+            .into_iter()
+            .map(|(id, (tf, hint))| (analyzer.term_of(id).clone(), tf, hint))
+            .collect(),
+    }
 }
 
 /// The one-byte payload of a posting: BM25F impact in the high 6 bits, hint in the low 2.
@@ -315,15 +314,15 @@ pub fn build_index(site: &Site) -> Vec<OutputFile> {
         .par_iter()
         .map(|d| {
             d.terms
-                .values()
-                .map(|(tf, hint)| payload(tf, &d.lens, &avg, *hint))
+                .iter()
+                .map(|(_, tf, hint)| payload(tf, &d.lens, &avg, *hint))
                 .collect()
         })
         .collect();
-    let mut postings: HashMap<&str, (Vec<u32>, Vec<u8>)> = HashMap::new();
+    let mut postings: HashMap<&str, (Vec<u32>, Vec<u8>), FxBuild> = HashMap::default();
     for (id, (d, p)) in docs.iter().zip(&payloads).enumerate() {
-        for (term, &byte) in d.terms.keys().zip(p) {
-            let e = postings.entry(term.as_str()).or_default();
+        for ((term, _, _), &byte) in d.terms.iter().zip(p) {
+            let e = postings.entry(&**term).or_default();
             e.0.push(id as u32);
             e.1.push(byte);
         }
@@ -337,7 +336,8 @@ pub fn build_index(site: &Site) -> Vec<OutputFile> {
             encode_postings(ids, Some(pay), n_docs)
         })
         .collect();
-    let encoded_of: HashMap<&str, &Vec<u8>> = terms.iter().copied().zip(&encoded).collect();
+    let encoded_of: HashMap<&str, &Vec<u8>, FxBuild> =
+        terms.iter().copied().zip(&encoded).collect();
 
     let mut shards = Vec::new();
     shard_terms(&terms, 2, &|t: &str| t.len() + 8, &mut shards);

@@ -9,6 +9,7 @@
 //! query typed without accents reaches the same stem as the article text.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -98,11 +99,48 @@ pub fn split_words(folded: &str) -> impl Iterator<Item = Word<'_>> {
     })
 }
 
-/// Turns folded words into index terms for one language, caching stems: an article repeats
-/// its words, and a corpus has far fewer distinct words than tokens.
+/// A fast non-cryptographic hasher (the FxHash mix): the index hashes every token of the
+/// corpus, SipHash made that the hottest part of the build, and build input is not hostile.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(b));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// `HashMap` hasher builder for [`FxHasher`].
+pub type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+
+/// Turns folded words into index terms for one language, caching stems and numbering terms:
+/// an article repeats its words, and a corpus has far fewer distinct words than tokens.
 pub struct Analyzer {
     stemmer: Option<Stemmer>,
-    cache: HashMap<String, String>,
+    /// Folded word → term id (`None`: stop word or over-long).
+    cache: HashMap<Box<str>, Option<u32>, FxBuild>,
+    /// Term → id, so that two words with one stem share an id.
+    ids: HashMap<Arc<str>, u32, FxBuild>,
+    terms: Vec<Arc<str>>,
 }
 
 impl Analyzer {
@@ -110,28 +148,50 @@ impl Analyzer {
     pub fn new(language: &str) -> Analyzer {
         Analyzer {
             stemmer: algorithm(language).map(Stemmer::create),
-            cache: HashMap::new(),
+            cache: HashMap::default(),
+            ids: HashMap::default(),
+            terms: Vec::new(),
         }
+    }
+
+    /// The id (local to this analyzer) of the term of a folded word, or `None` for stop words
+    /// and over-long tokens.
+    pub fn term_id(&mut self, folded: &str) -> Option<u32> {
+        if let Some(id) = self.cache.get(folded) {
+            return *id;
+        }
+        let id = if is_stop_word(folded) || folded.chars().count() > MAX_TOKEN_CHARS {
+            None
+        } else {
+            let stem = match &self.stemmer {
+                Some(s) => s.stem(folded),
+                None => folded.into(),
+            };
+            let stem: &str = if stem.is_empty() { folded } else { &stem };
+            Some(match self.ids.get(stem) {
+                Some(&id) => id,
+                None => {
+                    let t: Arc<str> = stem.into();
+                    let id = self.terms.len() as u32;
+                    self.terms.push(t.clone());
+                    self.ids.insert(t, id);
+                    id
+                }
+            })
+        };
+        self.cache.insert(folded.into(), id);
+        id
+    }
+
+    /// The term with an id from [`Analyzer::term_id`].
+    pub fn term_of(&self, id: u32) -> &Arc<str> {
+        &self.terms[id as usize]
     }
 
     /// The index term of a folded word, or `None` for stop words and over-long tokens.
     pub fn term(&mut self, folded: &str) -> Option<&str> {
-        if is_stop_word(folded) || folded.chars().count() > MAX_TOKEN_CHARS {
-            return None;
-        }
-        if !self.cache.contains_key(folded) {
-            let stem = match &self.stemmer {
-                Some(s) => s.stem(folded).into_owned(),
-                None => folded.to_string(),
-            };
-            let stem = if stem.is_empty() {
-                folded.to_string()
-            } else {
-                stem
-            };
-            self.cache.insert(folded.to_string(), stem);
-        }
-        self.cache.get(folded).map(String::as_str)
+        let id = self.term_id(folded)?;
+        Some(self.term_of(id))
     }
 }
 
