@@ -5,8 +5,12 @@
 //! the article body twice, sometimes with the paragraph breaks lost). Both are removed by
 //! general rules here so the parser never needs to know which site a seed came from.
 
-use std::collections::HashSet;
-use std::hash::{Hash, Hasher};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+// FxHash: fast and deterministic; these sets are only probed, never iterated, and their keys are
+// already well-mixed hashes or a few short patterns.
+use rustc_hash::FxHashSet as FastSet;
 
 use crate::config::BoilerplateConfig;
 use crate::text::fold;
@@ -156,14 +160,14 @@ fn norm(s: &str) -> String {
 /// Boilerplate patterns compiled once per parse.
 #[derive(Debug, Clone)]
 pub struct Boilerplate {
-    exact: HashSet<String>,
+    exact: FastSet<String>,
     prefixes: Vec<String>,
 }
 
 impl Boilerplate {
     /// Compiles `patterns` (see [`DEFAULT_BOILERPLATE`] for their meaning).
     pub fn new(patterns: &[String]) -> Boilerplate {
-        let mut exact = HashSet::new();
+        let mut exact = FastSet::default();
         let mut prefixes = Vec::new();
         for p in patterns {
             match p.trim().strip_suffix('*') {
@@ -182,6 +186,26 @@ impl Boilerplate {
             }
         }
         Boilerplate { exact, prefixes }
+    }
+
+    /// The compiled form of `patterns`, reused while a thread keeps parsing with the same
+    /// patterns (compiling folds every pattern, which would otherwise be paid per seed).
+    pub fn cached(patterns: &[String]) -> Rc<Boilerplate> {
+        thread_local! {
+            static LAST: RefCell<Option<(Vec<String>, Rc<Boilerplate>)>> =
+                const { RefCell::new(None) };
+        }
+        LAST.with(|last| {
+            let mut last = last.borrow_mut();
+            if let Some((p, b)) = last.as_ref() {
+                if p.as_slice() == patterns {
+                    return Rc::clone(b);
+                }
+            }
+            let b = Rc::new(Boilerplate::new(patterns));
+            *last = Some((patterns.to_vec(), Rc::clone(&b)));
+            b
+        })
     }
 
     /// True when the whole line is site furniture.
@@ -217,24 +241,41 @@ pub fn dedup_words(text: &str) -> Vec<u64> {
     // FNV-1a over lowercased characters: no allocation per word (this runs over whole seeds).
     const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
     const PRIME: u64 = 0x0100_0000_01b3;
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(text.len() / 6 + 1);
     let mut h = OFFSET;
     let mut len = 0usize;
     let mut prev_lower = false;
     for c in text.chars() {
-        let alnum = c.is_alphanumeric();
-        let seam = alnum && prev_lower && c.is_uppercase();
+        // ASCII fast path: the same tests as below, without the Unicode tables.
+        let (alnum, upper, lower, l) = if c.is_ascii() {
+            let b = c as u8;
+            (
+                b.is_ascii_alphanumeric(),
+                b.is_ascii_uppercase(),
+                b.is_ascii_lowercase(),
+                Some(b.to_ascii_lowercase()),
+            )
+        } else {
+            let alnum = c.is_alphanumeric();
+            (alnum, alnum && c.is_uppercase(), c.is_lowercase(), None)
+        };
+        let seam = alnum && prev_lower && upper;
         if (!alnum || seam) && len > 0 {
             out.push(h);
             h = OFFSET;
             len = 0;
         }
         if alnum {
-            for l in c.to_lowercase() {
-                h = (h ^ u64::from(u32::from(l))).wrapping_mul(PRIME);
+            match l {
+                Some(b) => h = (h ^ u64::from(b)).wrapping_mul(PRIME),
+                None => {
+                    for l in c.to_lowercase() {
+                        h = (h ^ u64::from(u32::from(l))).wrapping_mul(PRIME);
+                    }
+                }
             }
             len += 1;
-            prev_lower = c.is_lowercase();
+            prev_lower = lower;
         } else {
             prev_lower = false;
         }
@@ -245,10 +286,19 @@ pub fn dedup_words(text: &str) -> Vec<u64> {
     out
 }
 
+/// A 64-bit hash of a word-hash sequence (its length included), for set membership only.
 fn shingle_hash(words: &[u64]) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    words.hash(&mut h);
-    h.finish()
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut h = (words.len() as u64).wrapping_mul(K);
+    for &w in words {
+        h = (h.rotate_left(23) ^ w).wrapping_mul(K);
+    }
+    // Final avalanche (murmur3 fmix64) so that every input bit reaches every output bit.
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
 }
 
 /// Remembers the text kept so far and tells whether a new block only repeats it.
@@ -260,8 +310,8 @@ fn shingle_hash(words: &[u64]) -> u64 {
 /// text size.
 #[derive(Debug, Default)]
 pub struct RepeatFilter {
-    whole: HashSet<u64>,
-    shingles: HashSet<u64>,
+    whole: FastSet<u64>,
+    shingles: FastSet<u64>,
     /// Last words of the kept stream, so shingles span block boundaries.
     tail: Vec<u64>,
 }

@@ -89,11 +89,7 @@ pub fn decode(file: &Path, bytes: &[u8]) -> Result<Decoded, SeedError> {
     if raw.contains('\0') {
         return Err(err("contains NUL characters; not a text file".into()));
     }
-    let total = raw.chars().count();
-    let bad = raw
-        .chars()
-        .filter(|&c| c == '\u{FFFD}' || is_stray_control(c))
-        .count();
+    let (total, bad) = count_chars_and_bad(&raw);
     if total > 0 && bad * NOT_TEXT_RATIO > total {
         return Err(err(format!(
             "mostly not text ({bad} of {total} characters are control or undecodable); \
@@ -106,7 +102,7 @@ pub fn decode(file: &Path, bytes: &[u8]) -> Result<Decoded, SeedError> {
             warnings.push(format!("{controls} control characters removed"));
         }
     }
-    let nfc: String = match is_nfc_quick(raw.chars()) {
+    let nfc: String = match nfc_quick(&raw) {
         IsNormalized::Yes => raw,
         _ => raw.nfc().collect(),
     };
@@ -115,6 +111,51 @@ pub fn decode(file: &Path, bytes: &[u8]) -> Result<Decoded, SeedError> {
         encoding,
         warnings,
     })
+}
+
+/// Characters in `raw`, and how many of them are U+FFFD or stray controls, in one pass over the
+/// bytes: a character starts at every byte that is not a UTF-8 continuation byte; the C0
+/// controls and DEL are single bytes, the C1 controls are `C2 80`–`C2 9F`, U+FFFD is `EF BF BD`.
+fn count_chars_and_bad(raw: &str) -> (usize, usize) {
+    let b = raw.as_bytes();
+    // Simple whole-slice passes (the compiler vectorises them); the two multi-byte cases are
+    // only looked at where their lead byte occurs.
+    let total = b.iter().filter(|&&x| x & 0xC0 != 0x80).count();
+    let controls = b
+        .iter()
+        .filter(|&&x| (x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r' | 0x0C)) || x == 0x7F)
+        .count();
+    let mut multi = 0usize;
+    if b.iter().any(|&x| x == 0xC2 || x == 0xEF) {
+        for (i, &x) in b.iter().enumerate() {
+            multi += usize::from(match x {
+                0xC2 => b.get(i + 1).is_some_and(|&y| (0x80..=0x9F).contains(&y)),
+                0xEF => b.get(i + 1) == Some(&0xBF) && b.get(i + 2) == Some(&0xBD),
+                _ => false,
+            });
+        }
+    }
+    (total, controls + multi)
+}
+
+/// `Yes` only when `raw` is certainly NFC (otherwise it is normalised, which leaves NFC text as
+/// it is). Characters below U+0300 are all NFC starters, so only the others (whose UTF-8 lead
+/// byte is 0xCC or more) go through the quick check: dropping starters can only turn a `Yes` into
+/// a `Maybe`, never the reverse.
+fn nfc_quick(raw: &str) -> IsNormalized {
+    let b = raw.as_bytes();
+    if b.iter().all(|&x| x < 0xCC) {
+        return IsNormalized::Yes;
+    }
+    let mut rest: Vec<char> = Vec::new();
+    for (i, &x) in b.iter().enumerate() {
+        if x >= 0xCC {
+            if let Some(c) = raw.get(i..).and_then(|s| s.chars().next()) {
+                rest.push(c);
+            }
+        }
+    }
+    is_nfc_quick(rest.into_iter())
 }
 
 /// True when invalid UTF-8 is the exception: the file holds more valid multi-byte sequences than
@@ -179,10 +220,21 @@ fn normalise_lines(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     let mut first = true;
+    // Without any `\r`, line ends are found with the (fast) single-byte search.
+    let has_cr = text.as_bytes().contains(&b'\r');
     loop {
-        let (line, next) = match rest.find(['\r', '\n']) {
+        let end = if has_cr {
+            rest.bytes().position(|b| b == b'\r' || b == b'\n')
+        } else {
+            rest.find('\n')
+        };
+        let (line, next) = match end {
             Some(i) => {
-                let skip = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+                let skip = if rest.as_bytes()[i..].starts_with(b"\r\n") {
+                    2
+                } else {
+                    1
+                };
                 (&rest[..i], Some(&rest[i + skip..]))
             }
             None => (rest, None),
@@ -206,10 +258,43 @@ fn normalise_lines(text: &str) -> String {
 
 /// Collapses whitespace runs of one line into `out` (see the module doc for no-break spaces).
 pub fn normalise_line(line: &str, out: &mut String) {
+    let bytes = line.as_bytes();
     let mut pending: Option<(bool, bool)> = None; // (had nbsp, had narrow nbsp)
-    let mut prev: Option<char> = None;
+    let mut prev_guillemet = false;
     let mut wrote_any = false;
-    for c in line.chars() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // Fast path: a run of printable ASCII other than space is copied as is (none of it is
+        // invisible or a space, and only its first character can follow a pending space).
+        if (0x21..0x7F).contains(&bytes[i]) {
+            let start = i;
+            while i < bytes.len() && (0x21..0x7F).contains(&bytes[i]) {
+                i += 1;
+            }
+            if let Some((nbsp, narrow)) = pending.take() {
+                push_space(
+                    out,
+                    wrote_any,
+                    nbsp,
+                    narrow,
+                    bytes[start] as char,
+                    prev_guillemet,
+                );
+            }
+            out.push_str(&line[start..i]);
+            wrote_any = true;
+            prev_guillemet = false;
+            continue;
+        }
+        if bytes[i] == b' ' {
+            pending.get_or_insert((false, false));
+            i += 1;
+            continue;
+        }
+        let Some(c) = line[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
         if is_invisible(c) {
             continue;
         }
@@ -224,19 +309,23 @@ pub fn normalise_line(line: &str, out: &mut String) {
             continue;
         }
         if let Some((nbsp, narrow)) = pending.take() {
-            if wrote_any {
-                let french =
-                    nbsp && (matches!(c, ':' | ';' | '!' | '?' | '»') || prev == Some('«'));
-                out.push(match (french, narrow) {
-                    (true, true) => '\u{202F}',
-                    (true, false) => '\u{00A0}',
-                    _ => ' ',
-                });
-            }
+            push_space(out, wrote_any, nbsp, narrow, c, prev_guillemet);
         }
         out.push(c);
         wrote_any = true;
-        prev = Some(c);
+        prev_guillemet = c == '«';
+    }
+}
+
+/// Writes the single space a whitespace run before `c` becomes (none at the line start).
+fn push_space(out: &mut String, wrote_any: bool, nbsp: bool, narrow: bool, c: char, after: bool) {
+    if wrote_any {
+        let french = nbsp && (matches!(c, ':' | ';' | '!' | '?' | '»') || after);
+        out.push(match (french, narrow) {
+            (true, true) => '\u{202F}',
+            (true, false) => '\u{00A0}',
+            _ => ' ',
+        });
     }
 }
 
@@ -302,6 +391,25 @@ mod tests {
     fn nfc_and_spaces() {
         let d = dec("e\u{301}te\u{301}  a\u{00A0}\u{00A0}b\u{200B}c".as_bytes());
         assert_eq!(d.text, "été a bc");
+    }
+
+    #[test]
+    fn nfc_prefilter_agrees_with_quick_check() {
+        for s in [
+            "plain ascii",
+            "Été à l’Élysée «\u{a0}oui\u{a0}»",
+            "e\u{301}te\u{301}",
+            "a\u{323}\u{301}b",
+            "a\u{301}\u{323}b",
+            "\u{212B}ngstr\u{f6}m",
+            "\u{1100}\u{1161}",
+            "x\u{340}y",
+        ] {
+            let quick = nfc_quick(s) == IsNormalized::Yes;
+            let full = s.nfc().collect::<String>() == s;
+            assert!(!quick || full, "{s:?}");
+            assert_eq!(quick, is_nfc_quick(s.chars()) == IsNormalized::Yes, "{s:?}");
+        }
     }
 
     #[test]
