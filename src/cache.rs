@@ -194,25 +194,7 @@ fn stat(path: &Path) -> Option<(u64, u128)> {
     Some((m.len(), mtime))
 }
 
-/// The absolute, lexically normal form of a path, so `dist` and `./dist` are one folder.
-pub fn absolute(path: &Path) -> PathBuf {
-    let p = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
+pub use crate::output::absolute;
 
 impl Manifest {
     /// Reads the manifest of a project, if there is a readable one.

@@ -23,16 +23,8 @@ pub struct OutputFile {
 /// Refuses output folders whose replacement would destroy the site's sources: the project
 /// root itself, one of its ancestors, or a folder inside `seeds/`, `content/` or `themes/`.
 pub fn check_output_location(root: &Path, output: &Path) -> Result<()> {
-    let abs = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(p)
-        };
-        normalize(&p)
-    };
-    let root = abs(root);
-    let output = abs(output);
+    let root = absolute(root);
+    let output = absolute(output);
     if root.starts_with(&output) {
         bail!(
             "refusing to write the site into {}: it contains the project itself",
@@ -50,8 +42,14 @@ pub fn check_output_location(root: &Path, output: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Lexical normalisation (`a/./b/../c` → `a/c`) without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
+/// The absolute, lexically normal form of a path (`a/./b/../c` → `/cwd/a/c`), without touching
+/// the file system, so `dist` and `./dist` are one folder even before it exists.
+pub fn absolute(path: &Path) -> PathBuf {
+    let path = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {

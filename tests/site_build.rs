@@ -308,13 +308,7 @@ fn failed_build_keeps_the_previous_output() {
     let before = tree(&out);
     // A template syntax error: the build fails and names the template.
     std::fs::write(tpl.join("article.html"), "{% if %}broken").unwrap();
-    let o = gazette(&[
-        "build",
-        "--root",
-        site.path().to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let o = try_build(site.path(), &out, &[]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("article.html"), "{err}");
@@ -346,13 +340,7 @@ fn a_missing_field_in_a_template_is_an_error_not_an_empty_string() {
         "{% extends \"base.html\" %}{% block main %}{{ article.headline_typo }}{% endblock main %}",
     )
     .unwrap();
-    let o = gazette(&[
-        "build",
-        "--root",
-        site.path().to_str().unwrap(),
-        "--output",
-        site.path().join("dist").to_str().unwrap(),
-    ]);
+    let o = try_build(site.path(), &site.path().join("dist"), &[]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -364,13 +352,7 @@ fn a_missing_field_in_a_template_is_an_error_not_an_empty_string() {
 #[test]
 fn config_errors_name_the_key_and_line_and_usage_errors_exit_2() {
     let site = site("title = \"T\"\npaginate_bye = 3\n", &[]);
-    let o = gazette(&[
-        "build",
-        "--root",
-        site.path().to_str().unwrap(),
-        "--output",
-        site.path().join("dist").to_str().unwrap(),
-    ]);
+    let o = try_build(site.path(), &site.path().join("dist"), &[]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -386,13 +368,7 @@ fn config_errors_name_the_key_and_line_and_usage_errors_exit_2() {
 #[test]
 fn refuses_to_replace_the_project_itself() {
     let site = site("", &[]);
-    let o = gazette(&[
-        "build",
-        "--root",
-        site.path().to_str().unwrap(),
-        "--output",
-        site.path().to_str().unwrap(),
-    ]);
+    let o = try_build(site.path(), &site.path(), &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(site.path().join("config.toml").exists());
 }
@@ -409,13 +385,7 @@ fn bad_seeds_do_not_stop_the_others_unless_strict() {
         ],
     );
     let out = site.path().join("dist");
-    let o = gazette(&[
-        "build",
-        "--root",
-        site.path().to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let o = try_build(site.path(), &out, &[]);
     assert!(o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("002_0123456789abcdee.txt"), "{err}");
@@ -423,14 +393,7 @@ fn bad_seeds_do_not_stop_the_others_unless_strict() {
     assert!(String::from_utf8_lossy(&o.stdout).contains("1 article"));
 
     let strict_out = site.path().join("strict");
-    let o = gazette(&[
-        "build",
-        "--strict",
-        "--root",
-        site.path().to_str().unwrap(),
-        "--output",
-        strict_out.to_str().unwrap(),
-    ]);
+    let o = try_build(site.path(), &strict_out, &["--strict"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(!strict_out.exists());
 }
@@ -477,13 +440,7 @@ fn overrides_fix_fields_and_old_slug_redirects() {
         "+++\ntitel = \"typo\"\n+++\n",
     )
     .unwrap();
-    let o = gazette(&[
-        "build",
-        "--root",
-        site.path().to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let o = try_build(site.path(), &out, &[]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(

@@ -19,6 +19,19 @@ pub fn gazette(args: &[&str]) -> Output {
         .expect("the gazette binary runs")
 }
 
+/// Runs `gazette build --root ROOT --output OUT [extra]` and returns its output, success or not.
+pub fn try_build(root: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    gazette(&args)
+}
+
 /// Builds `root` into `out`, panicking with the tool's stderr when it fails.
 pub fn build(root: &Path, out: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
