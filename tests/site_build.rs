@@ -368,7 +368,7 @@ fn config_errors_name_the_key_and_line_and_usage_errors_exit_2() {
 #[test]
 fn refuses_to_replace_the_project_itself() {
     let site = site("", &[]);
-    let o = try_build(site.path(), &site.path(), &[]);
+    let o = try_build(site.path(), site.path(), &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(site.path().join("config.toml").exists());
 }
