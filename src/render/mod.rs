@@ -193,7 +193,9 @@ pub fn render_reusing(
     shared.update(&[site.config.minify as u8]);
 
     let years = archive::years(site);
-    let jobs = plan(site, &years);
+    // The home pages list every article in site order; the list is built once, not per page.
+    let every_article: Vec<usize> = (0..site.articles.len()).collect();
+    let jobs = plan(site, &years, &every_article);
     let rendered: Vec<(OutputFile, u64)> = jobs
         .par_iter()
         .map(|job| {
@@ -261,7 +263,7 @@ fn asset_hash(theme: &Theme, name: &str) -> String {
     blake3::hash(bytes).to_hex()[..10].to_string()
 }
 
-fn plan<'a>(site: &'a Site, years: &[archive::Year]) -> Vec<Job<'a>> {
+fn plan<'a>(site: &'a Site, years: &[archive::Year], every_article: &'a [usize]) -> Vec<Job<'a>> {
     let mut jobs: Vec<Job<'a>> = Vec::new();
     for (i, a) in site.articles.iter().enumerate() {
         jobs.push(Job::Article(i));
@@ -276,7 +278,7 @@ fn plan<'a>(site: &'a Site, years: &[archive::Year]) -> Vec<Job<'a>> {
             first_route: String::new(),
             title: site.config.title.clone(),
             term: None,
-            items: &[],
+            items: every_article,
             number,
         });
     }
@@ -423,13 +425,6 @@ fn render_job(
             items,
             number,
         } => {
-            let all: Vec<usize>;
-            let items: &[usize] = if term.is_none() {
-                all = (0..site.articles.len()).collect();
-                &all
-            } else {
-                items
-            };
             let p = paginator(builder, first_route, items, *number);
             ctx.insert("paginator", &p);
             let page_title = if *number > 1 {
