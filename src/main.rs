@@ -33,20 +33,39 @@ struct Cli {
     command: Command,
 }
 
+/// What to publish: shared by `build` and `check`, so both see the same site.
 #[derive(Args, Debug, Clone)]
-struct SiteArgs {
-    /// Output folder; replaced atomically when the build succeeds.
-    #[arg(long, short, default_value = "dist")]
-    output: PathBuf,
+struct PublishArgs {
     /// Publish URL, overriding `base_url` of config.toml (e.g. https://user.github.io/repo/).
     #[arg(long)]
     base_url: Option<String>,
     /// Include articles and pages marked `draft = true`.
     #[arg(long)]
     drafts: bool,
-    /// Treat warnings (undated seeds, unreadable seeds, …) as a failed build.
+    /// Treat warnings (undated seeds, unreadable seeds, …) as a failure.
     #[arg(long)]
     strict: bool,
+}
+
+impl PublishArgs {
+    /// Build options for the project at `root` with these settings.
+    fn options(&self, root: PathBuf) -> BuildOptions {
+        BuildOptions {
+            base_url: self.base_url.clone(),
+            drafts: self.drafts,
+            strict: self.strict,
+            ..BuildOptions::for_root(root)
+        }
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+struct SiteArgs {
+    /// Output folder; replaced atomically when the build succeeds.
+    #[arg(long, short, default_value = "dist")]
+    output: PathBuf,
+    #[command(flatten)]
+    publish: PublishArgs,
     /// Ignore and do not update .gazette-cache/ (parsed seeds, rendered pages, output manifest):
     /// rebuild everything and rewrite the output folder.
     #[arg(long)]
@@ -73,19 +92,6 @@ struct ServeArgs {
     drafts: bool,
 }
 
-#[derive(Args, Debug, Clone)]
-struct CheckArgs {
-    /// Publish URL, overriding `base_url` of config.toml.
-    #[arg(long)]
-    base_url: Option<String>,
-    /// Include articles and pages marked `draft = true`.
-    #[arg(long)]
-    drafts: bool,
-    /// Also fail on warnings (undated seeds, …).
-    #[arg(long)]
-    strict: bool,
-}
-
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Build the site into the output folder (default: dist/).
@@ -95,7 +101,7 @@ enum Command {
     Serve(ServeArgs),
     /// Check the site before publishing: every seed parses, every internal link and #anchor of
     /// the built pages resolves under the base path. Exit code 1 when anything is wrong.
-    Check(CheckArgs),
+    Check(PublishArgs),
     /// Show what gazette recovers from seeds: fields, where each came from, warnings.
     Inspect {
         /// Seed files to inspect (default: every seed of seeds/).
@@ -149,14 +155,9 @@ fn main() -> ExitCode {
 
 fn options(cli: &Cli, args: &SiteArgs) -> BuildOptions {
     BuildOptions {
-        root: cli.root.clone(),
         output: args.output.clone(),
-        base_url: args.base_url.clone(),
-        drafts: args.drafts,
-        strict: args.strict,
-        render: Default::default(),
-        progress: None,
         cache: !args.no_cache,
+        ..args.publish.options(cli.root.clone())
     }
 }
 
@@ -236,13 +237,8 @@ fn run_build(cli: &Cli, args: &SiteArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn run_check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<ExitCode> {
-    let opts = BuildOptions {
-        base_url: args.base_url.clone(),
-        drafts: args.drafts,
-        strict: args.strict,
-        ..BuildOptions::for_root(cli.root.clone())
-    };
+fn run_check(cli: &Cli, args: &PublishArgs) -> anyhow::Result<ExitCode> {
+    let opts = args.options(cli.root.clone());
     let ok = gazette::check::run(&opts, cli.quiet)?;
     Ok(if ok {
         ExitCode::SUCCESS
