@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use crate::cache::SeedCache;
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
-use crate::output::OutputFile;
+use crate::output::{OutputFile, Sink};
 use crate::render::{self, RenderOptions};
 use crate::seed::{self, ParseOptions, ParsedSeed};
 use crate::site::{self, Site};
@@ -69,25 +69,75 @@ impl BuildOptions {
     }
 }
 
-/// Wall time of each stage, in pipeline order.
+/// One stage of a build as `-v` reports it.
+#[derive(Debug, Clone)]
+pub struct Stage {
+    /// `parse seeds`, `render + search index`, …
+    pub name: &'static str,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// Peak resident memory of the process at the end of the stage, where the platform tells.
+    pub peak_memory_kb: Option<u64>,
+}
+
+/// Wall time and memory of each stage, in pipeline order.
 #[derive(Debug, Clone, Default)]
-pub struct Timings(pub Vec<(&'static str, Duration)>, Option<Progress>);
+pub struct Timings {
+    /// The stages run so far.
+    pub stages: Vec<Stage>,
+    progress: Option<Progress>,
+}
 
 impl Timings {
     /// Timings that also announce each stage to `progress`.
     pub fn with_progress(progress: Option<Progress>) -> Timings {
-        Timings(Vec::new(), progress)
+        Timings {
+            stages: Vec::new(),
+            progress,
+        }
     }
 
     fn time<T>(&mut self, stage: &'static str, f: impl FnOnce() -> T) -> T {
-        if let Some(p) = &self.1 {
+        if let Some(p) = &self.progress {
             (p.0)(stage);
         }
         let start = Instant::now();
         let out = f();
-        self.0.push((stage, start.elapsed()));
+        self.record(stage, start.elapsed());
         out
     }
+
+    fn record(&mut self, name: &'static str, elapsed: Duration) {
+        self.stages.push(Stage {
+            name,
+            elapsed,
+            peak_memory_kb: peak_memory_kb(),
+        });
+    }
+
+    /// One line per stage: name, milliseconds, and peak memory so far.
+    pub fn report(&self) -> String {
+        let mut out = String::new();
+        for s in &self.stages {
+            out.push_str(&format!(
+                "  {:<22} {:>8.1} ms",
+                s.name,
+                s.elapsed.as_secs_f64() * 1000.0
+            ));
+            if let Some(kb) = s.peak_memory_kb {
+                out.push_str(&format!("   peak {:>5} MB", kb / 1024));
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// The process's peak resident memory (`VmHWM` of /proc/self/status on Linux).
+fn peak_memory_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// The site and its files, built in memory.
@@ -309,91 +359,102 @@ pub fn load_site_cached(
 
 /// Builds everything in memory without writing.
 pub fn build_in_memory(opts: &BuildOptions) -> Result<Built, BuildFailure> {
-    build_reusing(opts, None, &|_, _| None).map(|(built, _)| built)
+    let sink = crate::output::Collect::default();
+    let loaded = build_into(opts, None, &sink)?;
+    Ok(loaded.with_files(sink))
 }
 
-/// Render fingerprints of a build's pages, by output path.
-pub type Fingerprints = std::collections::HashMap<String, u64>;
+/// What a build knows besides its files.
+struct Loaded {
+    site: Site,
+    diagnostics: Diagnostics,
+    timings: Timings,
+    seeds_read: usize,
+    seed_bytes: u64,
+}
 
-/// Builds in memory, taking unchanged seeds from `seeds` and unchanged pages from `reuse`.
-fn build_reusing(
-    opts: &BuildOptions,
-    seeds: Option<&mut SeedCache>,
-    reuse: crate::render::Reuse,
-) -> Result<(Built, Fingerprints), BuildFailure> {
-    let mut diagnostics = Diagnostics::default();
-    let mut timings = Timings::with_progress(opts.progress.clone());
-    match build_inner(opts, &mut diagnostics, &mut timings, seeds, reuse) {
-        Ok((site, files, fingerprints, seeds_read, seed_bytes)) => Ok((
-            Built {
-                site,
-                files,
-                diagnostics,
-                timings,
-                seeds_read,
-                seed_bytes,
-            },
-            fingerprints,
-        )),
-        Err(error) => Err(BuildFailure { error, diagnostics }),
+impl Loaded {
+    fn with_files(self, sink: crate::output::Collect) -> Built {
+        Built {
+            site: self.site,
+            files: sink.into_files().into_iter().map(|(f, _)| f).collect(),
+            diagnostics: self.diagnostics,
+            timings: self.timings,
+            seeds_read: self.seeds_read,
+            seed_bytes: self.seed_bytes,
+        }
     }
 }
 
-type Inner = (Site, Vec<OutputFile>, Fingerprints, usize, u64);
+/// Runs the pipeline, taking unchanged seeds from `seeds` and handing every output file to
+/// `sink` as soon as it is made.
+fn build_into(
+    opts: &BuildOptions,
+    seeds: Option<&mut SeedCache>,
+    sink: &dyn Sink,
+) -> Result<Loaded, BuildFailure> {
+    let mut diagnostics = Diagnostics::default();
+    let mut timings = Timings::with_progress(opts.progress.clone());
+    match build_inner(opts, &mut diagnostics, &mut timings, seeds, sink) {
+        Ok((site, seeds_read, seed_bytes)) => Ok(Loaded {
+            site,
+            diagnostics,
+            timings,
+            seeds_read,
+            seed_bytes,
+        }),
+        Err(error) => Err(BuildFailure { error, diagnostics }),
+    }
+}
 
 fn build_inner(
     opts: &BuildOptions,
     diagnostics: &mut Diagnostics,
     timings: &mut Timings,
     seeds: Option<&mut SeedCache>,
-    reuse: crate::render::Reuse,
-) -> Result<Inner> {
+    sink: &dyn Sink,
+) -> Result<(Site, usize, u64)> {
     let (site, seeds_read, seed_bytes) = load_site_cached(opts, timings, diagnostics, seeds)?;
     let theme = render::theme::Theme::load(&opts.root, &site.config.theme)?;
     let tera = timings.time("parse templates", || render::load_templates(&theme))?;
     let (pages, index) = timings.time("render + search index", || {
         rayon::join(
-            || render::render_reusing(&site, &theme, &tera, &opts.render, reuse),
-            || {
+            || render::render(&site, &theme, &tera, &opts.render, sink),
+            || -> Result<()> {
                 if site.config.search.enabled {
                     crate::search::build_index(&site)
-                } else {
-                    Vec::new()
+                        .into_par_iter()
+                        .try_for_each(|f| sink.put(f, None))?;
                 }
+                Ok(())
             },
         )
     });
-    let (mut files, fingerprints) = pages?;
-    files.extend(index);
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    pages?;
+    index?;
     if opts.strict && diagnostics.warnings() > 0 {
         anyhow::bail!(
             "--strict: {} warning(s) (listed above)",
             diagnostics.warnings()
         );
     }
-    Ok((
-        site,
-        files,
-        fingerprints.into_iter().collect(),
-        seeds_read,
-        seed_bytes,
-    ))
+    Ok((site, seeds_read, seed_bytes))
 }
 
 /// Builds the project into its output folder. On failure the previous output is untouched.
 ///
-/// With `opts.cache`, unchanged seeds are not parsed again, unchanged pages are not rendered
-/// again and only changed files are written (see [`crate::cache`]); the result is the same,
-/// byte for byte, as a build without the cache.
+/// Files are written as they are rendered, into a new folder swapped in at the end. With
+/// `opts.cache` and an output folder the last build left untouched, unchanged seeds are not
+/// parsed again, unchanged pages are not rendered again and only files whose bytes changed are
+/// written (see [`crate::cache`]); the result is the same, byte for byte, as a build without
+/// the cache.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let start = Instant::now();
-    crate::output::check_output_location(&opts.root, &opts.output).map_err(|error| {
-        BuildFailure {
-            error,
-            diagnostics: Diagnostics::default(),
-        }
-    })?;
+    let fail = |error: anyhow::Error| BuildFailure {
+        error,
+        diagnostics: Diagnostics::default(),
+    };
+    crate::output::check_output_location(&opts.root, &opts.output).map_err(fail)?;
     let cache_dir = project_path(&opts.root, crate::cache::DIR);
     let mut seed_cache = None;
     let mut manifest = None;
@@ -405,52 +466,82 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         manifest = crate::cache::Manifest::load(&cache_dir).filter(|m| m.matches(&opts.output));
     }
     let cache_load = start.elapsed();
-    let reuse = |path: &str, fp: u64| {
-        manifest
-            .as_ref()
-            .and_then(|m| m.reuse(&opts.output, path, fp))
+    let (loaded, written) = match &manifest {
+        Some(old) => {
+            let sink = crate::cache::Update::new(&opts.output, old);
+            let loaded = build_into(opts, seed_cache.as_mut(), &sink)?;
+            let write = Instant::now();
+            if let Some(p) = &opts.progress {
+                (p.0)("write output");
+            }
+            // The manifest is removed first: if writing fails half-way, the next build is a
+            // full one.
+            let _ = std::fs::remove_file(cache_dir.join("manifest.json"));
+            let committed = sink
+                .commit()
+                .and_then(|(m, written, _)| m.save(&cache_dir).map(|()| written));
+            (loaded, committed.map(|w| (w, write)))
+        }
+        None => {
+            let sink = crate::output::Staging::new(&opts.output, opts.cache).map_err(fail)?;
+            let loaded = build_into(opts, seed_cache.as_mut(), &sink)?;
+            let write = Instant::now();
+            if let Some(p) = &opts.progress {
+                (p.0)("write output");
+            }
+            if opts.cache {
+                let _ = std::fs::remove_file(cache_dir.join("manifest.json"));
+            }
+            let committed = sink.commit().and_then(|(written, records)| {
+                if opts.cache {
+                    let manifest = crate::cache::Manifest {
+                        output: crate::output::absolute(&opts.output),
+                        files: records.into_iter().collect(),
+                    };
+                    manifest.save(&cache_dir)?;
+                }
+                Ok(written)
+            });
+            (loaded, committed.map(|w| (w, write)))
+        }
     };
-    let (mut built, fingerprints) = build_reusing(opts, seed_cache.as_mut(), &reuse)?;
-    if opts.cache {
-        built.timings.0.insert(0, ("load cache", cache_load));
-    }
-    if let Some(p) = &opts.progress {
-        (p.0)("write output");
-    }
-    let write = Instant::now();
-    let written = if opts.cache {
-        // The manifest is removed first: if writing fails half-way, the next build is a full one.
-        let _ = std::fs::remove_file(cache_dir.join("manifest.json"));
-        crate::cache::write_output(&opts.output, &built.files, &fingerprints, manifest.as_ref())
-            .and_then(|(m, _)| m.save(&cache_dir))
-            .and_then(|()| match &seed_cache {
-                Some(c) if c.dirty => c.save(&cache_dir),
-                _ => Ok(()),
+    let committed = written.and_then(|(written, write)| {
+        if let Some(c) = seed_cache.as_ref().filter(|c| c.dirty) {
+            c.save(&cache_dir)?;
+        }
+        Ok((written, write))
+    });
+    let (written, write) = match committed {
+        Ok(w) => w,
+        Err(error) => {
+            return Err(BuildFailure {
+                error,
+                diagnostics: loaded.diagnostics,
             })
-    } else {
-        crate::output::write_all(&opts.output, &built.files)
+        }
     };
-    if let Err(error) = written {
-        return Err(BuildFailure {
-            error,
-            diagnostics: built.diagnostics,
-        });
+    let mut timings = loaded.timings;
+    if opts.cache {
+        timings.stages.insert(
+            0,
+            Stage {
+                name: "load cache",
+                elapsed: cache_load,
+                peak_memory_kb: None,
+            },
+        );
     }
-    built.timings.0.push(("write output", write.elapsed()));
+    timings.record("write output", write.elapsed());
     Ok(BuildReport {
-        articles: built.site.articles.len(),
-        tags: built.site.tags.len(),
-        sources: built.site.sources.len(),
-        pages: built
-            .files
-            .iter()
-            .filter(|f| f.path.ends_with(".html"))
-            .count(),
-        files: built.files.len(),
-        bytes: built.files.iter().map(|f| f.bytes.len() as u64).sum(),
+        articles: loaded.site.articles.len(),
+        tags: loaded.site.tags.len(),
+        sources: loaded.site.sources.len(),
+        pages: written.pages,
+        files: written.files,
+        bytes: written.bytes,
         elapsed: start.elapsed(),
-        diagnostics: built.diagnostics,
-        timings: built.timings,
+        diagnostics: loaded.diagnostics,
+        timings,
     })
 }
 
@@ -477,24 +568,21 @@ impl Session {
     /// Builds in memory, like [`build_in_memory`], reusing what earlier builds of this session
     /// computed.
     pub fn build(&mut self, opts: &BuildOptions) -> Result<Built, BuildFailure> {
-        let pages = &self.pages;
-        let reuse = |path: &str, fp: u64| {
-            pages
-                .get(path)
-                .filter(|(old, _)| *old == fp)
-                .map(|(_, bytes)| bytes.clone())
-        };
-        let (built, fingerprints) = build_reusing(opts, Some(&mut self.seeds), &reuse)?;
-        self.pages = built
-            .files
+        let sink = crate::output::Collect::reusing(&self.pages);
+        let loaded = build_into(opts, Some(&mut self.seeds), &sink)?;
+        let files = sink.into_files();
+        self.pages = files
             .iter()
-            .filter_map(|f| {
-                Some((
-                    f.path.clone(),
-                    (*fingerprints.get(&f.path)?, f.bytes.clone()),
-                ))
-            })
+            .filter_map(|(f, fp)| Some((f.path.clone(), ((*fp)?, f.bytes.clone()))))
             .collect();
-        Ok(built)
+        let files = files.into_iter().map(|(f, _)| f).collect();
+        Ok(Built {
+            site: loaded.site,
+            files,
+            diagnostics: loaded.diagnostics,
+            timings: loaded.timings,
+            seeds_read: loaded.seeds_read,
+            seed_bytes: loaded.seed_bytes,
+        })
     }
 }

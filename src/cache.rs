@@ -13,13 +13,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::time::UNIX_EPOCH;
+use std::sync::Mutex;
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::output::OutputFile;
+use crate::output::{OutputFile, Sink, Written};
 use crate::seed::{ParseOptions, ParsedSeed};
 
 /// Name of the cache folder under the project root.
@@ -162,17 +162,7 @@ impl SeedCache {
 }
 
 /// One file of the output folder as the last build left it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Entry {
-    /// Size in bytes.
-    pub len: u64,
-    /// Modification time, nanoseconds since the epoch.
-    pub mtime: u128,
-    /// blake3 of the bytes.
-    pub hash: [u8; 32],
-    /// Render fingerprint of the page, for files made by templates.
-    pub fingerprint: Option<u64>,
-}
+pub use crate::output::WrittenFile as Entry;
 
 /// The output folder of the last successful build.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
@@ -185,13 +175,7 @@ pub struct Manifest {
 
 fn stat(path: &Path) -> Option<(u64, u128)> {
     let m = std::fs::metadata(path).ok()?;
-    let mtime = m
-        .modified()
-        .ok()?
-        .duration_since(UNIX_EPOCH)
-        .ok()?
-        .as_nanos();
-    Some((m.len(), mtime))
+    Some((m.len(), crate::output::mtime_nanos(&m)))
 }
 
 pub use crate::output::absolute;
@@ -240,17 +224,6 @@ impl Manifest {
         }
         count == self.files.len()
     }
-
-    /// The bytes of a page rendered by the last build from a context with `fingerprint`,
-    /// read back from the output folder (which [`Manifest::matches`] vouched for).
-    pub fn reuse(&self, output: &Path, path: &str, fingerprint: u64) -> Option<Vec<u8>> {
-        let e = self.files.get(path)?;
-        if e.fingerprint != Some(fingerprint) {
-            return None;
-        }
-        let bytes = std::fs::read(output.join(path)).ok()?;
-        (bytes.len() as u64 == e.len).then_some(bytes)
-    }
 }
 
 /// Writes `bytes` to `path` through a temporary sibling and a rename.
@@ -267,87 +240,149 @@ pub struct WriteStats {
     pub written: usize,
     /// Files deleted (gone from the site).
     pub deleted: usize,
-    /// Whether the whole folder was replaced (no usable manifest).
-    pub full: bool,
 }
 
-/// Puts a finished build into `output`. With a manifest that matches the folder, writes only
-/// the files whose bytes changed and deletes those that disappeared; otherwise replaces the
-/// folder atomically ([`crate::output::write_all`]). Returns the new manifest.
-pub fn write_output(
-    output: &Path,
-    files: &[OutputFile],
-    fingerprints: &HashMap<String, u64>,
-    previous: Option<&Manifest>,
-) -> Result<(Manifest, WriteStats)> {
-    crate::output::validate(files)?;
-    let hashes: Vec<[u8; 32]> = files
-        .par_iter()
-        .map(|f| *blake3::hash(&f.bytes).as_bytes())
-        .collect();
-    let mut stats = WriteStats::default();
-    match previous {
-        Some(old) => {
-            let changed: Vec<(&OutputFile, &[u8; 32])> = files
-                .iter()
-                .zip(&hashes)
-                .filter(|(f, h)| !matches!(old.files.get(&f.path), Some(e) if &e.hash == *h))
-                .collect();
-            changed.par_iter().try_for_each(|(f, _)| {
-                let path = output.join(&f.path);
+/// A changed file, held until the build has succeeded.
+struct Pending {
+    file: OutputFile,
+    hash: [u8; 32],
+    fingerprint: Option<u64>,
+}
+
+/// Updates in place an output folder that still matches the manifest of the last build: a page
+/// whose fingerprint did not change is not rendered, a file whose bytes did not change is not
+/// written, and changed files are held in memory until [`Update::commit`], so a failed build
+/// leaves the folder as it was.
+pub struct Update<'a> {
+    output: &'a Path,
+    old: &'a Manifest,
+    claims: crate::output::Claims,
+    kept: Mutex<Vec<(String, Entry)>>,
+    pending: Mutex<Vec<Pending>>,
+}
+
+impl<'a> Update<'a> {
+    /// An update of `output`, which [`Manifest::matches`] vouched for.
+    pub fn new(output: &'a Path, old: &'a Manifest) -> Update<'a> {
+        Update {
+            output,
+            old,
+            claims: crate::output::Claims::default(),
+            kept: Mutex::new(Vec::new()),
+            pending: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Writes the changed files, deletes those gone from the site, and returns the new
+    /// manifest with what the folder now holds.
+    pub fn commit(self) -> Result<(Manifest, Written, WriteStats)> {
+        let mut files: BTreeMap<String, Entry> = self
+            .kept
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .into_iter()
+            .collect();
+        let pending = self.pending.into_inner().unwrap_or_else(|e| e.into_inner());
+        let output = self.output;
+        let written: Vec<(String, Entry)> = pending
+            .into_par_iter()
+            .map(|p| {
+                let path = output.join(&p.file.path);
                 if let Some(parent) = path.parent() {
                     std::fs::create_dir_all(parent)
                         .with_context(|| format!("cannot create {}", parent.display()))?;
                 }
-                write_replace(&path, &f.bytes)
-            })?;
-            stats.written = changed.len();
-            let keep: std::collections::HashSet<&str> =
-                files.iter().map(|f| f.path.as_str()).collect();
-            for gone in old.files.keys().filter(|p| !keep.contains(p.as_str())) {
-                let path = output.join(gone);
-                std::fs::remove_file(&path)
-                    .with_context(|| format!("cannot delete {}", path.display()))?;
-                stats.deleted += 1;
-                // Remove folders the deletion left empty (never the output folder itself).
-                let mut dir = path.parent();
-                while let Some(d) = dir.filter(|d| *d != output) {
-                    if std::fs::remove_dir(d).is_err() {
-                        break;
-                    }
-                    dir = d.parent();
-                }
-            }
-        }
-        None => {
-            crate::output::write_all(output, files)?;
-            stats.full = true;
-            stats.written = files.len();
-        }
-    }
-    let entries: Vec<(String, Entry)> = files
-        .par_iter()
-        .zip(&hashes)
-        .map(|(f, h)| {
-            let path = output.join(&f.path);
-            let (len, mtime) =
-                stat(&path).with_context(|| format!("cannot read {}", path.display()))?;
-            Ok((
-                f.path.clone(),
-                Entry {
+                write_replace(&path, &p.file.bytes)?;
+                let (len, mtime) =
+                    stat(&path).with_context(|| format!("cannot read {}", path.display()))?;
+                let entry = Entry {
                     len,
                     mtime,
-                    hash: *h,
-                    fingerprint: fingerprints.get(&f.path).copied(),
-                },
-            ))
-        })
-        .collect::<Result<_>>()?;
-    Ok((
-        Manifest {
+                    hash: p.hash,
+                    fingerprint: p.fingerprint,
+                };
+                Ok((p.file.path, entry))
+            })
+            .collect::<Result<_>>()?;
+        let mut stats = WriteStats {
+            written: written.len(),
+            deleted: 0,
+        };
+        files.extend(written);
+        for gone in self.old.files.keys().filter(|p| !files.contains_key(*p)) {
+            let path = output.join(gone);
+            std::fs::remove_file(&path)
+                .with_context(|| format!("cannot delete {}", path.display()))?;
+            stats.deleted += 1;
+            // Remove folders the deletion left empty (never the output folder itself).
+            let mut dir = path.parent();
+            while let Some(d) = dir.filter(|d| *d != output) {
+                if std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+        let mut total = Written::default();
+        for (path, e) in &files {
+            total.add(path, e.len);
+        }
+        let manifest = Manifest {
             output: absolute(output),
-            files: entries.into_iter().collect(),
-        },
-        stats,
-    ))
+            files,
+        };
+        Ok((manifest, total, stats))
+    }
+}
+
+impl Sink for Update<'_> {
+    fn tracks_fingerprints(&self) -> bool {
+        true
+    }
+
+    fn reuse(&self, path: &str, fingerprint: u64) -> bool {
+        let Some(old) = self
+            .old
+            .files
+            .get(path)
+            .filter(|e| e.fingerprint == Some(fingerprint))
+        else {
+            return false;
+        };
+        if self.claims.claim(path).is_err() {
+            return false;
+        }
+        self.kept
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path.to_string(), old.clone()));
+        true
+    }
+
+    fn put(&self, file: OutputFile, fingerprint: Option<u64>) -> Result<()> {
+        self.claims.claim(&file.path)?;
+        let hash = *blake3::hash(&file.bytes).as_bytes();
+        match self.old.files.get(&file.path).filter(|e| e.hash == hash) {
+            Some(old) => {
+                let entry = Entry {
+                    fingerprint,
+                    ..old.clone()
+                };
+                self.kept
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((file.path, entry));
+            }
+            None => self
+                .pending
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(Pending {
+                    file,
+                    hash,
+                    fingerprint,
+                }),
+        }
+        Ok(())
+    }
 }

@@ -215,9 +215,7 @@ fn run_build(cli: &Cli, args: &SiteArgs) -> anyhow::Result<ExitCode> {
                 eprintln!("{d}");
             }
             if cli.verbose {
-                for (stage, t) in &report.timings.0 {
-                    eprintln!("  {stage:<22} {:>8.1} ms", t.as_secs_f64() * 1000.0);
-                }
+                eprint!("{}", report.timings.report());
             }
             if !cli.quiet {
                 println!("{}", report.summary());

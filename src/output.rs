@@ -3,10 +3,15 @@
 //! A full build writes into a fresh folder beside the output and swaps it in with renames only
 //! once every file is written, so a failed build leaves the previous `dist/` untouched. Nothing
 //! outside the output folder and its temporary sibling is ever written or deleted.
+//!
+//! Files arrive through a [`Sink`] as soon as they are rendered: [`Staging`] writes them to
+//! disk at once (a full build never holds the whole site in memory), [`Collect`] keeps them in
+//! memory for `check` and `serve`, and the cache's incremental writer keeps only what changed.
 
-use std::collections::BTreeSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
@@ -63,85 +68,365 @@ pub fn absolute(path: &Path) -> PathBuf {
     out
 }
 
-/// Checks that every path is relative, free of `..`, and unique.
-pub fn validate(files: &[OutputFile]) -> Result<()> {
-    let mut seen = BTreeSet::new();
-    for f in files {
-        if f.path.is_empty()
-            || f.path.starts_with('/')
-            || f.path
-                .split('/')
-                .any(|c| c == ".." || c == "." || c.is_empty())
-        {
-            bail!("internal error: invalid output path {:?}", f.path);
-        }
-        if !seen.insert(f.path.as_str()) {
-            bail!(
-                "two pages want the same output file {:?}; check slugs of content pages and overrides",
-                f.path
-            );
-        }
+/// Receives the files of a build as they are produced, from several threads at once, so that a
+/// build never holds the whole site in memory and writing overlaps rendering.
+pub trait Sink: Sync {
+    /// Whether this sink uses render fingerprints; computing one costs a hash of the page's
+    /// whole template context, so plain builds skip it.
+    fn tracks_fingerprints(&self) -> bool {
+        false
+    }
+
+    /// Whether the page at `path`, about to be rendered from a context with `fingerprint`, is
+    /// already at hand from an earlier build. When it is, the page is not rendered and the sink
+    /// keeps what it had.
+    fn reuse(&self, _path: &str, _fingerprint: u64) -> bool {
+        false
+    }
+
+    /// Takes one finished file, with the render fingerprint of its page if it has one.
+    fn put(&self, file: OutputFile, fingerprint: Option<u64>) -> Result<()>;
+}
+
+/// Checks that a path is relative and free of `..`.
+fn check_path(path: &str) -> Result<()> {
+    if path.is_empty()
+        || path.starts_with('/')
+        || path
+            .split('/')
+            .any(|c| c == ".." || c == "." || c.is_empty())
+    {
+        bail!("internal error: invalid output path {path:?}");
     }
     Ok(())
 }
 
-fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<()> {
-    let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
-    for f in files {
-        if let Some(parent) = Path::new(&f.path).parent() {
-            dirs.insert(dir.join(parent));
+/// The paths a sink has taken so far: every path valid and taken once.
+#[derive(Default)]
+pub struct Claims(Mutex<HashSet<String>>);
+
+impl Claims {
+    /// Records `path`, refusing invalid paths and a second file for the same path.
+    pub fn claim(&self, path: &str) -> Result<()> {
+        check_path(path)?;
+        let fresh = self
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string());
+        if !fresh {
+            bail!(
+                "two pages want the same output file {path:?}; check slugs of content pages and overrides"
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Checks that every path is relative, free of `..`, and unique.
+pub fn validate(files: &[OutputFile]) -> Result<()> {
+    let claims = Claims::default();
+    files.iter().try_for_each(|f| claims.claim(&f.path))
+}
+
+/// Keeps every file in memory (for `gazette check`, `gazette serve` and tests). With the pages
+/// of a previous build, reuses those whose fingerprint did not change.
+#[derive(Default)]
+pub struct Collect<'a> {
+    files: Mutex<Vec<(OutputFile, Option<u64>)>>,
+    claims: Claims,
+    previous: Option<&'a HashMap<String, (u64, Vec<u8>)>>,
+}
+
+impl<'a> Collect<'a> {
+    /// A sink that reuses pages of `previous` (path → fingerprint and bytes).
+    pub fn reusing(previous: &'a HashMap<String, (u64, Vec<u8>)>) -> Collect<'a> {
+        Collect {
+            previous: Some(previous),
+            ..Collect::default()
         }
     }
-    for d in &dirs {
-        fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
+
+    /// The files sorted by path, each with its fingerprint.
+    pub fn into_files(self) -> Vec<(OutputFile, Option<u64>)> {
+        let mut files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+        files
     }
-    files.par_iter().try_for_each(|f| {
-        let path = dir.join(&f.path);
-        fs::write(&path, &f.bytes).with_context(|| format!("cannot write {}", path.display()))
-    })
+}
+
+impl Sink for Collect<'_> {
+    fn tracks_fingerprints(&self) -> bool {
+        self.previous.is_some()
+    }
+
+    fn reuse(&self, path: &str, fingerprint: u64) -> bool {
+        let Some((_, bytes)) = self
+            .previous
+            .and_then(|p| p.get(path))
+            .filter(|(old, _)| *old == fingerprint)
+        else {
+            return false;
+        };
+        let file = OutputFile {
+            path: path.to_string(),
+            bytes: bytes.clone(),
+        };
+        self.put(file, Some(fingerprint)).is_ok()
+    }
+
+    fn put(&self, file: OutputFile, fingerprint: Option<u64>) -> Result<()> {
+        self.claims.claim(&file.path)?;
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((file, fingerprint));
+        Ok(())
+    }
+}
+
+/// What a build wrote, for its summary line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Files in the output folder.
+    pub files: usize,
+    /// Of which HTML pages.
+    pub pages: usize,
+    /// Bytes of all files.
+    pub bytes: u64,
+}
+
+impl Written {
+    /// Counts one file of `len` bytes at `path`.
+    pub fn add(&mut self, path: &str, len: u64) {
+        self.files += 1;
+        self.bytes += len;
+        if path.ends_with(".html") {
+            self.pages += 1;
+        }
+    }
+}
+
+/// A file as written to disk: what the cache's manifest records.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct WrittenFile {
+    /// Size in bytes.
+    pub len: u64,
+    /// Modification time, nanoseconds since the epoch.
+    pub mtime: u128,
+    /// blake3 of the bytes.
+    pub hash: [u8; 32],
+    /// Render fingerprint of the page.
+    pub fingerprint: Option<u64>,
+}
+
+/// Writes `bytes` to `path`, returning the file's size and modification time.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(u64, u128)> {
+    use std::io::Write as _;
+    let mut f =
+        fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    f.write_all(bytes)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    let meta = f
+        .metadata()
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    Ok((meta.len(), mtime_nanos(&meta)))
+}
+
+/// Modification time in nanoseconds since the epoch (0 when the platform has none).
+pub fn mtime_nanos(meta: &fs::Metadata) -> u128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
+}
+
+/// A new output folder written beside the old one as files arrive, then swapped in by renames
+/// once the build has succeeded, so a failed build leaves the previous `dist/` untouched.
+/// Dropped without [`Staging::commit`], it removes itself.
+pub struct Staging {
+    output: PathBuf,
+    dir: PathBuf,
+    claims: Claims,
+    made_dirs: Mutex<HashSet<PathBuf>>,
+    /// Per-file records for the cache's manifest, when asked for.
+    record: Option<Mutex<Vec<(String, WrittenFile)>>>,
+    written: Mutex<Written>,
+    committed: bool,
+}
+
+impl Staging {
+    /// Prepares a fresh staging folder for `output`. With `record`, every file's size, time
+    /// and hash is kept for [`Staging::commit`] to return.
+    pub fn new(output: &Path, record: bool) -> Result<Staging> {
+        let parent = output
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        let name = output
+            .file_name()
+            .context("the output path has no folder name")?
+            .to_string_lossy()
+            .into_owned();
+        let dir = parent.join(format!(".{name}.gazette-new-{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir).ok();
+        }
+        fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        Ok(Staging {
+            output: output.to_path_buf(),
+            dir,
+            claims: Claims::default(),
+            made_dirs: Mutex::new(HashSet::new()),
+            record: record.then(|| Mutex::new(Vec::new())),
+            written: Mutex::new(Written::default()),
+            committed: false,
+        })
+    }
+
+    fn make_parent(&self, path: &Path) -> Result<()> {
+        let Some(parent) = path.parent() else {
+            return Ok(());
+        };
+        if self
+            .made_dirs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(parent)
+        {
+            return Ok(());
+        }
+        fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        self.made_dirs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(parent.to_path_buf());
+        Ok(())
+    }
+
+    /// Swaps the new folder in place of the output. Returns what was written and, when
+    /// recording, each file's record sorted by path.
+    pub fn commit(mut self) -> Result<(Written, Vec<(String, WrittenFile)>)> {
+        let retired = self.dir.with_file_name(
+            self.dir
+                .file_name()
+                .map(|n| n.to_string_lossy().replace("gazette-new", "gazette-old"))
+                .unwrap_or_default(),
+        );
+        let output = self.output.clone();
+        if output.exists() {
+            fs::rename(&output, &retired)
+                .with_context(|| format!("cannot move the old {} aside", output.display()))?;
+        }
+        if let Err(e) = fs::rename(&self.dir, &output) {
+            // Put the previous site back before reporting.
+            if retired.exists() {
+                fs::rename(&retired, &output).ok();
+            }
+            return Err(e)
+                .with_context(|| format!("cannot move the new site into {}", output.display()));
+        }
+        self.committed = true;
+        if retired.exists() {
+            remove_tree(&retired)
+                .with_context(|| format!("cannot remove {}", retired.display()))?;
+        }
+        let written = *self.written.lock().unwrap_or_else(|e| e.into_inner());
+        let mut records = self
+            .record
+            .take()
+            .map(|r| r.into_inner().unwrap_or_else(|e| e.into_inner()))
+            .unwrap_or_default();
+        records.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok((written, records))
+    }
+}
+
+/// Removes a folder and everything in it, two levels of sub-folders in parallel: the previous
+/// site has tens of thousands of files, and deleting them one by one is a visible share of a
+/// build.
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    fn children(dir: &Path) -> std::io::Result<Vec<(PathBuf, bool)>> {
+        fs::read_dir(dir)?
+            .map(|e| {
+                let e = e?;
+                Ok((e.path(), e.file_type()?.is_dir()))
+            })
+            .collect()
+    }
+    let top = children(dir)?;
+    let mut second = Vec::new();
+    for (path, is_dir) in &top {
+        if *is_dir {
+            second.extend(children(path)?);
+        } else {
+            second.push((path.clone(), false));
+        }
+    }
+    second.par_iter().try_for_each(|(path, is_dir)| {
+        if *is_dir {
+            fs::remove_dir_all(path)
+        } else {
+            fs::remove_file(path)
+        }
+    })?;
+    for (path, is_dir) in &top {
+        if *is_dir {
+            fs::remove_dir(path)?;
+        }
+    }
+    fs::remove_dir(dir)
+}
+
+impl Sink for Staging {
+    fn tracks_fingerprints(&self) -> bool {
+        self.record.is_some()
+    }
+
+    fn put(&self, file: OutputFile, fingerprint: Option<u64>) -> Result<()> {
+        self.claims.claim(&file.path)?;
+        let path = self.dir.join(&file.path);
+        self.make_parent(&path)?;
+        let (len, mtime) = write_file(&path, &file.bytes)?;
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .add(&file.path, len);
+        if let Some(record) = &self.record {
+            let entry = WrittenFile {
+                len,
+                mtime,
+                hash: *blake3::hash(&file.bytes).as_bytes(),
+                fingerprint,
+            };
+            record
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((file.path, entry));
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            fs::remove_dir_all(&self.dir).ok();
+        }
+    }
 }
 
 /// Writes `files` as the new content of `output`, replacing it atomically (by renames) once
 /// everything is written.
 pub fn write_all(output: &Path, files: &[OutputFile]) -> Result<()> {
-    validate(files)?;
-    let parent = output
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let name = output
-        .file_name()
-        .context("the output path has no folder name")?
-        .to_string_lossy()
-        .into_owned();
-    let staging = parent.join(format!(".{name}.gazette-new-{}", std::process::id()));
-    let retired = parent.join(format!(".{name}.gazette-old-{}", std::process::id()));
-    if staging.exists() {
-        fs::remove_dir_all(&staging).ok();
-    }
-    if let Err(e) = write_tree(&staging, files) {
-        fs::remove_dir_all(&staging).ok();
-        return Err(e);
-    }
-    if output.exists() {
-        fs::rename(output, &retired)
-            .with_context(|| format!("cannot move the old {} aside", output.display()))?;
-    }
-    if let Err(e) = fs::rename(&staging, output) {
-        // Put the previous site back before reporting.
-        if retired.exists() {
-            fs::rename(&retired, output).ok();
-        }
-        fs::remove_dir_all(&staging).ok();
-        return Err(e)
-            .with_context(|| format!("cannot move the new site into {}", output.display()));
-    }
-    if retired.exists() {
-        fs::remove_dir_all(&retired)
-            .with_context(|| format!("cannot remove {}", retired.display()))?;
-    }
-    Ok(())
+    let staging = Staging::new(output, false)?;
+    files
+        .par_iter()
+        .try_for_each(|f| staging.put(f.clone(), None))?;
+    staging.commit().map(|_| ())
 }
 
 #[cfg(test)]

@@ -217,9 +217,7 @@ fn rebuild(shared: &Shared, opts: &ServeOptions, origin: &str, builder: &mut bui
                 eprintln!("{d}");
             }
             if opts.verbose {
-                for (stage, t) in &built.timings.0 {
-                    eprintln!("  {stage:<22} {:>8.1} ms", t.as_secs_f64() * 1000.0);
-                }
+                eprint!("{}", built.timings.report());
             }
             eprintln!(
                 "built {} articles, {} files in {} ms",

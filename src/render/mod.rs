@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::output::OutputFile;
+use crate::output::{OutputFile, Sink};
 use crate::site::{Site, Term};
 use crate::urls::Urls;
 use lang::Labels;
@@ -108,37 +108,22 @@ enum Job<'a> {
     Sitemap,
 }
 
-/// Renders every page, feed and crawl file, plus the theme's static assets.
+/// Renders every page, feed and crawl file, plus the theme's static assets, handing each file to
+/// `sink` as soon as it is ready.
+///
+/// When the sink tracks fingerprints, each page gets one: a hash of its template context, the
+/// templates, the shared context and the render options. A page whose fingerprint the sink
+/// already has ([`Sink::reuse`]) is neither rendered nor minified.
 pub fn render(
     site: &Site,
     theme: &Theme,
     tera: &Tera,
     opts: &RenderOptions,
-) -> Result<Vec<OutputFile>> {
-    Ok(render_reusing(site, theme, tera, opts, &|_, _| None)?.0)
-}
-
-/// Asked, for each page, whether bytes rendered earlier from a context with the same
-/// fingerprint are at hand: `reuse(output_path, fingerprint)`.
-pub type Reuse<'a> = &'a (dyn Fn(&str, u64) -> Option<Vec<u8>> + Sync);
-
-/// The files of [`render_reusing`] and each page's fingerprint by output path.
-pub type Rendered = (Vec<OutputFile>, Vec<(String, u64)>);
-
-/// [`render`] for incremental builds: a page whose fingerprint (a hash of its template
-/// context, the templates, the shared context and the render options) is accepted by `reuse`
-/// is neither rendered nor minified. Also returns every page's fingerprint by output path, for
-/// the next build.
-pub fn render_reusing(
-    site: &Site,
-    theme: &Theme,
-    tera: &Tera,
-    opts: &RenderOptions,
-    reuse: Reuse,
-) -> Result<Rendered> {
+    sink: &dyn Sink,
+) -> Result<()> {
     let lang_code = site.config.language.as_str();
     let labels = lang::labels(lang_code);
-    let builder = ViewBuilder::new(site, labels);
+    let mut builder = ViewBuilder::new(site, labels);
     let mut nav = Vec::new();
     let mut menu: Vec<_> = site
         .pages
@@ -172,6 +157,7 @@ pub fn render_reusing(
         generator: concat!("gazette ", env!("CARGO_PKG_VERSION")),
     };
     let common_ctx = Context::from_serialize(&common).context("cannot build template context")?;
+    builder.prerender_cards(tera, &common_ctx, site.config.minify)?;
     // Everything every page depends on besides its own context.
     let mut shared = blake3::Hasher::new();
     shared.update(env!("CARGO_PKG_VERSION").as_bytes());
@@ -196,25 +182,21 @@ pub fn render_reusing(
     // The home pages list every article in site order; the list is built once, not per page.
     let every_article: Vec<usize> = (0..site.articles.len()).collect();
     let jobs = plan(site, &years, &every_article);
-    let rendered: Vec<(OutputFile, u64)> = jobs
-        .par_iter()
-        .map(|job| {
-            render_job(
-                job,
-                site,
-                &builder,
-                tera,
-                &common_ctx,
-                &shared,
-                &years,
-                opts,
-                reuse,
-            )
-        })
-        .collect::<Result<_>>()?;
-    let fingerprints = rendered.iter().map(|(f, h)| (f.path.clone(), *h)).collect();
-    let mut files: Vec<OutputFile> = rendered.into_iter().map(|(f, _)| f).collect();
+    jobs.par_iter().try_for_each(|job| {
+        render_job(
+            job,
+            site,
+            &builder,
+            tera,
+            &common_ctx,
+            &shared,
+            &years,
+            opts,
+            sink,
+        )
+    })?;
 
+    let mut files = Vec::new();
     for (name, bytes) in theme.assets() {
         let bytes = if site.config.minify {
             minify::asset(name, bytes)
@@ -249,7 +231,7 @@ pub fn render_reusing(
             bytes: format!("{}\n", domain.trim()).into_bytes(),
         });
     }
-    Ok((files, fingerprints))
+    files.into_iter().try_for_each(|file| sink.put(file, None))
 }
 
 /// A short content hash of a theme asset, appended to its URL so browsers never keep a stale
@@ -356,7 +338,7 @@ fn paginator<'a>(
     let site = builder.site;
     let per = site.config.paginate_by;
     let total_pages = items.len().div_ceil(per).max(1);
-    let slice = &items[((number - 1) * per).min(items.len())..(number * per).min(items.len())];
+    let slice = page_items(items, number, per);
     let url = |n: usize| site.urls.route(&Urls::paginated(first_route, n));
     let mut links = Vec::new();
     let mut last_shown = 0;
@@ -389,6 +371,11 @@ fn paginator<'a>(
     }
 }
 
+/// The items on page `number` (from 1) of a list paginated by `per`.
+fn page_items(items: &[usize], number: usize, per: usize) -> &[usize] {
+    &items[((number - 1) * per).min(items.len())..(number * per).min(items.len())]
+}
+
 #[allow(clippy::too_many_arguments)]
 fn render_job(
     job: &Job,
@@ -399,10 +386,29 @@ fn render_job(
     shared: &blake3::Hasher,
     years: &[archive::Year],
     opts: &RenderOptions,
-    reuse: Reuse,
-) -> Result<(OutputFile, u64)> {
+    sink: &dyn Sink,
+) -> Result<()> {
     let urls = &site.urls;
     let labels = builder.labels;
+    // Cards the page shows, in page order: minified once, spliced into the minified page.
+    let fragments: Vec<&minify::Fragment> = match job {
+        Job::Article(i) => site.articles[*i]
+            .related
+            .iter()
+            .filter_map(|&r| builder.card_fragment(r, 3))
+            .collect(),
+        Job::List { items, number, .. } => page_items(items, *number, site.config.paginate_by)
+            .iter()
+            .filter_map(|&r| builder.card_fragment(r, 2))
+            .collect(),
+        Job::ArchiveYear(y) => years[*y]
+            .months
+            .iter()
+            .flat_map(|m| &m.articles)
+            .filter_map(|&r| builder.card_fragment(r, 3))
+            .collect(),
+        _ => Vec::new(),
+    };
     // The page's own values; the shared ones are added after fingerprinting.
     let mut ctx = Context::new();
     let (template, route): (&str, String) = match job {
@@ -538,10 +544,7 @@ fn render_job(
                     Urls::tag(&t.slug),
                 ),
             };
-            let entries: Vec<_> = items
-                .iter()
-                .map(|&i| builder.feed_entry(&site.articles[i]))
-                .collect();
+            let entries: Vec<_> = items.iter().map(|&i| builder.feed_entry(i)).collect();
             let updated = items
                 .iter()
                 .filter_map(|&i| {
@@ -569,17 +572,23 @@ fn render_job(
     ctx.insert("canonical", &urls.absolute(&route));
     ctx.insert("current_path", &urls.route(&route));
     let path = Urls::output_path(&route);
-    let own = ctx.into_json();
-    let mut hasher = shared.clone();
-    hasher.update(template.as_bytes()).update(&[0]);
-    serde_json::to_writer(&mut hasher, &own).context("cannot hash the template context")?;
-    let digest = hasher.finalize();
-    let fingerprint = u64::from_le_bytes(digest.as_bytes()[..8].try_into().expect("8 bytes"));
-    if let Some(bytes) = reuse(&path, fingerprint) {
-        return Ok((OutputFile { path, bytes }, fingerprint));
-    }
-    let mut ctx = common.clone();
-    ctx.extend(Context::from_value(own).context("cannot build template context")?);
+    let fingerprint = if sink.tracks_fingerprints() {
+        let mut hasher = shared.clone();
+        hasher.update(template.as_bytes()).update(&[0]);
+        serde_json::to_writer(&mut hasher, &ctx.clone().into_json())
+            .context("cannot hash the template context")?;
+        let digest = hasher.finalize();
+        let fingerprint = u64::from_le_bytes(digest.as_bytes()[..8].try_into().expect("8 bytes"));
+        if sink.reuse(&path, fingerprint) {
+            return Ok(());
+        }
+        Some(fingerprint)
+    } else {
+        None
+    };
+    let mut full = common.clone();
+    full.extend(ctx);
+    let ctx = full;
     let mut text = tera
         .render(template, &ctx)
         .map_err(|e| anyhow::anyhow!(tera_error_chain(&e)))
@@ -594,11 +603,11 @@ fn render_job(
         }
     }
     let bytes = if is_html && site.config.minify {
-        minify::html(text.as_bytes())
+        minify::html_with_fragments(&text, &fragments)
     } else {
         text.into_bytes()
     };
-    Ok((OutputFile { path, bytes }, fingerprint))
+    sink.put(OutputFile { path, bytes }, fingerprint)
 }
 
 #[derive(Serialize)]

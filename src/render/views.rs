@@ -3,12 +3,18 @@
 //! Templates see URLs already joined with the base path, dates already formatted in the site
 //! language and bodies already escaped into HTML, so a theme cannot forget any of them.
 
+use anyhow::{Context as _, Result};
 use serde::Serialize;
+use tera::{Context, Tera};
 
 use super::html::{body_html, escape};
 use super::lang::{format_date, Labels};
+use super::minify::Fragment;
 use crate::site::{Article, Site, Term, TermRef};
 use crate::urls::Urls;
+
+/// The theme's partial for an article card.
+const CARD_TEMPLATE: &str = "partials/card.html";
 
 /// A tag or source link.
 #[derive(Serialize)]
@@ -100,7 +106,7 @@ pub struct FeedEntry<'a> {
     /// Summary or teaser.
     pub description: String,
     /// Escaped body HTML.
-    pub body_html: String,
+    pub body_html: &'a str,
 }
 
 /// Builds views; holds what every view needs.
@@ -112,6 +118,11 @@ pub struct ViewBuilder<'a> {
     /// The card of every article, serialised once: a card appears on list, tag, source,
     /// archive and related lists, and serialising it for each was a large share of rendering.
     pub cards: Vec<serde_json::Value>,
+    /// Each card rendered by the theme, at heading levels 2 and 3 (after
+    /// [`ViewBuilder::prerender_cards`]).
+    pub card_fragments: Vec<[Fragment; 2]>,
+    /// Body HTML of the articles in feeds, made on first use.
+    feed_bodies: Vec<std::sync::OnceLock<String>>,
 }
 
 impl<'a> ViewBuilder<'a> {
@@ -122,6 +133,8 @@ impl<'a> ViewBuilder<'a> {
             site,
             labels,
             cards: Vec::new(),
+            card_fragments: Vec::new(),
+            feed_bodies: site.articles.iter().map(|_| Default::default()).collect(),
         };
         builder.cards = site
             .articles
@@ -129,6 +142,54 @@ impl<'a> ViewBuilder<'a> {
             .map(|a| serde_json::to_value(builder.card(a)).expect("cards serialise"))
             .collect();
         builder
+    }
+
+    /// Renders the theme's card partial once per article and heading level, and stores the
+    /// HTML in the card as `html` (heading level 2, for lists) and `html_h3` (level 3, for
+    /// cards under a section heading such as related articles). A card shows on up to a dozen
+    /// pages (home, tags, source, archive, related lists); rendering it once instead of on each
+    /// page removes most of the cost of list pages. Themes may still include the partial.
+    ///
+    /// With `minify`, each card is also minified once, to be spliced into minified pages
+    /// ([`Fragment`]).
+    pub fn prerender_cards(&mut self, tera: &Tera, common: &Context, minify: bool) -> Result<()> {
+        use rayon::prelude::*;
+        let fragments: Vec<[Fragment; 2]> = self
+            .cards
+            .par_iter_mut()
+            .map(|card| {
+                let mut html = Vec::with_capacity(2);
+                for level in [2, 3] {
+                    let mut ctx = common.clone();
+                    ctx.insert("item", card);
+                    ctx.insert("level", &level);
+                    let text = tera
+                        .render(CARD_TEMPLATE, &ctx)
+                        .map_err(|e| anyhow::anyhow!(super::tera_error_chain(&e)))
+                        .with_context(|| format!("cannot render the card of {}", card["url"]))?;
+                    html.push(text);
+                }
+                let [h2, h3]: [String; 2] = html.try_into().expect("two levels");
+                card["html"] = h2.as_str().into();
+                card["html_h3"] = h3.as_str().into();
+                let fragment = if minify {
+                    Fragment::new
+                } else {
+                    Fragment::unminified
+                };
+                Ok([fragment(h2), fragment(h3)])
+            })
+            .collect::<Result<_>>()?;
+        self.card_fragments = fragments;
+        Ok(())
+    }
+
+    /// The card of article `i` as rendered HTML, with a level-2 heading (`level` 2) or a
+    /// level-3 one.
+    pub fn card_fragment(&self, i: usize, level: u8) -> Option<&Fragment> {
+        self.card_fragments
+            .get(i)
+            .map(|f| if level == 2 { &f[0] } else { &f[1] })
     }
 
     /// The serialised card of article `i`.
@@ -203,8 +264,10 @@ impl<'a> ViewBuilder<'a> {
         }
     }
 
-    /// Feed view of an article.
-    pub fn feed_entry(&self, a: &'a Article) -> FeedEntry<'a> {
+    /// Feed view of article `i`. Its body HTML is made once, however many tag feeds the
+    /// article is in.
+    pub fn feed_entry(&self, i: usize) -> FeedEntry<'_> {
+        let a = &self.site.articles[i];
         FeedEntry {
             card: self.card(a),
             permalink: self.site.urls.absolute(&a.route),
@@ -212,7 +275,7 @@ impl<'a> ViewBuilder<'a> {
             updated: a.updated.map(|d| d.format("%Y-%m-%d").to_string()),
             authors: &a.authors,
             description: description(a),
-            body_html: body_html(&a.body),
+            body_html: self.feed_bodies[i].get_or_init(|| body_html(&a.body)),
         }
     }
 
