@@ -73,7 +73,9 @@ pub fn assign(articles: &mut [Article], count: usize) {
                     .then_with(|| a.abs_diff(i).cmp(&b.abs_diff(i)))
                     .then_with(|| a.cmp(b))
             });
-            ranked.into_iter().take(count).map(|(j, _)| j).collect()
+            // Not `ranked.into_iter()…collect()`: that collects in place and would keep the
+            // whole candidate buffer alive behind each five-entry list (130 MB at 10k).
+            ranked.iter().take(count).map(|&(j, _)| j).collect()
         })
         .collect();
     for (a, r) in articles.iter_mut().zip(related) {
