@@ -323,7 +323,7 @@ struct Paginator<'a> {
     number: usize,
     total_pages: usize,
     total_items: usize,
-    items: Vec<&'a serde_json::Value>,
+    items: Vec<views::CardItem<'a>>,
     prev: Option<String>,
     next: Option<String>,
     links: Vec<PageLink>,
@@ -364,7 +364,7 @@ fn paginator<'a>(
         number,
         total_pages,
         total_items: items.len(),
-        items: slice.iter().map(|&i| builder.card_value(i)).collect(),
+        items: slice.iter().map(|&i| builder.card_item(i)).collect(),
         prev: (number > 1).then(|| url(number - 1)),
         next: (number < total_pages).then(|| url(number + 1)),
         links,
@@ -496,7 +496,7 @@ fn render_job(
             struct MonthView<'a> {
                 name: &'static str,
                 anchor: &'a str,
-                items: Vec<&'a serde_json::Value>,
+                items: Vec<views::CardItem<'a>>,
             }
             let months: Vec<MonthView> = year
                 .months
@@ -504,7 +504,7 @@ fn render_job(
                 .map(|m| MonthView {
                     name: m.name,
                     anchor: &m.anchor,
-                    items: m.articles.iter().map(|&i| builder.card_value(i)).collect(),
+                    items: m.articles.iter().map(|&i| builder.card_item(i)).collect(),
                 })
                 .collect();
             ctx.insert("year", &year.year);

@@ -50,6 +50,19 @@ pub struct ArticleCard<'a> {
     pub lang: Option<&'a str>,
 }
 
+/// A card in a list: the card's fields plus its HTML, rendered once by
+/// [`ViewBuilder::prerender_cards`] (kept out of the card itself so it is stored only once).
+#[derive(Serialize)]
+pub struct CardItem<'a> {
+    /// The [`ArticleCard`] fields.
+    #[serde(flatten)]
+    pub card: &'a serde_json::Value,
+    /// The theme's `partials/card.html` for this card, heading level 2.
+    pub html: &'a str,
+    /// The same with a level-3 heading.
+    pub html_h3: &'a str,
+}
+
 /// Everything an article page shows.
 #[derive(Serialize)]
 pub struct ArticleView<'a> {
@@ -77,7 +90,7 @@ pub struct ArticleView<'a> {
     /// Words.
     pub word_count: usize,
     /// Related articles.
-    pub related: Vec<&'a serde_json::Value>,
+    pub related: Vec<CardItem<'a>>,
     /// Next newer article.
     pub newer: Option<&'a serde_json::Value>,
     /// Next older article.
@@ -106,7 +119,7 @@ pub struct FeedEntry<'a> {
     /// Summary or teaser.
     pub description: String,
     /// Escaped body HTML.
-    pub body_html: &'a str,
+    pub body_html: String,
 }
 
 /// Builds views; holds what every view needs.
@@ -121,8 +134,6 @@ pub struct ViewBuilder<'a> {
     /// Each card rendered by the theme, at heading levels 2 and 3 (after
     /// [`ViewBuilder::prerender_cards`]).
     pub card_fragments: Vec<[Fragment; 2]>,
-    /// Body HTML of the articles in feeds, made on first use.
-    feed_bodies: Vec<std::sync::OnceLock<String>>,
 }
 
 impl<'a> ViewBuilder<'a> {
@@ -134,7 +145,6 @@ impl<'a> ViewBuilder<'a> {
             labels,
             cards: Vec::new(),
             card_fragments: Vec::new(),
-            feed_bodies: site.articles.iter().map(|_| Default::default()).collect(),
         };
         builder.cards = site
             .articles
@@ -145,8 +155,8 @@ impl<'a> ViewBuilder<'a> {
     }
 
     /// Renders the theme's card partial once per article and heading level, and stores the
-    /// HTML in the card as `html` (heading level 2, for lists) and `html_h3` (level 3, for
-    /// cards under a section heading such as related articles). A card shows on up to a dozen
+    /// HTML, which lists get as the card's `html` (heading level 2) and `html_h3` (level 3, for
+    /// cards under a section heading such as related articles); see [`CardItem`]. A card shows on up to a dozen
     /// pages (home, tags, source, archive, related lists); rendering it once instead of on each
     /// page removes most of the cost of list pages. Themes may still include the partial.
     ///
@@ -192,9 +202,14 @@ impl<'a> ViewBuilder<'a> {
             .map(|f| if level == 2 { &f[0] } else { &f[1] })
     }
 
-    /// The serialised card of article `i`.
-    pub fn card_value(&self, i: usize) -> &serde_json::Value {
-        &self.cards[i]
+    /// The card of article `i` as lists show it: its fields and its rendered HTML.
+    pub fn card_item(&self, i: usize) -> CardItem<'_> {
+        let html = |level| self.card_fragment(i, level).map_or("", Fragment::raw);
+        CardItem {
+            card: &self.cards[i],
+            html: html(2),
+            html_h3: html(3),
+        }
     }
 
     /// Absolute-path URL of a route.
@@ -257,15 +272,14 @@ impl<'a> ViewBuilder<'a> {
             dateline: a.dateline.as_deref(),
             body_html: body_html(&a.body),
             word_count: a.word_count,
-            related: a.related.iter().map(|&i| &self.cards[i]).collect(),
+            related: a.related.iter().map(|&i| self.card_item(i)).collect(),
             newer: a.newer.map(|i| &self.cards[i]),
             older: a.older.map(|i| &self.cards[i]),
             description,
         }
     }
 
-    /// Feed view of article `i`. Its body HTML is made once, however many tag feeds the
-    /// article is in.
+    /// Feed view of article `i`.
     pub fn feed_entry(&self, i: usize) -> FeedEntry<'_> {
         let a = &self.site.articles[i];
         FeedEntry {
@@ -275,7 +289,7 @@ impl<'a> ViewBuilder<'a> {
             updated: a.updated.map(|d| d.format("%Y-%m-%d").to_string()),
             authors: &a.authors,
             description: description(a),
-            body_html: self.feed_bodies[i].get_or_init(|| body_html(&a.body)),
+            body_html: body_html(&a.body),
         }
     }
 
