@@ -114,7 +114,7 @@ pub fn html_with_fragments(page: &str, fragments: &[&Fragment]) -> Vec<u8> {
         let Some(minified) = &f.minified else {
             continue;
         };
-        if let Some(at) = rest.find(f.raw.as_str()) {
+        if let Some(at) = memchr::memmem::find(rest.as_bytes(), f.raw.as_bytes()) {
             let (inserted, expected) = placeholder(spliced.len());
             shell.push_str(&rest[..at]);
             shell.push_str(&inserted);
@@ -131,7 +131,7 @@ pub fn html_with_fragments(page: &str, fragments: &[&Fragment]) -> Vec<u8> {
         String::with_capacity(shell.len() + spliced.iter().map(|s| s.1.len()).sum::<usize>());
     let mut rest = shell.as_str();
     for (expected, minified) in &spliced {
-        let Some(at) = rest.find(expected.as_str()) else {
+        let Some(at) = memchr::memmem::find(rest.as_bytes(), expected.as_bytes()) else {
             // The theme put the fragment where the placeholder did not survive as is.
             return html(page.as_bytes());
         };
