@@ -22,36 +22,51 @@ pub fn html(src: &[u8]) -> Vec<u8> {
     minify_html::minify(src, &cfg())
 }
 
-/// A piece of HTML that recurs verbatim on many pages (an article card), with its minified
-/// form computed once.
-#[derive(Debug, Clone)]
+/// A piece of HTML that recurs verbatim on many pages (an article card), minified once, on the
+/// first page that needs it (a rebuild that renders few pages minifies few cards).
+#[derive(Debug)]
 pub struct Fragment {
     raw: String,
-    minified: Option<String>,
+    /// Whether the fragment is minified and spliced at all.
+    splice: bool,
+    minified: std::sync::OnceLock<String>,
 }
 
 impl Fragment {
-    /// Minifies `raw` once. Only fragments whose root is a block element can be spliced into a
-    /// minified page unchanged (whitespace around a block element never matters); others are
-    /// left to the page's own minification.
+    /// A fragment for a minified site. Only fragments whose root is a block element can be
+    /// spliced into a minified page unchanged (whitespace around a block element never
+    /// matters); others are left to the page's own minification.
     pub fn new(raw: String) -> Fragment {
-        let minified = splices_as_block(&raw).then(|| {
-            String::from_utf8(html(raw.as_bytes())).expect("minify-html keeps UTF-8 text")
-        });
-        Fragment { raw, minified }
+        Fragment {
+            splice: splices_as_block(&raw),
+            raw,
+            minified: std::sync::OnceLock::new(),
+        }
     }
 
     /// A fragment for a site that is not minified.
     pub fn unminified(raw: String) -> Fragment {
         Fragment {
             raw,
-            minified: None,
+            splice: false,
+            minified: std::sync::OnceLock::new(),
         }
     }
 
     /// The fragment as the template inserts it.
     pub fn raw(&self) -> &str {
         &self.raw
+    }
+
+    fn minified(&self) -> Option<&str> {
+        self.splice.then(|| {
+            self.minified
+                .get_or_init(|| {
+                    String::from_utf8(html(self.raw.as_bytes()))
+                        .expect("minify-html keeps UTF-8 text")
+                })
+                .as_str()
+        })
     }
 }
 
@@ -111,7 +126,7 @@ pub fn html_with_fragments(page: &str, fragments: &[&Fragment]) -> Vec<u8> {
     let mut spliced: Vec<(String, &str)> = Vec::new();
     let mut rest = page;
     for f in fragments {
-        let Some(minified) = &f.minified else {
+        let Some(minified) = f.minified() else {
             continue;
         };
         if let Some(at) = memchr::memmem::find(rest.as_bytes(), f.raw.as_bytes()) {
@@ -204,7 +219,7 @@ mod tests {
             String::from_utf8(spliced).unwrap(),
             String::from_utf8(html(page.as_bytes())).unwrap()
         );
-        assert!(inline.minified.is_none());
+        assert!(inline.minified().is_none());
         // A fragment the page does not contain is skipped.
         let c = card("Trois");
         assert_eq!(html_with_fragments(&page, &[&c, &a]), html(page.as_bytes()));

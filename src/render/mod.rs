@@ -572,20 +572,20 @@ fn render_job(
     ctx.insert("canonical", &urls.absolute(&route));
     ctx.insert("current_path", &urls.route(&route));
     let path = Urls::output_path(&route);
-    let fingerprint = if sink.tracks_fingerprints() {
+    let mut fingerprint = None;
+    if sink.tracks_fingerprints() {
+        let own = ctx.into_json();
         let mut hasher = shared.clone();
         hasher.update(template.as_bytes()).update(&[0]);
-        serde_json::to_writer(&mut hasher, &ctx.clone().into_json())
-            .context("cannot hash the template context")?;
+        serde_json::to_writer(&mut hasher, &own).context("cannot hash the template context")?;
         let digest = hasher.finalize();
-        let fingerprint = u64::from_le_bytes(digest.as_bytes()[..8].try_into().expect("8 bytes"));
-        if sink.reuse(&path, fingerprint) {
+        let fp = u64::from_le_bytes(digest.as_bytes()[..8].try_into().expect("8 bytes"));
+        if sink.reuse(&path, fp) {
             return Ok(());
         }
-        Some(fingerprint)
-    } else {
-        None
-    };
+        fingerprint = Some(fp);
+        ctx = Context::from_value(own).context("cannot build template context")?;
+    }
     let mut full = common.clone();
     full.extend(ctx);
     let ctx = full;
