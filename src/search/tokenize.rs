@@ -188,6 +188,11 @@ impl Analyzer {
         &self.terms[id as usize]
     }
 
+    /// Every term numbered so far, by id.
+    pub fn terms(&self) -> &[Arc<str>] {
+        &self.terms
+    }
+
     /// The index term of a folded word, or `None` for stop words and over-long tokens.
     pub fn term(&mut self, folded: &str) -> Option<&str> {
         let id = self.term_id(folded)?;

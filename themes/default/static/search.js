@@ -162,6 +162,19 @@
   }
 
   // ---- Index reading ----
+  var FORMAT_VERSION = 2; // src/search/mod.rs FORMAT_VERSION
+  // Shard keys of meta.json: `0co 2b 2c|de` → co cob coc cod coe (see front_code in src/search).
+  function decodeKeys(text) {
+    var keys = [], prev = [];
+    if (!text) return keys;
+    text.split(' ').forEach(function (token) {
+      var run = token.split('|'), head = Array.from(run[0]);
+      prev = prev.slice(0, parseInt(head[0], 36)).concat(head.slice(1));
+      keys.push(prev.join(''));
+      if (run.length > 1) Array.from(run[1]).forEach(function (c) { prev[prev.length - 1] = c; keys.push(prev.join('')); });
+    });
+    return keys;
+  }
   function fileName(key) {
     var out = '';
     for (var c of key) out += /[a-z0-9]/.test(c) ? c : '_' + c.codePointAt(0).toString(16) + '_';
@@ -234,11 +247,8 @@
     if (!self.ready) {
       self.ready = self.load('search/meta.json', 'json').then(function (m) {
         self.meta = m;
-        var prev = '';
-        self.keys = m.keys ? m.keys.split(' ').map(function (k) {
-          prev = Array.from(prev).slice(0, parseInt(k[0], 36)).join('') + k.slice(1);
-          return prev;
-        }) : [];
+        if (m.v !== FORMAT_VERSION) throw new Error('index format ' + m.v + ', expected ' + FORMAT_VERSION);
+        self.keys = decodeKeys(m.keys || '');
         self.keySet = new Set(self.keys);
         self.otherLangs = Object.keys(m.langs || {}).some(function (l) { return l !== 'fr'; });
         return m;
@@ -281,7 +291,10 @@
   };
   Engine.prototype.facets = function () { return this.get('search/f/facets.json', 'json'); };
   Engine.prototype.doc = function (id) { return this.get('search/d/' + id + '.json', 'json'); };
-  Engine.prototype.seg = function (id, k) { return this.get('search/d/' + id + '.' + k + '.txt', 'text'); };
+  // Excerpt segment k >= 1 of a document: line k of its .txt file.
+  Engine.prototype.seg = function (id, k) {
+    return this.get('search/d/' + id + '.txt', 'text').then(function (t) { return t.split('\n')[k - 1] || ''; });
+  };
 
   // Splits a query into words and quoted phrases; the last bare word is a prefix (as you type).
   function parseQuery(q) {
@@ -499,7 +512,7 @@
   }
 
   var api = { fold: fold, words: words, stemFr: stemFr, terms: terms, parseQuery: parseQuery, distance: distance,
-    decodePostings: decodePostings, fileName: fileName, highlight: highlight, Engine: Engine };
+    decodePostings: decodePostings, decodeKeys: decodeKeys, fileName: fileName, highlight: highlight, Engine: Engine };
   if (typeof globalThis !== 'undefined') globalThis.GazetteSearch = api;
 
   // ---- Page UI ----
