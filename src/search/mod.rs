@@ -15,11 +15,13 @@
 //!   boosts baked in at build time, so ranking needs no per-document table) and a 2-bit hint of
 //!   which excerpt segment holds the word's first occurrence.
 //! - `search/d/<doc>.json`: what a result shows (route without base path, title, date, source,
-//!   tags) plus the first of 3 excerpt segments; `search/d/<doc>.txt`: the other two, one per
-//!   line. Only the visible page of results is fetched, and the `.txt` only for a result whose
-//!   match is beyond the first segment. Two files per article, not one per segment: file count
-//!   is what makes writing and publishing a large site slow, and a single file per article
-//!   would make every result carry all three segments.
+//!   tags) plus the first of 3 excerpt segments; `search/d/<doc>.1.json`: the same display
+//!   fields plus the other two segments. Only the visible page of results is fetched, one file
+//!   per result: `.1.json` when the posting's hint puts the match beyond the first segment.
+//!   Two files per article, not one per segment: file count is what makes writing and
+//!   publishing a large site slow. Repeating the display fields (~300 bytes) costs index
+//!   bytes but keeps a result to one fetch, and a single file per article would make every
+//!   result carry all three segments.
 //! - `search/f/facets.json`, `search/f/t/<slug>.bin`, `search/f/s/<slug>.bin`: tag and source
 //!   names and document lists for filters, fetched only when a filter is used.
 //!
@@ -144,15 +146,16 @@ impl Chunk {
             excerpts: Vec::with_capacity(articles.len()),
         };
         for article in articles {
-            let ex = excerpt(article, excerpt_chars);
-            let doc = chunk.analyze_one(article, &ex);
+            let (ex, rest_head, rest_tail) = excerpt(&article.body_text, excerpt_chars);
+            let doc = chunk.analyze_one(article, &ex, [&rest_head, rest_tail]);
             chunk.docs.push(doc);
             chunk.excerpts.push(ex);
         }
         chunk
     }
 
-    fn analyze_one(&mut self, article: &Article, ex: &Excerpt) -> DocTerms {
+    /// `rest`: the body text after the excerpt, in pieces (see [`excerpt`]).
+    fn analyze_one(&mut self, article: &Article, ex: &Excerpt, rest: [&str; 2]) -> DocTerms {
         let which = match self
             .analyzers
             .iter()
@@ -205,7 +208,9 @@ impl Chunk {
         for (i, seg) in ex.segs.iter().enumerate() {
             add(seg, BODY, i as u8);
         }
-        add(&ex.rest, BODY, HINT_NONE);
+        for text in rest {
+            add(text, BODY, HINT_NONE);
+        }
         for &(id, _, _) in &doc.terms {
             slots[id as usize] = u32::MAX;
         }
@@ -216,8 +221,6 @@ impl Chunk {
 /// The excerpt text kept for an article, in [`SEGMENTS`] segments cut at spaces.
 struct Excerpt {
     segs: Vec<String>,
-    /// Body text after the kept excerpt (indexed, never shipped).
-    rest: String,
 }
 
 fn cut_at_space(text: &str, max_chars: usize) -> usize {
@@ -230,31 +233,52 @@ fn cut_at_space(text: &str, max_chars: usize) -> usize {
     }
 }
 
-fn excerpt(article: &Article, excerpt_chars: usize) -> Excerpt {
-    let body = article
-        .body_text
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let kept = cut_at_space(&body, excerpt_chars);
+/// Cuts the excerpt from the whitespace-collapsed body. Returns it with the body text after
+/// it (indexed, never shipped) in two pieces: the end of the collapsed text that was cut, and
+/// the rest of the body as it is. Only as much of the body as the excerpt can use is
+/// collapsed (one char more than it keeps tells [`cut_at_space`] whether the text goes on):
+/// copying whole bodies was a noticeable part of the index build.
+fn excerpt(body: &str, excerpt_chars: usize) -> (Excerpt, String, &str) {
+    let mut collapsed = String::new();
+    let mut chars = 0;
+    let mut tail = "";
+    let mut pos = 0;
+    while let Some(start) = body[pos..]
+        .find(|c: char| !c.is_whitespace())
+        .map(|i| pos + i)
+    {
+        if chars > excerpt_chars {
+            tail = &body[start..];
+            break;
+        }
+        let end = body[start..]
+            .find(char::is_whitespace)
+            .map_or(body.len(), |i| start + i);
+        if !collapsed.is_empty() {
+            collapsed.push(' ');
+            chars += 1;
+        }
+        collapsed.push_str(&body[start..end]);
+        chars += body[start..end].chars().count();
+        pos = end;
+    }
+    let kept = cut_at_space(&collapsed, excerpt_chars);
     let mut segs = Vec::with_capacity(SEGMENTS);
     let mut from = 0;
     for i in 0..SEGMENTS {
         let to = if i + 1 == SEGMENTS {
             kept
         } else {
-            from + cut_at_space(&body[from..kept], excerpt_chars.div_ceil(SEGMENTS))
+            from + cut_at_space(&collapsed[from..kept], excerpt_chars.div_ceil(SEGMENTS))
         };
-        segs.push(body[from..to].trim().to_string());
+        segs.push(collapsed[from..to].trim().to_string());
         from = to;
     }
     while segs.len() > 1 && segs.last().is_some_and(String::is_empty) {
         segs.pop();
     }
-    Excerpt {
-        segs,
-        rest: body[kept..].to_string(),
-    }
+    collapsed.drain(..kept);
+    (Excerpt { segs }, collapsed, tail)
 }
 
 /// The one-byte payload of a posting: BM25F impact in the high 6 bits, hint in the low 2.
@@ -320,8 +344,10 @@ fn is_zero(n: &usize) -> bool {
     *n == 0
 }
 
+/// What a result shows besides its excerpt. Both files of an article carry it, so a result
+/// needs one fetch whichever segment holds the match.
 #[derive(Serialize)]
-struct DocFile<'a> {
+struct DocCard<'a> {
     /// Route without base path.
     r: &'a str,
     /// Title.
@@ -334,11 +360,28 @@ struct DocFile<'a> {
     s: Option<[&'a str; 2]>,
     /// Tags `[[name, slug], …]`.
     g: Vec<[&'a str; 2]>,
+}
+
+/// `d/<doc>.json`: the card and the first excerpt segment.
+#[derive(Serialize)]
+struct DocFile<'a> {
+    #[serde(flatten)]
+    card: &'a DocCard<'a>,
     /// First excerpt segment.
     x: &'a str,
-    /// Number of further segments, stored one per line in `<doc>.txt`.
+    /// Number of further segments (in `<doc>.1.json`).
     #[serde(skip_serializing_if = "is_zero")]
     m: usize,
+}
+
+/// `d/<doc>.1.json`, for articles with more than one segment: the card and the further
+/// segments, for results whose match is beyond the first segment.
+#[derive(Serialize)]
+struct DocRest<'a> {
+    #[serde(flatten)]
+    card: &'a DocCard<'a>,
+    /// Excerpt segments 1, 2, ….
+    y: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -367,7 +410,7 @@ pub fn build_index(site: &Site) -> Vec<OutputFile> {
     let chunk_len = site
         .articles
         .len()
-        .div_ceil(rayon::current_num_threads() * 4)
+        .div_ceil(rayon::current_num_threads() * 2)
         .max(MIN_CHUNK_DOCS);
     let chunks: Vec<Chunk> = site
         .articles
@@ -512,7 +555,7 @@ pub fn build_index(site: &Site) -> Vec<OutputFile> {
         .zip(excerpts.par_iter().copied())
         .enumerate()
         .map(|(id, (a, ex))| {
-            let doc = DocFile {
+            let card = DocCard {
                 r: &a.route,
                 t: &a.title,
                 d: a.date.map(|d| d.format("%Y-%m-%d").to_string()),
@@ -522,6 +565,9 @@ pub fn build_index(site: &Site) -> Vec<OutputFile> {
                 g: a.all_tags()
                     .map(|t| [t.name.as_str(), t.slug.as_str()])
                     .collect(),
+            };
+            let doc = DocFile {
+                card: &card,
                 x: &ex.segs[0],
                 m: ex.segs.len() - 1,
             };
@@ -530,11 +576,13 @@ pub fn build_index(site: &Site) -> Vec<OutputFile> {
                 bytes: serde_json::to_vec(&doc).expect("serialisable"),
             }];
             if ex.segs.len() > 1 {
-                // Segments hold no newline: the excerpt text is cut at spaces from
-                // whitespace-collapsed body text.
+                let rest = DocRest {
+                    card: &card,
+                    y: &ex.segs[1..],
+                };
                 out.push(OutputFile {
-                    path: format!("search/d/{id}.txt"),
-                    bytes: ex.segs[1..].join("\n").into_bytes(),
+                    path: format!("search/d/{id}.1.json"),
+                    bytes: serde_json::to_vec(&rest).expect("serialisable"),
                 });
             }
             out

@@ -262,11 +262,13 @@ fn excerpt_is_cut_in_segments_and_hints_point_to_them() {
     let doc: serde_json::Value = serde_json::from_slice(&files["search/d/0.json"]).unwrap();
     assert!(doc["x"].as_str().unwrap().chars().count() <= 200);
     assert_eq!(doc["m"], 2);
-    let rest = std::str::from_utf8(&files["search/d/0.txt"]).unwrap();
-    let segs: Vec<&str> = rest.split('\n').collect();
+    let rest: serde_json::Value = serde_json::from_slice(&files["search/d/0.1.json"]).unwrap();
+    assert_eq!(rest["t"], doc["t"]);
+    assert_eq!(rest["r"], doc["r"]);
+    let segs = rest["y"].as_array().unwrap();
     assert_eq!(segs.len(), 2);
-    assert!(segs[0].len() <= 200);
-    assert!(segs[1].len() <= 2 * 200);
+    assert!(segs[0].as_str().unwrap().len() <= 200);
+    assert!(segs[1].as_str().unwrap().len() <= 2 * 200);
     let r = Reader::new(&site);
     assert_eq!(r.postings("pegasus")[0].1 & 3, HINT_NONE);
     assert_eq!(r.postings("remplissag")[0].1 & 3, 0);

@@ -163,6 +163,7 @@
 
   // ---- Index reading ----
   var FORMAT_VERSION = 2; // src/search/mod.rs FORMAT_VERSION
+  var SEGMENTS = 3; // excerpt segments; a posting hint below this names the one holding the match
   // Shard keys of meta.json: `0co 2b 2c|de` → co cob coc cod coe (see front_code in src/search).
   function decodeKeys(text) {
     var keys = [], prev = [];
@@ -291,10 +292,9 @@
   };
   Engine.prototype.facets = function () { return this.get('search/f/facets.json', 'json'); };
   Engine.prototype.doc = function (id) { return this.get('search/d/' + id + '.json', 'json'); };
-  // Excerpt segment k >= 1 of a document: line k of its .txt file.
-  Engine.prototype.seg = function (id, k) {
-    return this.get('search/d/' + id + '.txt', 'text').then(function (t) { return t.split('\n')[k - 1] || ''; });
-  };
+  // The display fields of a document and its excerpt segments 1, 2 (as `y`), for a match
+  // beyond the first segment: one fetch per result either way.
+  Engine.prototype.rest = function (id) { return this.get('search/d/' + id + '.1.json', 'json'); };
 
   // Splits a query into words and quoted phrases; the last bare word is a prefix (as you type).
   function parseQuery(q) {
@@ -435,10 +435,8 @@
               var slice = verified.slice((page - 1) * rpp, want);
               return Promise.all(slice.map(function (d) {
                 var hint = scores.get(d)[1];
-                return self.doc(d).then(function (doc) {
-                  if (hint > 0 && hint <= (doc.m || 0)) return self.seg(d, hint).then(function (t) { return { id: d, doc: doc, text: t }; });
-                  return { id: d, doc: doc, text: doc.x || '' };
-                });
+                if (hint > 0 && hint < SEGMENTS) return self.rest(d).then(function (doc) { return { id: d, doc: doc, text: doc.y[hint - 1] || '' }; });
+                return self.doc(d).then(function (doc) { return { id: d, doc: doc, text: doc.x || '' }; });
               })).then(function (hits) {
                 hits.forEach(function (h) { h.terms = matchedTerms; });
                 return { total: verified.length, exact: exact, page: page, pages: Math.ceil(verified.length / rpp), hits: hits };
@@ -458,9 +456,8 @@
       if (out.length >= want || i >= PHRASE_MAX_CHECKS) return Promise.resolve({ ids: out, exact: false });
       var d = ids[i++];
       return self.doc(d).then(function (doc) {
-        var more = [];
-        for (var k = 1; k <= (doc.m || 0); k++) more.push(self.seg(d, k));
-        return Promise.all(more).then(function (segs) {
+        var more = doc.m ? self.rest(d).then(function (r) { return r.y; }) : Promise.resolve([]);
+        return more.then(function (segs) {
           var all = [doc.x || ''].concat(segs);
           var keys = phraseKeys(doc.t + ' . ' + all.join(' '));
           if (phrases.every(function (p) { return containsPhrase(keys, p); })) {
