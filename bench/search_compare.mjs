@@ -5,9 +5,10 @@
 // the results it shows. With --expect, also checks the queries of tests/browser/expectations.mjs
 // (for a build of tests/fixtures/search-site).
 //
-// node bench/search_compare.mjs --dist DIST [--base /] [--pagefind "python3 -m pagefind"]
+// node bench/search_compare.mjs --dist DIST [--base /] [--pagefind "python3 -m pagefind" | --no-pagefind]
 //      [--queries "israel,pegasus,…"] [--expect] [--json out.json]
-// Needs: npm ci --prefix tests/browser, /usr/bin/chromium, Pagefind (pip install 'pagefind[bin]').
+// Needs: npm ci --prefix tests/browser, /usr/bin/chromium, Pagefind (pip install 'pagefind[bin]')
+// unless --no-pagefind (gazette only: for measuring a change to the index quickly).
 import { execSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,7 @@ const dist = args.dist;
 if (!dist) { console.error('usage: search_compare.mjs --dist DIST [--base /] [--pagefind CMD] [--queries a,b] [--expect]'); process.exit(2); }
 const base = args.base || '/';
 const pagefindCmd = args.pagefind || 'python3 -m pagefind';
+const withPagefind = !args['no-pagefind'];
 const queries = args.expect ? CASES.map((c) => c.q) : (args.queries || 'israel,pegasus,macron,journalistes,mobil,pegasis,"logiciel espion",défense armée').split(',');
 
 function du(dir) {
@@ -44,6 +46,8 @@ const pfOut = join(work, 'pagefind');
 // Pagefind indexes the article pages only (like gazette). The minified pages omit the optional
 // `</head>`, without which Pagefind 1.x indexes nothing: copies with it put back are indexed.
 const pfSite = join(work, 'site');
+let pagefindMs = 0, pf = null;
+if (withPagefind) {
 for (const slug of readdirSync(join(dist, 'articles'))) {
   const file = join(dist, 'articles', slug, 'index.html');
   try { statSync(file); } catch { continue; }
@@ -53,8 +57,11 @@ for (const slug of readdirSync(join(dist, 'articles'))) {
 }
 const t0 = process.hrtime.bigint();
 execSync(`${pagefindCmd} --site ${JSON.stringify(pfSite)} --output-path ${JSON.stringify(pfOut)} --glob "articles/**/*.html" --force-language fr`, { stdio: 'pipe' });
-const pagefindMs = Number(process.hrtime.bigint() - t0) / 1e6;
-const pf = du(pfOut);
+pagefindMs = Number(process.hrtime.bigint() - t0) / 1e6;
+pf = du(pfOut);
+} else {
+  mkdirSync(pfOut, { recursive: true });
+}
 const gz = du(join(dist, 'search'));
 const gzJs = statSync(join(dist, 'static/search.js')).size;
 
@@ -137,12 +144,12 @@ async function pagefindStartup() {
   return sum(pfServer.log);
 }
 
-const pfStart = await pagefindStartup();
+const pfStart = withPagefind ? await pagefindStartup() : [0, 0];
 const rows = [];
 for (const q of queries) {
   const g = await gazetteQuery(q);
-  const p = await pagefindQuery(q);
-  p.fetched = [p.fetched[0] + pfStart[0], p.fetched[1] + pfStart[1]];
+  const p = withPagefind ? await pagefindQuery(q) : null;
+  if (p) p.fetched = [p.fetched[0] + pfStart[0], p.fetched[1] + pfStart[1]];
   rows.push({ q, g, p });
 }
 await browser.close();
@@ -151,6 +158,16 @@ pfServer.server.close();
 rmSync(work, { recursive: true, force: true });
 
 const kb = (b) => (b / 1024).toFixed(1);
+if (!withPagefind) {
+  console.log(`\n| | gazette |\n|---|---|\n| index files | ${gz.files} (+ search.js ${kb(gzJs)} KB) |\n| index bytes | ${kb(gz.bytes)} KB |`);
+  console.log('\n| query | KB fetched (raw / gzip) | of which search.js | requests | results |');
+  console.log('|---|---|---|---|---|');
+  for (const { q, g } of rows) {
+    console.log(`| \`${q}\` | ${kb(g.fetched[0])} / ${kb(g.fetched[1])} | ${kb(gzJs)} | ${g.requests} | ${g.status} |`);
+  }
+  if (args.json) writeFileSync(args.json, JSON.stringify({ gazette: { ...gz, js: gzJs }, rows }, null, 2));
+  process.exit(0);
+}
 console.log(`\n| | gazette | Pagefind ${execSync(`${pagefindCmd} --version`).toString().trim().split(' ').pop()} |`);
 console.log('|---|---|---|');
 console.log(`| index files | ${gz.files} (+ search.js ${kb(gzJs)} KB) | ${pf.files} |`);

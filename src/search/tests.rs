@@ -47,6 +47,24 @@ fn files_of(site: &Site) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// Reads the shard key notation of [`front_code`] (as `decodeKeys` in `search.js` does).
+fn decode_keys(text: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut prev: Vec<char> = Vec::new();
+    for token in text.split(' ') {
+        let (head, run) = token.split_once('|').unwrap_or((token, ""));
+        let shared = usize::from_str_radix(&head[..1], 36).unwrap();
+        prev.truncate(shared);
+        prev.extend(head[1..].chars());
+        keys.push(prev.iter().collect());
+        for c in run.chars() {
+            *prev.last_mut().unwrap() = c;
+            keys.push(prev.iter().collect());
+        }
+    }
+    keys
+}
+
 /// Minimal reader of the index: exact term lookup and BM25 over payload impacts.
 struct Reader {
     files: BTreeMap<String, Vec<u8>>,
@@ -60,17 +78,7 @@ impl Reader {
         let meta: serde_json::Value = serde_json::from_slice(&files["search/meta.json"]).unwrap();
         Reader {
             n: meta["n"].as_u64().unwrap() as u32,
-            keys: {
-                let mut prev = String::new();
-                let mut keys = Vec::new();
-                for k in meta["keys"].as_str().unwrap().split(' ') {
-                    let shared = usize::from_str_radix(&k[..1], 36).unwrap();
-                    let key = prev.chars().take(shared).collect::<String>() + &k[1..];
-                    keys.push(key.clone());
-                    prev = key;
-                }
-                keys
-            },
+            keys: decode_keys(meta["keys"].as_str().unwrap()),
             files,
         }
     }
@@ -254,9 +262,13 @@ fn excerpt_is_cut_in_segments_and_hints_point_to_them() {
     let doc: serde_json::Value = serde_json::from_slice(&files["search/d/0.json"]).unwrap();
     assert!(doc["x"].as_str().unwrap().chars().count() <= 200);
     assert_eq!(doc["m"], 2);
-    assert!(files["search/d/0.1.txt"].len() <= 200);
-    assert!(files["search/d/0.2.txt"].len() <= 2 * 200);
-    assert!(!files.contains_key("search/d/0.3.txt"));
+    let rest: serde_json::Value = serde_json::from_slice(&files["search/d/0.1.json"]).unwrap();
+    assert_eq!(rest["t"], doc["t"]);
+    assert_eq!(rest["r"], doc["r"]);
+    let segs = rest["y"].as_array().unwrap();
+    assert_eq!(segs.len(), 2);
+    assert!(segs[0].as_str().unwrap().len() <= 200);
+    assert!(segs[1].as_str().unwrap().len() <= 2 * 200);
     let r = Reader::new(&site);
     assert_eq!(r.postings("pegasus")[0].1 & 3, HINT_NONE);
     assert_eq!(r.postings("remplissag")[0].1 & 3, 0);
@@ -265,7 +277,13 @@ fn excerpt_is_cut_in_segments_and_hints_point_to_them() {
 
 #[test]
 fn keys_are_front_coded() {
-    assert_eq!(front_code(&["co", "cob", "coc", "d"]), "0co 2b 2c 0d");
+    assert_eq!(front_code(&["co", "cob", "coc", "d"]), "0co 2b|c 0d");
+    let keys = [
+        "ab", "ac", "b", "co", "coa", "cob", "coc", "cz", "d", "é", "éa", "éb", "я1", "я2",
+    ];
+    let coded = front_code(&keys);
+    assert_eq!(coded, "0ab|c 0b 0co 2a|bc 1z 0d|é 1a|b 0я1|2");
+    assert_eq!(decode_keys(&coded), keys);
 }
 
 #[test]

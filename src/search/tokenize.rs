@@ -106,10 +106,19 @@ pub struct FxHasher(u64);
 
 impl std::hash::Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(b));
+        // Whole words, then the tail packed by shifts: copying a short tail into a buffer
+        // compiled to a `memmove` call per hashed token.
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            self.write_u64(u64::from_le_bytes(word.try_into().expect("8 bytes")));
+        }
+        let tail = words.remainder();
+        if !tail.is_empty() {
+            let packed = tail
+                .iter()
+                .enumerate()
+                .fold(0u64, |v, (i, &b)| v | u64::from(b) << (8 * i));
+            self.write_u64(packed);
         }
     }
     fn write_u8(&mut self, i: u8) {
@@ -117,6 +126,10 @@ impl std::hash::Hasher for FxHasher {
     }
     fn write_u32(&mut self, i: u32) {
         self.write_u64(u64::from(i));
+    }
+    fn write_u128(&mut self, i: u128) {
+        self.write_u64(i as u64);
+        self.write_u64((i >> 64) as u64);
     }
     fn write_u64(&mut self, i: u64) {
         self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
@@ -132,11 +145,32 @@ impl std::hash::Hasher for FxHasher {
 /// `HashMap` hasher builder for [`FxHasher`].
 pub type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
 
+/// A word of at most 15 bytes as one integer: its bytes, then its length in the top byte (so
+/// no two words share a key).
+fn pack_short(word: &str) -> Option<u128> {
+    let bytes = word.as_bytes();
+    if bytes.len() > 15 {
+        return None;
+    }
+    let len = (bytes.len() as u128) << 120;
+    Some(
+        bytes
+            .iter()
+            .enumerate()
+            .fold(len, |key, (i, &b)| key | u128::from(b) << (8 * i)),
+    )
+}
+
 /// Turns folded words into index terms for one language, caching stems and numbering terms:
 /// an article repeats its words, and a corpus has far fewer distinct words than tokens.
 pub struct Analyzer {
     stemmer: Option<Stemmer>,
-    /// Folded word → term id (`None`: stop word or over-long).
+    /// Folded word → term id (`None`: stop word or over-long), for words that fit
+    /// [`pack_short`] (most do): looking up every token of the corpus here was the hottest
+    /// part of the index build, and integer keys are hashed and compared without reading
+    /// the string's heap copy.
+    short_cache: HashMap<u128, Option<u32>, FxBuild>,
+    /// The same for longer words.
     cache: HashMap<Box<str>, Option<u32>, FxBuild>,
     /// Term → id, so that two words with one stem share an id.
     ids: HashMap<Arc<str>, u32, FxBuild>,
@@ -148,6 +182,7 @@ impl Analyzer {
     pub fn new(language: &str) -> Analyzer {
         Analyzer {
             stemmer: algorithm(language).map(Stemmer::create),
+            short_cache: HashMap::default(),
             cache: HashMap::default(),
             ids: HashMap::default(),
             terms: Vec::new(),
@@ -157,10 +192,25 @@ impl Analyzer {
     /// The id (local to this analyzer) of the term of a folded word, or `None` for stop words
     /// and over-long tokens.
     pub fn term_id(&mut self, folded: &str) -> Option<u32> {
-        if let Some(id) = self.cache.get(folded) {
+        let short = pack_short(folded);
+        let cached = match short {
+            Some(key) => self.short_cache.get(&key),
+            None => self.cache.get(folded),
+        };
+        if let Some(id) = cached {
             return *id;
         }
-        let id = if is_stop_word(folded) || folded.chars().count() > MAX_TOKEN_CHARS {
+        let id = self.analyze(folded);
+        match short {
+            Some(key) => self.short_cache.insert(key, id),
+            None => self.cache.insert(folded.into(), id),
+        };
+        id
+    }
+
+    /// The term id of a word not seen yet: stemmed, numbered on first sight.
+    fn analyze(&mut self, folded: &str) -> Option<u32> {
+        if is_stop_word(folded) || folded.chars().count() > MAX_TOKEN_CHARS {
             None
         } else {
             let stem = match &self.stemmer {
@@ -178,14 +228,17 @@ impl Analyzer {
                     id
                 }
             })
-        };
-        self.cache.insert(folded.into(), id);
-        id
+        }
     }
 
     /// The term with an id from [`Analyzer::term_id`].
     pub fn term_of(&self, id: u32) -> &Arc<str> {
         &self.terms[id as usize]
+    }
+
+    /// Every term numbered so far, by id.
+    pub fn terms(&self) -> &[Arc<str>] {
+        &self.terms
     }
 
     /// The index term of a folded word, or `None` for stop words and over-long tokens.
@@ -255,6 +308,19 @@ mod tests {
         assert!(terms("le la les de des du", "fr").is_empty());
         assert!(terms(&"x".repeat(41), "fr").is_empty());
         assert_eq!(terms(&"x".repeat(40), "fr").len(), 1);
+    }
+
+    #[test]
+    fn short_and_long_words_are_cached_apart() {
+        assert_eq!(pack_short("a"), Some(u128::from(b'a') | 1 << 120));
+        assert_ne!(pack_short("ab"), pack_short("ab\0"));
+        assert_eq!(pack_short(&"x".repeat(16)), None);
+        let mut a = Analyzer::new("fr");
+        let long = "anticonstitutionnellement";
+        let id = a.term_id(long);
+        assert!(id.is_some());
+        assert_eq!(a.term_id(long), id);
+        assert_eq!(a.term_id("journalistes"), a.term_id("journaliste"));
     }
 
     #[test]

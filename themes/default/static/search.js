@@ -162,6 +162,20 @@
   }
 
   // ---- Index reading ----
+  var FORMAT_VERSION = 2; // src/search/mod.rs FORMAT_VERSION
+  var SEGMENTS = 3; // excerpt segments; a posting hint below this names the one holding the match
+  // Shard keys of meta.json: `0co 2b 2c|de` → co cob coc cod coe (see front_code in src/search).
+  function decodeKeys(text) {
+    var keys = [], prev = [];
+    if (!text) return keys;
+    text.split(' ').forEach(function (token) {
+      var run = token.split('|'), head = Array.from(run[0]);
+      prev = prev.slice(0, parseInt(head[0], 36)).concat(head.slice(1));
+      keys.push(prev.join(''));
+      if (run.length > 1) Array.from(run[1]).forEach(function (c) { prev[prev.length - 1] = c; keys.push(prev.join('')); });
+    });
+    return keys;
+  }
   function fileName(key) {
     var out = '';
     for (var c of key) out += /[a-z0-9]/.test(c) ? c : '_' + c.codePointAt(0).toString(16) + '_';
@@ -234,11 +248,8 @@
     if (!self.ready) {
       self.ready = self.load('search/meta.json', 'json').then(function (m) {
         self.meta = m;
-        var prev = '';
-        self.keys = m.keys ? m.keys.split(' ').map(function (k) {
-          prev = Array.from(prev).slice(0, parseInt(k[0], 36)).join('') + k.slice(1);
-          return prev;
-        }) : [];
+        if (m.v !== FORMAT_VERSION) throw new Error('index format ' + m.v + ', expected ' + FORMAT_VERSION);
+        self.keys = decodeKeys(m.keys || '');
         self.keySet = new Set(self.keys);
         self.otherLangs = Object.keys(m.langs || {}).some(function (l) { return l !== 'fr'; });
         return m;
@@ -281,7 +292,9 @@
   };
   Engine.prototype.facets = function () { return this.get('search/f/facets.json', 'json'); };
   Engine.prototype.doc = function (id) { return this.get('search/d/' + id + '.json', 'json'); };
-  Engine.prototype.seg = function (id, k) { return this.get('search/d/' + id + '.' + k + '.txt', 'text'); };
+  // The display fields of a document and its excerpt segments 1, 2 (as `y`), for a match
+  // beyond the first segment: one fetch per result either way.
+  Engine.prototype.rest = function (id) { return this.get('search/d/' + id + '.1.json', 'json'); };
 
   // Splits a query into words and quoted phrases; the last bare word is a prefix (as you type).
   function parseQuery(q) {
@@ -422,10 +435,8 @@
               var slice = verified.slice((page - 1) * rpp, want);
               return Promise.all(slice.map(function (d) {
                 var hint = scores.get(d)[1];
-                return self.doc(d).then(function (doc) {
-                  if (hint > 0 && hint <= (doc.m || 0)) return self.seg(d, hint).then(function (t) { return { id: d, doc: doc, text: t }; });
-                  return { id: d, doc: doc, text: doc.x || '' };
-                });
+                if (hint > 0 && hint < SEGMENTS) return self.rest(d).then(function (doc) { return { id: d, doc: doc, text: doc.y[hint - 1] || '' }; });
+                return self.doc(d).then(function (doc) { return { id: d, doc: doc, text: doc.x || '' }; });
               })).then(function (hits) {
                 hits.forEach(function (h) { h.terms = matchedTerms; });
                 return { total: verified.length, exact: exact, page: page, pages: Math.ceil(verified.length / rpp), hits: hits };
@@ -445,9 +456,8 @@
       if (out.length >= want || i >= PHRASE_MAX_CHECKS) return Promise.resolve({ ids: out, exact: false });
       var d = ids[i++];
       return self.doc(d).then(function (doc) {
-        var more = [];
-        for (var k = 1; k <= (doc.m || 0); k++) more.push(self.seg(d, k));
-        return Promise.all(more).then(function (segs) {
+        var more = doc.m ? self.rest(d).then(function (r) { return r.y; }) : Promise.resolve([]);
+        return more.then(function (segs) {
           var all = [doc.x || ''].concat(segs);
           var keys = phraseKeys(doc.t + ' . ' + all.join(' '));
           if (phrases.every(function (p) { return containsPhrase(keys, p); })) {
@@ -499,7 +509,7 @@
   }
 
   var api = { fold: fold, words: words, stemFr: stemFr, terms: terms, parseQuery: parseQuery, distance: distance,
-    decodePostings: decodePostings, fileName: fileName, highlight: highlight, Engine: Engine };
+    decodePostings: decodePostings, decodeKeys: decodeKeys, fileName: fileName, highlight: highlight, Engine: Engine };
   if (typeof globalThis !== 'undefined') globalThis.GazetteSearch = api;
 
   // ---- Page UI ----
