@@ -72,7 +72,7 @@ impl BuildOptions {
 /// One stage of a build as `-v` reports it.
 #[derive(Debug, Clone)]
 pub struct Stage {
-    /// `parse seeds`, `render + search index`, …
+    /// `parse seeds`, `render`, `search index`, …
     pub name: &'static str,
     /// Wall time.
     pub elapsed: Duration,
@@ -417,21 +417,18 @@ fn build_inner(
     let (site, seeds_read, seed_bytes) = load_site_cached(opts, timings, diagnostics, seeds)?;
     let theme = render::theme::Theme::load(&opts.root, &site.config.theme)?;
     let tera = timings.time("parse templates", || render::load_templates(&theme))?;
-    let (pages, index) = timings.time("render + search index", || {
-        rayon::join(
-            || render::render(&site, &theme, &tera, &opts.render, sink),
-            || -> Result<()> {
-                if site.config.search.enabled {
-                    crate::search::build_index(&site)
-                        .into_par_iter()
-                        .try_for_each(|f| sink.put(f, None))?;
-                }
-                Ok(())
-            },
-        )
-    });
-    pages?;
-    index?;
+    // One after the other, not side by side: both stages use every core, and running them
+    // together would add their peak memory for no gain in time.
+    timings.time("render", || {
+        render::render(&site, &theme, &tera, &opts.render, sink)
+    })?;
+    if site.config.search.enabled {
+        timings.time("search index", || {
+            crate::search::build_index(&site)
+                .into_par_iter()
+                .try_for_each(|f| sink.put(f, None))
+        })?;
+    }
     if opts.strict && diagnostics.warnings() > 0 {
         anyhow::bail!(
             "--strict: {} warning(s) (listed above)",
