@@ -40,9 +40,8 @@ pub struct BuildOptions {
     pub cache: bool,
 }
 
-/// A callback told each stage name as the stage starts (`parse seeds`, `render + search
-/// index`, …), so the command line can show where a long build is without the pipeline knowing
-/// about terminals.
+/// A callback told each stage name as the stage starts (`parse seeds`, `render`, …), so the
+/// command line can show where a long build is without the pipeline knowing about terminals.
 #[derive(Clone)]
 pub struct Progress(pub std::sync::Arc<dyn Fn(&str) + Send + Sync>);
 
