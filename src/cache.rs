@@ -1,7 +1,8 @@
 //! `.gazette-cache/`: what one build keeps so that the next one redoes only what changed.
 //!
-//! - **Parsed seeds** (`seeds-*.json`): each seed's [`ParsedSeed`], keyed by its path and the
-//!   blake3 of its bytes, valid only for the parser that wrote it ([`parser_key`]).
+//! - **Parsed seeds** (`seeds-*.bin`): each seed's [`ParsedSeed`], keyed by its path and the
+//!   blake3 of its bytes, valid only for the parser that wrote it ([`parser_key`]), in the
+//!   compact binary form of [`crate::seed::binary`] (a tenth of the load time of JSON).
 //! - **Output manifest** (`manifest.json`): every file of the last successful build in the
 //!   output folder, with its size, modification time, blake3 and the render fingerprint of the
 //!   page. When the output folder still matches it, unchanged pages are taken from the folder
@@ -20,13 +21,17 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::output::{OutputFile, Sink, Written};
-use crate::seed::{ParseOptions, ParsedSeed};
+use crate::seed::{binary, ParseOptions, ParsedSeed};
 
 /// Name of the cache folder under the project root.
 pub const DIR: &str = ".gazette-cache";
 
 /// Number of files the parsed seeds are spread over, so that loading is parallel.
 const SEED_SHARDS: usize = 8;
+
+/// Start of every seed shard: what the file is and the version of its layout. Change it when
+/// the layout of a shard or of [`crate::seed::binary`] changes, so that old shards are ignored.
+const SHARD_MAGIC: &[u8] = b"gazette seed cache 1\n";
 
 /// Identifies the parser and its settings: the source of `src/seed/` and of the text helpers it
 /// uses, the dependency lock file (language detection and decoding crates), the crate version,
@@ -53,19 +58,21 @@ pub fn parser_key(opts: &ParseOptions) -> String {
 }
 
 /// Parsed seeds of earlier builds.
-#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone)]
 pub struct SeedCache {
     /// [`parser_key`] of the parser that produced the entries.
     pub key: String,
     /// Seed path → (blake3 of its bytes, what the parser made of them).
     pub entries: HashMap<PathBuf, ([u8; 32], ParsedSeed)>,
     /// Whether entries were added or removed since loading (so saving can be skipped).
-    #[serde(skip)]
     pub dirty: bool,
     /// Digest of each shard file as loaded, so that saving rewrites only the shards that
     /// changed (adding one seed rewrites one eighth of the cache, not all of it).
-    #[serde(skip)]
     loaded: Vec<[u8; 32]>,
+}
+
+fn shard_file(dir: &Path, i: usize) -> PathBuf {
+    dir.join(format!("seeds-{i}.bin"))
 }
 
 fn shard_of(path: &Path) -> usize {
@@ -73,8 +80,11 @@ fn shard_of(path: &Path) -> usize {
 }
 
 /// Digest of a shard's content: its key and every (path, seed hash), in path order.
-fn shard_digest(key: &str, entries: &HashMap<PathBuf, ([u8; 32], ParsedSeed)>) -> [u8; 32] {
-    let mut items: Vec<(&PathBuf, &[u8; 32])> = entries.iter().map(|(p, (h, _))| (p, h)).collect();
+fn shard_digest<'a>(
+    key: &str,
+    entries: impl Iterator<Item = (&'a PathBuf, &'a ([u8; 32], ParsedSeed))>,
+) -> [u8; 32] {
+    let mut items: Vec<(&PathBuf, &[u8; 32])> = entries.map(|(p, (h, _))| (p, h)).collect();
     items.sort();
     let mut d = blake3::Hasher::new();
     d.update(key.as_bytes()).update(&[0]);
@@ -114,23 +124,32 @@ impl SeedCache {
 
     /// Reads the cache of a project; an absent or unreadable cache is an empty one.
     pub fn load(dir: &Path) -> SeedCache {
-        let shards: Vec<Option<SeedCache>> = (0..SEED_SHARDS)
+        let shards: Vec<Option<Shard>> = (0..SEED_SHARDS)
             .into_par_iter()
             .map(|i| {
-                let bytes = std::fs::read(dir.join(format!("seeds-{i}.json"))).ok()?;
-                serde_json::from_slice(&bytes).ok()
+                let bytes = std::fs::read(shard_file(dir, i)).ok()?;
+                let shard = decode_shard(&bytes)?;
+                let digest = shard_digest(&shard.key, shard.entries.iter().map(|(p, e)| (p, e)));
+                Some((shard, digest))
             })
             .collect();
-        let mut out = SeedCache::default();
-        for (i, shard) in shards.into_iter().enumerate() {
-            let Some(shard) = shard else {
-                return SeedCache::default();
-            };
-            if i > 0 && shard.key != out.key {
-                return SeedCache::default();
-            }
-            out.loaded.push(shard_digest(&shard.key, &shard.entries));
-            out.key = shard.key;
+        let Some(shards) = shards.into_iter().collect::<Option<Vec<Shard>>>() else {
+            return SeedCache::default();
+        };
+        if shards.iter().any(|(s, _)| s.key != shards[0].0.key) {
+            return SeedCache::default();
+        }
+        let mut out = SeedCache {
+            key: shards
+                .first()
+                .map(|(s, _)| s.key.clone())
+                .unwrap_or_default(),
+            ..SeedCache::default()
+        };
+        out.entries
+            .reserve(shards.iter().map(|(s, _)| s.entries.len()).sum());
+        for (shard, digest) in shards {
+            out.loaded.push(digest);
             out.entries.extend(shard.entries);
         }
         out
@@ -151,13 +170,85 @@ impl SeedCache {
                 .insert(path.clone(), entry.clone());
         }
         shards.par_iter().enumerate().try_for_each(|(i, shard)| {
-            if self.loaded.get(i) == Some(&shard_digest(&shard.key, &shard.entries)) {
+            if self.loaded.get(i) == Some(&shard_digest(&shard.key, shard.entries.iter())) {
                 return Ok(());
             }
-            let path = dir.join(format!("seeds-{i}.json"));
-            let bytes = serde_json::to_vec(shard).context("cannot encode the seed cache")?;
-            write_replace(&path, &bytes)
+            // The JSON shards of earlier versions are dead weight once a binary one is written.
+            let _ = std::fs::remove_file(dir.join(format!("seeds-{i}.json")));
+            write_replace(&shard_file(dir, i), &shard.encode_shard())
         })
+    }
+
+    /// The bytes of a shard file: [`SHARD_MAGIC`], the key, the entry count, then each entry's
+    /// path, seed hash and parse.
+    fn encode_shard(&self) -> Vec<u8> {
+        let mut out = SHARD_MAGIC.to_vec();
+        binary::write(&mut out, &self.key);
+        binary::write(&mut out, &self.entries.len());
+        for (path, (hash, seed)) in &self.entries {
+            binary::write(&mut out, path);
+            binary::write(&mut out, hash);
+            binary::write(&mut out, seed);
+        }
+        out
+    }
+}
+
+/// A shard file read back, with its [`shard_digest`].
+type Shard = (DecodedShard, [u8; 32]);
+
+/// The content of a shard file, its entries in file order (they go into one map in the end, so
+/// a map per shard would hash every path twice).
+#[derive(Debug)]
+struct DecodedShard {
+    key: String,
+    entries: Vec<(PathBuf, ([u8; 32], ParsedSeed))>,
+}
+
+/// A shard read back, or `None` if it is not one of this version, complete and intact.
+fn decode_shard(bytes: &[u8]) -> Option<DecodedShard> {
+    let mut r = binary::Reader::new(bytes.strip_prefix(SHARD_MAGIC)?);
+    let key: String = r.read()?;
+    let count: usize = r.read()?;
+    let mut entries = Vec::with_capacity(count.min(bytes.len()));
+    for _ in 0..count {
+        entries.push((r.read()?, (r.read()?, r.read()?)));
+    }
+    r.is_empty().then_some(DecodedShard { key, entries })
+}
+
+#[cfg(test)]
+mod seed_cache_tests {
+    use super::*;
+
+    #[test]
+    fn shards_round_trip_and_reject_other_formats() {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = ParseOptions {
+            default_language: "fr".into(),
+            boilerplate: Vec::new(),
+        };
+        let path = PathBuf::from("seeds/001_0123456789abcdef.txt");
+        let seed = crate::seed::parse_seed(
+            &path,
+            "Un titre\n\nLe texte de l’article.".as_bytes(),
+            &opts,
+        )
+        .unwrap();
+        let mut cache = SeedCache::default();
+        let entries = HashMap::from([(path.clone(), ([7; 32], seed))]);
+        cache.replace("k", entries);
+        cache.save(dir.path()).unwrap();
+        let loaded = SeedCache::load(dir.path());
+        assert!(loaded.get("k", &path, &[7; 32]).is_some());
+        assert!(!loaded.dirty);
+
+        // A shard of another format (or damaged) makes the whole cache empty.
+        std::fs::write(shard_file(dir.path(), 3), b"{\"key\":\"k\",\"entries\":{}}").unwrap();
+        assert!(SeedCache::load(dir.path()).entries.is_empty());
+        let mut bytes = cache.encode_shard();
+        bytes.pop();
+        assert!(decode_shard(&bytes).is_none());
     }
 }
 

@@ -172,6 +172,7 @@ pub fn list_seed_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+pub mod binary;
 pub mod clean;
 pub mod dates;
 pub mod decode;

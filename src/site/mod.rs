@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Config;
@@ -165,7 +166,7 @@ pub fn assemble(
     }
     let aliases = tags::Aliases::new(&config.tags.aliases);
     let mut articles: Vec<Article> = seeds
-        .into_iter()
+        .into_par_iter()
         .map(|seed| {
             let ov = content.overrides.get(&seed.id);
             apply(seed, ov, &aliases)
@@ -175,12 +176,16 @@ pub fn assemble(
 
     let vocabulary = tags::Vocabulary::new(&articles, &config.tags.vocabulary, &aliases);
     if config.tags.infer {
-        for a in articles.iter_mut().filter(|a| a.tags.is_empty()) {
-            a.inferred_tags = vocabulary.infer(&a.title, &a.body_text, config.tags.max_inferred);
-            if !a.inferred_tags.is_empty() {
-                a.origins.insert("inferred_tags", Origin::Detected);
-            }
-        }
+        articles
+            .par_iter_mut()
+            .filter(|a| a.tags.is_empty())
+            .for_each(|a| {
+                a.inferred_tags =
+                    vocabulary.infer(&a.title, &a.body_text, config.tags.max_inferred);
+                if !a.inferred_tags.is_empty() {
+                    a.origins.insert("inferred_tags", Origin::Detected);
+                }
+            });
     }
     tags::unify_names(&mut articles);
 

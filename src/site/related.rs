@@ -51,35 +51,86 @@ pub fn assign(articles: &mut [Article], count: usize) {
 
     let related: Vec<Vec<usize>> = (0..n)
         .into_par_iter()
-        .map(|i| {
-            let mut scores: HashMap<usize, (u32, u32)> = HashMap::new();
-            let (tags, words) = &keys[i];
-            for t in tags {
-                for j in window(&tag_postings[t.as_str()], i) {
-                    scores.entry(j).or_default().0 += 1;
-                }
-            }
-            for w in words {
-                if let Some(p) = word_postings.get(w.as_str()) {
-                    for j in window(p, i) {
-                        scores.entry(j).or_default().1 += 1;
+        .map_init(
+            || Scores::new(n),
+            |scores, i| {
+                let (tags, words) = &keys[i];
+                for t in tags {
+                    for j in window(&tag_postings[t.as_str()], i) {
+                        scores.add(j, 1, 0);
                     }
                 }
-            }
-            scores.remove(&i);
-            let mut ranked: Vec<(usize, (u32, u32))> = scores.into_iter().collect();
-            ranked.sort_by(|(a, sa), (b, sb)| {
-                sb.cmp(sa)
-                    .then_with(|| a.abs_diff(i).cmp(&b.abs_diff(i)))
-                    .then_with(|| a.cmp(b))
-            });
-            // Not `ranked.into_iter()…collect()`: that collects in place and would keep the
-            // whole candidate buffer alive behind each five-entry list (130 MB at 10k).
-            ranked.iter().take(count).map(|&(j, _)| j).collect()
-        })
+                for w in words {
+                    if let Some(p) = word_postings.get(w.as_str()) {
+                        for j in window(p, i) {
+                            scores.add(j, 0, 1);
+                        }
+                    }
+                }
+                scores.best(i, count)
+            },
+        )
         .collect();
     for (a, r) in articles.iter_mut().zip(related) {
         a.related = r;
+    }
+}
+
+/// Shared-tag and shared-word counts of the candidates of one article, in a dense table reused
+/// from one article to the next (a hash map per article cost more than the scoring itself).
+struct Scores {
+    /// Article index → (shared tags, shared title words); all zero outside `touched`.
+    table: Vec<(u32, u32)>,
+    /// Indices with a non-zero entry, each once.
+    touched: Vec<usize>,
+}
+
+impl Scores {
+    fn new(n: usize) -> Scores {
+        Scores {
+            table: vec![(0, 0); n],
+            touched: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, j: usize, tags: u32, words: u32) {
+        let s = &mut self.table[j];
+        if *s == (0, 0) {
+            self.touched.push(j);
+        }
+        s.0 += tags;
+        s.1 += words;
+    }
+
+    /// The `count` best candidates for article `i` (never `i` itself), best first: more shared
+    /// tags, then more shared words, then nearer in site order, then lower index. That order is
+    /// total, so keeping the best `count` while scanning gives what a full sort would, without
+    /// sorting the hundreds of candidates an article has. Leaves the table empty for the next
+    /// article.
+    fn best(&mut self, i: usize, count: usize) -> Vec<usize> {
+        let order = |(a, sa): &(usize, (u32, u32)), (b, sb): &(usize, (u32, u32))| {
+            sb.cmp(sa)
+                .then_with(|| a.abs_diff(i).cmp(&b.abs_diff(i)))
+                .then_with(|| a.cmp(b))
+        };
+        let mut best: Vec<(usize, (u32, u32))> = Vec::with_capacity(count + 1);
+        for j in self.touched.drain(..) {
+            let candidate = (j, std::mem::take(&mut self.table[j]));
+            if j == i || count == 0 {
+                continue;
+            }
+            if best.len() == count
+                && best
+                    .last()
+                    .is_some_and(|last| order(&candidate, last).is_ge())
+            {
+                continue;
+            }
+            let at = best.partition_point(|b| order(b, &candidate).is_lt());
+            best.insert(at, candidate);
+            best.truncate(count);
+        }
+        best.into_iter().map(|(j, _)| j).collect()
     }
 }
 

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::slugs::term_slug;
 use super::{Article, TermRef};
-use crate::text::fold_words;
+use crate::text::{fold, fold_words, words};
 
 /// Tag aliases from `config.toml`, keyed by the folded variant.
 #[derive(Debug, Clone, Default)]
@@ -105,8 +105,8 @@ impl Vocabulary {
     pub fn infer(&self, title: &str, body: &str, max: usize) -> Vec<TermRef> {
         let mut scores: BTreeMap<TermRef, usize> = BTreeMap::new();
         for (text, weight) in [(title, 3), (body, 1)] {
-            let folded = fold_words(text);
-            let words: Vec<&str> = folded.split(' ').collect();
+            let folded = fold(text);
+            let words: Vec<&str> = words(&folded).collect();
             for i in 0..words.len() {
                 let Some(candidates) = self.by_first_word.get(words[i]) else {
                     continue;
