@@ -292,6 +292,42 @@ fn site_theme_overrides_one_template_and_keeps_the_rest() {
     assert!(text(&t, "index.html").contains("La réforme des retraites"));
 }
 
+/// Cards are rendered and minified once and spliced into each list page; a theme whose card is
+/// not a block element gets its cards minified with the page instead. Either way the page is
+/// what minifying it whole would give (debug builds check that on every page).
+#[test]
+fn theme_cards_show_on_lists_whatever_their_markup() {
+    for (card, expect) in [
+        (
+            "<section class=\"mine\">\n<h{{ level | default(value=2) }}>{{ item.title }}</h{{ level | default(value=2) }}>\n</section>\n",
+            "<section class=mine><h2>La réforme des retraites</h2></section>",
+        ),
+        (
+            "<span class=\"mine\">{{ item.title }}</span>\n",
+            "<span class=mine>La réforme des retraites</span>",
+        ),
+    ] {
+        let site = site(
+            "theme = \"mine\"\nbase_url = \"https://example.org/\"\n",
+            &[(
+                "001_0123456789abcdef.txt",
+                &french_seed("La réforme des retraites", "03/03/2022", "Retraites"),
+            )],
+        );
+        let partials = site.path().join("themes/mine/templates/partials");
+        std::fs::create_dir_all(&partials).unwrap();
+        std::fs::write(partials.join("card.html"), card).unwrap();
+        let out = site.path().join("dist");
+        build(site.path(), &out, &[]);
+        let t = tree(&out);
+        for page in ["index.html", "tags/retraites/index.html"] {
+            let html = text(&t, page);
+            assert!(html.contains(expect), "{page}: {html}");
+            assert!(!html.contains("data-gazette-fragment"), "{page}: {html}");
+        }
+    }
+}
+
 #[test]
 fn failed_build_keeps_the_previous_output() {
     let site = site(

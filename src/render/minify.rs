@@ -22,55 +22,39 @@ pub fn html(src: &[u8]) -> Vec<u8> {
     minify_html::minify(src, &cfg())
 }
 
-/// A piece of HTML that recurs verbatim on many pages (an article card), minified once, on the
-/// first page that needs it (a rebuild that renders few pages minifies few cards).
+/// A piece of HTML that recurs on many pages (an article card), made once.
 #[derive(Debug)]
-pub struct Fragment {
-    raw: String,
-    /// Whether the fragment is minified and spliced at all.
-    splice: bool,
-    minified: std::sync::OnceLock<String>,
+pub enum Fragment {
+    /// As rendered: the site is not minified, or the fragment's root is not a block element
+    /// and so must be minified with the page around it.
+    Raw(String),
+    /// Minified once, to replace its marker in minified pages. Only a fragment whose root is a
+    /// block element can be minified apart from its page: whitespace around a block element
+    /// never matters.
+    Minified(String),
 }
 
 impl Fragment {
-    /// A fragment for a minified site. Only fragments whose root is a block element can be
-    /// spliced into a minified page unchanged (whitespace around a block element never
-    /// matters); others are left to the page's own minification.
-    pub fn new(raw: String) -> Fragment {
-        Fragment {
-            splice: splices_as_block(&raw),
-            raw,
-            minified: std::sync::OnceLock::new(),
+    /// Prepares `raw` for pages that are minified (`minify`) or not.
+    pub fn new(raw: String, minify: bool) -> Fragment {
+        if minify && splices_as_block(&raw) {
+            Fragment::Minified(
+                String::from_utf8(html(raw.as_bytes())).expect("minify-html keeps UTF-8 text"),
+            )
+        } else {
+            Fragment::Raw(raw)
         }
     }
 
-    /// A fragment for a site that is not minified.
-    pub fn unminified(raw: String) -> Fragment {
-        Fragment {
-            raw,
-            splice: false,
-            minified: std::sync::OnceLock::new(),
-        }
-    }
-
-    /// The fragment as the template inserts it.
+    /// The fragment as a page that is not minified shows it (the raw rendering).
     pub fn raw(&self) -> &str {
-        &self.raw
-    }
-
-    fn minified(&self) -> Option<&str> {
-        self.splice.then(|| {
-            self.minified
-                .get_or_init(|| {
-                    String::from_utf8(html(self.raw.as_bytes()))
-                        .expect("minify-html keeps UTF-8 text")
-                })
-                .as_str()
-        })
+        match self {
+            Fragment::Raw(raw) | Fragment::Minified(raw) => raw,
+        }
     }
 }
 
-/// Whether `raw` starts with a block-level element and holds no placeholder of its own.
+/// Whether `raw` starts with a block-level element and holds no marker of its own.
 fn splices_as_block(raw: &str) -> bool {
     const BLOCKS: [&str; 16] = [
         "article",
@@ -96,72 +80,117 @@ fn splices_as_block(raw: &str) -> bool {
     let name_end = rest
         .find(|c: char| !c.is_ascii_alphanumeric())
         .unwrap_or(rest.len());
-    BLOCKS.contains(&rest[..name_end].to_ascii_lowercase().as_str())
-        && !raw.contains(PLACEHOLDER_ATTR)
+    BLOCKS.contains(&rest[..name_end].to_ascii_lowercase().as_str()) && !raw.contains(MARKER_OPEN)
 }
 
-const PLACEHOLDER_ATTR: &str = "data-gazette-fragment";
+const MARKER_OPEN: &str = "<div data-gazette-fragment=\"";
+const MARKER_CLOSE: &str = "\"></div>";
 
-/// The placeholder element standing for fragment `n` in a page, and its form once minified.
-fn placeholder(n: usize) -> (String, String) {
-    static MINIFIED: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
-    let (before, after) = MINIFIED.get_or_init(|| {
-        let sample = format!("<div {PLACEHOLDER_ATTR}=\"0\"></div>");
-        let min = String::from_utf8(html(sample.as_bytes())).expect("UTF-8");
-        let at = min.find('0').expect("the placeholder keeps its number");
+/// The marker a page template gets in place of fragment `id`; [`html_with_fragments`] puts
+/// the fragment back.
+pub fn marker(id: usize) -> String {
+    format!("{MARKER_OPEN}{id}{MARKER_CLOSE}")
+}
+
+/// The form of [`marker`] once minified.
+fn minified_marker(id: usize) -> String {
+    static PARTS: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+    let (before, after) = PARTS.get_or_init(|| {
+        let min = String::from_utf8(html(marker(0).as_bytes())).expect("UTF-8");
+        let at = min.find('0').expect("the marker keeps its number");
         (min[..at].to_string(), min[at + 1..].to_string())
     });
-    (
-        format!("<div {PLACEHOLDER_ATTR}=\"{n}\"></div>"),
-        format!("{before}{n}{after}"),
-    )
+    format!("{before}{id}{after}")
 }
 
-/// Minifies a page in which some of `fragments` appear verbatim, in order: each is swapped for
-/// a small placeholder, the rest of the page is minified, and the fragment's own minified form
-/// is put back. The result is the same as [`html`] on the whole page, for a fraction of the
-/// work when the page is mostly cards.
-pub fn html_with_fragments(page: &str, fragments: &[&Fragment]) -> Vec<u8> {
-    let mut shell = String::with_capacity(page.len());
-    let mut spliced: Vec<(String, &str)> = Vec::new();
+/// Calls `found` for each fragment marker of `page`, in order, with the text before it (since
+/// the previous marker) and its id; returns the text after the last one.
+fn each_marker<'p>(
+    page: &'p str,
+    mut found: impl FnMut(&'p str, usize) -> anyhow::Result<()>,
+) -> anyhow::Result<&'p str> {
     let mut rest = page;
-    for f in fragments {
-        let Some(minified) = f.minified() else {
-            continue;
-        };
-        if let Some(at) = memchr::memmem::find(rest.as_bytes(), f.raw.as_bytes()) {
-            let (inserted, expected) = placeholder(spliced.len());
-            shell.push_str(&rest[..at]);
-            shell.push_str(&inserted);
-            spliced.push((expected, minified));
-            rest = &rest[at + f.raw.len()..];
+    let mut scan = 0;
+    while let Some(at) = memchr::memmem::find(&rest.as_bytes()[scan..], MARKER_OPEN.as_bytes()) {
+        let at = scan + at;
+        let digits_start = at + MARKER_OPEN.len();
+        let digits = rest[digits_start..]
+            .find(|c: char| !c.is_ascii_digit())
+            .map_or(&rest[digits_start..], |n| {
+                &rest[digits_start..digits_start + n]
+            });
+        let end = digits_start + digits.len();
+        match digits.parse::<usize>() {
+            Ok(id) if rest[end..].starts_with(MARKER_CLOSE) => {
+                found(&rest[..at], id)?;
+                rest = &rest[end + MARKER_CLOSE.len()..];
+                scan = 0;
+            }
+            // Not one of ours (a theme's own text): leave it as it is.
+            _ => scan = digits_start,
         }
     }
-    if spliced.is_empty() {
-        return html(page.as_bytes());
-    }
+    Ok(rest)
+}
+
+/// The page with every fragment marker replaced by the fragment's raw rendering.
+pub fn expand_markers<'f>(
+    page: &str,
+    fragment: impl Fn(usize) -> anyhow::Result<&'f Fragment>,
+) -> anyhow::Result<String> {
+    let mut out = String::with_capacity(page.len() * 2);
+    let rest = each_marker(page, |before, id| {
+        out.push_str(before);
+        out.push_str(fragment(id)?.raw());
+        Ok(())
+    })?;
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Minifies a page whose template got fragment markers ([`marker`]) instead of fragments: the
+/// page around the markers is minified, then each marker is replaced by its fragment, minified
+/// once for all the pages that show it. The result is what [`html`] makes of the page with
+/// every fragment in place, for a fraction of the work when the page is mostly cards.
+pub fn html_with_fragments<'f>(
+    page: &str,
+    fragment: impl Fn(usize) -> anyhow::Result<&'f Fragment>,
+) -> anyhow::Result<Vec<u8>> {
+    let mut shell = String::with_capacity(page.len());
+    let mut spliced: Vec<(usize, &str)> = Vec::new();
+    let rest = each_marker(page, |before, id| {
+        shell.push_str(before);
+        match fragment(id)? {
+            Fragment::Minified(minified) => {
+                shell.push_str(&marker(id));
+                spliced.push((id, minified));
+            }
+            // Minified with the page around it.
+            Fragment::Raw(raw) => shell.push_str(raw),
+        }
+        Ok(())
+    })?;
     shell.push_str(rest);
     let shell = String::from_utf8(html(shell.as_bytes())).expect("minify-html keeps UTF-8 text");
+    if spliced.is_empty() {
+        return Ok(shell.into_bytes());
+    }
     let mut out =
         String::with_capacity(shell.len() + spliced.iter().map(|s| s.1.len()).sum::<usize>());
     let mut rest = shell.as_str();
-    for (expected, minified) in &spliced {
+    for (id, minified) in &spliced {
+        let expected = minified_marker(*id);
         let Some(at) = memchr::memmem::find(rest.as_bytes(), expected.as_bytes()) else {
-            // The theme put the fragment where the placeholder did not survive as is.
-            return html(page.as_bytes());
+            // The theme put the fragment where its marker did not survive minification as is.
+            let full = expand_markers(page, &fragment)?;
+            return Ok(html(full.as_bytes()));
         };
         out.push_str(&rest[..at]);
         out.push_str(minified);
         rest = &rest[at + expected.len()..];
     }
     out.push_str(rest);
-    let out = out.into_bytes();
-    debug_assert_eq!(
-        String::from_utf8_lossy(&out),
-        String::from_utf8_lossy(&html(page.as_bytes())),
-        "splicing minified fragments must equal minifying the page"
-    );
-    out
+    Ok(out.into_bytes())
 }
 
 /// Minifies a CSS or JS asset by passing it through minify-html inside a `<style>` or
@@ -199,30 +228,42 @@ mod tests {
     #[test]
     fn spliced_fragments_equal_whole_page_minification() {
         let card = |t: &str| {
-            Fragment::new(format!(
-                "<article class=\"card\">\n<h2><a href=\"/a/\">{t}</a></h2>\n<p class=\"meta\">x &amp; y</p>\n</article>\n"
-            ))
+            Fragment::new(
+                format!(
+                    "<article class=\"card\">\n<h2><a href=\"/a/\">{t}</a></h2>\n<p class=\"meta\">x &amp; y</p>\n</article>\n"
+                ),
+                true,
+            )
         };
-        let (a, b, inline) = (
+        let fragments = [
             card("Un"),
             card("Deux"),
-            Fragment::new("<a href=\"/x\">x</a>\n".into()),
+            Fragment::new("<a href=\"/x\">x</a>\n".into(), true),
+        ];
+        assert!(matches!(fragments[2], Fragment::Raw(_)));
+        let template = |a: &str, b: &str, c: &str| {
+            format!(
+                "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<title>t</title>\n</head>\n<body>\n<main>\n<div class=\"cards\">\n{a}{b}</div>\n<p>{c} fin <div data-gazette-fragment=\"x\"></div></p>\n</main>\n</body>\n</html>\n"
+            )
+        };
+        let with_markers = template(&marker(0), &marker(1), &marker(2));
+        let lookup = |id: usize| Ok(&fragments[id]);
+        let expanded = expand_markers(&with_markers, lookup).unwrap();
+        assert_eq!(
+            expanded,
+            template(fragments[0].raw(), fragments[1].raw(), fragments[2].raw())
         );
-        let page = format!(
-            "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<title>t</title>\n</head>\n<body>\n<main>\n<div class=\"cards\">\n{}{}</div>\n<p>{} fin</p>\n</main>\n</body>\n</html>\n",
-            a.raw(),
-            b.raw(),
-            inline.raw()
-        );
-        let spliced = html_with_fragments(&page, &[&a, &b, &inline]);
+        let spliced = html_with_fragments(&with_markers, lookup).unwrap();
         assert_eq!(
             String::from_utf8(spliced).unwrap(),
-            String::from_utf8(html(page.as_bytes())).unwrap()
+            String::from_utf8(html(expanded.as_bytes())).unwrap()
         );
-        assert!(inline.minified().is_none());
-        // A fragment the page does not contain is skipped.
-        let c = card("Trois");
-        assert_eq!(html_with_fragments(&page, &[&c, &a]), html(page.as_bytes()));
+        // A page without markers is simply minified.
+        let plain = template("a", "b", "c");
+        assert_eq!(
+            html_with_fragments(&plain, lookup).unwrap(),
+            html(plain.as_bytes())
+        );
     }
 
     #[test]

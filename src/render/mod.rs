@@ -123,7 +123,6 @@ pub fn render(
 ) -> Result<()> {
     let lang_code = site.config.language.as_str();
     let labels = lang::labels(lang_code);
-    let mut builder = ViewBuilder::new(site, labels);
     let mut nav = Vec::new();
     let mut menu: Vec<_> = site
         .pages
@@ -157,7 +156,8 @@ pub fn render(
         generator: concat!("gazette ", env!("CARGO_PKG_VERSION")),
     };
     let common_ctx = Context::from_serialize(&common).context("cannot build template context")?;
-    builder.prerender_cards(tera, &common_ctx, site.config.minify)?;
+    let mut builder = ViewBuilder::new(site, labels);
+    builder.render_cards_with(tera, &common_ctx, site.config.minify);
     // Everything every page depends on besides its own context.
     let mut shared = blake3::Hasher::new();
     shared.update(env!("CARGO_PKG_VERSION").as_bytes());
@@ -334,7 +334,7 @@ fn paginator<'a>(
     first_route: &str,
     items: &[usize],
     number: usize,
-) -> Paginator<'a> {
+) -> Result<Paginator<'a>> {
     let site = builder.site;
     let per = site.config.paginate_by;
     let total_pages = items.len().div_ceil(per).max(1);
@@ -360,15 +360,18 @@ fn paginator<'a>(
             last_shown = n;
         }
     }
-    Paginator {
+    Ok(Paginator {
         number,
         total_pages,
         total_items: items.len(),
-        items: slice.iter().map(|&i| builder.card_item(i)).collect(),
+        items: slice
+            .iter()
+            .map(|&i| builder.card_item(i))
+            .collect::<Result<_>>()?,
         prev: (number > 1).then(|| url(number - 1)),
         next: (number < total_pages).then(|| url(number + 1)),
         links,
-    }
+    })
 }
 
 /// The items on page `number` (from 1) of a list paginated by `per`.
@@ -390,31 +393,12 @@ fn render_job(
 ) -> Result<()> {
     let urls = &site.urls;
     let labels = builder.labels;
-    // Cards the page shows, in page order: minified once, spliced into the minified page.
-    let fragments: Vec<&minify::Fragment> = match job {
-        Job::Article(i) => site.articles[*i]
-            .related
-            .iter()
-            .filter_map(|&r| builder.card_fragment(r, 3))
-            .collect(),
-        Job::List { items, number, .. } => page_items(items, *number, site.config.paginate_by)
-            .iter()
-            .filter_map(|&r| builder.card_fragment(r, 2))
-            .collect(),
-        Job::ArchiveYear(y) => years[*y]
-            .months
-            .iter()
-            .flat_map(|m| &m.articles)
-            .filter_map(|&r| builder.card_fragment(r, 3))
-            .collect(),
-        _ => Vec::new(),
-    };
     // The page's own values; the shared ones are added after fingerprinting.
     let mut ctx = Context::new();
     let (template, route): (&str, String) = match job {
         Job::Article(i) => {
             let a = &site.articles[*i];
-            ctx.insert("article", &builder.article(a));
+            ctx.insert("article", &builder.article(a)?);
             ctx.insert("page_title", &a.title);
             ("article.html", a.route.clone())
         }
@@ -431,7 +415,7 @@ fn render_job(
             items,
             number,
         } => {
-            let p = paginator(builder, first_route, items, *number);
+            let p = paginator(builder, first_route, items, *number)?;
             ctx.insert("paginator", &p);
             let page_title = if *number > 1 {
                 format!("{title} – {} {number}", labels.page)
@@ -501,12 +485,18 @@ fn render_job(
             let months: Vec<MonthView> = year
                 .months
                 .iter()
-                .map(|m| MonthView {
-                    name: m.name,
-                    anchor: &m.anchor,
-                    items: m.articles.iter().map(|&i| builder.card_item(i)).collect(),
+                .map(|m| -> Result<MonthView> {
+                    Ok(MonthView {
+                        name: m.name,
+                        anchor: &m.anchor,
+                        items: m
+                            .articles
+                            .iter()
+                            .map(|&i| builder.card_item(i))
+                            .collect::<Result<_>>()?,
+                    })
                 })
-                .collect();
+                .collect::<Result<_>>()?;
             ctx.insert("year", &year.year);
             ctx.insert("count", &year.count);
             ctx.insert("months", &months);
@@ -603,7 +593,16 @@ fn render_job(
         }
     }
     let bytes = if is_html && site.config.minify {
-        minify::html_with_fragments(&text, &fragments)
+        let fragment = |id| builder.card_fragment(id);
+        let bytes = minify::html_with_fragments(&text, fragment)?;
+        if cfg!(debug_assertions) {
+            let expanded = minify::expand_markers(&text, fragment)?;
+            anyhow::ensure!(
+                bytes == minify::html(expanded.as_bytes()),
+                "internal error: minifying /{route} card by card differs from minifying it whole"
+            );
+        }
+        bytes
     } else {
         text.into_bytes()
     };

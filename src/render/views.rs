@@ -4,12 +4,15 @@
 //! language and bodies already escaped into HTML, so a theme cannot forget any of them.
 
 use anyhow::{Context as _, Result};
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
 use serde::Serialize;
 use tera::{Context, Tera};
 
 use super::html::{body_html, escape};
 use super::lang::{format_date, Labels};
-use super::minify::Fragment;
+use super::minify::{self, Fragment};
 use crate::site::{Article, Site, Term, TermRef};
 use crate::urls::Urls;
 
@@ -50,17 +53,22 @@ pub struct ArticleCard<'a> {
     pub lang: Option<&'a str>,
 }
 
-/// A card in a list: the card's fields plus its HTML, rendered once by
-/// [`ViewBuilder::prerender_cards`] (kept out of the card itself so it is stored only once).
+/// A card in a list: the card's fields plus its HTML, rendered once (see
+/// [`ViewBuilder::render_cards_with`]).
 #[derive(Serialize)]
 pub struct CardItem<'a> {
     /// The [`ArticleCard`] fields.
     #[serde(flatten)]
     pub card: &'a serde_json::Value,
     /// The theme's `partials/card.html` for this card, heading level 2.
-    pub html: &'a str,
+    pub html: Cow<'a, str>,
     /// The same with a level-3 heading.
-    pub html_h3: &'a str,
+    pub html_h3: Cow<'a, str>,
+}
+
+/// The id of the card of article `i` with a heading of `level` (2 or 3), as in markers.
+pub fn card_id(i: usize, level: u8) -> usize {
+    i * 2 + usize::from(level != 2)
 }
 
 /// Everything an article page shows.
@@ -131,9 +139,17 @@ pub struct ViewBuilder<'a> {
     /// The card of every article, serialised once: a card appears on list, tag, source,
     /// archive and related lists, and serialising it for each was a large share of rendering.
     pub cards: Vec<serde_json::Value>,
-    /// Each card rendered by the theme, at heading levels 2 and 3 (after
-    /// [`ViewBuilder::prerender_cards`]).
-    pub card_fragments: Vec<[Fragment; 2]>,
+    /// Renders card HTML, once set by [`ViewBuilder::render_cards_with`].
+    card_renderer: Option<CardRenderer<'a>>,
+    /// Each card as rendered by the theme, at heading levels 2 and 3, made on first use.
+    card_html: Vec<[OnceLock<Result<Fragment, String>>; 2]>,
+}
+
+/// What rendering a card's HTML takes.
+struct CardRenderer<'a> {
+    tera: &'a Tera,
+    common: &'a Context,
+    minify: bool,
 }
 
 impl<'a> ViewBuilder<'a> {
@@ -144,7 +160,8 @@ impl<'a> ViewBuilder<'a> {
             site,
             labels,
             cards: Vec::new(),
-            card_fragments: Vec::new(),
+            card_renderer: None,
+            card_html: site.articles.iter().map(|_| Default::default()).collect(),
         };
         builder.cards = site
             .articles
@@ -154,62 +171,75 @@ impl<'a> ViewBuilder<'a> {
         builder
     }
 
-    /// Renders the theme's card partial once per article and heading level, and stores the
-    /// HTML, which lists get as the card's `html` (heading level 2) and `html_h3` (level 3, for
-    /// cards under a section heading such as related articles); see [`CardItem`]. A card shows on up to a dozen
-    /// pages (home, tags, source, archive, related lists); rendering it once instead of on each
-    /// page removes most of the cost of list pages. Themes may still include the partial.
+    /// Lets lists show each card as the HTML of the theme's `partials/card.html`, rendered
+    /// once per article and heading level, on first use: a card shows on up to a dozen pages
+    /// (home, tags, source, archive, related lists), and rendering it once instead of on each
+    /// page removes most of the cost of list pages. Lists get it as the card's `html` (heading
+    /// level 2) and `html_h3` (level 3, for cards under a section heading such as related
+    /// articles); see [`CardItem`]. Themes may still include the partial themselves.
     ///
-    /// With `minify`, each card is also minified once, to be spliced into minified pages
-    /// ([`Fragment`]).
-    pub fn prerender_cards(&mut self, tera: &Tera, common: &Context, minify: bool) -> Result<()> {
-        use rayon::prelude::*;
-        let fragments: Vec<[Fragment; 2]> = self
-            .cards
-            .par_iter_mut()
-            .map(|card| {
-                let mut html = Vec::with_capacity(2);
-                for level in [2, 3] {
-                    let mut ctx = common.clone();
-                    ctx.insert("item", card);
-                    ctx.insert("level", &level);
-                    let text = tera
-                        .render(CARD_TEMPLATE, &ctx)
-                        .map_err(|e| anyhow::anyhow!(super::tera_error_chain(&e)))
-                        .with_context(|| format!("cannot render the card of {}", card["url"]))?;
-                    html.push(text);
-                }
-                let [h2, h3]: [String; 2] = html.try_into().expect("two levels");
-                card["html"] = h2.as_str().into();
-                card["html_h3"] = h3.as_str().into();
-                let fragment = if minify {
-                    Fragment::new
-                } else {
-                    Fragment::unminified
-                };
-                Ok([fragment(h2), fragment(h3)])
-            })
-            .collect::<Result<_>>()?;
-        self.card_fragments = fragments;
-        Ok(())
+    /// With `minify`, a list gets a small marker instead, and the card, minified once, replaces
+    /// the marker when the page is minified ([`minify::html_with_fragments`]).
+    pub fn render_cards_with(&mut self, tera: &'a Tera, common: &'a Context, minify: bool) {
+        self.card_renderer = Some(CardRenderer {
+            tera,
+            common,
+            minify,
+        });
     }
 
-    /// The card of article `i` as rendered HTML, with a level-2 heading (`level` 2) or a
-    /// level-3 one.
-    pub fn card_fragment(&self, i: usize, level: u8) -> Option<&Fragment> {
-        self.card_fragments
+    /// The theme's card partial for article `i` with a heading of `level` (2 or 3), as rendered.
+    pub fn render_card(&self, i: usize, level: u8) -> Result<String> {
+        let r = self
+            .card_renderer
+            .as_ref()
+            .context("internal error: card HTML asked for before render_cards_with")?;
+        let card = &self.cards[i];
+        let mut ctx = r.common.clone();
+        ctx.insert("item", card);
+        ctx.insert("level", &level);
+        r.tera
+            .render(CARD_TEMPLATE, &ctx)
+            .map_err(|e| anyhow::anyhow!(super::tera_error_chain(&e)))
+            .with_context(|| format!("cannot render the card of {}", card["url"]))
+    }
+
+    /// Card `id` (see [`card_id`]) as a page shows it: rendered once, and minified once on a
+    /// minified site.
+    pub fn card_fragment(&self, id: usize) -> Result<&Fragment> {
+        let (i, level) = (id / 2, if id % 2 == 0 { 2 } else { 3 });
+        let slot = self
+            .card_html
             .get(i)
-            .map(|f| if level == 2 { &f[0] } else { &f[1] })
+            .map(|levels| &levels[id % 2])
+            .context("internal error: no such card")?;
+        let minify = self.card_renderer.as_ref().is_some_and(|r| r.minify);
+        slot.get_or_init(|| {
+            self.render_card(i, level)
+                .map(|raw| Fragment::new(raw, minify))
+                .map_err(|e| format!("{e:#}"))
+        })
+        .as_ref()
+        .map_err(|e| anyhow::anyhow!("{e}"))
     }
 
-    /// The card of article `i` as lists show it: its fields and its rendered HTML.
-    pub fn card_item(&self, i: usize) -> CardItem<'_> {
-        let html = |level| self.card_fragment(i, level).map_or("", Fragment::raw);
-        CardItem {
+    /// The card of article `i` as lists show it: its fields and its HTML (or, on a minified
+    /// site, the markers standing for it).
+    pub fn card_item(&self, i: usize) -> Result<CardItem<'_>> {
+        let minify = self.card_renderer.as_ref().is_some_and(|r| r.minify);
+        let html = |level: u8| -> Result<Cow<'_, str>> {
+            let id = card_id(i, level);
+            Ok(if minify {
+                Cow::Owned(minify::marker(id))
+            } else {
+                Cow::Borrowed(self.card_fragment(id)?.raw())
+            })
+        };
+        Ok(CardItem {
             card: &self.cards[i],
-            html: html(2),
-            html_h3: html(3),
-        }
+            html: html(2)?,
+            html_h3: html(3)?,
+        })
     }
 
     /// Absolute-path URL of a route.
@@ -255,11 +285,11 @@ impl<'a> ViewBuilder<'a> {
     }
 
     /// Page view of an article.
-    pub fn article(&'a self, a: &'a Article) -> ArticleView<'a> {
+    pub fn article(&'a self, a: &'a Article) -> Result<ArticleView<'a>> {
         let lang = self.site.config.language.as_str();
         let permalink = self.site.urls.absolute(&a.route);
         let description = description(a);
-        ArticleView {
+        Ok(ArticleView {
             json_ld: json_ld(self.site, a, &permalink, &description),
             card: self.card(a),
             id: &a.id,
@@ -272,11 +302,15 @@ impl<'a> ViewBuilder<'a> {
             dateline: a.dateline.as_deref(),
             body_html: body_html(&a.body),
             word_count: a.word_count,
-            related: a.related.iter().map(|&i| self.card_item(i)).collect(),
+            related: a
+                .related
+                .iter()
+                .map(|&i| self.card_item(i))
+                .collect::<Result<_>>()?,
             newer: a.newer.map(|i| &self.cards[i]),
             older: a.older.map(|i| &self.cards[i]),
             description,
-        }
+        })
     }
 
     /// Feed view of article `i`.
