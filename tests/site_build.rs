@@ -329,6 +329,25 @@ fn theme_cards_show_on_lists_whatever_their_markup() {
 }
 
 #[test]
+fn unminified_sites_show_cards_as_rendered() {
+    let site = site(
+        "base_url = \"https://example.org/\"\nminify = false\n",
+        &[(
+            "001_0123456789abcdef.txt",
+            &french_seed("La réforme des retraites", "03/03/2022", "Retraites"),
+        )],
+    );
+    let out = site.path().join("dist");
+    build(site.path(), &out, &[]);
+    let home = text(&tree(&out), "index.html");
+    assert!(
+        home.contains("<article class=\"card\">\n<h2 class=\"card-title\">"),
+        "{home}"
+    );
+    assert!(!home.contains("data-gazette-fragment"), "{home}");
+}
+
+#[test]
 fn failed_build_keeps_the_previous_output() {
     let site = site(
         "theme = \"mine\"\nbase_url = \"https://example.org/\"\n",
