@@ -132,6 +132,48 @@ fn feeds_parse_and_sitemap_lists_every_page() {
     );
 }
 
+/// A site with more URLs than a sitemap file may hold gets `sitemap.xml` as an index of parts,
+/// which together list exactly what the single sitemap listed.
+#[test]
+fn large_sitemaps_are_split_under_an_index() {
+    let locs = |xml: &str, tag: &str| -> Vec<String> {
+        xml.split(&format!("<{tag}><loc>"))
+            .skip(1)
+            .map(|s| s.split("</loc>").next().unwrap().to_string())
+            .collect()
+    };
+    let files = |max: usize| -> std::collections::BTreeMap<String, String> {
+        let mut opts = gazette::build::BuildOptions::for_root(sample_root());
+        opts.render.sitemap_max_urls = max;
+        gazette::build::build_in_memory(&opts)
+            .unwrap()
+            .files
+            .into_iter()
+            .filter(|f| f.path.starts_with("sitemap"))
+            .map(|f| (f.path, String::from_utf8(f.bytes).unwrap()))
+            .collect()
+    };
+    let whole = files(gazette::render::SITEMAP_MAX_URLS);
+    assert_eq!(whole.keys().collect::<Vec<_>>(), ["sitemap.xml"]);
+    let all = locs(&whole["sitemap.xml"], "url");
+    assert!(all.len() > 5, "the sample site has more than 5 pages");
+
+    let split = files(5);
+    let index = &split["sitemap.xml"];
+    assert!(index.contains("<sitemapindex"), "{index}");
+    let parts = locs(index, "sitemap");
+    assert_eq!(parts.len(), all.len().div_ceil(5));
+    let mut listed = Vec::new();
+    for (n, url) in parts.iter().enumerate() {
+        let name = format!("sitemap-{}.xml", n + 1);
+        assert!(url.ends_with(&format!("/{name}")), "{url}");
+        let part = locs(&split[&name], "url");
+        assert!(!part.is_empty() && part.len() <= 5, "{name}: {part:?}");
+        listed.extend(part);
+    }
+    assert_eq!(listed, all);
+}
+
 /// Every `href`/`src` that points into the site resolves to a built file (and `#anchor`).
 fn assert_links_resolve(dist: &Path, base_path: &str) {
     let report = gazette::check::check_links(dist, base_path);

@@ -25,12 +25,27 @@ use views::ViewBuilder;
 /// Entries in each Atom feed.
 const FEED_ENTRIES: usize = 20;
 
+/// URLs a sitemap file may list (the sitemaps.org protocol's limit).
+pub const SITEMAP_MAX_URLS: usize = 50_000;
+
 /// Options that change what is rendered, not what the site is.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RenderOptions {
     /// HTML inserted before `</body>` of every page: the live-reload script of `gazette serve`.
     /// Never set by `gazette build`.
     pub inject_before_body_end: Option<String>,
+    /// URLs per sitemap file; a larger site gets `sitemap.xml` as an index of
+    /// `sitemap-1.xml`, `sitemap-2.xml`, …. [`SITEMAP_MAX_URLS`] except in tests.
+    pub sitemap_max_urls: usize,
+}
+
+impl Default for RenderOptions {
+    fn default() -> RenderOptions {
+        RenderOptions {
+            inject_before_body_end: None,
+            sitemap_max_urls: SITEMAP_MAX_URLS,
+        }
+    }
 }
 
 /// Parses every template of the theme once. Errors name the template and line.
@@ -105,7 +120,14 @@ enum Job<'a> {
     Feed {
         term: Option<&'a Term>,
     },
-    Sitemap,
+    /// The whole sitemap, or part `n` (from 1) of a split one.
+    Sitemap {
+        part: Option<usize>,
+    },
+    /// `sitemap.xml` listing the parts of a split sitemap.
+    SitemapIndex {
+        parts: usize,
+    },
 }
 
 /// Renders every page, feed and crawl file, plus the theme's static assets, handing each file to
@@ -181,7 +203,7 @@ pub fn render(
     let years = archive::years(site);
     // The home pages list every article in site order; the list is built once, not per page.
     let every_article: Vec<usize> = (0..site.articles.len()).collect();
-    let jobs = plan(site, &years, &every_article);
+    let jobs = plan(site, &years, &every_article, opts.sitemap_max_urls.max(1));
     jobs.par_iter().try_for_each(|job| {
         render_job(
             job,
@@ -245,7 +267,12 @@ fn asset_hash(theme: &Theme, name: &str) -> String {
     blake3::hash(bytes).to_hex()[..10].to_string()
 }
 
-fn plan<'a>(site: &'a Site, years: &[archive::Year], every_article: &'a [usize]) -> Vec<Job<'a>> {
+fn plan<'a>(
+    site: &'a Site,
+    years: &[archive::Year],
+    every_article: &'a [usize],
+    max_sitemap_urls: usize,
+) -> Vec<Job<'a>> {
     let mut jobs: Vec<Job<'a>> = Vec::new();
     for (i, a) in site.articles.iter().enumerate() {
         jobs.push(Job::Article(i));
@@ -307,7 +334,14 @@ fn plan<'a>(site: &'a Site, years: &[archive::Year], every_article: &'a [usize])
     if site.config.feeds {
         jobs.push(Job::Feed { term: None });
     }
-    jobs.push(Job::Sitemap);
+    let urls = sitemap_entries(site, years).len();
+    if urls <= max_sitemap_urls {
+        jobs.push(Job::Sitemap { part: None });
+    } else {
+        let parts = urls.div_ceil(max_sitemap_urls);
+        jobs.extend((1..=parts).map(|n| Job::Sitemap { part: Some(n) }));
+        jobs.push(Job::SitemapIndex { parts });
+    }
     jobs
 }
 
@@ -554,9 +588,25 @@ fn render_job(
             ctx.insert("entries", &entries);
             ("atom.xml", route)
         }
-        Job::Sitemap => {
-            ctx.insert("entries", &sitemap_entries(site, years));
-            ("sitemap.xml", "sitemap.xml".to_string())
+        Job::Sitemap { part } => {
+            let mut entries = sitemap_entries(site, years);
+            let route = match part {
+                None => "sitemap.xml".to_string(),
+                Some(n) => {
+                    let per = opts.sitemap_max_urls.max(1);
+                    entries = entries.into_iter().skip((n - 1) * per).take(per).collect();
+                    sitemap_part_route(*n)
+                }
+            };
+            ctx.insert("entries", &entries);
+            ("sitemap.xml", route)
+        }
+        Job::SitemapIndex { parts } => {
+            let sitemaps: Vec<String> = (1..=*parts)
+                .map(|n| urls.absolute(&sitemap_part_route(n)))
+                .collect();
+            ctx.insert("sitemaps", &sitemaps);
+            ("sitemap_index.xml", "sitemap.xml".to_string())
         }
     };
     ctx.insert("canonical", &urls.absolute(&route));
@@ -607,6 +657,11 @@ fn render_job(
         text.into_bytes()
     };
     sink.put(OutputFile { path, bytes }, fingerprint)
+}
+
+/// Route of part `n` (from 1) of a split sitemap.
+fn sitemap_part_route(n: usize) -> String {
+    format!("sitemap-{n}.xml")
 }
 
 #[derive(Serialize)]
