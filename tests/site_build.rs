@@ -8,6 +8,17 @@ use std::path::Path;
 
 use common::*;
 
+/// A site of one French seed tagged `Retraites`, with `config`.
+fn retraites_site(config: &str) -> tempfile::TempDir {
+    site(
+        config,
+        &[(
+            "001_0123456789abcdef.txt",
+            &french_seed("La réforme des retraites", "03/03/2022", "Retraites"),
+        )],
+    )
+}
+
 fn html_pages(tree: &std::collections::BTreeMap<String, Vec<u8>>) -> Vec<&String> {
     tree.keys().filter(|k| k.ends_with(".html")).collect()
 }
@@ -349,13 +360,7 @@ fn theme_cards_show_on_lists_whatever_their_markup() {
             "<span class=mine>La réforme des retraites</span>",
         ),
     ] {
-        let site = site(
-            "theme = \"mine\"\nbase_url = \"https://example.org/\"\n",
-            &[(
-                "001_0123456789abcdef.txt",
-                &french_seed("La réforme des retraites", "03/03/2022", "Retraites"),
-            )],
-        );
+        let site = retraites_site("theme = \"mine\"\nbase_url = \"https://example.org/\"\n");
         let partials = site.path().join("themes/mine/templates/partials");
         std::fs::create_dir_all(&partials).unwrap();
         std::fs::write(partials.join("card.html"), card).unwrap();
@@ -372,13 +377,7 @@ fn theme_cards_show_on_lists_whatever_their_markup() {
 
 #[test]
 fn unminified_sites_show_cards_as_rendered() {
-    let site = site(
-        "base_url = \"https://example.org/\"\nminify = false\n",
-        &[(
-            "001_0123456789abcdef.txt",
-            &french_seed("La réforme des retraites", "03/03/2022", "Retraites"),
-        )],
-    );
+    let site = retraites_site("base_url = \"https://example.org/\"\nminify = false\n");
     let out = site.path().join("dist");
     build(site.path(), &out, &[]);
     let home = text(&tree(&out), "index.html");
@@ -391,13 +390,7 @@ fn unminified_sites_show_cards_as_rendered() {
 
 #[test]
 fn failed_build_keeps_the_previous_output() {
-    let site = site(
-        "theme = \"mine\"\nbase_url = \"https://example.org/\"\n",
-        &[(
-            "001_0123456789abcdef.txt",
-            &french_seed("La réforme des retraites", "03/03/2022", "Retraites"),
-        )],
-    );
+    let site = retraites_site("theme = \"mine\"\nbase_url = \"https://example.org/\"\n");
     let out = site.path().join("dist");
     let tpl = site.path().join("themes/mine/templates");
     std::fs::create_dir_all(&tpl).unwrap();
