@@ -9,10 +9,11 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 
+use crate::cache::Manifest;
 use crate::cache::SeedCache;
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
-use crate::output::{OutputFile, Sink};
+use crate::output::{OutputFile, Sink, Written};
 use crate::render::{self, RenderOptions};
 use crate::seed::{self, ParseOptions, ParsedSeed};
 use crate::site::{self, Site};
@@ -360,7 +361,8 @@ pub fn load_site_cached(
 pub fn build_in_memory(opts: &BuildOptions) -> Result<Built, BuildFailure> {
     let sink = crate::output::Collect::default();
     let loaded = build_into(opts, None, &sink)?;
-    Ok(loaded.with_files(sink))
+    let files = sink.into_files().into_iter().map(|(f, _)| f).collect();
+    Ok(loaded.into_built(files))
 }
 
 /// What a build knows besides its files.
@@ -373,10 +375,10 @@ struct Loaded {
 }
 
 impl Loaded {
-    fn with_files(self, sink: crate::output::Collect) -> Built {
+    fn into_built(self, files: Vec<OutputFile>) -> Built {
         Built {
             site: self.site,
-            files: sink.into_files().into_iter().map(|(f, _)| f).collect(),
+            files,
             diagnostics: self.diagnostics,
             timings: self.timings,
             seeds_read: self.seeds_read,
@@ -462,52 +464,33 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         manifest = crate::cache::Manifest::load(&cache_dir).filter(|m| m.matches(&opts.output));
     }
     let cache_load = start.elapsed();
-    let (loaded, written) = match &manifest {
-        Some(old) => {
-            let sink = crate::cache::Update::new(&opts.output, old);
-            let loaded = build_into(opts, seed_cache.as_mut(), &sink)?;
-            let write = Instant::now();
-            if let Some(p) = &opts.progress {
-                (p.0)("write output");
-            }
-            // The manifest is removed first: if writing fails half-way, the next build is a
-            // full one.
-            let _ = std::fs::remove_file(cache_dir.join("manifest.json"));
-            let committed = sink
-                .commit()
-                .and_then(|(m, written, _)| m.save(&cache_dir).map(|()| written));
-            (loaded, committed.map(|w| (w, write)))
-        }
+    let destination = match &manifest {
+        Some(old) => Destination::Update(crate::cache::Update::new(&opts.output, old)),
         None => {
-            let sink = crate::output::Staging::new(&opts.output, opts.cache).map_err(fail)?;
-            let loaded = build_into(opts, seed_cache.as_mut(), &sink)?;
-            let write = Instant::now();
-            if let Some(p) = &opts.progress {
-                (p.0)("write output");
-            }
-            if opts.cache {
-                let _ = std::fs::remove_file(cache_dir.join("manifest.json"));
-            }
-            let committed = sink.commit().and_then(|(written, records)| {
-                if opts.cache {
-                    let manifest = crate::cache::Manifest {
-                        output: crate::output::absolute(&opts.output),
-                        files: records.into_iter().collect(),
-                    };
-                    manifest.save(&cache_dir)?;
-                }
-                Ok(written)
-            });
-            (loaded, committed.map(|w| (w, write)))
+            Destination::Fresh(crate::output::Staging::new(&opts.output, opts.cache).map_err(fail)?)
         }
     };
-    let committed = written.and_then(|(written, write)| {
-        if let Some(c) = seed_cache.as_ref().filter(|c| c.dirty) {
-            c.save(&cache_dir)?;
-        }
-        Ok((written, write))
-    });
-    let (written, write) = match committed {
+    let loaded = build_into(opts, seed_cache.as_mut(), &destination)?;
+    let write = Instant::now();
+    if let Some(p) = &opts.progress {
+        (p.0)("write output");
+    }
+    if opts.cache {
+        // The manifest is removed first: if writing fails half-way, the next build is a full one.
+        let _ = std::fs::remove_file(cache_dir.join("manifest.json"));
+    }
+    let committed = destination
+        .commit(&opts.output, opts.cache)
+        .and_then(|(written, manifest)| {
+            if let Some(m) = manifest {
+                m.save(&cache_dir)?;
+            }
+            if let Some(c) = seed_cache.as_ref().filter(|c| c.dirty) {
+                c.save(&cache_dir)?;
+            }
+            Ok(written)
+        });
+    let written = match committed {
         Ok(w) => w,
         Err(error) => {
             return Err(BuildFailure {
@@ -541,6 +524,54 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     })
 }
 
+/// Where a build's files go: an in-place update of an output folder the last build left as it
+/// was, or a new folder swapped in at the end.
+enum Destination<'a> {
+    Update(crate::cache::Update<'a>),
+    Fresh(crate::output::Staging),
+}
+
+impl Sink for Destination<'_> {
+    fn tracks_fingerprints(&self) -> bool {
+        match self {
+            Destination::Update(u) => u.tracks_fingerprints(),
+            Destination::Fresh(s) => s.tracks_fingerprints(),
+        }
+    }
+
+    fn reuse(&self, path: &str, fingerprint: u64) -> bool {
+        match self {
+            Destination::Update(u) => u.reuse(path, fingerprint),
+            Destination::Fresh(s) => s.reuse(path, fingerprint),
+        }
+    }
+
+    fn put(&self, file: OutputFile, fingerprint: Option<u64>) -> Result<()> {
+        match self {
+            Destination::Update(u) => u.put(file, fingerprint),
+            Destination::Fresh(s) => s.put(file, fingerprint),
+        }
+    }
+}
+
+impl Destination<'_> {
+    /// Puts the files in place; returns what the folder holds and, with the cache on, the
+    /// manifest for the next build.
+    fn commit(self, output: &Path, cache: bool) -> Result<(Written, Option<Manifest>)> {
+        match self {
+            Destination::Update(u) => u.commit().map(|(m, written)| (written, Some(m))),
+            Destination::Fresh(s) => {
+                let (written, records) = s.commit()?;
+                let manifest = cache.then(|| Manifest {
+                    output: crate::output::absolute(output),
+                    files: records.into_iter().collect(),
+                });
+                Ok((written, manifest))
+            }
+        }
+    }
+}
+
 /// `root/sub`, without a leading `./` when the root is the current folder, so messages name
 /// files the way the user would type them (`seeds/x.txt`).
 pub fn project_path(root: &Path, sub: &str) -> PathBuf {
@@ -571,14 +602,6 @@ impl Session {
             .iter()
             .filter_map(|(f, fp)| Some((f.path.clone(), ((*fp)?, f.bytes.clone()))))
             .collect();
-        let files = files.into_iter().map(|(f, _)| f).collect();
-        Ok(Built {
-            site: loaded.site,
-            files,
-            diagnostics: loaded.diagnostics,
-            timings: loaded.timings,
-            seeds_read: loaded.seeds_read,
-            seed_bytes: loaded.seed_bytes,
-        })
+        Ok(loaded.into_built(files.into_iter().map(|(f, _)| f).collect()))
     }
 }

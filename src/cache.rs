@@ -175,7 +175,7 @@ impl SeedCache {
             }
             // The JSON shards of earlier versions are dead weight once a binary one is written.
             let _ = std::fs::remove_file(dir.join(format!("seeds-{i}.json")));
-            write_replace(&shard_file(dir, i), &shard.encode_shard())
+            write_replace(&shard_file(dir, i), &shard.encode_shard()).map(drop)
         })
     }
 
@@ -282,7 +282,7 @@ impl Manifest {
     pub fn save(&self, dir: &Path) -> Result<()> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let bytes = serde_json::to_vec(self).context("cannot encode the manifest")?;
-        write_replace(&dir.join("manifest.json"), &bytes)
+        write_replace(&dir.join("manifest.json"), &bytes).map(drop)
     }
 
     /// Whether `output` holds exactly the files of the manifest, unmodified (by size and
@@ -317,20 +317,13 @@ impl Manifest {
     }
 }
 
-/// Writes `bytes` to `path` through a temporary sibling and a rename.
-fn write_replace(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes `bytes` to `path` through a temporary sibling and a rename; returns the file's size
+/// and modification time (a rename keeps both).
+fn write_replace(path: &Path, bytes: &[u8]) -> Result<(u64, u128)> {
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
-}
-
-/// How the output folder was updated.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct WriteStats {
-    /// Files written (new or changed).
-    pub written: usize,
-    /// Files deleted (gone from the site).
-    pub deleted: usize,
+    let stat = crate::output::write_file(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(stat)
 }
 
 /// A changed file, held until the build has succeeded.
@@ -366,7 +359,7 @@ impl<'a> Update<'a> {
 
     /// Writes the changed files, deletes those gone from the site, and returns the new
     /// manifest with what the folder now holds.
-    pub fn commit(self) -> Result<(Manifest, Written, WriteStats)> {
+    pub fn commit(self) -> Result<(Manifest, Written)> {
         let mut files: BTreeMap<String, Entry> = self
             .kept
             .into_inner()
@@ -383,9 +376,7 @@ impl<'a> Update<'a> {
                     std::fs::create_dir_all(parent)
                         .with_context(|| format!("cannot create {}", parent.display()))?;
                 }
-                write_replace(&path, &p.file.bytes)?;
-                let (len, mtime) =
-                    stat(&path).with_context(|| format!("cannot read {}", path.display()))?;
+                let (len, mtime) = write_replace(&path, &p.file.bytes)?;
                 let entry = Entry {
                     len,
                     mtime,
@@ -395,16 +386,11 @@ impl<'a> Update<'a> {
                 Ok((p.file.path, entry))
             })
             .collect::<Result<_>>()?;
-        let mut stats = WriteStats {
-            written: written.len(),
-            deleted: 0,
-        };
         files.extend(written);
         for gone in self.old.files.keys().filter(|p| !files.contains_key(*p)) {
             let path = output.join(gone);
             std::fs::remove_file(&path)
                 .with_context(|| format!("cannot delete {}", path.display()))?;
-            stats.deleted += 1;
             // Remove folders the deletion left empty (never the output folder itself).
             let mut dir = path.parent();
             while let Some(d) = dir.filter(|d| *d != output) {
@@ -422,7 +408,7 @@ impl<'a> Update<'a> {
             output: absolute(output),
             files,
         };
-        Ok((manifest, total, stats))
+        Ok((manifest, total))
     }
 }
 

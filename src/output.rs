@@ -123,12 +123,6 @@ impl Claims {
     }
 }
 
-/// Checks that every path is relative, free of `..`, and unique.
-pub fn validate(files: &[OutputFile]) -> Result<()> {
-    let claims = Claims::default();
-    files.iter().try_for_each(|f| claims.claim(&f.path))
-}
-
 /// Keeps every file in memory (for `gazette check`, `gazette serve` and tests). With the pages
 /// of a previous build, reuses those whose fingerprint did not change.
 #[derive(Default)]
@@ -247,6 +241,8 @@ pub fn mtime_nanos(meta: &fs::Metadata) -> u128 {
 pub struct Staging {
     output: PathBuf,
     dir: PathBuf,
+    /// Where the previous output is moved while the new one takes its place.
+    retired: PathBuf,
     claims: Claims,
     made_dirs: Mutex<HashSet<PathBuf>>,
     /// Per-file records for the cache's manifest, when asked for.
@@ -271,6 +267,7 @@ impl Staging {
             .to_string_lossy()
             .into_owned();
         let dir = parent.join(format!(".{name}.gazette-new-{}", std::process::id()));
+        let retired = parent.join(format!(".{name}.gazette-old-{}", std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir).ok();
         }
@@ -278,6 +275,7 @@ impl Staging {
         Ok(Staging {
             output: output.to_path_buf(),
             dir,
+            retired,
             claims: Claims::default(),
             made_dirs: Mutex::new(HashSet::new()),
             record: record.then(|| Mutex::new(Vec::new())),
@@ -310,12 +308,7 @@ impl Staging {
     /// Swaps the new folder in place of the output. Returns what was written and, when
     /// recording, each file's record sorted by path.
     pub fn commit(mut self) -> Result<(Written, Vec<(String, WrittenFile)>)> {
-        let retired = self.dir.with_file_name(
-            self.dir
-                .file_name()
-                .map(|n| n.to_string_lossy().replace("gazette-new", "gazette-old"))
-                .unwrap_or_default(),
-        );
+        let retired = self.retired.clone();
         let output = self.output.clone();
         if output.exists() {
             fs::rename(&output, &retired)
@@ -419,16 +412,6 @@ impl Drop for Staging {
     }
 }
 
-/// Writes `files` as the new content of `output`, replacing it atomically (by renames) once
-/// everything is written.
-pub fn write_all(output: &Path, files: &[OutputFile]) -> Result<()> {
-    let staging = Staging::new(output, false)?;
-    files
-        .par_iter()
-        .try_for_each(|f| staging.put(f.clone(), None))?;
-    staging.commit().map(|_| ())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -440,13 +423,19 @@ mod tests {
         }
     }
 
+    /// Claims every path of `files` in one fresh set.
+    fn claim_all(files: &[OutputFile]) -> Result<()> {
+        let claims = Claims::default();
+        files.iter().try_for_each(|f| claims.claim(&f.path))
+    }
+
     #[test]
     fn rejects_escaping_and_duplicate_paths() {
-        assert!(validate(&[file("../x")]).is_err());
-        assert!(validate(&[file("/x")]).is_err());
-        assert!(validate(&[file("a//b")]).is_err());
-        assert!(validate(&[file("a"), file("a")]).is_err());
-        assert!(validate(&[file("a/b.html"), file("c")]).is_ok());
+        assert!(claim_all(&[file("../x")]).is_err());
+        assert!(claim_all(&[file("/x")]).is_err());
+        assert!(claim_all(&[file("a//b")]).is_err());
+        assert!(claim_all(&[file("a"), file("a")]).is_err());
+        assert!(claim_all(&[file("a/b.html"), file("c")]).is_ok());
     }
 
     #[test]
@@ -459,14 +448,45 @@ mod tests {
         assert!(check_output_location(root, Path::new("/tmp/site/dist/../..")).is_err());
     }
 
+    /// Writes `files` through a [`Staging`] folder and swaps it in.
+    fn write_all(output: &Path, files: &[OutputFile]) -> Result<Written> {
+        let staging = Staging::new(output, false)?;
+        for f in files {
+            staging.put(f.clone(), None)?;
+        }
+        Ok(staging.commit()?.0)
+    }
+
     #[test]
     fn swaps_in_the_new_tree() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("dist");
         write_all(&out, &[file("a/index.html")]).unwrap();
-        write_all(&out, &[file("b.html")]).unwrap();
+        let written = write_all(&out, &[file("b.html")]).unwrap();
+        assert_eq!(
+            written,
+            Written {
+                files: 1,
+                pages: 1,
+                bytes: 1
+            }
+        );
         assert!(!out.join("a").exists());
         assert!(out.join("b.html").exists());
+        let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1);
+    }
+
+    #[test]
+    fn an_abandoned_staging_folder_leaves_the_output_as_it_was() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("dist");
+        write_all(&out, &[file("a/index.html")]).unwrap();
+        let staging = Staging::new(&out, false).unwrap();
+        staging.put(file("b.html"), None).unwrap();
+        drop(staging);
+        assert!(out.join("a/index.html").exists());
+        assert!(!out.join("b.html").exists());
         let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1);
     }
