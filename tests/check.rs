@@ -48,8 +48,7 @@ fn passes_with_good_links_under_the_sub_path() {
 fn fails_on_a_dead_link_naming_the_file_and_line() {
     let site = site_with_page("Voir [ailleurs](/repo/nulle-part/).");
     let o = check(site.path());
-    assert_eq!(o.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = common::failure_message(&o);
     assert!(err.contains("about.md:6:"), "{err}");
     assert!(err.contains("/repo/nulle-part/"), "{err}");
 }
@@ -58,8 +57,7 @@ fn fails_on_a_dead_link_naming_the_file_and_line() {
 fn fails_on_a_missing_anchor() {
     let site = site_with_page("Voir [la section](/repo/tags/#pas-de-section).");
     let o = check(site.path());
-    assert_eq!(o.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = common::failure_message(&o);
     assert!(err.contains("pas-de-section"), "{err}");
     assert!(err.contains("about.md:6:"), "{err}");
 }
@@ -69,8 +67,7 @@ fn fails_on_a_link_that_ignores_the_base_path() {
     // Works at a domain root, breaks on GitHub Pages under /repo/.
     let site = site_with_page("Voir [les étiquettes](/tags/).");
     let o = check(site.path());
-    assert_eq!(o.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("base path"));
+    assert!(common::failure_message(&o).contains("base path"));
 }
 
 #[test]

@@ -399,8 +399,7 @@ fn failed_build_keeps_the_previous_output() {
     // A template syntax error: the build fails and names the template.
     std::fs::write(tpl.join("article.html"), "{% if %}broken").unwrap();
     let o = try_build(site.path(), &out, &[]);
-    assert_eq!(o.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = failure_message(&o);
     assert!(err.contains("article.html"), "{err}");
     assert_eq!(tree(&out), before, "dist/ is untouched");
     let siblings: Vec<_> = std::fs::read_dir(site.path())
@@ -431,8 +430,7 @@ fn a_missing_field_in_a_template_is_an_error_not_an_empty_string() {
     )
     .unwrap();
     let o = try_build(site.path(), &site.path().join("dist"), &[]);
-    assert_eq!(o.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = failure_message(&o);
     assert!(
         err.contains("headline_typo") && err.contains("article.html"),
         "{err}"
@@ -443,8 +441,7 @@ fn a_missing_field_in_a_template_is_an_error_not_an_empty_string() {
 fn config_errors_name_the_key_and_line_and_usage_errors_exit_2() {
     let site = site("title = \"T\"\npaginate_bye = 3\n", &[]);
     let o = try_build(site.path(), &site.path().join("dist"), &[]);
-    assert_eq!(o.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = failure_message(&o);
     assert!(
         err.contains("paginate_bye") && err.contains("line 2"),
         "{err}"
@@ -531,8 +528,7 @@ fn overrides_fix_fields_and_old_slug_redirects() {
     )
     .unwrap();
     let o = try_build(site.path(), &out, &[]);
-    assert_eq!(o.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = failure_message(&o);
     assert!(
         err.contains("001_0123456789abcdef.md") && err.contains("titel"),
         "{err}"

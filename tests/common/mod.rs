@@ -32,18 +32,22 @@ pub fn try_build(root: &Path, out: &Path, extra: &[&str]) -> Output {
     gazette(&args)
 }
 
+/// The stderr of a run that must have failed with exit code 1 (a problem in the site).
+pub fn failure_message(o: &Output) -> String {
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "expected exit code 1; stderr:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
 /// Builds `root` into `out`, panicking with the tool's stderr when it fails.
 pub fn build(root: &Path, out: &Path, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "build",
-        "--quiet",
-        "--root",
-        root.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ];
+    let mut args = vec!["--quiet"];
     args.extend_from_slice(extra);
-    let o = gazette(&args);
+    let o = try_build(root, out, &args);
     assert!(
         o.status.success(),
         "build failed:\n{}",
