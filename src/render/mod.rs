@@ -120,9 +120,10 @@ enum Job<'a> {
     Feed {
         term: Option<&'a Term>,
     },
-    /// The whole sitemap, or part `n` (from 1) of a split one.
+    /// `sitemap.xml`, or part `n` (from 1) of a split sitemap, with its entries.
     Sitemap {
         part: Option<usize>,
+        entries: &'a [SitemapEntry],
     },
     /// `sitemap.xml` listing the parts of a split sitemap.
     SitemapIndex {
@@ -203,7 +204,14 @@ pub fn render(
     let years = archive::years(site);
     // The home pages list every article in site order; the list is built once, not per page.
     let every_article: Vec<usize> = (0..site.articles.len()).collect();
-    let jobs = plan(site, &years, &every_article, opts.sitemap_max_urls.max(1));
+    let sitemap = sitemap_entries(site, &years);
+    let jobs = plan(
+        site,
+        &years,
+        &every_article,
+        &sitemap,
+        opts.sitemap_max_urls.max(1),
+    );
     jobs.par_iter().try_for_each(|job| {
         render_job(
             job,
@@ -271,6 +279,7 @@ fn plan<'a>(
     site: &'a Site,
     years: &[archive::Year],
     every_article: &'a [usize],
+    sitemap: &'a [SitemapEntry],
     max_sitemap_urls: usize,
 ) -> Vec<Job<'a>> {
     let mut jobs: Vec<Job<'a>> = Vec::new();
@@ -334,13 +343,23 @@ fn plan<'a>(
     if site.config.feeds {
         jobs.push(Job::Feed { term: None });
     }
-    let urls = sitemap_entries(site, years).len();
-    if urls <= max_sitemap_urls {
-        jobs.push(Job::Sitemap { part: None });
+    if sitemap.len() <= max_sitemap_urls {
+        jobs.push(Job::Sitemap {
+            part: None,
+            entries: sitemap,
+        });
     } else {
-        let parts = urls.div_ceil(max_sitemap_urls);
-        jobs.extend((1..=parts).map(|n| Job::Sitemap { part: Some(n) }));
-        jobs.push(Job::SitemapIndex { parts });
+        let parts: Vec<&[SitemapEntry]> = sitemap.chunks(max_sitemap_urls).collect();
+        jobs.push(Job::SitemapIndex { parts: parts.len() });
+        jobs.extend(
+            parts
+                .into_iter()
+                .enumerate()
+                .map(|(i, entries)| Job::Sitemap {
+                    part: Some(i + 1),
+                    entries,
+                }),
+        );
     }
     jobs
 }
@@ -588,17 +607,9 @@ fn render_job(
             ctx.insert("entries", &entries);
             ("atom.xml", route)
         }
-        Job::Sitemap { part } => {
-            let mut entries = sitemap_entries(site, years);
-            let route = match part {
-                None => "sitemap.xml".to_string(),
-                Some(n) => {
-                    let per = opts.sitemap_max_urls.max(1);
-                    entries = entries.into_iter().skip((n - 1) * per).take(per).collect();
-                    sitemap_part_route(*n)
-                }
-            };
-            ctx.insert("entries", &entries);
+        Job::Sitemap { part, entries } => {
+            ctx.insert("entries", entries);
+            let route = part.map_or_else(|| "sitemap.xml".to_string(), sitemap_part_route);
             ("sitemap.xml", route)
         }
         Job::SitemapIndex { parts } => {
