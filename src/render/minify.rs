@@ -46,10 +46,10 @@ impl Fragment {
         }
     }
 
-    /// The fragment as a page that is not minified shows it (the raw rendering).
-    pub fn raw(&self) -> &str {
+    /// The fragment as it stands in a page: as rendered, or minified.
+    pub fn text(&self) -> &str {
         match self {
-            Fragment::Raw(raw) | Fragment::Minified(raw) => raw,
+            Fragment::Raw(text) | Fragment::Minified(text) => text,
         }
     }
 }
@@ -133,15 +133,15 @@ fn each_marker<'p>(
     Ok(rest)
 }
 
-/// The page with every fragment marker replaced by the fragment's raw rendering.
-pub fn expand_markers<'f>(
+/// The page with every fragment marker replaced by `text(id)`.
+pub fn expand_markers<T: AsRef<str>>(
     page: &str,
-    fragment: impl Fn(usize) -> anyhow::Result<&'f Fragment>,
+    text: impl Fn(usize) -> anyhow::Result<T>,
 ) -> anyhow::Result<String> {
     let mut out = String::with_capacity(page.len() * 2);
     let rest = each_marker(page, |before, id| {
         out.push_str(before);
-        out.push_str(fragment(id)?.raw());
+        out.push_str(text(id)?.as_ref());
         Ok(())
     })?;
     out.push_str(rest);
@@ -182,7 +182,7 @@ pub fn html_with_fragments<'f>(
         let expected = minified_marker(*id);
         let Some(at) = memchr::memmem::find(rest.as_bytes(), expected.as_bytes()) else {
             // The theme put the fragment where its marker did not survive minification as is.
-            let full = expand_markers(page, &fragment)?;
+            let full = expand_markers(page, |id| fragment(id).map(Fragment::text))?;
             return Ok(html(full.as_bytes()));
         };
         out.push_str(&rest[..at]);
@@ -228,18 +228,17 @@ mod tests {
     #[test]
     fn spliced_fragments_equal_whole_page_minification() {
         let card = |t: &str| {
-            Fragment::new(
-                format!(
-                    "<article class=\"card\">\n<h2><a href=\"/a/\">{t}</a></h2>\n<p class=\"meta\">x &amp; y</p>\n</article>\n"
-                ),
-                true,
+            format!(
+                "<article class=\"card\">\n<h2><a href=\"/a/\">{t}</a></h2>\n<p class=\"meta\">x &amp; y</p>\n</article>\n"
             )
         };
-        let fragments = [
+        let raw = [
             card("Un"),
             card("Deux"),
-            Fragment::new("<a href=\"/x\">x</a>\n".into(), true),
+            "<a href=\"/x\">x</a>\n".to_string(),
         ];
+        let fragments = raw.clone().map(|r| Fragment::new(r, true));
+        assert!(matches!(fragments[0], Fragment::Minified(_)));
         assert!(matches!(fragments[2], Fragment::Raw(_)));
         let template = |a: &str, b: &str, c: &str| {
             format!(
@@ -248,11 +247,8 @@ mod tests {
         };
         let with_markers = template(&marker(0), &marker(1), &marker(2));
         let lookup = |id: usize| Ok(&fragments[id]);
-        let expanded = expand_markers(&with_markers, lookup).unwrap();
-        assert_eq!(
-            expanded,
-            template(fragments[0].raw(), fragments[1].raw(), fragments[2].raw())
-        );
+        let expanded = expand_markers(&with_markers, |id| Ok(&raw[id])).unwrap();
+        assert_eq!(expanded, template(&raw[0], &raw[1], &raw[2]));
         let spliced = html_with_fragments(&with_markers, lookup).unwrap();
         assert_eq!(
             String::from_utf8(spliced).unwrap(),

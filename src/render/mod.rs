@@ -654,10 +654,13 @@ fn render_job(
         }
     }
     let bytes = if is_html && site.config.minify {
-        let fragment = |id| builder.card_fragment(id);
-        let bytes = minify::html_with_fragments(&text, fragment)?;
+        let bytes = minify::html_with_fragments(&text, |id| builder.card_fragment(id))?;
         if cfg!(debug_assertions) {
-            let expanded = minify::expand_markers(&text, fragment)?;
+            // Against each card as the theme rendered it, before any minification.
+            let expanded = minify::expand_markers(&text, |id| {
+                let (i, level) = views::card_of_id(id);
+                builder.render_card(i, level)
+            })?;
             anyhow::ensure!(
                 bytes == minify::html(expanded.as_bytes()),
                 "internal error: minifying /{route} card by card differs from minifying it whole"

@@ -71,6 +71,11 @@ pub fn card_id(i: usize, level: u8) -> usize {
     i * 2 + usize::from(level != 2)
 }
 
+/// The article and heading level of card `id` (the inverse of [`card_id`]).
+pub fn card_of_id(id: usize) -> (usize, u8) {
+    (id / 2, if id % 2 == 0 { 2 } else { 3 })
+}
+
 /// Everything an article page shows.
 #[derive(Serialize)]
 pub struct ArticleView<'a> {
@@ -207,7 +212,7 @@ impl<'a> ViewBuilder<'a> {
     /// Card `id` (see [`card_id`]) as a page shows it: rendered once, and minified once on a
     /// minified site.
     pub fn card_fragment(&self, id: usize) -> Result<&Fragment> {
-        let (i, level) = (id / 2, if id % 2 == 0 { 2 } else { 3 });
+        let (i, level) = card_of_id(id);
         let slot = self
             .card_html
             .get(i)
@@ -232,7 +237,7 @@ impl<'a> ViewBuilder<'a> {
             Ok(if minify {
                 Cow::Owned(minify::marker(id))
             } else {
-                Cow::Borrowed(self.card_fragment(id)?.raw())
+                Cow::Borrowed(self.card_fragment(id)?.text())
             })
         };
         Ok(CardItem {
