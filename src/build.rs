@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 
 use crate::cache::Manifest;
-use crate::cache::SeedCache;
+use crate::cache::{CachedSeed, FileStat, SeedCache};
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
 use crate::output::{OutputFile, Sink, Written};
@@ -247,45 +247,67 @@ pub fn parse_seeds_cached(
 ) -> (Vec<ParsedSeed>, u64) {
     let key = cache.as_ref().map(|_| crate::cache::parser_key(opts));
     let cached = cache.as_deref();
-    type Parsed = (Result<ParsedSeed, String>, u64, Option<[u8; 32]>);
+    /// A seed's parse (or why it has none), its size, and its cache entry when caching.
+    type Parsed = (Result<ParsedSeed, String>, u64, Option<CachedSeed>);
     let results: Vec<Parsed> = files
         .par_iter()
-        .map(|path| match std::fs::read(path) {
-            Ok(bytes) => {
-                let len = bytes.len() as u64;
-                let Some(key) = &key else {
-                    return (
+        .map(|path| {
+            let cannot_read = |e: std::io::Error| format!("{}: cannot read: {e}", path.display());
+            let Some(key) = &key else {
+                return match std::fs::read(path) {
+                    Ok(bytes) => (
                         seed::parse_seed(path, &bytes, opts).map_err(|e| e.to_string()),
-                        len,
+                        bytes.len() as u64,
                         None,
-                    );
+                    ),
+                    Err(e) => (Err(cannot_read(e)), 0, None),
                 };
-                let hash = *blake3::hash(&bytes).as_bytes();
-                let parsed = match cached.and_then(|c| c.get(key, path, &hash)) {
-                    Some(seed) => Ok(seed.clone()),
-                    None => seed::parse_seed(path, &bytes, opts).map_err(|e| e.to_string()),
-                };
-                (parsed, len, Some(hash))
+            };
+            let old = cached.and_then(|c| c.get(key, path));
+            let stat = match std::fs::metadata(path) {
+                Ok(meta) => FileStat::of(&meta),
+                Err(e) => return (Err(cannot_read(e)), 0, None),
+            };
+            // An unchanged stat vouches for the bytes: the file is not even read.
+            if let Some(old) = old.filter(|o| o.vouches_for(stat)) {
+                if let Some(seed) = old.parsed() {
+                    return (Ok(seed), stat.len, Some(old.clone()));
+                }
             }
-            Err(e) => (
-                Err(format!("{}: cannot read: {e}", path.display())),
-                0,
-                None,
-            ),
+            let hashed_at = crate::cache::now_nanos();
+            let bytes = match std::fs::read(path) {
+                Ok(bytes) => bytes,
+                Err(e) => return (Err(cannot_read(e)), 0, None),
+            };
+            let len = bytes.len() as u64;
+            let hash = *blake3::hash(&bytes).as_bytes();
+            // Same bytes under a new stat (a touch, a fresh checkout): the parse still holds.
+            if let Some(old) = old.filter(|o| o.hash == hash) {
+                if let Some(seed) = old.parsed() {
+                    return (Ok(seed), len, Some(old.reread(stat, hashed_at)));
+                }
+            }
+            match seed::parse_seed(path, &bytes, opts) {
+                Ok(seed) => {
+                    let entry = CachedSeed::new(hash, stat, hashed_at, &seed);
+                    (Ok(seed), len, Some(entry))
+                }
+                Err(e) => (Err(e.to_string()), len, None),
+            }
         })
         .collect();
     let mut fresh = std::collections::HashMap::new();
     let mut seeds = Vec::with_capacity(results.len());
     let mut total = 0;
-    for (r, len, hash) in results {
+    for (r, len, entry) in results {
         total += len;
         match r {
             Ok(s) => {
                 for w in &s.warnings {
                     diagnostics.warn(w.clone());
                 }
-                if let Some(hash) = hash {
-                    fresh.insert(s.file.clone(), (hash, s.clone()));
+                if let Some(entry) = entry {
+                    fresh.insert(s.file.clone(), entry);
                 }
                 seeds.push(s);
             }
@@ -477,7 +499,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
     if opts.cache {
         // The manifest is removed first: if writing fails half-way, the next build is a full one.
-        let _ = std::fs::remove_file(cache_dir.join("manifest.json"));
+        Manifest::remove(&cache_dir);
     }
     let committed = destination
         .commit(&opts.output, opts.cache)
@@ -562,10 +584,7 @@ impl Destination<'_> {
             Destination::Update(u) => u.commit().map(|(m, written)| (written, Some(m))),
             Destination::Fresh(s) => {
                 let (written, records) = s.commit()?;
-                let manifest = cache.then(|| Manifest {
-                    output: crate::output::absolute(output),
-                    files: records.into_iter().collect(),
-                });
+                let manifest = cache.then(|| Manifest::of(output, records.into_iter().collect()));
                 Ok((written, manifest))
             }
         }

@@ -2,8 +2,11 @@
 //!
 //! - **Parsed seeds** (`seeds-*.bin`): each seed's [`ParsedSeed`], keyed by its path and the
 //!   blake3 of its bytes, valid only for the parser that wrote it ([`parser_key`]), in the
-//!   compact binary form of [`crate::seed::binary`] (a tenth of the load time of JSON).
-//! - **Output manifest** (`manifest.json`): every file of the last successful build in the
+//!   compact binary form of [`crate::seed::binary`] (a tenth of the load time of JSON), kept
+//!   encoded until a build takes it. The seed's size and modification time are recorded too:
+//!   when they have not changed (and the file was not written just before it was read, see
+//!   [`CachedSeed::vouches_for`]), the seed is not even read, as git and make do.
+//! - **Output manifest** (`manifest.bin`): every file of the last successful build in the
 //!   output folder, with its size, modification time, blake3 and the render fingerprint of the
 //!   page. When the output folder still matches it, unchanged pages are taken from the folder
 //!   instead of being rendered again, and only files whose bytes changed are written.
@@ -18,7 +21,6 @@ use std::sync::Mutex;
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::output::{OutputFile, Sink, Written};
 use crate::seed::{binary, ParseOptions, ParsedSeed};
@@ -31,7 +33,7 @@ const SEED_SHARDS: usize = 8;
 
 /// Start of every seed shard: what the file is and the version of its layout. Change it when
 /// the layout of a shard or of [`crate::seed::binary`] changes, so that old shards are ignored.
-const SHARD_MAGIC: &[u8] = b"gazette seed cache 1\n";
+const SHARD_MAGIC: &[u8] = b"gazette seed cache 2\n";
 
 /// Identifies the parser and its settings: the source of `src/seed/` and of the text helpers it
 /// uses, the dependency lock file (language detection and decoding crates), the crate version,
@@ -57,14 +59,113 @@ pub fn parser_key(opts: &ParseOptions) -> String {
     h.finalize().to_hex().to_string()
 }
 
+/// Size and modification time of a seed file, as `stat` gives them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStat {
+    /// Bytes.
+    pub len: u64,
+    /// Nanoseconds since the epoch.
+    pub mtime: u64,
+}
+
+impl FileStat {
+    /// The stat of a file's metadata.
+    pub fn of(meta: &std::fs::Metadata) -> FileStat {
+        FileStat {
+            len: meta.len(),
+            mtime: u64::try_from(crate::output::mtime_nanos(meta)).unwrap_or(u64::MAX),
+        }
+    }
+}
+
+/// How long before its last reading a seed must have been modified for its size and
+/// modification time alone to vouch for its bytes. A file written in the same timestamp tick as
+/// the reading could change again without its modification time changing (git calls these
+/// entries "racy"); 3 s covers the coarsest common timestamps (2 s on FAT).
+const TRUST_AFTER_NANOS: u64 = 3_000_000_000;
+
+/// Nanoseconds since the epoch, now.
+pub fn now_nanos() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+}
+
+/// Bytes of a shard shared by the entries read from it, so loading the cache copies nothing.
+#[derive(Debug, Clone)]
+struct Encoded {
+    buf: std::sync::Arc<Vec<u8>>,
+    range: std::ops::Range<usize>,
+}
+
+impl Encoded {
+    fn bytes(&self) -> &[u8] {
+        &self.buf[self.range.clone()]
+    }
+}
+
+/// One seed as the last build read it: the blake3 of its bytes, its stat then, and its parse in
+/// the binary form of [`crate::seed::binary`], decoded only when a build takes it.
+#[derive(Debug, Clone)]
+pub struct CachedSeed {
+    /// blake3 of the seed's bytes.
+    pub hash: [u8; 32],
+    /// The file's stat when its bytes were hashed.
+    pub stat: FileStat,
+    /// When the bytes were hashed (nanoseconds since the epoch, taken before reading).
+    pub hashed_at: u64,
+    parsed: Encoded,
+}
+
+impl CachedSeed {
+    /// An entry for a seed just read and parsed.
+    pub fn new(hash: [u8; 32], stat: FileStat, hashed_at: u64, seed: &ParsedSeed) -> CachedSeed {
+        let mut buf = Vec::new();
+        binary::write(&mut buf, seed);
+        let range = 0..buf.len();
+        CachedSeed {
+            hash,
+            stat,
+            hashed_at,
+            parsed: Encoded {
+                buf: std::sync::Arc::new(buf),
+                range,
+            },
+        }
+    }
+
+    /// Whether a file with this stat still holds the bytes that were hashed, without reading
+    /// it: same size and modification time, and modified well before it was hashed (see
+    /// [`TRUST_AFTER_NANOS`]).
+    pub fn vouches_for(&self, stat: FileStat) -> bool {
+        self.stat == stat && stat.mtime.saturating_add(TRUST_AFTER_NANOS) < self.hashed_at
+    }
+
+    /// The same parse, vouched for by a new reading of the file (same bytes, new stat).
+    pub fn reread(&self, stat: FileStat, hashed_at: u64) -> CachedSeed {
+        CachedSeed {
+            stat,
+            hashed_at,
+            ..self.clone()
+        }
+    }
+
+    /// The cached parse, or `None` if its bytes do not decode (then the seed is parsed again).
+    pub fn parsed(&self) -> Option<ParsedSeed> {
+        let mut r = binary::Reader::new(self.parsed.bytes());
+        let seed = r.read()?;
+        r.is_empty().then_some(seed)
+    }
+}
+
 /// Parsed seeds of earlier builds.
 #[derive(Debug, Default, Clone)]
 pub struct SeedCache {
     /// [`parser_key`] of the parser that produced the entries.
     pub key: String,
-    /// Seed path → (blake3 of its bytes, what the parser made of them).
-    pub entries: HashMap<PathBuf, ([u8; 32], ParsedSeed)>,
-    /// Whether entries were added or removed since loading (so saving can be skipped).
+    /// Seed path → what the last build read there.
+    pub entries: HashMap<PathBuf, CachedSeed>,
+    /// Whether entries changed since loading (so saving can be skipped).
     pub dirty: bool,
     /// Digest of each shard file as loaded, so that saving rewrites only the shards that
     /// changed (adding one seed rewrites one eighth of the cache, not all of it).
@@ -79,42 +180,45 @@ fn shard_of(path: &Path) -> usize {
     blake3::hash(path.as_os_str().as_encoded_bytes()).as_bytes()[0] as usize % SEED_SHARDS
 }
 
-/// Digest of a shard's content: its key and every (path, seed hash), in path order.
+/// Digest of a shard's content: its key and every entry but the parse itself (which the key and
+/// the seed hash determine), in path order.
 fn shard_digest<'a>(
     key: &str,
-    entries: impl Iterator<Item = (&'a PathBuf, &'a ([u8; 32], ParsedSeed))>,
+    entries: impl Iterator<Item = (&'a PathBuf, &'a CachedSeed)>,
 ) -> [u8; 32] {
-    let mut items: Vec<(&PathBuf, &[u8; 32])> = entries.map(|(p, (h, _))| (p, h)).collect();
-    items.sort();
+    let mut items: Vec<(&PathBuf, &CachedSeed)> = entries.collect();
+    items.sort_by(|a, b| a.0.cmp(b.0));
     let mut d = blake3::Hasher::new();
     d.update(key.as_bytes()).update(&[0]);
-    for (p, h) in items {
+    for (p, e) in items {
         d.update(p.as_os_str().as_encoded_bytes())
             .update(&[0])
-            .update(h);
+            .update(&e.hash)
+            .update(&e.stat.len.to_le_bytes())
+            .update(&e.stat.mtime.to_le_bytes())
+            .update(&e.hashed_at.to_le_bytes());
     }
     *d.finalize().as_bytes()
 }
 
 impl SeedCache {
-    /// The cached parse of `path` if its bytes still hash to `hash` under parser `key`.
-    pub fn get(&self, key: &str, path: &Path, hash: &[u8; 32]) -> Option<&ParsedSeed> {
+    /// What the last build read at `path`, if it was parsed by parser `key`.
+    pub fn get(&self, key: &str, path: &Path) -> Option<&CachedSeed> {
         if self.key != key {
             return None;
         }
-        self.entries
-            .get(path)
-            .filter(|(h, _)| h == hash)
-            .map(|(_, s)| s)
+        self.entries.get(path)
     }
 
-    /// Replaces the entries with this build's parses (dropping removed seeds).
-    pub fn replace(&mut self, key: &str, entries: HashMap<PathBuf, ([u8; 32], ParsedSeed)>) {
+    /// Replaces the entries with this build's (dropping removed seeds).
+    pub fn replace(&mut self, key: &str, entries: HashMap<PathBuf, CachedSeed>) {
         let same = self.key == key
             && self.entries.len() == entries.len()
-            && entries
-                .iter()
-                .all(|(p, (h, _))| self.entries.get(p).is_some_and(|(old, _)| old == h));
+            && entries.iter().all(|(p, new)| {
+                self.entries.get(p).is_some_and(|old| {
+                    old.hash == new.hash && old.stat == new.stat && old.hashed_at == new.hashed_at
+                })
+            });
         if !same {
             self.dirty = true;
         }
@@ -122,13 +226,14 @@ impl SeedCache {
         self.entries = entries;
     }
 
-    /// Reads the cache of a project; an absent or unreadable cache is an empty one.
+    /// Reads the cache of a project; an absent or unreadable cache is an empty one. Parses stay
+    /// encoded until a build takes them.
     pub fn load(dir: &Path) -> SeedCache {
         let shards: Vec<Option<Shard>> = (0..SEED_SHARDS)
             .into_par_iter()
             .map(|i| {
                 let bytes = std::fs::read(shard_file(dir, i)).ok()?;
-                let shard = decode_shard(&bytes)?;
+                let shard = decode_shard(bytes)?;
                 let digest = shard_digest(&shard.key, shard.entries.iter().map(|(p, e)| (p, e)));
                 Some((shard, digest))
             })
@@ -158,40 +263,39 @@ impl SeedCache {
     /// Writes the cache (each shard replaced by a rename, so a crash leaves old or new).
     pub fn save(&self, dir: &Path) -> Result<()> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let mut shards: Vec<SeedCache> = (0..SEED_SHARDS)
-            .map(|_| SeedCache {
-                key: self.key.clone(),
-                ..SeedCache::default()
-            })
-            .collect();
+        let mut shards: Vec<Vec<(&PathBuf, &CachedSeed)>> = vec![Vec::new(); SEED_SHARDS];
         for (path, entry) in &self.entries {
-            shards[shard_of(path)]
-                .entries
-                .insert(path.clone(), entry.clone());
+            shards[shard_of(path)].push((path, entry));
         }
         shards.par_iter().enumerate().try_for_each(|(i, shard)| {
-            if self.loaded.get(i) == Some(&shard_digest(&shard.key, shard.entries.iter())) {
+            if self.loaded.get(i) == Some(&shard_digest(&self.key, shard.iter().copied())) {
                 return Ok(());
             }
             // The JSON shards of earlier versions are dead weight once a binary one is written.
             let _ = std::fs::remove_file(dir.join(format!("seeds-{i}.json")));
-            write_replace(&shard_file(dir, i), &shard.encode_shard()).map(drop)
+            write_replace(&shard_file(dir, i), &encode_shard(&self.key, shard)).map(drop)
         })
     }
+}
 
-    /// The bytes of a shard file: [`SHARD_MAGIC`], the key, the entry count, then each entry's
-    /// path, seed hash and parse.
-    fn encode_shard(&self) -> Vec<u8> {
-        let mut out = SHARD_MAGIC.to_vec();
-        binary::write(&mut out, &self.key);
-        binary::write(&mut out, &self.entries.len());
-        for (path, (hash, seed)) in &self.entries {
-            binary::write(&mut out, path);
-            binary::write(&mut out, hash);
-            binary::write(&mut out, seed);
-        }
-        out
+/// The bytes of a shard file: [`SHARD_MAGIC`], the key, the entry count, then each entry's
+/// path, seed hash, stat, time of hashing, and its parse prefixed with its length (so loading
+/// can keep it encoded).
+fn encode_shard(key: &str, entries: &[(&PathBuf, &CachedSeed)]) -> Vec<u8> {
+    let mut out = SHARD_MAGIC.to_vec();
+    binary::write(&mut out, &key.to_string());
+    binary::write(&mut out, &entries.len());
+    for (path, e) in entries {
+        binary::write(&mut out, *path);
+        binary::write(&mut out, &e.hash);
+        binary::write(&mut out, &e.stat.len);
+        binary::write(&mut out, &e.stat.mtime);
+        binary::write(&mut out, &e.hashed_at);
+        let parsed = e.parsed.bytes();
+        binary::write(&mut out, &parsed.len());
+        out.extend_from_slice(parsed);
     }
+    out
 }
 
 /// A shard file read back, with its [`shard_digest`].
@@ -202,17 +306,42 @@ type Shard = (DecodedShard, [u8; 32]);
 #[derive(Debug)]
 struct DecodedShard {
     key: String,
-    entries: Vec<(PathBuf, ([u8; 32], ParsedSeed))>,
+    entries: Vec<(PathBuf, CachedSeed)>,
 }
 
-/// A shard read back, or `None` if it is not one of this version, complete and intact.
-fn decode_shard(bytes: &[u8]) -> Option<DecodedShard> {
-    let mut r = binary::Reader::new(bytes.strip_prefix(SHARD_MAGIC)?);
+/// A shard read back, or `None` if it is not one of this version and complete. The parses are
+/// checked when decoded ([`CachedSeed::parsed`]).
+fn decode_shard(bytes: Vec<u8>) -> Option<DecodedShard> {
+    let buf = std::sync::Arc::new(bytes);
+    let body = buf.strip_prefix(SHARD_MAGIC)?;
+    let mut r = binary::Reader::new(body);
     let key: String = r.read()?;
     let count: usize = r.read()?;
-    let mut entries = Vec::with_capacity(count.min(bytes.len()));
+    let mut entries = Vec::with_capacity(count.min(body.len()));
     for _ in 0..count {
-        entries.push((r.read()?, (r.read()?, r.read()?)));
+        let path: PathBuf = r.read()?;
+        let hash = r.read()?;
+        let stat = FileStat {
+            len: r.read()?,
+            mtime: r.read()?,
+        };
+        let hashed_at = r.read()?;
+        let n: usize = r.read()?;
+        let start = buf.len() - r.remaining();
+        r.take(n)?;
+        let parsed = Encoded {
+            buf: buf.clone(),
+            range: start..start + n,
+        };
+        entries.push((
+            path,
+            CachedSeed {
+                hash,
+                stat,
+                hashed_at,
+                parsed,
+            },
+        ));
     }
     r.is_empty().then_some(DecodedShard { key, entries })
 }
@@ -235,20 +364,60 @@ mod seed_cache_tests {
             &opts,
         )
         .unwrap();
+        let stat = FileStat {
+            len: 40,
+            mtime: 1_000_000_000_000,
+        };
+        let entry = CachedSeed::new([7; 32], stat, now_nanos(), &seed);
         let mut cache = SeedCache::default();
-        let entries = HashMap::from([(path.clone(), ([7; 32], seed))]);
-        cache.replace("k", entries);
+        cache.replace("k", HashMap::from([(path.clone(), entry)]));
+        assert!(cache.dirty);
         cache.save(dir.path()).unwrap();
         let loaded = SeedCache::load(dir.path());
-        assert!(loaded.get("k", &path, &[7; 32]).is_some());
+        let back = loaded.get("k", &path).expect("cached");
+        assert_eq!(back.hash, [7; 32]);
+        assert_eq!(
+            back.parsed().expect("decodes").title.value,
+            seed.title.value
+        );
+        assert!(back.vouches_for(stat));
+        assert!(loaded.get("other parser", &path).is_none());
         assert!(!loaded.dirty);
 
         // A shard of another format (or damaged) makes the whole cache empty.
+        let good = std::fs::read(shard_file(dir.path(), shard_of(&path))).unwrap();
         std::fs::write(shard_file(dir.path(), 3), b"{\"key\":\"k\",\"entries\":{}}").unwrap();
         assert!(SeedCache::load(dir.path()).entries.is_empty());
-        let mut bytes = cache.encode_shard();
+        let mut bytes = good;
         bytes.pop();
-        assert!(decode_shard(&bytes).is_none());
+        assert!(decode_shard(bytes).is_none());
+    }
+
+    #[test]
+    fn only_old_unchanged_stats_vouch_for_a_seed() {
+        let seed = crate::seed::parse_seed(
+            Path::new("seeds/001_0123456789abcdef.txt"),
+            b"Un titre\n\nLe texte.",
+            &ParseOptions {
+                default_language: "fr".into(),
+                boilerplate: Vec::new(),
+            },
+        )
+        .unwrap();
+        let stat = FileStat {
+            len: 20,
+            mtime: 10 * TRUST_AFTER_NANOS,
+        };
+        let hashed_long_after = CachedSeed::new([1; 32], stat, 20 * TRUST_AFTER_NANOS, &seed);
+        assert!(hashed_long_after.vouches_for(stat));
+        assert!(!hashed_long_after.vouches_for(FileStat { len: 21, ..stat }));
+        assert!(!hashed_long_after.vouches_for(FileStat {
+            mtime: stat.mtime + 1,
+            ..stat
+        }));
+        // Hashed right after a write: the file could change again within the same tick.
+        let hashed_right_after = CachedSeed::new([1; 32], stat, stat.mtime + 1_000, &seed);
+        assert!(!hashed_right_after.vouches_for(stat));
     }
 }
 
@@ -256,12 +425,16 @@ mod seed_cache_tests {
 pub use crate::output::WrittenFile as Entry;
 
 /// The output folder of the last successful build.
-#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone)]
 pub struct Manifest {
     /// Absolute output folder the manifest describes.
     pub output: PathBuf,
     /// Output path → entry.
     pub files: BTreeMap<String, Entry>,
+    /// Every folder holding those files (`""` for the output folder itself) → its modification
+    /// time, which changes whenever an entry is added to or removed from it: checking these
+    /// finds a file added by hand without listing every folder.
+    pub dirs: BTreeMap<String, u128>,
 }
 
 fn stat(path: &Path) -> Option<(u64, u128)> {
@@ -271,49 +444,111 @@ fn stat(path: &Path) -> Option<(u64, u128)> {
 
 pub use crate::output::absolute;
 
+/// Name of the manifest file in the cache folder.
+const MANIFEST_FILE: &str = "manifest.bin";
+
+/// Start of the manifest file: what it is and the version of its layout.
+const MANIFEST_MAGIC: &[u8] = b"gazette manifest 1\n";
+
 impl Manifest {
-    /// Reads the manifest of a project, if there is a readable one.
-    pub fn load(dir: &Path) -> Option<Manifest> {
-        let bytes = std::fs::read(dir.join("manifest.json")).ok()?;
-        serde_json::from_slice(&bytes).ok()
+    /// The manifest of `output` as it is now, holding `files`.
+    pub fn of(output: &Path, files: BTreeMap<String, Entry>) -> Manifest {
+        let mut dirs = std::collections::BTreeSet::new();
+        dirs.insert("");
+        for path in files.keys() {
+            let mut rest = path.as_str();
+            while let Some(i) = rest.rfind('/') {
+                rest = &rest[..i];
+                if !dirs.insert(rest) {
+                    break;
+                }
+            }
+        }
+        let dirs: BTreeMap<String, u128> = dirs
+            .into_par_iter()
+            .filter_map(|d| Some((d.to_string(), stat(&output.join(d))?.1)))
+            .collect();
+        Manifest {
+            output: absolute(output),
+            files,
+            dirs,
+        }
     }
 
-    /// Writes the manifest.
+    /// Reads the manifest of a project, if there is a readable one of this version.
+    pub fn load(dir: &Path) -> Option<Manifest> {
+        let bytes = std::fs::read(dir.join(MANIFEST_FILE)).ok()?;
+        let mut r = binary::Reader::new(bytes.strip_prefix(MANIFEST_MAGIC)?);
+        let output: PathBuf = r.read()?;
+        let count: usize = r.read()?;
+        let mut files = BTreeMap::new();
+        for _ in 0..count {
+            let path: String = r.read()?;
+            let entry = Entry {
+                len: r.read()?,
+                mtime: r.read()?,
+                hash: r.read()?,
+                fingerprint: r.read()?,
+            };
+            files.insert(path, entry);
+        }
+        let count: usize = r.read()?;
+        let mut dirs = BTreeMap::new();
+        for _ in 0..count {
+            let path: String = r.read()?;
+            dirs.insert(path, r.read()?);
+        }
+        r.is_empty().then_some(Manifest {
+            output,
+            files,
+            dirs,
+        })
+    }
+
+    /// Writes the manifest (by a rename, so a crash leaves old or new).
     pub fn save(&self, dir: &Path) -> Result<()> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let bytes = serde_json::to_vec(self).context("cannot encode the manifest")?;
-        write_replace(&dir.join("manifest.json"), &bytes).map(drop)
+        let mut out = MANIFEST_MAGIC.to_vec();
+        binary::write(&mut out, &self.output);
+        binary::write(&mut out, &self.files.len());
+        for (path, e) in &self.files {
+            binary::write(&mut out, path);
+            binary::write(&mut out, &e.len);
+            binary::write(&mut out, &e.mtime);
+            binary::write(&mut out, &e.hash);
+            binary::write(&mut out, &e.fingerprint);
+        }
+        binary::write(&mut out, &self.dirs.len());
+        for (path, mtime) in &self.dirs {
+            binary::write(&mut out, path);
+            binary::write(&mut out, mtime);
+        }
+        // The JSON manifest of earlier versions would otherwise stay behind.
+        let _ = std::fs::remove_file(dir.join("manifest.json"));
+        write_replace(&dir.join(MANIFEST_FILE), &out).map(drop)
+    }
+
+    /// Forgets the manifest, so that the next build is a full one.
+    pub fn remove(dir: &Path) {
+        let _ = std::fs::remove_file(dir.join(MANIFEST_FILE));
     }
 
     /// Whether `output` holds exactly the files of the manifest, unmodified (by size and
     /// modification time): only then may unchanged files be left in place.
+    ///
+    /// One `stat` per file and per folder, in parallel, and no folder listing: a file added or
+    /// removed by hand changes the modification time of its folder.
     pub fn matches(&self, output: &Path) -> bool {
-        if absolute(output) != self.output {
+        if absolute(output) != self.output || !self.dirs.contains_key("") {
             return false;
         }
-        let mut count = 0;
-        for entry in walkdir::WalkDir::new(output).min_depth(1) {
-            let Ok(entry) = entry else { return false };
-            if entry.file_type().is_dir() {
-                continue;
-            }
-            count += 1;
-            let Ok(rel) = entry.path().strip_prefix(output) else {
-                return false;
-            };
-            let rel = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            let Some(e) = self.files.get(&rel) else {
-                return false;
-            };
-            if stat(entry.path()) != Some((e.len, e.mtime)) {
-                return false;
-            }
-        }
-        count == self.files.len()
+        self.files
+            .par_iter()
+            .all(|(rel, e)| stat(&output.join(rel)) == Some((e.len, e.mtime)))
+            && self
+                .dirs
+                .par_iter()
+                .all(|(rel, mtime)| stat(&output.join(rel)).map(|s| s.1) == Some(*mtime))
     }
 }
 
@@ -404,11 +639,7 @@ impl<'a> Update<'a> {
         for (path, e) in &files {
             total.add(path, e.len);
         }
-        let manifest = Manifest {
-            output: absolute(output),
-            files,
-        };
-        Ok((manifest, total))
+        Ok((Manifest::of(output, files), total))
     }
 }
 

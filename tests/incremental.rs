@@ -34,6 +34,26 @@ fn seeds() -> Vec<(String, String)> {
     ]
 }
 
+/// Dates every seed `minutes` back, as a seed that has been in the repository for a while is:
+/// the cache then trusts their size and modification time instead of reading them.
+fn age_seeds(root: &Path, minutes: u64) {
+    let when = std::time::SystemTime::now() - std::time::Duration::from_secs(minutes * 60);
+    for e in std::fs::read_dir(root.join("seeds")).unwrap() {
+        let f = std::fs::File::options()
+            .write(true)
+            .open(e.unwrap().path())
+            .unwrap();
+        f.set_modified(when).unwrap();
+    }
+}
+
+/// Dates one seed `minutes` back.
+fn age_seed(path: &Path, minutes: u64) {
+    let when = std::time::SystemTime::now() - std::time::Duration::from_secs(minutes * 60);
+    let f = std::fs::File::options().write(true).open(path).unwrap();
+    f.set_modified(when).unwrap();
+}
+
 /// Builds `root` into `out` with the cache (the CLI default).
 fn cached_build(root: &Path, out: &Path) {
     common::build(root, out, &[]);
@@ -79,19 +99,23 @@ fn cached_builds_equal_full_builds_after_add_change_remove() {
     let site = common::site(CONFIG, &refs);
     let root = site.path();
     let out = root.join("dist");
+    // Old seeds, so that unchanged ones are taken from the cache on their stat alone.
+    age_seeds(root, 60);
     cached_build(root, &out);
-    assert!(root.join(".gazette-cache/manifest.json").is_file());
+    assert!(root.join(".gazette-cache/manifest.bin").is_file());
     assert_same("first build", &common::tree(&out), &fresh_tree(root));
     let css_inode = std::fs::metadata(out.join("static/style.css"))
         .unwrap()
         .ino();
 
-    // Add.
+    // Add the newest article (every other article moves one place down the site order).
+    let added = root.join("seeds/005_eeeeeeeeeeeeeeee.txt");
     std::fs::write(
-        root.join("seeds/005_eeeeeeeeeeeeeeee.txt"),
+        &added,
         common::french_seed("Grève des transports", "14/03/2023", "Transports, France"),
     )
     .unwrap();
+    age_seed(&added, 50);
     cached_build(root, &out);
     let after_add = common::tree(&out);
     assert!(after_add.contains_key("tags/transports/index.html"));
@@ -105,8 +129,9 @@ fn cached_builds_equal_full_builds_after_add_change_remove() {
     );
 
     // Change: a new title and other tags move the article between lists and tag pages.
+    let changed = root.join("seeds/002_bbbbbbbbbbbbbbbb.txt");
     std::fs::write(
-        root.join("seeds/002_bbbbbbbbbbbbbbbb.txt"),
+        &changed,
         common::french_seed(
             "Budget rectificatif adopté",
             "15/03/2023",
@@ -114,8 +139,31 @@ fn cached_builds_equal_full_builds_after_add_change_remove() {
         ),
     )
     .unwrap();
+    age_seed(&changed, 40);
     cached_build(root, &out);
     assert_same("change", &common::tree(&out), &fresh_tree(root));
+
+    // Change a title only: the pages that show the article as a related article, a neighbour or
+    // a list item follow, though nothing else about them changed.
+    let retitled = root.join("seeds/004_dddddddddddddddd.txt");
+    std::fs::write(
+        &retitled,
+        common::french_seed("Municipales : le second tour", "02/02/2020", "Politique, France"),
+    )
+    .unwrap();
+    age_seed(&retitled, 30);
+    cached_build(root, &out);
+    let after_retitle = common::tree(&out);
+    let retraites = after_retitle
+        .iter()
+        .find(|(p, _)| p.starts_with("articles/reforme-des-retraites"))
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .expect("the page of the first article");
+    assert!(
+        retraites.contains("Municipales : le second tour"),
+        "the retitled article is among the related articles of the first one"
+    );
+    assert_same("retitle", &after_retitle, &fresh_tree(root));
 
     // Remove: the only article tagged Environnement goes, and so does its tag page.
     std::fs::remove_file(root.join("seeds/003_cccccccccccccccc.txt")).unwrap();

@@ -201,6 +201,11 @@ pub fn render(
     );
     shared.update(&[site.config.minify as u8]);
 
+    // Article digests stand for articles in fingerprints (see `input_key`): computed only when
+    // the sink keeps fingerprints.
+    let digests: Option<Vec<u128>> = sink
+        .tracks_fingerprints()
+        .then(|| site.articles.par_iter().map(|a| a.digest()).collect());
     let years = archive::years(site);
     // The home pages list every article in site order; the list is built once, not per page.
     let every_article: Vec<usize> = (0..site.articles.len()).collect();
@@ -220,6 +225,7 @@ pub fn render(
             tera,
             &common_ctx,
             &shared,
+            digests.as_deref(),
             &years,
             opts,
             sink,
@@ -440,12 +446,30 @@ fn render_job(
     tera: &Tera,
     common: &Context,
     shared: &blake3::Hasher,
+    digests: Option<&[u128]>,
     years: &[archive::Year],
     opts: &RenderOptions,
     sink: &dyn Sink,
 ) -> Result<()> {
     let urls = &site.urls;
     let labels = builder.labels;
+    // Pages that show articles are fingerprinted from the digests of those articles, before
+    // their context is built: building and hashing the context of every page of a large site
+    // costs more than the few pages an added seed changes.
+    let mut fingerprint = None;
+    if let Some((template, route, key)) = digests.and_then(|d| input_key(job, site, d)) {
+        let mut hasher = shared.clone();
+        hasher
+            .update(b"inputs\0")
+            .update(template.as_bytes())
+            .update(&[0]);
+        hasher.update(key.as_bytes());
+        let fp = fingerprint_of(hasher);
+        if sink.reuse(&Urls::output_path(&route), fp) {
+            return Ok(());
+        }
+        fingerprint = Some(fp);
+    }
     // The page's own values; the shared ones are added after fingerprinting.
     let mut ctx = Context::new();
     let (template, route): (&str, String) = match job {
@@ -623,14 +647,15 @@ fn render_job(
     ctx.insert("canonical", &urls.absolute(&route));
     ctx.insert("current_path", &urls.route(&route));
     let path = Urls::output_path(&route);
-    let mut fingerprint = None;
-    if sink.tracks_fingerprints() {
+    if sink.tracks_fingerprints() && fingerprint.is_none() {
         let own = ctx.into_json();
         let mut hasher = shared.clone();
-        hasher.update(template.as_bytes()).update(&[0]);
+        hasher
+            .update(b"context\0")
+            .update(template.as_bytes())
+            .update(&[0]);
         serde_json::to_writer(&mut hasher, &own).context("cannot hash the template context")?;
-        let digest = hasher.finalize();
-        let fp = u64::from_le_bytes(digest.as_bytes()[..8].try_into().expect("8 bytes"));
+        let fp = fingerprint_of(hasher);
         if sink.reuse(&path, fp) {
             return Ok(());
         }
@@ -671,6 +696,111 @@ fn render_job(
         text.into_bytes()
     };
     sink.put(OutputFile { path, bytes }, fingerprint)
+}
+
+/// The first 8 bytes of a finished fingerprint hash.
+fn fingerprint_of(hasher: blake3::Hasher) -> u64 {
+    u64::from_le_bytes(
+        hasher.finalize().as_bytes()[..8]
+            .try_into()
+            .expect("8 bytes"),
+    )
+}
+
+/// For the jobs that show articles (article pages, lists, feeds): the template, the route and
+/// a hash of every input `render_job` builds the page's own context from, with each article
+/// standing for itself by its [`crate::site::Article::digest`]. Everything else a page depends
+/// on (theme, settings, shared context) is in the shared part of the fingerprint. Other jobs
+/// are few and are fingerprinted by hashing their context.
+///
+/// This must name every input of the matching arm of `render_job`: a missed input would leave
+/// a stale page after an incremental build. `tests/incremental.rs` checks incremental builds
+/// against full ones.
+fn input_key(
+    job: &Job,
+    site: &Site,
+    digests: &[u128],
+) -> Option<(&'static str, String, blake3::Hash)> {
+    let mut h = blake3::Hasher::new();
+    let article = |h: &mut blake3::Hasher, i: usize| {
+        h.update(&digests[i].to_le_bytes());
+    };
+    let optional = |h: &mut blake3::Hasher, i: Option<usize>| match i {
+        Some(i) => {
+            h.update(&[1]).update(&digests[i].to_le_bytes());
+        }
+        None => {
+            h.update(&[0]);
+        }
+    };
+    let (template, route) = match job {
+        Job::Article(i) => {
+            let a = &site.articles[*i];
+            article(&mut h, *i);
+            h.update(&(a.related.len() as u64).to_le_bytes());
+            for &r in &a.related {
+                article(&mut h, r);
+            }
+            optional(&mut h, a.newer);
+            optional(&mut h, a.older);
+            ("article.html", a.route.clone())
+        }
+        Job::List {
+            first_route,
+            title,
+            term,
+            items,
+            number,
+        } => {
+            for text in [first_route.as_str(), title.as_str()] {
+                h.update(text.as_bytes()).update(&[0]);
+            }
+            match term {
+                Some((kind, t)) => {
+                    h.update(&[1]).update(kind.as_bytes()).update(&[0]);
+                    h.update(t.slug.as_bytes()).update(&[0]);
+                }
+                None => {
+                    h.update(&[0]);
+                }
+            }
+            h.update(&(*number as u64).to_le_bytes());
+            h.update(&(items.len() as u64).to_le_bytes());
+            for &i in page_items(items, *number, site.config.paginate_by) {
+                article(&mut h, i);
+            }
+            let template = if term.is_some() {
+                "taxonomy_single.html"
+            } else {
+                "index.html"
+            };
+            (template, Urls::paginated(first_route, *number))
+        }
+        Job::Feed { term } => {
+            let (items, route): (Vec<usize>, String) = match term {
+                None => (
+                    (0..site.articles.len().min(FEED_ENTRIES)).collect(),
+                    "atom.xml".into(),
+                ),
+                Some(t) => {
+                    h.update(t.name.as_bytes()).update(&[0]);
+                    h.update(t.slug.as_bytes()).update(&[0]);
+                    (
+                        t.articles.iter().take(FEED_ENTRIES).copied().collect(),
+                        Urls::tag_feed(&t.slug),
+                    )
+                }
+            };
+            h.update(&(items.len() as u64).to_le_bytes());
+            for i in items {
+                article(&mut h, i);
+            }
+            ("atom.xml", route)
+        }
+        _ => return None,
+    };
+    h.update(route.as_bytes());
+    Some((template, route, h.finalize()))
 }
 
 /// Route of part `n` (from 1) of a split sitemap.

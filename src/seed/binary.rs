@@ -41,6 +41,11 @@ impl<'a> Reader<'a> {
         T::get(self)
     }
 
+    /// Bytes not read yet.
+    pub fn remaining(&self) -> usize {
+        self.rest.len()
+    }
+
     /// The next `n` bytes.
     pub fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         if n > self.rest.len() {
@@ -116,6 +121,19 @@ impl Binary for usize {
     }
     fn get(r: &mut Reader) -> Option<Self> {
         usize::try_from(r.varint()?).ok()
+    }
+}
+
+/// Two varints, low half first (modification times in nanoseconds fit the first).
+impl Binary for u128 {
+    fn put(&self, out: &mut Vec<u8>) {
+        put_varint(out, *self as u64);
+        put_varint(out, (*self >> 64) as u64);
+    }
+    fn get(r: &mut Reader) -> Option<Self> {
+        let low = u128::from(r.varint()?);
+        let high = u128::from(r.varint()?);
+        Some(low | (high << 64))
     }
 }
 

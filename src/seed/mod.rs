@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 /// Where a field's value came from, shown by `gazette inspect`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "line")]
 pub enum Origin {
     /// Read from this 1-based line of the seed file.

@@ -9,6 +9,7 @@ pub mod slugs;
 pub mod tags;
 
 use std::collections::BTreeMap;
+use std::hash::Hash;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -31,7 +32,7 @@ pub struct TermRef {
 }
 
 /// The body of an article: parsed blocks, or Markdown from an override.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Hash, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Body {
     /// Blocks recovered from the seed (plain text, escaped when rendered).
@@ -110,9 +111,103 @@ pub struct Article {
 }
 
 impl Article {
+    /// A digest of everything the article is by itself. Its page (but for the related, newer and
+    /// older articles it links to), its card and its feed entry are functions of it and of the
+    /// site's settings, so a page whose articles keep their digests need not be rendered again.
+    ///
+    /// `related`, `newer` and `older` are left out: they are positions in the site, which shift
+    /// whenever an article is added before them; a page showing those articles adds their own
+    /// digests instead. `body_text` is left out as a function of `body`. Every other field is
+    /// named here, so a new field does not compile until it is hashed or left out on purpose.
+    pub fn digest(&self) -> u128 {
+        let Article {
+            id,
+            file,
+            slug,
+            pinned_slug,
+            slug_hint,
+            route,
+            redirects_from,
+            title,
+            date,
+            updated,
+            source,
+            authors,
+            stated_tags,
+            tags,
+            inferred_tags,
+            language,
+            summary,
+            dateline,
+            body,
+            body_text: _,
+            word_count,
+            reading_time,
+            related: _,
+            newer: _,
+            older: _,
+            draft,
+            origins,
+            warnings,
+        } = self;
+        let mut h = Blake3Hasher(blake3::Hasher::new());
+        (
+            id,
+            file,
+            slug,
+            pinned_slug,
+            slug_hint,
+            route,
+            redirects_from,
+            title,
+            date,
+            updated,
+            source,
+            authors,
+        )
+            .hash(&mut h);
+        (
+            stated_tags,
+            tags,
+            inferred_tags,
+            language,
+            summary,
+            dateline,
+            body,
+            word_count,
+            reading_time,
+            draft,
+            origins,
+            warnings,
+        )
+            .hash(&mut h);
+        let bytes: [u8; 16] = h.0.finalize().as_bytes()[..16]
+            .try_into()
+            .expect("16 bytes");
+        u128::from_le_bytes(bytes)
+    }
+
     /// Stated tags then inferred tags: what the site files the article under.
     pub fn all_tags(&self) -> impl Iterator<Item = &TermRef> {
         self.tags.iter().chain(self.inferred_tags.iter())
+    }
+}
+
+/// [`std::hash::Hash`] into blake3, so that digests of whole articles are collision-free for
+/// all practical purposes (std's hashers are 64-bit and not meant for that).
+struct Blake3Hasher(blake3::Hasher);
+
+impl std::hash::Hasher for Blake3Hasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        u64::from_le_bytes(
+            self.0.finalize().as_bytes()[..8]
+                .try_into()
+                .expect("8 bytes"),
+        )
     }
 }
 
