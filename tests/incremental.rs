@@ -148,7 +148,11 @@ fn cached_builds_equal_full_builds_after_add_change_remove() {
     let retitled = root.join("seeds/004_dddddddddddddddd.txt");
     std::fs::write(
         &retitled,
-        common::french_seed("Municipales : le second tour", "02/02/2020", "Politique, France"),
+        common::french_seed(
+            "Municipales : le second tour",
+            "02/02/2020",
+            "Politique, France",
+        ),
     )
     .unwrap();
     age_seed(&retitled, 30);

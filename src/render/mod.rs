@@ -457,7 +457,7 @@ fn render_job(
     // their context is built: building and hashing the context of every page of a large site
     // costs more than the few pages an added seed changes.
     let mut fingerprint = None;
-    if let Some((template, route, key)) = digests.and_then(|d| input_key(job, site, d)) {
+    if let Some((template, route, key)) = digests.and_then(|d| input_key(job, site, years, d)) {
         let mut hasher = shared.clone();
         hasher
             .update(b"inputs\0")
@@ -707,7 +707,7 @@ fn fingerprint_of(hasher: blake3::Hasher) -> u64 {
     )
 }
 
-/// For the jobs that show articles (article pages, lists, feeds): the template, the route and
+/// For the jobs that show articles (article pages, lists, archive years, feeds): the template, the route and
 /// a hash of every input `render_job` builds the page's own context from, with each article
 /// standing for itself by its [`crate::site::Article::digest`]. Everything else a page depends
 /// on (theme, settings, shared context) is in the shared part of the fingerprint. Other jobs
@@ -719,6 +719,7 @@ fn fingerprint_of(hasher: blake3::Hasher) -> u64 {
 fn input_key(
     job: &Job,
     site: &Site,
+    years: &[archive::Year],
     digests: &[u128],
 ) -> Option<(&'static str, String, blake3::Hash)> {
     let mut h = blake3::Hasher::new();
@@ -796,6 +797,21 @@ fn input_key(
                 article(&mut h, i);
             }
             ("atom.xml", route)
+        }
+        Job::ArchiveYear(y) => {
+            let year = &years[*y];
+            h.update(&year.year.to_le_bytes());
+            h.update(&(year.count as u64).to_le_bytes());
+            h.update(&(year.months.len() as u64).to_le_bytes());
+            for m in &year.months {
+                h.update(m.name.as_bytes()).update(&[0]);
+                h.update(m.anchor.as_bytes()).update(&[0]);
+                h.update(&(m.articles.len() as u64).to_le_bytes());
+                for &i in &m.articles {
+                    article(&mut h, i);
+                }
+            }
+            ("archive_year.html", format!("archive/{}/", year.year))
         }
         _ => return None,
     };

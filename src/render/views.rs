@@ -141,9 +141,10 @@ pub struct ViewBuilder<'a> {
     pub site: &'a Site,
     /// Localised labels.
     pub labels: &'static Labels,
-    /// The card of every article, serialised once: a card appears on list, tag, source,
-    /// archive and related lists, and serialising it for each was a large share of rendering.
-    pub cards: Vec<serde_json::Value>,
+    /// The card of every article, serialised once, on first use: a card appears on list, tag,
+    /// source, archive and related lists, and serialising it for each was a large share of
+    /// rendering; an incremental build needs only the cards of the pages it renders.
+    cards: Vec<OnceLock<serde_json::Value>>,
     /// Renders card HTML, once set by [`ViewBuilder::render_cards_with`].
     card_renderer: Option<CardRenderer<'a>>,
     /// Each card as rendered by the theme, at heading levels 2 and 3, made on first use.
@@ -158,22 +159,22 @@ struct CardRenderer<'a> {
 }
 
 impl<'a> ViewBuilder<'a> {
-    /// Prepares the views of a site, serialising every article card once (in parallel).
+    /// Prepares the views of a site.
     pub fn new(site: &'a Site, labels: &'static Labels) -> ViewBuilder<'a> {
-        use rayon::prelude::*;
-        let mut builder = ViewBuilder {
+        ViewBuilder {
             site,
             labels,
-            cards: Vec::new(),
+            cards: site.articles.iter().map(|_| OnceLock::new()).collect(),
             card_renderer: None,
             card_html: site.articles.iter().map(|_| Default::default()).collect(),
-        };
-        builder.cards = site
-            .articles
-            .par_iter()
-            .map(|a| serde_json::to_value(builder.card(a)).expect("cards serialise"))
-            .collect();
-        builder
+        }
+    }
+
+    /// The card of article `i`, serialised.
+    pub fn card_value(&self, i: usize) -> &serde_json::Value {
+        self.cards[i].get_or_init(|| {
+            serde_json::to_value(self.card(&self.site.articles[i])).expect("cards serialise")
+        })
     }
 
     /// Lets lists show each card as the HTML of the theme's `partials/card.html`, rendered
@@ -199,7 +200,7 @@ impl<'a> ViewBuilder<'a> {
             .card_renderer
             .as_ref()
             .context("internal error: card HTML asked for before render_cards_with")?;
-        let card = &self.cards[i];
+        let card = self.card_value(i);
         let mut ctx = r.common.clone();
         ctx.insert("item", card);
         ctx.insert("level", &level);
@@ -241,7 +242,7 @@ impl<'a> ViewBuilder<'a> {
             })
         };
         Ok(CardItem {
-            card: &self.cards[i],
+            card: self.card_value(i),
             html: html(2)?,
             html_h3: html(3)?,
         })
@@ -312,8 +313,8 @@ impl<'a> ViewBuilder<'a> {
                 .iter()
                 .map(|&i| self.card_item(i))
                 .collect::<Result<_>>()?,
-            newer: a.newer.map(|i| &self.cards[i]),
-            older: a.older.map(|i| &self.cards[i]),
+            newer: a.newer.map(|i| self.card_value(i)),
+            older: a.older.map(|i| self.card_value(i)),
             description,
         })
     }
