@@ -14,7 +14,7 @@ use crate::cache::{CachedSeed, FileStat, SeedCache};
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
 use crate::output::{OutputFile, Sink, Written};
-use crate::render::{self, RenderOptions};
+use crate::render::{self, CardStore, RenderOptions};
 use crate::seed::{self, ParseOptions, ParsedSeed};
 use crate::site::{self, Site};
 use crate::urls::Urls;
@@ -382,7 +382,7 @@ pub fn load_site_cached(
 /// Builds everything in memory without writing.
 pub fn build_in_memory(opts: &BuildOptions) -> Result<Built, BuildFailure> {
     let sink = crate::output::Collect::default();
-    let loaded = build_into(opts, None, &sink)?;
+    let loaded = build_into(opts, None, &CardStore::default(), &sink)?;
     let files = sink.into_files().into_iter().map(|(f, _)| f).collect();
     Ok(loaded.into_built(files))
 }
@@ -394,6 +394,8 @@ struct Loaded {
     timings: Timings,
     seeds_read: usize,
     seed_bytes: u64,
+    /// The cards this build made or took, for the next one.
+    cards: CardStore,
 }
 
 impl Loaded {
@@ -409,22 +411,24 @@ impl Loaded {
     }
 }
 
-/// Runs the pipeline, taking unchanged seeds from `seeds` and handing every output file to
-/// `sink` as soon as it is made.
+/// Runs the pipeline, taking unchanged seeds from `seeds` and cards from `cards`, and handing
+/// every output file to `sink` as soon as it is made.
 fn build_into(
     opts: &BuildOptions,
     seeds: Option<&mut SeedCache>,
+    cards: &CardStore,
     sink: &dyn Sink,
 ) -> Result<Loaded, BuildFailure> {
     let mut diagnostics = Diagnostics::default();
     let mut timings = Timings::with_progress(opts.progress.clone());
-    match build_inner(opts, &mut diagnostics, &mut timings, seeds, sink) {
-        Ok((site, seeds_read, seed_bytes)) => Ok(Loaded {
+    match build_inner(opts, &mut diagnostics, &mut timings, seeds, cards, sink) {
+        Ok((site, seeds_read, seed_bytes, cards)) => Ok(Loaded {
             site,
             diagnostics,
             timings,
             seeds_read,
             seed_bytes,
+            cards,
         }),
         Err(error) => Err(BuildFailure { error, diagnostics }),
     }
@@ -435,15 +439,16 @@ fn build_inner(
     diagnostics: &mut Diagnostics,
     timings: &mut Timings,
     seeds: Option<&mut SeedCache>,
+    cards: &CardStore,
     sink: &dyn Sink,
-) -> Result<(Site, usize, u64)> {
+) -> Result<(Site, usize, u64, CardStore)> {
     let (site, seeds_read, seed_bytes) = load_site_cached(opts, timings, diagnostics, seeds)?;
     let theme = render::theme::Theme::load(&opts.root, &site.config.theme)?;
     let tera = timings.time("parse templates", || render::load_templates(&theme))?;
     // One after the other, not side by side: both stages use every core, and running them
     // together would add their peak memory for no gain in time.
-    timings.time("render", || {
-        render::render(&site, &theme, &tera, &opts.render, sink)
+    let cards = timings.time("render", || {
+        render::render(&site, &theme, &tera, &opts.render, sink, cards)
     })?;
     if site.config.search.enabled {
         timings.time("search index", || {
@@ -458,7 +463,7 @@ fn build_inner(
             diagnostics.warnings()
         );
     }
-    Ok((site, seeds_read, seed_bytes))
+    Ok((site, seeds_read, seed_bytes, cards))
 }
 
 /// Builds the project into its output folder. On failure the previous output is untouched.
@@ -478,12 +483,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let cache_dir = project_path(&opts.root, crate::cache::DIR);
     let mut seed_cache = None;
     let mut manifest = None;
+    let mut cards = CardStore::default();
     if opts.cache {
         if let Some(p) = &opts.progress {
             (p.0)("load cache");
         }
         seed_cache = Some(crate::cache::SeedCache::load(&cache_dir));
         manifest = crate::cache::Manifest::load(&cache_dir).filter(|m| m.matches(&opts.output));
+        cards = crate::cache::load_cards(&cache_dir);
     }
     let cache_load = start.elapsed();
     let destination = match &manifest {
@@ -492,7 +499,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             Destination::Fresh(crate::output::Staging::new(&opts.output, opts.cache).map_err(fail)?)
         }
     };
-    let loaded = build_into(opts, seed_cache.as_mut(), &destination)?;
+    let loaded = build_into(opts, seed_cache.as_mut(), &cards, &destination)?;
     let write = Instant::now();
     if let Some(p) = &opts.progress {
         (p.0)("write output");
@@ -509,6 +516,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             }
             if let Some(c) = seed_cache.as_ref().filter(|c| c.dirty) {
                 c.save(&cache_dir)?;
+            }
+            if opts.cache && loaded.cards != cards {
+                crate::cache::save_cards(&cache_dir, &loaded.cards)?;
             }
             Ok(written)
         });
@@ -607,6 +617,7 @@ pub fn project_path(root: &Path, sub: &str) -> PathBuf {
 #[derive(Default)]
 pub struct Session {
     seeds: SeedCache,
+    cards: CardStore,
     pages: std::collections::HashMap<String, (u64, Vec<u8>)>,
 }
 
@@ -615,12 +626,13 @@ impl Session {
     /// computed.
     pub fn build(&mut self, opts: &BuildOptions) -> Result<Built, BuildFailure> {
         let sink = crate::output::Collect::reusing(&self.pages);
-        let loaded = build_into(opts, Some(&mut self.seeds), &sink)?;
+        let mut loaded = build_into(opts, Some(&mut self.seeds), &self.cards, &sink)?;
         let files = sink.into_files();
         self.pages = files
             .iter()
             .filter_map(|(f, fp)| Some((f.path.clone(), ((*fp)?, f.bytes.clone()))))
             .collect();
+        self.cards = std::mem::take(&mut loaded.cards);
         Ok(loaded.into_built(files.into_iter().map(|(f, _)| f).collect()))
     }
 }

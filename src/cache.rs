@@ -11,6 +11,10 @@
 //!   page. When the output folder still matches it, unchanged pages are taken from the folder
 //!   instead of being rendered again, and only files whose bytes changed are written.
 //!
+//! - **Cards** (`cards.bin`): each article card as the last build rendered and minified it,
+//!   keyed by the article's digest, so that the pages an added seed renumbers (every home
+//!   page) are rebuilt from cards instead of rendering them all again.
+//!
 //! The folder is safe to delete at any time (the next build is a full one) and is ignored by
 //! git. Any doubt (unreadable file, other gazette version, other output folder, an output file
 //! edited by hand) means a full build: the cache can make a build faster, never different.
@@ -23,6 +27,8 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 
 use crate::output::{OutputFile, Sink, Written};
+use crate::render::minify::Fragment;
+use crate::render::CardStore;
 use crate::seed::{binary, ParseOptions, ParsedSeed};
 
 /// Name of the cache folder under the project root.
@@ -394,6 +400,29 @@ mod seed_cache_tests {
     }
 
     #[test]
+    fn cards_round_trip_and_a_damaged_file_is_no_cards() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = CardStore {
+            context: [3; 32],
+            ..CardStore::default()
+        };
+        store.cards.insert(
+            (u128::MAX - 1, 2),
+            Fragment::Minified("<article>a</article>".into()),
+        );
+        store
+            .cards
+            .insert((5, 3), Fragment::Raw("<span>b</span>".into()));
+        save_cards(dir.path(), &store).unwrap();
+        assert_eq!(load_cards(dir.path()), store);
+        let path = dir.path().join(CARDS_FILE);
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.truncate(bytes.len() - 3);
+        std::fs::write(&path, bytes).unwrap();
+        assert_eq!(load_cards(dir.path()), CardStore::default());
+    }
+
+    #[test]
     fn only_old_unchanged_stats_vouch_for_a_seed() {
         let seed = crate::seed::parse_seed(
             Path::new("seeds/001_0123456789abcdef.txt"),
@@ -419,6 +448,59 @@ mod seed_cache_tests {
         let hashed_right_after = CachedSeed::new([1; 32], stat, stat.mtime + 1_000, &seed);
         assert!(!hashed_right_after.vouches_for(stat));
     }
+}
+
+/// Name of the file holding the cards of the last build.
+const CARDS_FILE: &str = "cards.bin";
+
+/// Start of the cards file: what it is and the version of its layout.
+const CARDS_MAGIC: &[u8] = b"gazette cards 1\n";
+
+/// Reads the cards of the last build ([`CardStore`]); none if absent, unreadable or of
+/// another version.
+pub fn load_cards(dir: &Path) -> CardStore {
+    let read = || -> Option<CardStore> {
+        let bytes = std::fs::read(dir.join(CARDS_FILE)).ok()?;
+        let mut r = binary::Reader::new(bytes.strip_prefix(CARDS_MAGIC)?);
+        let context = r.read()?;
+        let count: usize = r.read()?;
+        let mut cards = HashMap::with_capacity(count.min(bytes.len()));
+        for _ in 0..count {
+            let digest: u128 = r.read()?;
+            let level = u8::try_from(r.read::<u32>()?).ok()?;
+            let minified: u32 = r.read()?;
+            let text: String = r.read()?;
+            let fragment = match minified {
+                0 => Fragment::Raw(text),
+                1 => Fragment::Minified(text),
+                _ => return None,
+            };
+            cards.insert((digest, level), fragment);
+        }
+        r.is_empty().then_some(CardStore { context, cards })
+    };
+    read().unwrap_or_default()
+}
+
+/// Writes the cards of this build for the next one, in key order (same cards, same bytes).
+pub fn save_cards(dir: &Path, store: &CardStore) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut keys: Vec<&(u128, u8)> = store.cards.keys().collect();
+    keys.sort();
+    let mut out = CARDS_MAGIC.to_vec();
+    binary::write(&mut out, &store.context);
+    binary::write(&mut out, &keys.len());
+    for key in keys {
+        let (minified, text) = match &store.cards[key] {
+            Fragment::Raw(t) => (0u32, t),
+            Fragment::Minified(t) => (1u32, t),
+        };
+        binary::write(&mut out, &key.0);
+        binary::write(&mut out, &u32::from(key.1));
+        binary::write(&mut out, &minified);
+        binary::write(&mut out, text);
+    }
+    write_replace(&dir.join(CARDS_FILE), &out).map(drop)
 }
 
 /// One file of the output folder as the last build left it.

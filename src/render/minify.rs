@@ -23,7 +23,7 @@ pub fn html(src: &[u8]) -> Vec<u8> {
 }
 
 /// A piece of HTML that recurs on many pages (an article card), made once.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fragment {
     /// As rendered: the site is not minified, or the fragment's root is not a block element
     /// and so must be minified with the page around it.

@@ -20,6 +20,7 @@ use crate::site::{Site, Term};
 use crate::urls::Urls;
 use lang::Labels;
 use theme::Theme;
+pub use views::CardStore;
 use views::ViewBuilder;
 
 /// Entries in each Atom feed.
@@ -137,13 +138,18 @@ enum Job<'a> {
 /// When the sink tracks fingerprints, each page gets one: a hash of its template context, the
 /// templates, the shared context and the render options. A page whose fingerprint the sink
 /// already has ([`Sink::reuse`]) is neither rendered nor minified.
+///
+/// Cards come from `earlier_cards` when they were made under the same theme and settings; the
+/// cards of this build are returned for the next one (none unless the sink tracks
+/// fingerprints).
 pub fn render(
     site: &Site,
     theme: &Theme,
     tera: &Tera,
     opts: &RenderOptions,
     sink: &dyn Sink,
-) -> Result<()> {
+    earlier_cards: &CardStore,
+) -> Result<CardStore> {
     let lang_code = site.config.language.as_str();
     let labels = lang::labels(lang_code);
     let mut nav = Vec::new();
@@ -179,8 +185,6 @@ pub fn render(
         generator: concat!("gazette ", env!("CARGO_PKG_VERSION")),
     };
     let common_ctx = Context::from_serialize(&common).context("cannot build template context")?;
-    let mut builder = ViewBuilder::new(site, labels);
-    builder.render_cards_with(tera, &common_ctx, site.config.minify);
     // Everything every page depends on besides its own context.
     let mut shared = blake3::Hasher::new();
     shared.update(env!("CARGO_PKG_VERSION").as_bytes());
@@ -206,6 +210,14 @@ pub fn render(
     let digests: Option<Vec<u128>> = sink
         .tracks_fingerprints()
         .then(|| site.articles.par_iter().map(|a| a.digest()).collect());
+    let shared_digest: [u8; 32] = *shared.clone().finalize().as_bytes();
+    let mut builder = ViewBuilder::new(site, labels);
+    builder.render_cards_with(tera, &common_ctx, site.config.minify);
+    if let Some(digests) = &digests {
+        if earlier_cards.context == shared_digest {
+            builder.reuse_cards(earlier_cards, digests);
+        }
+    }
     let years = archive::years(site);
     // The home pages list every article in site order; the list is built once, not per page.
     let every_article: Vec<usize> = (0..site.articles.len()).collect();
@@ -267,7 +279,13 @@ pub fn render(
             bytes: format!("{}\n", domain.trim()).into_bytes(),
         });
     }
-    files.into_iter().try_for_each(|file| sink.put(file, None))
+    files
+        .into_iter()
+        .try_for_each(|file| sink.put(file, None))?;
+    Ok(match &digests {
+        Some(digests) => builder.card_store(shared_digest, digests),
+        None => CardStore::default(),
+    })
 }
 
 /// A short content hash of a theme asset, appended to its URL so browsers never keep a stale

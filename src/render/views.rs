@@ -149,6 +149,23 @@ pub struct ViewBuilder<'a> {
     card_renderer: Option<CardRenderer<'a>>,
     /// Each card as rendered by the theme, at heading levels 2 and 3, made on first use.
     card_html: Vec<[OnceLock<Result<Fragment, String>>; 2]>,
+    /// Cards an earlier build made, and the digest of each article to find its own.
+    earlier: Option<(&'a CardStore, &'a [u128])>,
+}
+
+/// Cards made by a build, for the next build of the same site to take instead of rendering
+/// them again: an added seed changes the page numbers of every home page, and rendering and
+/// minifying their cards again was most of an incremental build's rendering.
+///
+/// A card is keyed by the [`crate::site::Article::digest`] of its article and its heading
+/// level; a store is valid only for the theme, settings and shared context it was made with
+/// ([`CardStore::context`]).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct CardStore {
+    /// Digest of everything besides the article that a card depends on.
+    pub context: [u8; 32],
+    /// (article digest, heading level) → the card as lists show it.
+    pub cards: std::collections::HashMap<(u128, u8), Fragment>,
 }
 
 /// What rendering a card's HTML takes.
@@ -167,7 +184,38 @@ impl<'a> ViewBuilder<'a> {
             cards: site.articles.iter().map(|_| OnceLock::new()).collect(),
             card_renderer: None,
             card_html: site.articles.iter().map(|_| Default::default()).collect(),
+            earlier: None,
         }
+    }
+
+    /// Takes cards from `earlier` (made under the same shared context) instead of rendering
+    /// them, finding each article's by its digest in `digests`.
+    pub fn reuse_cards(&mut self, earlier: &'a CardStore, digests: &'a [u128]) {
+        self.earlier = Some((earlier, digests));
+    }
+
+    /// The cards of this build: those it made or took, and the earlier ones of articles still
+    /// in the site, for the next build.
+    pub fn card_store(&self, context: [u8; 32], digests: &[u128]) -> CardStore {
+        let mut cards = std::collections::HashMap::new();
+        if let Some((earlier, _)) = self.earlier.filter(|(e, _)| e.context == context) {
+            let current: std::collections::HashSet<u128> = digests.iter().copied().collect();
+            cards.extend(
+                earlier
+                    .cards
+                    .iter()
+                    .filter(|((d, _), _)| current.contains(d))
+                    .map(|(k, f)| (*k, f.clone())),
+            );
+        }
+        for (i, levels) in self.card_html.iter().enumerate() {
+            for (slot, level) in levels.iter().zip([2, 3]) {
+                if let Some(Ok(fragment)) = slot.get() {
+                    cards.insert((digests[i], level), fragment.clone());
+                }
+            }
+        }
+        CardStore { context, cards }
     }
 
     /// The card of article `i`, serialised.
@@ -221,6 +269,11 @@ impl<'a> ViewBuilder<'a> {
             .context("internal error: no such card")?;
         let minify = self.card_renderer.as_ref().is_some_and(|r| r.minify);
         slot.get_or_init(|| {
+            if let Some((earlier, digests)) = self.earlier {
+                if let Some(f) = earlier.cards.get(&(digests[i], level)) {
+                    return Ok(f.clone());
+                }
+            }
             self.render_card(i, level)
                 .map(|raw| Fragment::new(raw, minify))
                 .map_err(|e| format!("{e:#}"))
