@@ -15,6 +15,9 @@
 //!   keyed by the article's digest, so that the pages an added seed renumbers (every home
 //!   page) are rebuilt from cards instead of rendering them all again.
 //!
+//! - **The last build** (`last-build.bin`): the stamp of its inputs ([`InputStamp`]) and its
+//!   report, so that a rebuild with nothing changed ends after checking the stats.
+//!
 //! The folder is safe to delete at any time (the next build is a full one) and is ignored by
 //! git. Any doubt (unreadable file, other gazette version, other output folder, an output file
 //! edited by hand) means a full build: the cache can make a build faster, never different.
@@ -447,6 +450,138 @@ mod seed_cache_tests {
         // Hashed right after a write: the file could change again within the same tick.
         let hashed_right_after = CachedSeed::new([1; 32], stat, stat.mtime + 1_000, &seed);
         assert!(!hashed_right_after.vouches_for(stat));
+    }
+}
+
+/// Name of the file describing the last successful build: its inputs and its report.
+const LAST_BUILD_FILE: &str = "last-build.bin";
+
+/// Start of that file: what it is and the version of its layout.
+const LAST_BUILD_MAGIC: &[u8] = b"gazette last build 1\n";
+
+/// The inputs of a build as their stats describe them, for a rebuild with nothing changed to
+/// end at once: the options, the gazette binary, `config.toml`, and every file under `seeds/`,
+/// `content/` and `themes/`, by path, size and modification time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputStamp {
+    /// Digest of all of it.
+    pub digest: [u8; 32],
+    /// Whether every input was modified well before the stamp was taken (see
+    /// [`TRUST_AFTER_NANOS`]): only then does an equal stamp later prove the inputs unchanged.
+    pub settled: bool,
+}
+
+/// Stamps the inputs of the project at `root`, built with `options` (a description of every
+/// option that changes the output).
+pub fn input_stamp(root: &Path, options: &str) -> InputStamp {
+    let taken_at = now_nanos();
+    let mut h = blake3::Hasher::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes()).update(&[0]);
+    h.update(options.as_bytes()).update(&[0]);
+    let stat_of = |h: &mut blake3::Hasher, path: &Path| -> Option<FileStat> {
+        h.update(path.as_os_str().as_encoded_bytes()).update(&[0]);
+        let Ok(meta) = std::fs::metadata(path) else {
+            h.update(b"absent");
+            return None;
+        };
+        let stat = FileStat::of(&meta);
+        h.update(&stat.len.to_le_bytes())
+            .update(&stat.mtime.to_le_bytes());
+        Some(stat)
+    };
+    // The program itself, as an identity: it does not change while it runs.
+    if let Ok(exe) = std::env::current_exe() {
+        stat_of(&mut h, &exe);
+    }
+    let mut newest = 0u64;
+    let mut add = |h: &mut blake3::Hasher, path: &Path| {
+        if let Some(stat) = stat_of(h, path) {
+            newest = newest.max(stat.mtime);
+        }
+    };
+    add(&mut h, &root.join("config.toml"));
+    for (dir, depth) in [
+        ("seeds", 1),
+        ("content", usize::MAX),
+        ("themes", usize::MAX),
+    ] {
+        let dir = root.join(dir);
+        for entry in walkdir::WalkDir::new(&dir)
+            .min_depth(1)
+            .max_depth(depth)
+            .sort_by_file_name()
+        {
+            match entry {
+                Ok(e) if e.file_type().is_dir() => {
+                    h.update(e.path().as_os_str().as_encoded_bytes())
+                        .update(b"/\0");
+                }
+                Ok(e) => add(&mut h, e.path()),
+                Err(e) => {
+                    h.update(e.to_string().as_bytes());
+                }
+            }
+        }
+    }
+    InputStamp {
+        digest: *h.finalize().as_bytes(),
+        settled: newest.saturating_add(TRUST_AFTER_NANOS) < taken_at,
+    }
+}
+
+/// The last successful build: the stamp of its inputs and what it reported, so that a rebuild
+/// with the same inputs and an untouched output folder reports the same without doing anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastBuild {
+    /// [`InputStamp::digest`] of its inputs (a settled stamp).
+    pub stamp: [u8; 32],
+    /// Articles, tags, sources, pages, files, bytes.
+    pub counts: [u64; 6],
+    /// Its warnings and errors, as (error?, message).
+    pub diagnostics: Vec<(bool, String)>,
+}
+
+impl LastBuild {
+    /// Reads the record of the last build, if there is one of this version.
+    pub fn load(dir: &Path) -> Option<LastBuild> {
+        let bytes = std::fs::read(dir.join(LAST_BUILD_FILE)).ok()?;
+        let mut r = binary::Reader::new(bytes.strip_prefix(LAST_BUILD_MAGIC)?);
+        let stamp = r.read()?;
+        let mut counts = [0u64; 6];
+        for c in &mut counts {
+            *c = r.read()?;
+        }
+        let n: usize = r.read()?;
+        let mut diagnostics = Vec::with_capacity(n.min(bytes.len()));
+        for _ in 0..n {
+            let error: u32 = r.read()?;
+            diagnostics.push((error == 1, r.read()?));
+        }
+        r.is_empty().then_some(LastBuild {
+            stamp,
+            counts,
+            diagnostics,
+        })
+    }
+
+    /// Writes the record (by a rename).
+    pub fn save(&self, dir: &Path) -> Result<()> {
+        let mut out = LAST_BUILD_MAGIC.to_vec();
+        binary::write(&mut out, &self.stamp);
+        for c in &self.counts {
+            binary::write(&mut out, c);
+        }
+        binary::write(&mut out, &self.diagnostics.len());
+        for (error, message) in &self.diagnostics {
+            binary::write(&mut out, &u32::from(*error));
+            binary::write(&mut out, message);
+        }
+        write_replace(&dir.join(LAST_BUILD_FILE), &out).map(drop)
+    }
+
+    /// Forgets the last build, so that the next one goes through the whole pipeline.
+    pub fn remove(dir: &Path) {
+        let _ = std::fs::remove_file(dir.join(LAST_BUILD_FILE));
     }
 }
 

@@ -54,6 +54,11 @@ impl Diagnostics {
         });
     }
 
+    /// Every problem, in the order found.
+    pub fn items(&self) -> &[Diagnostic] {
+        &self.items
+    }
+
     /// Appends another collection.
     pub fn extend(&mut self, other: Diagnostics) {
         self.items.extend(other.items);

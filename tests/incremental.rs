@@ -34,20 +34,16 @@ fn seeds() -> Vec<(String, String)> {
     ]
 }
 
-/// Dates every seed `minutes` back, as a seed that has been in the repository for a while is:
-/// the cache then trusts their size and modification time instead of reading them.
-fn age_seeds(root: &Path, minutes: u64) {
-    let when = std::time::SystemTime::now() - std::time::Duration::from_secs(minutes * 60);
+/// Dates every seed and the config `minutes` back, as files that have been in the repository
+/// for a while: the cache then trusts their size and modification time instead of reading them.
+fn age_inputs(root: &Path, minutes: u64) {
     for e in std::fs::read_dir(root.join("seeds")).unwrap() {
-        let f = std::fs::File::options()
-            .write(true)
-            .open(e.unwrap().path())
-            .unwrap();
-        f.set_modified(when).unwrap();
+        age_seed(&e.unwrap().path(), minutes);
     }
+    age_seed(&root.join("config.toml"), minutes);
 }
 
-/// Dates one seed `minutes` back.
+/// Dates one file `minutes` back.
 fn age_seed(path: &Path, minutes: u64) {
     let when = std::time::SystemTime::now() - std::time::Duration::from_secs(minutes * 60);
     let f = std::fs::File::options().write(true).open(path).unwrap();
@@ -100,10 +96,31 @@ fn cached_builds_equal_full_builds_after_add_change_remove() {
     let root = site.path();
     let out = root.join("dist");
     // Old seeds, so that unchanged ones are taken from the cache on their stat alone.
-    age_seeds(root, 60);
+    age_inputs(root, 60);
     cached_build(root, &out);
     assert!(root.join(".gazette-cache/manifest.bin").is_file());
-    assert_same("first build", &common::tree(&out), &fresh_tree(root));
+    let first = common::tree(&out);
+    assert_same("first build", &first, &fresh_tree(root));
+
+    // Nothing changed: the build ends once it has checked the stats, and says the same.
+    let verbose = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).into_owned();
+    let again = common::try_build(root, &out, &["-v"]);
+    assert!(again.status.success());
+    assert!(
+        verbose(&again).contains("up to date"),
+        "{}",
+        verbose(&again)
+    );
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("4 articles"),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+    assert_same("no change", &common::tree(&out), &first);
+    // Other options are other output: not up to date.
+    let drafts = common::try_build(root, &out, &["-v", "--drafts"]);
+    assert!(drafts.status.success());
+    assert!(!verbose(&drafts).contains("up to date"));
     let css_inode = std::fs::metadata(out.join("static/style.css"))
         .unwrap()
         .ino();
