@@ -441,6 +441,9 @@ struct Meta {
     authors_line: Option<usize>,
     tags: Vec<String>,
     tags_line: Option<usize>,
+    /// The tags list may go on on the next line: (its last line, whether that line may hold a
+    /// single tag). See [`tags_continued`].
+    tags_open: Option<(usize, bool)>,
 }
 
 impl Meta {
@@ -509,8 +512,26 @@ fn classify(u: &Unit, bp: &Boilerplate, meta: &mut Meta, w: &mut Warn) -> Kind {
     if bp.matches(t) {
         return Kind::Drop;
     }
+    if let Some((last, single_ok)) = meta.tags_open.take() {
+        if u.line == last + 1 {
+            if let Some(more) = tags_continued(t, single_ok) {
+                let mut seen: HashSet<String> = meta.tags.iter().map(|t| fold(t)).collect();
+                push_tags(&more, u.line, w, &mut meta.tags, &mut seen);
+                meta.tags_open = Some((u.line, single_ok || t.trim_end().ends_with(',')));
+                return Kind::Meta { anchors: true };
+            }
+        }
+    }
     if let Some(tags) = tags_line(t, u.line, w) {
         if meta.tags_line.is_none() {
+            // A label alone opens a list of one tag per line; a list ending with a separator
+            // may go on with more lists below.
+            let rest = t.split_once(':').map_or("", |(_, r)| r).trim_end();
+            if tags.is_empty() {
+                meta.tags_open = Some((u.line, true));
+            } else if rest.ends_with([',', ';', '|']) {
+                meta.tags_open = Some((u.line, false));
+            }
             meta.tags = tags;
             meta.tags_line = Some(u.line);
         } else {
@@ -708,15 +729,34 @@ fn tags_line(t: &str, line: usize, w: &mut Warn) -> Option<Vec<String>> {
     }
     let rest = &t[colon + 1..];
     let mut out: Vec<String> = Vec::new();
-    let mut seen = HashSet::new();
+    push_tags(&split_tags(rest), line, w, &mut out, &mut HashSet::new());
+    Some(out)
+}
+
+/// The items of a tags list, trimmed of marks and quotes, empty ones dropped.
+fn split_tags(list: &str) -> Vec<&str> {
+    list.split(" - ")
+        .flat_map(|p| p.split([',', ';', '|']))
+        .map(|raw| {
+            raw.trim().trim_matches(|c: char| {
+                matches!(c, '#' | '"' | '«' | '»' | '.') || c.is_whitespace()
+            })
+        })
+        .filter(|tag| !tag.is_empty())
+        .collect()
+}
+
+/// Adds `tags` to `out`, skipping those already `seen` (folded), too long ones and those past
+/// [`MAX_TAGS`], with a warning for line `line`.
+fn push_tags(
+    tags: &[&str],
+    line: usize,
+    w: &mut Warn,
+    out: &mut Vec<String>,
+    seen: &mut HashSet<String>,
+) {
     let mut capped = false;
-    for raw in rest.split(" - ").flat_map(|p| p.split([',', ';', '|'])) {
-        let tag = raw
-            .trim()
-            .trim_matches(|c: char| matches!(c, '#' | '"' | '«' | '»' | '.') || c.is_whitespace());
-        if tag.is_empty() {
-            continue;
-        }
+    for tag in tags {
         if tag.chars().count() > MAX_TAG_CHARS {
             w.line(line, "tag longer than 100 characters ignored");
             continue;
@@ -736,7 +776,24 @@ fn tags_line(t: &str, line: usize, w: &mut Warn) -> Option<Vec<String>> {
             &format!("more than {MAX_TAGS} tags; the rest are ignored"),
         );
     }
-    Some(out)
+}
+
+/// The tags on a line right below a tags line that left its list open: a list of short names
+/// (`Israël, Pegasus,`), or, below a label with nothing after it, a single one per line. A
+/// sentence, a long line or a longer phrase ends the list.
+fn tags_continued(t: &str, single_ok: bool) -> Option<Vec<&str>> {
+    let t = t.trim();
+    if t.chars().count() > 200 || t.contains(':') || t.ends_with(['.', '!', '?', '…']) {
+        return None;
+    }
+    let items = split_tags(t);
+    let listed = t.contains([',', ';', '|']);
+    let short = |tag: &&str| {
+        tag.split_whitespace().count() <= 4
+            && !tag.contains(['.', '!', '?'])
+            && tag.chars().any(char::is_alphabetic)
+    };
+    (!items.is_empty() && (listed || single_ok) && items.iter().all(short)).then_some(items)
 }
 
 /// What a byline or date line stated.
