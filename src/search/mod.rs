@@ -29,6 +29,7 @@
 //! is a sort by id and needs no data. Everything is built from sorted collections: the same
 //! site gives byte-identical files.
 
+pub mod analyze;
 mod encode;
 pub mod tokenize;
 
@@ -39,7 +40,8 @@ use serde::Serialize;
 
 use crate::output::OutputFile;
 use crate::site::{Article, Site};
-use tokenize::{split_words, Analyzer, FxBuild};
+use analyze::Analysis;
+use tokenize::FxBuild;
 
 pub use encode::{decode_postings, encode_postings, file_name};
 
@@ -49,23 +51,11 @@ pub const FORMAT_VERSION: u32 = 2;
 /// BM25 term-frequency saturation.
 pub const K1: f64 = 1.2;
 
-/// Fields of a document, in payload order.
-const TITLE: usize = 0;
-const TAGS: usize = 1;
-const SUMMARY: usize = 2;
-const BODY: usize = 3;
-
 /// BM25F field weights: a word in the title or a tag says more about the article than a word
 /// somewhere in the body.
 const WEIGHTS: [f64; 4] = [5.0, 3.0, 2.0, 1.0];
 /// BM25F length normalisation per field (tags are short lists: no normalisation).
 const B: [f64; 4] = [0.5, 0.0, 0.5, 0.75];
-
-/// Segment hints stored in the two low bits of a payload.
-/// The kept excerpt text is cut in this many segments; hint `i` < 3 = first body occurrence in
-/// segment `i`, [`HINT_NONE`] = only in the title, tags or summary, or beyond the kept text.
-const SEGMENTS: usize = 3;
-const HINT_NONE: u8 = 3;
 
 /// A dictionary shard is split on the next char once its text exceeds this many bytes.
 const SHARD_SPLIT_BYTES: usize = 8 * 1024;
@@ -74,9 +64,6 @@ const MAX_KEY_CHARS: usize = 4;
 /// Posting lists are packed into blocks of about this many bytes; a longer list gets a block
 /// (a file) of its own.
 const BLOCK_BYTES: usize = 4 * 1024;
-/// Fewest articles analysed by one task: each task stems its own vocabulary, so tiny tasks
-/// would stem the same words over and over.
-const MIN_CHUNK_DOCS: usize = 64;
 
 /// Front-codes sorted shard keys: `co cob coc` → `0co 2b 2c`, a base-36 digit (chars shared
 /// with the previous key) then the rest. A run of siblings (keys of one length that differ from
@@ -112,173 +99,6 @@ fn front_code(keys: &[&str]) -> String {
         prev = k;
     }
     out
-}
-
-/// What one article contributes to the index.
-struct DocTerms {
-    /// Position in [`Chunk::analyzers`] of the analyzer that numbered this article's terms.
-    analyzer: usize,
-    /// Field lengths in terms.
-    lens: [u32; 4],
-    /// Term id (local to the analyzer), term frequency per field, hint of first body occurrence.
-    terms: Vec<(u32, [u16; 4], u8)>,
-}
-
-/// A run of consecutive articles analysed by one thread. Term ids stay local to the run's
-/// analyzers (one per language) until the runs are merged: numbering terms locally needs no
-/// shared state, and merging maps each distinct term of a run once, not once per posting.
-struct Chunk {
-    /// Analyzers with their language, in order of first use.
-    analyzers: Vec<(String, Analyzer)>,
-    /// Per analyzer: for each local term id, the slot of that term in the document being
-    /// analysed (`u32::MAX` when absent), so counting a word costs an array access.
-    slots: Vec<Vec<u32>>,
-    docs: Vec<DocTerms>,
-    excerpts: Vec<Excerpt>,
-}
-
-impl Chunk {
-    fn analyze(articles: &[Article], excerpt_chars: usize) -> Chunk {
-        let mut chunk = Chunk {
-            analyzers: Vec::new(),
-            slots: Vec::new(),
-            docs: Vec::with_capacity(articles.len()),
-            excerpts: Vec::with_capacity(articles.len()),
-        };
-        for article in articles {
-            let (ex, rest_head, rest_tail) = excerpt(&article.body_text, excerpt_chars);
-            let doc = chunk.analyze_one(article, &ex, [&rest_head, rest_tail]);
-            chunk.docs.push(doc);
-            chunk.excerpts.push(ex);
-        }
-        chunk
-    }
-
-    /// `rest`: the body text after the excerpt, in pieces (see [`excerpt`]).
-    fn analyze_one(&mut self, article: &Article, ex: &Excerpt, rest: [&str; 2]) -> DocTerms {
-        let which = match self
-            .analyzers
-            .iter()
-            .position(|(lang, _)| *lang == article.language)
-        {
-            Some(i) => i,
-            None => {
-                self.analyzers
-                    .push((article.language.clone(), Analyzer::new(&article.language)));
-                self.slots.push(Vec::new());
-                self.analyzers.len() - 1
-            }
-        };
-        let analyzer = &mut self.analyzers[which].1;
-        let slots = &mut self.slots[which];
-        let mut doc = DocTerms {
-            analyzer: which,
-            lens: [0; 4],
-            terms: Vec::new(),
-        };
-        let mut add = |text: &str, field: usize, hint: u8| {
-            let folded = crate::text::fold(text);
-            for w in split_words(&folded) {
-                let Some(id) = analyzer.term_id(w.folded) else {
-                    continue;
-                };
-                doc.lens[field] += 1;
-                if slots.len() <= id as usize {
-                    slots.resize(id as usize + 1, u32::MAX);
-                }
-                let slot = &mut slots[id as usize];
-                if *slot == u32::MAX {
-                    *slot = doc.terms.len() as u32;
-                    doc.terms.push((id, [0; 4], HINT_NONE));
-                }
-                let entry = &mut doc.terms[*slot as usize];
-                entry.1[field] = entry.1[field].saturating_add(1);
-                if field == BODY && entry.2 == HINT_NONE {
-                    entry.2 = hint;
-                }
-            }
-        };
-        add(&article.title, TITLE, HINT_NONE);
-        for t in article.all_tags().chain(article.source.iter()) {
-            add(&t.name, TAGS, HINT_NONE);
-        }
-        for s in &article.summary {
-            add(s, SUMMARY, HINT_NONE);
-        }
-        for (i, seg) in ex.segs.iter().enumerate() {
-            add(seg, BODY, i as u8);
-        }
-        for text in rest {
-            add(text, BODY, HINT_NONE);
-        }
-        for &(id, _, _) in &doc.terms {
-            slots[id as usize] = u32::MAX;
-        }
-        doc
-    }
-}
-
-/// The excerpt text kept for an article, in [`SEGMENTS`] segments cut at spaces.
-struct Excerpt {
-    segs: Vec<String>,
-}
-
-fn cut_at_space(text: &str, max_chars: usize) -> usize {
-    match text.char_indices().nth(max_chars) {
-        None => text.len(),
-        Some((limit, _)) => match text[..limit].rfind(' ') {
-            Some(i) if i > 0 => i,
-            _ => limit,
-        },
-    }
-}
-
-/// Cuts the excerpt from the whitespace-collapsed body. Returns it with the body text after
-/// it (indexed, never shipped) in two pieces: the end of the collapsed text that was cut, and
-/// the rest of the body as it is. Only as much of the body as the excerpt can use is
-/// collapsed (one char more than it keeps tells [`cut_at_space`] whether the text goes on):
-/// copying whole bodies was a noticeable part of the index build.
-fn excerpt(body: &str, excerpt_chars: usize) -> (Excerpt, String, &str) {
-    let mut collapsed = String::new();
-    let mut chars = 0;
-    let mut tail = "";
-    let mut pos = 0;
-    while let Some(start) = body[pos..]
-        .find(|c: char| !c.is_whitespace())
-        .map(|i| pos + i)
-    {
-        if chars > excerpt_chars {
-            tail = &body[start..];
-            break;
-        }
-        let end = body[start..]
-            .find(char::is_whitespace)
-            .map_or(body.len(), |i| start + i);
-        if !collapsed.is_empty() {
-            collapsed.push(' ');
-            chars += 1;
-        }
-        collapsed.push_str(&body[start..end]);
-        chars += body[start..end].chars().count();
-        pos = end;
-    }
-    let kept = cut_at_space(&collapsed, excerpt_chars);
-    let mut segs = Vec::with_capacity(SEGMENTS);
-    let mut from = 0;
-    for i in 0..SEGMENTS {
-        let to = if i + 1 == SEGMENTS {
-            kept
-        } else {
-            from + cut_at_space(&collapsed[from..kept], excerpt_chars.div_ceil(SEGMENTS))
-        };
-        segs.push(collapsed[from..to].trim().to_string());
-        from = to;
-    }
-    while segs.len() > 1 && segs.last().is_some_and(String::is_empty) {
-        segs.pop();
-    }
-    collapsed.drain(..kept);
-    (Excerpt { segs }, collapsed, tail)
 }
 
 /// The one-byte payload of a posting: BM25F impact in the high 6 bits, hint in the low 2.
@@ -405,22 +225,28 @@ struct Meta<'a> {
 /// Builds the search index files (under `search/`) for the site. Called by the build in
 /// parallel with rendering; the output depends only on the site model.
 pub fn build_index(site: &Site) -> Vec<OutputFile> {
+    let articles: Vec<&Article> = site.articles.iter().collect();
+    let analyses = analyze::analyze_all(&articles, site.config.search.excerpt_chars.max(2));
+    build_from(site, &analyses.iter().collect::<Vec<_>>())
+}
+
+/// Fewest documents whose terms one task numbers (see [`build_from`]).
+const MIN_VOCAB_DOCS: usize = 256;
+
+/// Builds the index files from the analysis of each article of the site, in site order.
+fn build_from(site: &Site, analyses: &[&Analysis]) -> Vec<OutputFile> {
+    assert_eq!(
+        analyses.len(),
+        site.articles.len(),
+        "one analysis per article"
+    );
     let cfg = &site.config.search;
     let n_docs = site.articles.len() as u32;
-    let chunk_len = site
-        .articles
-        .len()
-        .div_ceil(rayon::current_num_threads() * 2)
-        .max(MIN_CHUNK_DOCS);
-    let chunks: Vec<Chunk> = site
-        .articles
-        .par_chunks(chunk_len)
-        .map(|run| Chunk::analyze(run, cfg.excerpt_chars.max(2)))
-        .collect();
-    let excerpts: Vec<&Excerpt> = chunks.iter().flat_map(|c| &c.excerpts).collect();
+    // Documents in id order.
+    let docs: Vec<&Analysis> = analyses.to_vec();
 
     let mut avg = [0.0f64; 4];
-    for d in chunks.iter().flat_map(|c| &c.docs) {
+    for d in &docs {
         for (sum, len) in avg.iter_mut().zip(d.lens) {
             *sum += f64::from(len);
         }
@@ -429,12 +255,40 @@ pub fn build_index(site: &Site) -> Vec<OutputFile> {
         *a /= f64::from(n_docs.max(1));
     }
 
-    // Every distinct term, sorted: its position is its global id.
-    let mut terms: Vec<&str> = chunks
-        .iter()
-        .flat_map(|c| c.analyzers.iter().flat_map(|(_, a)| a.terms()))
-        .map(|t| &**t)
+    // Terms are numbered locally by runs of documents first (no shared state), then every
+    // distinct term of a run is mapped to its global id once.
+    let run_len = docs
+        .len()
+        .div_ceil(rayon::current_num_threads() * 2)
+        .max(MIN_VOCAB_DOCS);
+    struct Run<'a> {
+        terms: Vec<&'a str>,
+        /// Per document of the run: local term ids, in the order of its terms.
+        docs: Vec<Vec<u32>>,
+    }
+    let runs: Vec<Run> = docs
+        .par_chunks(run_len)
+        .map(|run| {
+            let mut ids: HashMap<&str, u32, FxBuild> = HashMap::default();
+            let mut terms = Vec::new();
+            let docs = run
+                .iter()
+                .map(|d| {
+                    d.terms()
+                        .map(|(t, _, _)| {
+                            *ids.entry(t).or_insert_with(|| {
+                                terms.push(t);
+                                terms.len() as u32 - 1
+                            })
+                        })
+                        .collect()
+                })
+                .collect();
+            Run { terms, docs }
+        })
         .collect();
+    // Every distinct term, sorted: its position is its global id.
+    let mut terms: Vec<&str> = runs.iter().flat_map(|r| r.terms.iter().copied()).collect();
     terms.par_sort_unstable();
     terms.dedup();
     let term_ids: HashMap<&str, u32, FxBuild> = terms
@@ -442,25 +296,30 @@ pub fn build_index(site: &Site) -> Vec<OutputFile> {
         .enumerate()
         .map(|(i, &t)| (t, i as u32))
         .collect();
-    // Per chunk, per analyzer: local term id → global term id.
-    let global_ids: Vec<Vec<Vec<u32>>> = chunks
+    // Per document, in id order: global term ids and posting payloads.
+    let doc_postings: Vec<(Vec<u32>, Vec<u8>)> = runs
         .par_iter()
-        .map(|c| {
-            c.analyzers
-                .iter()
-                .map(|(_, a)| a.terms().iter().map(|t| term_ids[&**t]).collect())
-                .collect()
+        .zip(docs.par_chunks(run_len))
+        .flat_map_iter(|(run, run_docs)| {
+            let global: Vec<u32> = run.terms.iter().map(|t| term_ids[t]).collect();
+            let avg = &avg;
+            run.docs.iter().zip(run_docs).map(move |(local, d)| {
+                let ids = local.iter().map(|&l| global[l as usize]).collect();
+                let pay = d
+                    .terms()
+                    .map(|(_, tf, hint)| payload(tf, &d.lens, avg, hint))
+                    .collect();
+                (ids, pay)
+            })
         })
         .collect();
 
     // Posting lists in one flat array, term by term (a counting sort on term ids). Documents
     // are visited in id order, so every list comes out sorted.
     let mut df = vec![0usize; terms.len()];
-    for (c, ids) in chunks.iter().zip(&global_ids) {
-        for d in &c.docs {
-            for &(local, _, _) in &d.terms {
-                df[ids[d.analyzer][local as usize] as usize] += 1;
-            }
+    for (ids, _) in &doc_postings {
+        for &t in ids {
+            df[t as usize] += 1;
         }
     }
     let starts: Vec<usize> = std::iter::once(0)
@@ -472,18 +331,15 @@ pub fn build_index(site: &Site) -> Vec<OutputFile> {
     let mut next = starts.clone();
     let mut posting_docs = vec![0u32; starts[terms.len()]];
     let mut posting_payloads = vec![0u8; starts[terms.len()]];
-    let mut doc_id = 0u32;
-    for (c, ids) in chunks.iter().zip(&global_ids) {
-        for d in &c.docs {
-            for (local, tf, hint) in &d.terms {
-                let term = ids[d.analyzer][*local as usize] as usize;
-                posting_docs[next[term]] = doc_id;
-                posting_payloads[next[term]] = payload(tf, &d.lens, &avg, *hint);
-                next[term] += 1;
-            }
-            doc_id += 1;
+    for (doc_id, (ids, pay)) in doc_postings.iter().enumerate() {
+        for (&term, &p) in ids.iter().zip(pay) {
+            let term = term as usize;
+            posting_docs[next[term]] = doc_id as u32;
+            posting_payloads[next[term]] = p;
+            next[term] += 1;
         }
     }
+    drop(doc_postings);
     let postings_of = |term: usize| {
         let range = starts[term]..starts[term + 1];
         (&posting_docs[range.clone()], &posting_payloads[range])
@@ -552,7 +408,7 @@ pub fn build_index(site: &Site) -> Vec<OutputFile> {
     let doc_files: Vec<Vec<OutputFile>> = site
         .articles
         .par_iter()
-        .zip(excerpts.par_iter().copied())
+        .zip(analyses.par_iter())
         .enumerate()
         .map(|(id, (a, ex))| {
             let card = DocCard {

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::analyze::HINT_NONE;
 use super::*;
 use crate::config::Config;
 use crate::seed::{parse_seed, ParseOptions};
