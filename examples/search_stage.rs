@@ -119,7 +119,51 @@ fn main() {
     );
 }
 
-/// The cached timings (none before the cache existed).
-fn cached(_site: &Site, _before: &Site, _full: &[OutputFile], _runs: usize) {
-    let _ = Path::new("/dev/shm");
+/// A fresh cache folder, under `/dev/shm` when it exists.
+fn cache_dir(name: &str) -> PathBuf {
+    let base = if Path::new("/dev/shm").is_dir() {
+        PathBuf::from("/dev/shm")
+    } else {
+        std::env::temp_dir()
+    };
+    let dir = base.join(format!("search-stage-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// Times [`gazette::search::build_index_cached`]: cold, warm with no change, and warm from the
+/// site without its newest article; each must give the bytes of the uncached build.
+fn cached(site: &Site, before: &Site, full: &[OutputFile], runs: usize) {
+    use gazette::search::build_index_cached;
+    let report = |label: &str, t: Duration, files: &[OutputFile]| {
+        assert!(files == full, "{label}: differs from the uncached index");
+        println!("{label:<18}{:>8.1} ms", t.as_secs_f64() * 1e3);
+    };
+    let mut times = Vec::new();
+    let mut last = Vec::new();
+    for _ in 0..runs {
+        let dir = cache_dir("cold");
+        let start = Instant::now();
+        last = build_index_cached(site, &dir);
+        times.push(start.elapsed());
+        std::fs::remove_dir_all(&dir).expect("remove the cache folder");
+    }
+    report("full, cold cache:", median(times), &last);
+
+    let dir = cache_dir("warm");
+    build_index_cached(site, &dir);
+    let (t, files) = time(runs, || build_index_cached(site, &dir));
+    report("no change:", t, &files);
+    std::fs::remove_dir_all(&dir).expect("remove the cache folder");
+
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let dir = cache_dir("add");
+        build_index_cached(before, &dir);
+        let start = Instant::now();
+        last = build_index_cached(site, &dir);
+        times.push(start.elapsed());
+        std::fs::remove_dir_all(&dir).expect("remove the cache folder");
+    }
+    report("add one:", median(times), &last);
 }

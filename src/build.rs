@@ -382,7 +382,7 @@ pub fn load_site_cached(
 /// Builds everything in memory without writing.
 pub fn build_in_memory(opts: &BuildOptions) -> Result<Built, BuildFailure> {
     let sink = crate::output::Collect::default();
-    let loaded = build_into(opts, None, &CardStore::default(), &sink)?;
+    let loaded = build_into(opts, None, &CardStore::default(), None, &sink)?;
     let files = sink.into_files().into_iter().map(|(f, _)| f).collect();
     Ok(loaded.into_built(files))
 }
@@ -417,11 +417,20 @@ fn build_into(
     opts: &BuildOptions,
     seeds: Option<&mut SeedCache>,
     cards: &CardStore,
+    search_cache: Option<&Path>,
     sink: &dyn Sink,
 ) -> Result<Loaded, BuildFailure> {
     let mut diagnostics = Diagnostics::default();
     let mut timings = Timings::with_progress(opts.progress.clone());
-    match build_inner(opts, &mut diagnostics, &mut timings, seeds, cards, sink) {
+    match build_inner(
+        opts,
+        &mut diagnostics,
+        &mut timings,
+        seeds,
+        cards,
+        search_cache,
+        sink,
+    ) {
         Ok((site, seeds_read, seed_bytes, cards)) => Ok(Loaded {
             site,
             diagnostics,
@@ -440,6 +449,7 @@ fn build_inner(
     timings: &mut Timings,
     seeds: Option<&mut SeedCache>,
     cards: &CardStore,
+    search_cache: Option<&Path>,
     sink: &dyn Sink,
 ) -> Result<(Site, usize, u64, CardStore)> {
     let (site, seeds_read, seed_bytes) = load_site_cached(opts, timings, diagnostics, seeds)?;
@@ -452,9 +462,13 @@ fn build_inner(
     })?;
     if site.config.search.enabled {
         timings.time("search index", || {
-            crate::search::build_index(&site)
-                .into_par_iter()
-                .try_for_each(|f| sink.put(f, None))
+            // The same files either way; the cache spares analysing unchanged articles again.
+            match search_cache {
+                Some(dir) => crate::search::build_index_cached(&site, dir),
+                None => crate::search::build_index(&site),
+            }
+            .into_par_iter()
+            .try_for_each(|f| sink.put(f, None))
         })?;
     }
     if opts.strict && diagnostics.warnings() > 0 {
@@ -519,7 +533,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             Destination::Fresh(crate::output::Staging::new(&opts.output, opts.cache).map_err(fail)?)
         }
     };
-    let loaded = build_into(opts, seed_cache.as_mut(), &cards, &destination)?;
+    let loaded = build_into(
+        opts,
+        seed_cache.as_mut(),
+        &cards,
+        opts.cache.then_some(cache_dir.as_path()),
+        &destination,
+    )?;
     let write = Instant::now();
     if let Some(p) = &opts.progress {
         (p.0)("write output");
@@ -725,7 +745,7 @@ impl Session {
     /// computed.
     pub fn build(&mut self, opts: &BuildOptions) -> Result<Built, BuildFailure> {
         let sink = crate::output::Collect::reusing(&self.pages);
-        let mut loaded = build_into(opts, Some(&mut self.seeds), &self.cards, &sink)?;
+        let mut loaded = build_into(opts, Some(&mut self.seeds), &self.cards, None, &sink)?;
         let files = sink.into_files();
         self.pages = files
             .iter()

@@ -771,7 +771,7 @@ impl Manifest {
 
 /// Writes `bytes` to `path` through a temporary sibling and a rename; returns the file's size
 /// and modification time (a rename keeps both).
-fn write_replace(path: &Path, bytes: &[u8]) -> Result<(u64, u128)> {
+pub(crate) fn write_replace(path: &Path, bytes: &[u8]) -> Result<(u64, u128)> {
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
     let stat = crate::output::write_file(&tmp, bytes)?;
     std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;

@@ -30,6 +30,7 @@
 //! site gives byte-identical files.
 
 pub mod analyze;
+pub mod cache;
 mod encode;
 pub mod tokenize;
 
@@ -43,6 +44,7 @@ use crate::site::{Article, Site};
 use analyze::Analysis;
 use tokenize::FxBuild;
 
+pub use cache::build_index_cached;
 pub use encode::{decode_postings, encode_postings, file_name};
 
 /// Version of the file formats, checked by `search.js`.
