@@ -103,19 +103,26 @@ fn front_code(keys: &[&str]) -> String {
     out
 }
 
+/// BM25F length normalisation of each field of a document (field lengths `lens`, averages
+/// `avg`), computed once per document rather than once per posting.
+fn norms(lens: &[u32; 4], avg: &[f64; 4]) -> [f64; 4] {
+    std::array::from_fn(|f| {
+        if avg[f] > 0.0 {
+            1.0 - B[f] + B[f] * f64::from(lens[f]) / avg[f]
+        } else {
+            1.0
+        }
+    })
+}
+
 /// The one-byte payload of a posting: BM25F impact in the high 6 bits, hint in the low 2.
-fn payload(tf: &[u16; 4], lens: &[u32; 4], avg: &[f64; 4], hint: u8) -> u8 {
+fn payload(tf: &[u16; 4], norms: &[f64; 4], hint: u8) -> u8 {
     let mut weighted = 0.0;
     for f in 0..4 {
         if tf[f] == 0 {
             continue;
         }
-        let norm = if avg[f] > 0.0 {
-            1.0 - B[f] + B[f] * f64::from(lens[f]) / avg[f]
-        } else {
-            1.0
-        };
-        weighted += WEIGHTS[f] * f64::from(tf[f]) / norm;
+        weighted += WEIGHTS[f] * f64::from(tf[f]) / norms[f];
     }
     let impact = weighted * (K1 + 1.0) / (K1 + weighted);
     let q = (impact / (K1 + 1.0) * 63.0).round().clamp(1.0, 63.0) as u8;
@@ -265,10 +272,11 @@ fn build_from(site: &Site, analyses: &[&Analysis]) -> Vec<OutputFile> {
         .max(MIN_VOCAB_DOCS);
     struct Run<'a> {
         terms: Vec<&'a str>,
-        /// Per document of the run: local term ids, in the order of its terms.
-        docs: Vec<Vec<u32>>,
+        /// Per document of the run: its term ids (local, then global), and the payloads of
+        /// its postings, in the order of its terms.
+        docs: Vec<(Vec<u32>, Vec<u8>)>,
     }
-    let runs: Vec<Run> = docs
+    let mut runs: Vec<Run> = docs
         .par_chunks(run_len)
         .map(|run| {
             let mut ids: HashMap<&str, u32, FxBuild> = HashMap::default();
@@ -276,14 +284,17 @@ fn build_from(site: &Site, analyses: &[&Analysis]) -> Vec<OutputFile> {
             let docs = run
                 .iter()
                 .map(|d| {
-                    d.terms()
-                        .map(|(t, _, _)| {
-                            *ids.entry(t).or_insert_with(|| {
-                                terms.push(t);
-                                terms.len() as u32 - 1
-                            })
-                        })
-                        .collect()
+                    let norms = norms(&d.lens, &avg);
+                    let mut local = Vec::with_capacity(d.stats.len());
+                    let mut pay = Vec::with_capacity(d.stats.len());
+                    for (t, tf, hint) in d.terms() {
+                        local.push(*ids.entry(t).or_insert_with(|| {
+                            terms.push(t);
+                            terms.len() as u32 - 1
+                        }));
+                        pay.push(payload(tf, &norms, hint));
+                    }
+                    (local, pay)
                 })
                 .collect();
             Run { terms, docs }
@@ -298,28 +309,20 @@ fn build_from(site: &Site, analyses: &[&Analysis]) -> Vec<OutputFile> {
         .enumerate()
         .map(|(i, &t)| (t, i as u32))
         .collect();
-    // Per document, in id order: global term ids and posting payloads.
-    let doc_postings: Vec<(Vec<u32>, Vec<u8>)> = runs
-        .par_iter()
-        .zip(docs.par_chunks(run_len))
-        .flat_map_iter(|(run, run_docs)| {
-            let global: Vec<u32> = run.terms.iter().map(|t| term_ids[t]).collect();
-            let avg = &avg;
-            run.docs.iter().zip(run_docs).map(move |(local, d)| {
-                let ids = local.iter().map(|&l| global[l as usize]).collect();
-                let pay = d
-                    .terms()
-                    .map(|(_, tf, hint)| payload(tf, &d.lens, avg, hint))
-                    .collect();
-                (ids, pay)
-            })
-        })
-        .collect();
+    runs.par_iter_mut().for_each(|run| {
+        let global: Vec<u32> = run.terms.iter().map(|t| term_ids[t]).collect();
+        for (ids, _) in &mut run.docs {
+            for id in ids {
+                *id = global[*id as usize];
+            }
+        }
+    });
+    let doc_postings = || runs.iter().flat_map(|r| &r.docs);
 
     // Posting lists in one flat array, term by term (a counting sort on term ids). Documents
     // are visited in id order, so every list comes out sorted.
     let mut df = vec![0usize; terms.len()];
-    for (ids, _) in &doc_postings {
+    for (ids, _) in doc_postings() {
         for &t in ids {
             df[t as usize] += 1;
         }
@@ -333,7 +336,7 @@ fn build_from(site: &Site, analyses: &[&Analysis]) -> Vec<OutputFile> {
     let mut next = starts.clone();
     let mut posting_docs = vec![0u32; starts[terms.len()]];
     let mut posting_payloads = vec![0u8; starts[terms.len()]];
-    for (doc_id, (ids, pay)) in doc_postings.iter().enumerate() {
+    for (doc_id, (ids, pay)) in doc_postings().enumerate() {
         for (&term, &p) in ids.iter().zip(pay) {
             let term = term as usize;
             posting_docs[next[term]] = doc_id as u32;
@@ -341,7 +344,7 @@ fn build_from(site: &Site, analyses: &[&Analysis]) -> Vec<OutputFile> {
             next[term] += 1;
         }
     }
-    drop(doc_postings);
+    drop(runs);
     let postings_of = |term: usize| {
         let range = starts[term]..starts[term + 1];
         (&posting_docs[range.clone()], &posting_payloads[range])
@@ -357,54 +360,60 @@ fn build_from(site: &Site, analyses: &[&Analysis]) -> Vec<OutputFile> {
     let mut shards = Vec::new();
     shard_terms(&terms, 2, &|t: &str| t.len() + 8, &mut shards);
 
-    let mut files = Vec::new();
-    let mut keys = Vec::with_capacity(shards.len());
-    for (key, shard) in &shards {
-        let name = file_name(key);
-        let mut dict = String::new();
-        let mut block: Vec<u8> = Vec::new();
-        let mut block_no = 0;
-        let mut prev = "";
-        let mut flush = |block: &mut Vec<u8>, dict: &mut String, files: &mut Vec<OutputFile>| {
-            if !block.is_empty() {
-                files.push(OutputFile {
-                    path: format!("search/p/{name}.{block_no}.bin"),
-                    bytes: std::mem::take(block),
-                });
-                block_no += 1;
+    // Each shard's dictionary and posting blocks, shards side by side.
+    let shard_files: Vec<Vec<OutputFile>> = shards
+        .par_iter()
+        .map(|(key, shard)| {
+            let mut files = Vec::new();
+            let name = file_name(key);
+            let mut dict = String::new();
+            let mut block: Vec<u8> = Vec::new();
+            let mut block_no = 0;
+            let mut prev = "";
+            let mut flush =
+                |block: &mut Vec<u8>, dict: &mut String, files: &mut Vec<OutputFile>| {
+                    if !block.is_empty() {
+                        files.push(OutputFile {
+                            path: format!("search/p/{name}.{block_no}.bin"),
+                            bytes: std::mem::take(block),
+                        });
+                        block_no += 1;
+                        dict.push('\n');
+                    }
+                };
+            for term in shard {
+                let id = term_ids[term] as usize;
+                let bytes = &encoded[id];
+                if bytes.len() > BLOCK_BYTES / 2 || block.len() + bytes.len() > BLOCK_BYTES {
+                    flush(&mut block, &mut dict, &mut files);
+                }
+                let shared = prev
+                    .chars()
+                    .zip(term.chars())
+                    .take_while(|(a, b)| a == b)
+                    .count()
+                    .min(35);
+                let suffix: String = term.chars().skip(shared).collect();
+                dict.push_str(&encode::base36(shared as u64));
+                dict.push_str(&suffix);
+                dict.push(' ');
+                dict.push_str(&encode::base36(df[id] as u64));
+                dict.push(' ');
+                dict.push_str(&encode::base36(bytes.len() as u64));
                 dict.push('\n');
+                block.extend_from_slice(bytes);
+                prev = term;
             }
-        };
-        for term in shard {
-            let id = term_ids[term] as usize;
-            let bytes = &encoded[id];
-            if bytes.len() > BLOCK_BYTES / 2 || block.len() + bytes.len() > BLOCK_BYTES {
-                flush(&mut block, &mut dict, &mut files);
-            }
-            let shared = prev
-                .chars()
-                .zip(term.chars())
-                .take_while(|(a, b)| a == b)
-                .count()
-                .min(35);
-            let suffix: String = term.chars().skip(shared).collect();
-            dict.push_str(&encode::base36(shared as u64));
-            dict.push_str(&suffix);
-            dict.push(' ');
-            dict.push_str(&encode::base36(df[id] as u64));
-            dict.push(' ');
-            dict.push_str(&encode::base36(bytes.len() as u64));
-            dict.push('\n');
-            block.extend_from_slice(bytes);
-            prev = term;
-        }
-        flush(&mut block, &mut dict, &mut files);
-        files.push(OutputFile {
-            path: format!("search/t/{name}.txt"),
-            bytes: dict.into_bytes(),
-        });
-        keys.push(key.as_str());
-    }
+            flush(&mut block, &mut dict, &mut files);
+            files.push(OutputFile {
+                path: format!("search/t/{name}.txt"),
+                bytes: dict.into_bytes(),
+            });
+            files
+        })
+        .collect();
+    let keys: Vec<&str> = shards.iter().map(|(k, _)| k.as_str()).collect();
+    let mut files: Vec<OutputFile> = shard_files.into_iter().flatten().collect();
 
     // Documents: metadata and the first excerpt segment, second segment apart.
     let doc_files: Vec<Vec<OutputFile>> = site
