@@ -25,9 +25,18 @@
 //! - `search/f/facets.json`, `search/f/t/<slug>.bin`, `search/f/s/<slug>.bin`: tag and source
 //!   names and document lists for filters, fetched only when a filter is used.
 //!
-//! Document ids are positions in [`Site::articles`], which is newest first, so "sort by date"
-//! is a sort by id and needs no data. Everything is built from sorted collections: the same
-//! site gives byte-identical files.
+//! Document ids run oldest first: the article at position `p` of [`Site::articles`] (newest
+//! first, undated articles last) has id `n - 1 - p`. "Sort by date" is still a sort by id and
+//! needs no data (dated articles have the highest ids, newest last; undated ones the lowest),
+//! and a new seed, which is most often the newest article, takes the next id: every existing
+//! `d/<id>.json` keeps its name and bytes, so a rebuild rewrites and republishes few files.
+//! For the same reason the average field lengths of BM25F are rounded to 4 significant bits
+//! ([`coarse`]) before the payloads are computed: one more article rarely moves them, so it
+//! rarely changes the postings of terms it does not contain.
+//!
+//! Everything is built from sorted collections: the same site gives byte-identical files.
+//! Building the index starts from each article's [`analyze::Analysis`], which an incremental
+//! build takes from the analysis cache ([`cache`]) for unchanged articles.
 
 pub mod analyze;
 pub mod cache;
@@ -48,7 +57,7 @@ pub use cache::build_index_cached;
 pub use encode::{decode_postings, encode_postings, file_name};
 
 /// Version of the file formats, checked by `search.js`.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// BM25 term-frequency saturation.
 pub const K1: f64 = 1.2;
@@ -101,6 +110,16 @@ fn front_code(keys: &[&str]) -> String {
         prev = k;
     }
     out
+}
+
+/// `x` rounded to 4 significant bits (within about 3%): the field length averages pass
+/// through it, so that adding an article rarely changes them, and with them every payload.
+fn coarse(x: f64) -> f64 {
+    if !x.is_finite() || x <= 0.0 {
+        return x;
+    }
+    let step = 2f64.powi(x.log2().floor() as i32 - 3);
+    (x / step).round() * step
 }
 
 /// BM25F length normalisation of each field of a document (field lengths `lens`, averages
@@ -218,7 +237,8 @@ struct Meta<'a> {
     v: u32,
     /// Documents.
     n: usize,
-    /// Dated documents: ids below this are dated, newest first; the rest are undated.
+    /// Dated documents: ids from `n - nd` up are dated (oldest first, newest last); the ids
+    /// below are the undated documents.
     nd: usize,
     k1: f64,
     /// Articles per language.
@@ -251,8 +271,8 @@ fn build_from(site: &Site, analyses: &[&Analysis]) -> Vec<OutputFile> {
     );
     let cfg = &site.config.search;
     let n_docs = site.articles.len() as u32;
-    // Documents in id order.
-    let docs: Vec<&Analysis> = analyses.to_vec();
+    // Documents in id order: oldest first (see the module docs).
+    let docs: Vec<&Analysis> = analyses.iter().rev().copied().collect();
 
     let mut avg = [0.0f64; 4];
     for d in &docs {
@@ -261,7 +281,7 @@ fn build_from(site: &Site, analyses: &[&Analysis]) -> Vec<OutputFile> {
         }
     }
     for a in &mut avg {
-        *a /= f64::from(n_docs.max(1));
+        *a = coarse(*a / f64::from(n_docs.max(1)));
     }
 
     // Terms are numbered locally by runs of documents first (no shared state), then every
@@ -421,7 +441,8 @@ fn build_from(site: &Site, analyses: &[&Analysis]) -> Vec<OutputFile> {
         .par_iter()
         .zip(analyses.par_iter())
         .enumerate()
-        .map(|(id, (a, ex))| {
+        .map(|(pos, (a, ex))| {
+            let id = site.articles.len() - 1 - pos;
             let card = DocCard {
                 r: &a.route,
                 t: &a.title,
@@ -466,7 +487,7 @@ fn build_from(site: &Site, analyses: &[&Analysis]) -> Vec<OutputFile> {
             .collect();
         entries.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
         for t in list {
-            let ids: BTreeSet<u32> = t.articles.iter().map(|&i| i as u32).collect();
+            let ids: BTreeSet<u32> = t.articles.iter().map(|&i| n_docs - 1 - i as u32).collect();
             let ids: Vec<u32> = ids.into_iter().collect();
             files.push(OutputFile {
                 path: format!("search/f/{kind}/{}.bin", file_name(&t.slug)),

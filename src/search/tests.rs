@@ -153,10 +153,14 @@ impl Reader {
             .filter(|(_, (n, _))| *n == terms.len())
             .map(|(d, (_, s))| (d, s))
             .collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
         ranked
             .into_iter()
-            .map(|(d, _)| site.articles[d as usize].title.clone())
+            .map(|(d, _)| {
+                site.articles[self.n as usize - 1 - d as usize]
+                    .title
+                    .clone()
+            })
             .collect()
     }
 }
@@ -237,8 +241,9 @@ fn doc_files_hold_display_fields_without_base_path() {
         .iter()
         .position(|a| a.title.starts_with("Israël"))
         .unwrap();
+    let id = site.articles.len() - 1 - idx;
     let doc: serde_json::Value =
-        serde_json::from_slice(&files[&format!("search/d/{idx}.json")]).unwrap();
+        serde_json::from_slice(&files[&format!("search/d/{id}.json")]).unwrap();
     assert_eq!(doc["r"], site.articles[idx].route.as_str());
     assert!(!doc["r"].as_str().unwrap().starts_with("/repo"));
     assert_eq!(doc["d"], "2023-03-02");

@@ -162,7 +162,7 @@
   }
 
   // ---- Index reading ----
-  var FORMAT_VERSION = 2; // src/search/mod.rs FORMAT_VERSION
+  var FORMAT_VERSION = 3; // src/search/mod.rs FORMAT_VERSION
   var SEGMENTS = 3; // excerpt segments; a posting hint below this names the one holding the match
   // Shard keys of meta.json: `0co 2b 2c|de` → co cob coc cod coe (see front_code in src/search).
   function decodeKeys(text) {
@@ -423,10 +423,11 @@
             var ids = [];
             scores.forEach(function (_, d) { if (sets.every(function (s) { return s.has(d); })) ids.push(d); });
             var sort = opts.sort || (parsed.words.length ? '' : 'date');
-            var nd = meta.nd === undefined ? n : meta.nd;
-            if (sort === 'date') ids.sort(function (a, b) { return a - b; });
-            else if (sort === 'old') ids.sort(function (a, b) { return (a < nd) !== (b < nd) ? (a < nd ? -1 : 1) : a < nd ? b - a : a - b; });
-            else ids.sort(function (a, b) { return scores.get(b)[0] - scores.get(a)[0] || a - b; });
+            // Ids run oldest first: dated documents from u = n - nd up, undated ones below u.
+            var u = n - (meta.nd === undefined ? n : meta.nd);
+            if (sort === 'date') ids.sort(function (a, b) { return b - a; });
+            else if (sort === 'old') ids.sort(function (a, b) { return (a >= u) !== (b >= u) ? (a >= u ? -1 : 1) : a >= u ? a - b : b - a; });
+            else ids.sort(function (a, b) { return scores.get(b)[0] - scores.get(a)[0] || b - a; });
             var want = page * rpp;
             var verified = ids, exact = true;
             var verify = parsed.phrases.length ? self.verifyPhrases(ids, parsed.phrases, scores, want + 1) : Promise.resolve(null);
