@@ -15,6 +15,9 @@
 //!   keyed by the article's digest, so that the pages an added seed renumbers (every home
 //!   page) are rebuilt from cards instead of rendering them all again.
 //!
+//! - **Search analyses** (`search-*.bin`): each article's text analysis for the search index,
+//!   kept by [`crate::search::cache`].
+//!
 //! - **The last build** (`last-build.bin`): the stamp of its inputs ([`InputStamp`]) and its
 //!   report, so that a rebuild with nothing changed ends after checking the stats.
 //!

@@ -50,6 +50,13 @@ fn age_seed(path: &Path, minutes: u64) {
     f.set_modified(when).unwrap();
 }
 
+/// How many article analyses the search cache of `root` holds.
+fn cached_analyses(root: &Path) -> usize {
+    let config = gazette::config::Config::parse(CONFIG).unwrap();
+    let key = gazette::search::cache::cache_key(config.search.excerpt_chars.max(2));
+    gazette::search::cache::AnalysisCache::load(&root.join(".gazette-cache"), &key).len()
+}
+
 /// Builds `root` into `out` with the cache (the CLI default).
 fn cached_build(root: &Path, out: &Path) {
     common::build(root, out, &[]);
@@ -99,6 +106,7 @@ fn cached_builds_equal_full_builds_after_add_change_remove() {
     age_inputs(root, 60);
     cached_build(root, &out);
     assert!(root.join(".gazette-cache/manifest.bin").is_file());
+    assert_eq!(cached_analyses(root), 4, "the search analyses are cached");
     let first = common::tree(&out);
     assert_same("first build", &first, &fresh_tree(root));
 
@@ -192,6 +200,11 @@ fn cached_builds_equal_full_builds_after_add_change_remove() {
     let after_remove = common::tree(&out);
     assert!(!after_remove.contains_key("tags/environnement/index.html"));
     assert_same("remove", &after_remove, &fresh_tree(root));
+    assert_eq!(
+        cached_analyses(root),
+        4,
+        "the analyses of the changed and removed articles are dropped"
+    );
 
     // An output folder edited by hand is not trusted: the next build replaces it.
     std::fs::write(out.join("index.html"), "edited").unwrap();

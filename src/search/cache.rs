@@ -204,7 +204,8 @@ pub fn build_index_cached(site: &Site, cache_dir: &Path) -> Vec<OutputFile> {
 
 /// The bytes of a shard: [`MAGIC`], the cache key, the entry count, then per entry its key,
 /// field lengths, excerpt segments, terms, and per term one byte (which fields have a nonzero
-/// frequency in bits 2–5, the hint in bits 0–1) followed by those frequencies.
+/// frequency in bits 2–5, the hint in bits 0–1) followed by those frequencies; last, the blake3
+/// of everything before it, since a damaged term would otherwise decode as another term.
 fn encode_shard(key: &str, entries: &[(&[u8; 32], &Analysis)]) -> Vec<u8> {
     let mut out = MAGIC.to_vec();
     binary::write(&mut out, &key.to_string());
@@ -228,13 +229,19 @@ fn encode_shard(key: &str, entries: &[(&[u8; 32], &Analysis)]) -> Vec<u8> {
             }
         }
     }
+    let sum = blake3::hash(&out);
+    out.extend_from_slice(sum.as_bytes());
     out
 }
 
 /// A shard read back, or `None` if it is not one of this layout and key, complete, and with
 /// every entry in shard `shard` and consistent.
 fn decode_shard(bytes: &[u8], key: &str, shard: usize) -> Option<Vec<([u8; 32], Analysis)>> {
-    let mut r = Reader::new(bytes.strip_prefix(MAGIC)?);
+    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(32)?)?;
+    if blake3::hash(body).as_bytes() != sum {
+        return None;
+    }
+    let mut r = Reader::new(body.strip_prefix(MAGIC)?);
     if r.read::<String>()? != key {
         return None;
     }

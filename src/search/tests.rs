@@ -338,3 +338,190 @@ fn tokenizer_fixture_matches() {
         "tokeniser output changed; rerun with GAZETTE_BLESS=1 if intended"
     );
 }
+
+fn newest_seed(title: &str) -> String {
+    format!(
+        "{title}\nUn nouvel article sur Pegasus et la défense, publié après tous les autres.\nRND, 01/06/2024\nEtiquettes : Pegasus, Défense,\nSoyez le premier à commenter\n"
+    )
+}
+
+/// The same index with the cache as without, from an empty, warm or outdated cache.
+#[test]
+fn cached_index_equals_uncached_after_add_change_remove() {
+    let dir = tempfile::tempdir().unwrap();
+    let check = |seeds: &[(&str, &str)]| {
+        let site = site_of(seeds, "");
+        assert!(build_index_cached(&site, dir.path()) == build_index(&site));
+    };
+    check(SEEDS);
+    assert!((0..8).any(|i| dir.path().join(format!("search-{i}.bin")).is_file()));
+    // Warm, nothing changed.
+    check(SEEDS);
+    // Add the newest article.
+    let added = newest_seed("Un article tout neuf");
+    let mut seeds = SEEDS.to_vec();
+    seeds.push(("005_eeeeeeeeeeeeeeee.txt", &added));
+    check(&seeds);
+    // Change one (its text, then only its tags).
+    let changed = SEEDS[1].1.replace("Un espion", "Une espionne");
+    seeds[1].1 = &changed;
+    check(&seeds);
+    let retagged = changed.replace(
+        "Etiquettes : Pegasus, Espionnage,",
+        "Etiquettes : Espionnage,",
+    );
+    seeds[1].1 = &retagged;
+    check(&seeds);
+    // Remove two: their entries are dropped.
+    seeds.remove(2);
+    seeds.remove(0);
+    check(&seeds);
+    let key = cache::cache_key(site_of(&seeds, "").config.search.excerpt_chars.max(2));
+    assert_eq!(
+        cache::AnalysisCache::load(dir.path(), &key).len(),
+        seeds.len()
+    );
+    // Another excerpt length is another analysis: the cache is not used for it.
+    let other = site_of(&seeds, "[search]\nexcerpt_chars = 90\n");
+    assert!(build_index_cached(&other, dir.path()) == build_index(&other));
+}
+
+#[test]
+fn analysis_cache_round_trips_and_saves_only_when_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = site_of(SEEDS, "");
+    let articles: Vec<&Article> = site.articles.iter().collect();
+    let keys: Vec<[u8; 32]> = articles.iter().map(|a| cache::article_key(a)).collect();
+    let mut c = cache::AnalysisCache::default();
+    c.update(&articles, &keys, 300);
+    c.save(dir.path(), "k");
+    let back = cache::AnalysisCache::load(dir.path(), "k");
+    assert_eq!(back.len(), SEEDS.len());
+    let fresh = analyze::analyze_all(&articles, 300);
+    for (k, a) in keys.iter().zip(&fresh) {
+        assert_eq!(back.get(k), Some(a));
+    }
+    // Another key: nothing.
+    assert!(cache::AnalysisCache::load(dir.path(), "other").is_empty());
+    // Nothing changed: nothing written.
+    let mut again = back;
+    again.update(&articles, &keys, 300);
+    for i in 0..8 {
+        let _ = std::fs::remove_file(dir.path().join(format!("search-{i}.bin")));
+    }
+    again.save(dir.path(), "k");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+/// Every key is distinct as soon as anything the analysis reads differs.
+#[test]
+fn article_key_covers_what_the_analysis_reads() {
+    let site = site_of(SEEDS, "");
+    let a = &site.articles[0];
+    let base = cache::article_key(a);
+    let mut b = a.clone();
+    b.title.push('!');
+    assert_ne!(cache::article_key(&b), base);
+    let mut b = a.clone();
+    b.body_text.push('!');
+    assert_ne!(cache::article_key(&b), base);
+    let mut b = a.clone();
+    b.language = "en".into();
+    assert_ne!(cache::article_key(&b), base);
+    let mut b = a.clone();
+    b.summary.push("x".into());
+    assert_ne!(cache::article_key(&b), base);
+    let mut b = a.clone();
+    b.tags[0].name.push('x');
+    assert_ne!(cache::article_key(&b), base);
+    // What the analysis does not read (the route, the date) does not matter.
+    let mut b = a.clone();
+    b.route.push('x');
+    b.date = None;
+    assert_eq!(cache::article_key(&b), base);
+}
+
+/// Damaged, truncated or foreign shards are no cache: no panic, no error, the same index.
+#[test]
+fn a_damaged_analysis_cache_is_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = site_of(SEEDS, "");
+    let want = build_index(&site);
+    assert!(build_index_cached(&site, dir.path()) == want);
+    let shards: Vec<std::path::PathBuf> = (0..8)
+        .map(|i| dir.path().join(format!("search-{i}.bin")))
+        .filter(|p| p.is_file())
+        .collect();
+    assert!(!shards.is_empty());
+    let good: Vec<Vec<u8>> = shards.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    let damages: Vec<Box<dyn Fn(&[u8]) -> Vec<u8>>> = vec![
+        Box::new(|b| b[..b.len() / 2].to_vec()),
+        Box::new(|b| b[..b.len() - 1].to_vec()),
+        Box::new(|b| {
+            let mut v = b.to_vec();
+            for x in v.iter_mut().skip(40).step_by(7) {
+                *x ^= 0x5a;
+            }
+            v
+        }),
+        Box::new(|b| {
+            let mut v = b.to_vec();
+            v.push(0);
+            v
+        }),
+        Box::new(|_| b"gazette seed cache 2\n".to_vec()),
+        Box::new(|_| Vec::new()),
+    ];
+    for damage in &damages {
+        for (p, g) in shards.iter().zip(&good) {
+            std::fs::write(p, damage(g)).unwrap();
+        }
+        assert!(build_index_cached(&site, dir.path()) == want);
+        // The damaged shards were replaced by good ones.
+        for (p, g) in shards.iter().zip(&good) {
+            assert_eq!(&std::fs::read(p).unwrap(), g);
+        }
+    }
+    // A cache folder that cannot be written is no error either.
+    let file = dir.path().join("not-a-folder");
+    std::fs::write(&file, "x").unwrap();
+    assert!(build_index_cached(&site, &file) == want);
+}
+
+/// Adding the newest article keeps the document files of the others, and with the rounded
+/// length averages the postings of terms it does not contain.
+#[test]
+fn adding_the_newest_article_keeps_existing_doc_files() {
+    let before = files_of(&site_of(SEEDS, ""));
+    let added = newest_seed("Un article tout neuf");
+    let mut seeds = SEEDS.to_vec();
+    seeds.push(("005_eeeeeeeeeeeeeeee.txt", &added));
+    let site = site_of(&seeds, "");
+    assert_eq!(site.articles[0].title, "Un article tout neuf");
+    let after = files_of(&site);
+    for (path, bytes) in &before {
+        if path.starts_with("search/d/") {
+            assert_eq!(after.get(path), Some(bytes), "{path}");
+        }
+    }
+    let n = SEEDS.len();
+    let newest: serde_json::Value =
+        serde_json::from_slice(&after[&format!("search/d/{n}.json")]).unwrap();
+    assert_eq!(newest["t"], "Un article tout neuf");
+    let meta: serde_json::Value = serde_json::from_slice(&after["search/meta.json"]).unwrap();
+    assert_eq!(meta["v"], FORMAT_VERSION);
+}
+
+#[test]
+fn averages_keep_four_significant_bits() {
+    assert_eq!(coarse(0.0), 0.0);
+    assert_eq!(coarse(1.0), 1.0);
+    assert_eq!(coarse(15.0), 15.0);
+    assert_eq!(coarse(17.0), 18.0);
+    assert_eq!(coarse(1000.0), 1024.0);
+    assert_eq!(coarse(641.3), 640.0);
+    assert_eq!(coarse(0.3), 0.3125);
+    for x in [3.7, 99.0, 640.0, 12_345.6] {
+        assert!((coarse(x) - x).abs() / x <= 1.0 / 16.0);
+    }
+}
