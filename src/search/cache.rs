@@ -84,6 +84,9 @@ fn shard_of(key: &[u8; 32]) -> usize {
     key[0] as usize % SHARDS
 }
 
+/// The entries of a shard file, in file order.
+type Entries = Vec<([u8; 32], Analysis)>;
+
 /// The analyses of earlier builds, by [`article_key`].
 #[derive(Debug, Default)]
 pub struct AnalysisCache {
@@ -95,7 +98,7 @@ pub struct AnalysisCache {
 impl AnalysisCache {
     /// Reads the shards of `dir` valid for `key`; missing, damaged or foreign ones are empty.
     pub fn load(dir: &Path, key: &str) -> AnalysisCache {
-        let shards: Vec<Option<Vec<([u8; 32], Analysis)>>> = (0..SHARDS)
+        let shards: Vec<Option<Entries>> = (0..SHARDS)
             .into_par_iter()
             .map(|i| {
                 let bytes = std::fs::read(shard_file(dir, i)).ok()?;
@@ -236,7 +239,7 @@ fn encode_shard(key: &str, entries: &[(&[u8; 32], &Analysis)]) -> Vec<u8> {
 
 /// A shard read back, or `None` if it is not one of this layout and key, complete, and with
 /// every entry in shard `shard` and consistent.
-fn decode_shard(bytes: &[u8], key: &str, shard: usize) -> Option<Vec<([u8; 32], Analysis)>> {
+fn decode_shard(bytes: &[u8], key: &str, shard: usize) -> Option<Entries> {
     let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(32)?)?;
     if blake3::hash(body).as_bytes() != sum {
         return None;

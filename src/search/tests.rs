@@ -454,7 +454,8 @@ fn a_damaged_analysis_cache_is_ignored() {
         .collect();
     assert!(!shards.is_empty());
     let good: Vec<Vec<u8>> = shards.iter().map(|p| std::fs::read(p).unwrap()).collect();
-    let damages: Vec<Box<dyn Fn(&[u8]) -> Vec<u8>>> = vec![
+    type Damage = Box<dyn Fn(&[u8]) -> Vec<u8>>;
+    let damages: Vec<Damage> = vec![
         Box::new(|b| b[..b.len() / 2].to_vec()),
         Box::new(|b| b[..b.len() - 1].to_vec()),
         Box::new(|b| {
