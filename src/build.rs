@@ -382,7 +382,7 @@ pub fn load_site_cached(
 /// Builds everything in memory without writing.
 pub fn build_in_memory(opts: &BuildOptions) -> Result<Built, BuildFailure> {
     let sink = crate::output::Collect::default();
-    let loaded = build_into(opts, None, &CardStore::default(), None, &sink)?;
+    let loaded = build_into(opts, None, &CardStore::default(), SearchCache::Off, &sink)?;
     let files = sink.into_files().into_iter().map(|(f, _)| f).collect();
     Ok(loaded.into_built(files))
 }
@@ -411,13 +411,23 @@ impl Loaded {
     }
 }
 
+/// Where the search stage finds the analyses of earlier builds (see [`crate::search::cache`]).
+enum SearchCache<'a> {
+    /// Analyse every article.
+    Off,
+    /// The shards in this folder, updated by the build (`gazette build`).
+    Disk(&'a Path),
+    /// Analyses kept in memory (the rebuilds of `gazette serve`).
+    Memory(&'a mut crate::search::MemoryCache),
+}
+
 /// Runs the pipeline, taking unchanged seeds from `seeds` and cards from `cards`, and handing
 /// every output file to `sink` as soon as it is made.
 fn build_into(
     opts: &BuildOptions,
     seeds: Option<&mut SeedCache>,
     cards: &CardStore,
-    search_cache: Option<&Path>,
+    search_cache: SearchCache<'_>,
     sink: &dyn Sink,
 ) -> Result<Loaded, BuildFailure> {
     let mut diagnostics = Diagnostics::default();
@@ -449,7 +459,7 @@ fn build_inner(
     timings: &mut Timings,
     seeds: Option<&mut SeedCache>,
     cards: &CardStore,
-    search_cache: Option<&Path>,
+    search_cache: SearchCache<'_>,
     sink: &dyn Sink,
 ) -> Result<(Site, usize, u64, CardStore)> {
     let (site, seeds_read, seed_bytes) = load_site_cached(opts, timings, diagnostics, seeds)?;
@@ -464,8 +474,9 @@ fn build_inner(
         timings.time("search index", || {
             // The same files either way; the cache spares analysing unchanged articles again.
             match search_cache {
-                Some(dir) => crate::search::build_index_cached(&site, dir),
-                None => crate::search::build_index(&site),
+                SearchCache::Off => crate::search::build_index(&site),
+                SearchCache::Disk(dir) => crate::search::build_index_cached(&site, dir),
+                SearchCache::Memory(memory) => crate::search::build_index_in_memory(&site, memory),
             }
             .into_par_iter()
             .try_for_each(|f| sink.put(f, None))
@@ -537,7 +548,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         opts,
         seed_cache.as_mut(),
         &cards,
-        opts.cache.then_some(cache_dir.as_path()),
+        match opts.cache {
+            true => SearchCache::Disk(&cache_dir),
+            false => SearchCache::Off,
+        },
         &destination,
     )?;
     let write = Instant::now();
@@ -738,6 +752,7 @@ pub struct Session {
     seeds: SeedCache,
     cards: CardStore,
     pages: std::collections::HashMap<String, (u64, Vec<u8>)>,
+    search: crate::search::MemoryCache,
 }
 
 impl Session {
@@ -745,7 +760,13 @@ impl Session {
     /// computed.
     pub fn build(&mut self, opts: &BuildOptions) -> Result<Built, BuildFailure> {
         let sink = crate::output::Collect::reusing(&self.pages);
-        let mut loaded = build_into(opts, Some(&mut self.seeds), &self.cards, None, &sink)?;
+        let mut loaded = build_into(
+            opts,
+            Some(&mut self.seeds),
+            &self.cards,
+            SearchCache::Memory(&mut self.search),
+            &sink,
+        )?;
         let files = sink.into_files();
         self.pages = files
             .iter()
@@ -753,5 +774,10 @@ impl Session {
             .collect();
         self.cards = std::mem::take(&mut loaded.cards);
         Ok(loaded.into_built(files.into_iter().map(|(f, _)| f).collect()))
+    }
+
+    /// How many articles' search analyses the session keeps for its next build.
+    pub fn search_analyses(&self) -> usize {
+        self.search.len()
     }
 }

@@ -51,8 +51,7 @@ const SHARD_MAGIC: &[u8] = b"gazette seed cache 2\n";
 /// uses, the dependency lock file (language detection and decoding crates), the crate version,
 /// and the parse options from `config.toml`. A cached parse is reused only under the same key.
 pub fn parser_key(opts: &ParseOptions) -> String {
-    let mut h = blake3::Hasher::new();
-    for part in [
+    let mut h = hash_parts(&[
         env!("CARGO_PKG_VERSION"),
         include_str!("seed/mod.rs"),
         include_str!("seed/parse.rs"),
@@ -62,13 +61,22 @@ pub fn parser_key(opts: &ParseOptions) -> String {
         include_str!("text.rs"),
         include_str!("../Cargo.lock"),
         &opts.default_language,
-    ] {
-        h.update(part.as_bytes()).update(&[0]);
-    }
+    ]);
     for p in &opts.boilerplate {
         h.update(p.as_bytes()).update(&[1]);
     }
     h.finalize().to_hex().to_string()
+}
+
+/// A hasher fed each part followed by a 0 byte (so that no two lists of parts feed it the
+/// same bytes): the start of every cache key, which names the sources a cached result was
+/// computed by.
+pub fn hash_parts(parts: &[&str]) -> blake3::Hasher {
+    let mut h = blake3::Hasher::new();
+    for part in parts {
+        h.update(part.as_bytes()).update(&[0]);
+    }
+    h
 }
 
 /// Size and modification time of a seed file, as `stat` gives them.

@@ -230,6 +230,8 @@ fn serve_session_rebuilds_equal_fresh_builds() {
     };
     let first = files(session.build(&opts).unwrap());
     assert_eq!(first, files(build::build_in_memory(&opts).unwrap()));
+    let articles = owned.len();
+    assert_eq!(session.search_analyses(), articles);
 
     std::fs::write(
         root.join("seeds/002_bbbbbbbbbbbbbbbb.txt"),
@@ -240,4 +242,9 @@ fn serve_session_rebuilds_equal_fresh_builds() {
     let second = files(session.build(&opts).unwrap());
     assert_ne!(first, second);
     assert_eq!(second, files(build::build_in_memory(&opts).unwrap()));
+    assert_eq!(
+        session.search_analyses(),
+        articles - 1,
+        "the analyses of the changed and removed articles are dropped, the new one kept"
+    );
 }

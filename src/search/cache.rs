@@ -32,8 +32,7 @@ const MAGIC: &[u8] = b"gazette search analysis cache 1\n";
 /// helpers, the dependency lock file (the stemmers), the crate version and the excerpt length.
 /// A cached analysis is reused only under the same key.
 pub fn cache_key(excerpt_chars: usize) -> String {
-    let mut h = blake3::Hasher::new();
-    for part in [
+    let mut h = crate::cache::hash_parts(&[
         env!("CARGO_PKG_VERSION"),
         include_str!("mod.rs"),
         include_str!("analyze.rs"),
@@ -41,9 +40,7 @@ pub fn cache_key(excerpt_chars: usize) -> String {
         include_str!("tokenize.rs"),
         include_str!("../text.rs"),
         include_str!("../../Cargo.lock"),
-    ] {
-        h.update(part.as_bytes()).update(&[0]);
-    }
+    ]);
     h.update(&(excerpt_chars as u64).to_le_bytes());
     h.finalize().to_hex().to_string()
 }
@@ -153,6 +150,25 @@ impl AnalysisCache {
         }
     }
 
+    /// Makes the cache hold exactly the analyses of the articles of `site` (whose keys are
+    /// `keys`), and returns them in article order.
+    fn analyses_of(
+        &mut self,
+        site: &Site,
+        keys: &[[u8; 32]],
+        excerpt_chars: usize,
+    ) -> Vec<&Analysis> {
+        let articles: Vec<&Article> = site.articles.iter().collect();
+        self.update(&articles, keys, excerpt_chars);
+        self.all(keys)
+    }
+
+    fn all(&self, keys: &[[u8; 32]]) -> Vec<&Analysis> {
+        keys.iter()
+            .map(|k| self.get(k).expect("update analysed every article"))
+            .collect()
+    }
+
     /// The cached analysis of an article key.
     pub fn get(&self, key: &[u8; 32]) -> Option<&Analysis> {
         self.entries.get(key)
@@ -185,24 +201,56 @@ pub fn build_index_cached(site: &Site, cache_dir: &Path) -> Vec<OutputFile> {
     let key = cache_key(excerpt_chars);
     let (mut cache, keys) = rayon::join(
         || AnalysisCache::load(cache_dir, &key),
-        || {
-            site.articles
-                .par_iter()
-                .map(article_key)
-                .collect::<Vec<_>>()
-        },
+        || article_keys(site),
     );
     let articles: Vec<&Article> = site.articles.iter().collect();
     cache.update(&articles, &keys, excerpt_chars);
-    let analyses: Vec<&Analysis> = keys
-        .iter()
-        .map(|k| cache.get(k).expect("update analysed every article"))
-        .collect();
+    let analyses = cache.all(&keys);
     let (files, ()) = rayon::join(
         || super::build_from(site, &analyses),
         || cache.save(cache_dir, &key),
     );
     files
+}
+
+/// The analyses kept in memory between the builds of one `gazette serve` session, so that a
+/// rebuild there analyses only new and changed articles without touching the disk.
+#[derive(Debug, Default)]
+pub struct MemoryCache {
+    /// The excerpt length the analyses were made with (part of what an analysis is).
+    excerpt_chars: usize,
+    analyses: AnalysisCache,
+}
+
+impl MemoryCache {
+    /// Number of analyses held.
+    pub fn len(&self) -> usize {
+        self.analyses.len()
+    }
+
+    /// Whether no analysis is held.
+    pub fn is_empty(&self) -> bool {
+        self.analyses.is_empty()
+    }
+}
+
+/// Builds the index like [`super::build_index`], byte for byte, taking the analysis of
+/// unchanged articles from `memory` and leaving there the analyses of this site's articles.
+pub fn build_index_in_memory(site: &Site, memory: &mut MemoryCache) -> Vec<OutputFile> {
+    let excerpt_chars = site.config.search.excerpt_chars.max(2);
+    if memory.excerpt_chars != excerpt_chars {
+        *memory = MemoryCache {
+            excerpt_chars,
+            analyses: AnalysisCache::default(),
+        };
+    }
+    let keys = article_keys(site);
+    let analyses = memory.analyses.analyses_of(site, &keys, excerpt_chars);
+    super::build_from(site, &analyses)
+}
+
+fn article_keys(site: &Site) -> Vec<[u8; 32]> {
+    site.articles.par_iter().map(article_key).collect()
 }
 
 /// The bytes of a shard: [`MAGIC`], the cache key, the entry count, then per entry its key,

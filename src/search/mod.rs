@@ -53,7 +53,7 @@ use crate::site::{Article, Site};
 use analyze::Analysis;
 use tokenize::FxBuild;
 
-pub use cache::build_index_cached;
+pub use cache::{build_index_cached, build_index_in_memory, MemoryCache};
 pub use encode::{decode_postings, encode_postings, file_name};
 
 /// Version of the file formats, checked by `search.js`.

@@ -386,6 +386,25 @@ fn cached_index_equals_uncached_after_add_change_remove() {
     assert!(build_index_cached(&other, dir.path()) == build_index(&other));
 }
 
+/// The in-memory cache of `gazette serve` gives the same index as none, through changes and
+/// a change of excerpt length (which is another analysis).
+#[test]
+fn memory_cache_index_equals_uncached() {
+    let mut memory = cache::MemoryCache::default();
+    let site = site_of(SEEDS, "");
+    assert!(build_index_in_memory(&site, &mut memory) == build_index(&site));
+    assert_eq!(memory.len(), SEEDS.len());
+    let changed = SEEDS[1].1.replace("Un espion", "Une espionne");
+    let mut seeds = SEEDS.to_vec();
+    seeds[1].1 = &changed;
+    seeds.remove(0);
+    let site = site_of(&seeds, "");
+    assert!(build_index_in_memory(&site, &mut memory) == build_index(&site));
+    assert_eq!(memory.len(), seeds.len());
+    let other = site_of(&seeds, "[search]\nexcerpt_chars = 90\n");
+    assert!(build_index_in_memory(&other, &mut memory) == build_index(&other));
+}
+
 #[test]
 fn analysis_cache_round_trips_and_saves_only_when_changed() {
     let dir = tempfile::tempdir().unwrap();
@@ -468,6 +487,16 @@ fn a_damaged_analysis_cache_is_ignored() {
         Box::new(|b| {
             let mut v = b.to_vec();
             v.push(0);
+            v
+        }),
+        // One letter of a word changed: the shard still decodes, as another word; only the
+        // checksum tells.
+        Box::new(|b| {
+            let mut v = b.to_vec();
+            let at = (200..v.len() - 40)
+                .find(|&i| v[i..i + 5].iter().all(u8::is_ascii_lowercase))
+                .expect("a word in the shard");
+            v[at + 2] = if v[at + 2] == b'q' { b'w' } else { b'q' };
             v
         }),
         Box::new(|_| b"gazette seed cache 2\n".to_vec()),
