@@ -382,7 +382,13 @@ pub fn load_site_cached(
 /// Builds everything in memory without writing.
 pub fn build_in_memory(opts: &BuildOptions) -> Result<Built, BuildFailure> {
     let sink = crate::output::Collect::default();
-    let loaded = build_into(opts, None, &CardStore::default(), SearchCache::Off, &sink)?;
+    let loaded = build_into(
+        opts,
+        SeedReuse::Off,
+        &CardStore::default(),
+        SearchCache::Off,
+        &sink,
+    )?;
     let files = sink.into_files().into_iter().map(|(f, _)| f).collect();
     Ok(loaded.into_built(files))
 }
@@ -411,6 +417,18 @@ impl Loaded {
     }
 }
 
+/// Where the parse stage finds the seeds of earlier builds (see [`crate::cache::SeedCache`]).
+enum SeedReuse<'a> {
+    /// Parse every seed.
+    Off,
+    /// Kept in memory across the rebuilds of `gazette serve`.
+    Session(&'a mut SeedCache),
+    /// Loaded from this cache folder by `gazette build`: once the site is assembled, it is
+    /// saved there on a thread of its own and dropped, so that it does not add to the peak
+    /// memory of rendering and indexing.
+    Disk(SeedCache, PathBuf),
+}
+
 /// Where the search stage finds the analyses of earlier builds (see [`crate::search::cache`]).
 enum SearchCache<'a> {
     /// Analyse every article.
@@ -425,7 +443,7 @@ enum SearchCache<'a> {
 /// every output file to `sink` as soon as it is made.
 fn build_into(
     opts: &BuildOptions,
-    seeds: Option<&mut SeedCache>,
+    seeds: SeedReuse<'_>,
     cards: &CardStore,
     search_cache: SearchCache<'_>,
     sink: &dyn Sink,
@@ -457,12 +475,24 @@ fn build_inner(
     opts: &BuildOptions,
     diagnostics: &mut Diagnostics,
     timings: &mut Timings,
-    seeds: Option<&mut SeedCache>,
+    seeds: SeedReuse<'_>,
     cards: &CardStore,
     search_cache: SearchCache<'_>,
     sink: &dyn Sink,
 ) -> Result<(Site, usize, u64, CardStore)> {
-    let (site, seeds_read, seed_bytes) = load_site_cached(opts, timings, diagnostics, seeds)?;
+    let mut saving_seeds = None;
+    let (site, seeds_read, seed_bytes) = match seeds {
+        SeedReuse::Off => load_site_cached(opts, timings, diagnostics, None)?,
+        SeedReuse::Session(cache) => load_site_cached(opts, timings, diagnostics, Some(cache))?,
+        SeedReuse::Disk(mut cache, dir) => {
+            let loaded = load_site_cached(opts, timings, diagnostics, Some(&mut cache))?;
+            // Saved even if a later stage fails: the parses are valid whatever the output.
+            saving_seeds = cache
+                .dirty
+                .then(|| std::thread::spawn(move || cache.save(&dir)));
+            loaded
+        }
+    };
     let theme = render::theme::Theme::load(&opts.root, &site.config.theme)?;
     let tera = timings.time("parse templates", || render::load_templates(&theme))?;
     // One after the other, not side by side: both stages use every core, and running them
@@ -481,6 +511,11 @@ fn build_inner(
             .into_par_iter()
             .try_for_each(|f| sink.put(f, None))
         })?;
+    }
+    if let Some(saving) = saving_seeds {
+        saving
+            .join()
+            .map_err(|_| anyhow::anyhow!("saving the seed cache panicked"))??;
     }
     if opts.strict && diagnostics.warnings() > 0 {
         anyhow::bail!(
@@ -546,7 +581,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     };
     let loaded = build_into(
         opts,
-        seed_cache.as_mut(),
+        match seed_cache {
+            Some(cache) => SeedReuse::Disk(cache, cache_dir.clone()),
+            None => SeedReuse::Off,
+        },
         &cards,
         match opts.cache {
             true => SearchCache::Disk(&cache_dir),
@@ -568,9 +606,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         .and_then(|(written, manifest)| {
             if let Some(m) = manifest {
                 m.save(&cache_dir)?;
-            }
-            if let Some(c) = seed_cache.as_ref().filter(|c| c.dirty) {
-                c.save(&cache_dir)?;
             }
             if opts.cache && loaded.cards != cards {
                 crate::cache::save_cards(&cache_dir, &loaded.cards)?;
@@ -762,7 +797,7 @@ impl Session {
         let sink = crate::output::Collect::reusing(&self.pages);
         let mut loaded = build_into(
             opts,
-            Some(&mut self.seeds),
+            SeedReuse::Session(&mut self.seeds),
             &self.cards,
             SearchCache::Memory(&mut self.search),
             &sink,

@@ -64,8 +64,7 @@ pub struct Inspected {
 fn inspected(a: &Article, file: String) -> Inspected {
     let body = match &a.body {
         Body::Blocks { blocks } => blocks.clone(),
-        Body::Html { .. } => a
-            .body_text
+        Body::Html { text, .. } => text
             .split("\n\n")
             .filter(|p| !p.trim().is_empty())
             .map(|p| Block::Paragraph {
@@ -88,7 +87,7 @@ fn inspected(a: &Article, file: String) -> Inspected {
         dateline: a.dateline.clone(),
         slug: a.slug.clone(),
         body,
-        body_text: a.body_text.clone(),
+        body_text: a.body_text().into_owned(),
         word_count: a.word_count,
         reading_time: a.reading_time,
         draft: a.draft,

@@ -31,7 +31,7 @@ pub fn escape(text: &str) -> String {
 /// override's Markdown HTML as rendered by pulldown-cmark (raw HTML already escaped there).
 pub fn body_html(body: &Body) -> String {
     match body {
-        Body::Html { html } => html.clone(),
+        Body::Html { html, .. } => html.clone(),
         Body::Blocks { blocks } => {
             let mut out = String::new();
             let mut ids: Vec<String> = Vec::new();

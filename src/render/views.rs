@@ -421,8 +421,7 @@ fn description(a: &Article) -> String {
 
 /// The first `max` characters of the body, cut on a word.
 pub fn teaser(a: &Article, max: usize) -> String {
-    let first = a.body_text.split("\n\n").next().unwrap_or("");
-    truncate_chars(first, max)
+    truncate_chars(&a.first_paragraph(), max)
 }
 
 /// Cuts text to at most `max` characters on a word boundary, adding `…` when cut.

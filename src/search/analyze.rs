@@ -99,7 +99,8 @@ impl Chunk {
         articles
             .iter()
             .map(|article| {
-                let (ex, rest_head, rest_tail) = excerpt(&article.body_text, excerpt_chars);
+                let body = article.body_text();
+                let (ex, rest_head, rest_tail) = excerpt(&body, excerpt_chars);
                 self.analyze_one(article, ex, [&rest_head, rest_tail])
             })
             .collect()

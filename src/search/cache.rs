@@ -69,7 +69,7 @@ pub fn article_key(a: &Article) -> [u8; 32] {
     for s in &a.summary {
         put(s);
     }
-    put(&a.body_text);
+    put(&a.body_text());
     *h.finalize().as_bytes()
 }
 

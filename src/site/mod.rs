@@ -8,6 +8,7 @@ pub mod related;
 pub mod slugs;
 pub mod tags;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::hash::Hash;
 use std::path::PathBuf;
@@ -44,6 +45,9 @@ pub enum Body {
     Html {
         /// The HTML.
         html: String,
+        /// The same as plain text, paragraphs separated by blank lines.
+        #[serde(skip)]
+        text: String,
     },
 }
 
@@ -90,8 +94,6 @@ pub struct Article {
     pub dateline: Option<String>,
     /// Body.
     pub body: Body,
-    /// The body as plain text, blocks separated by blank lines.
-    pub body_text: String,
     /// Words in the body.
     pub word_count: usize,
     /// Minutes.
@@ -111,13 +113,36 @@ pub struct Article {
 }
 
 impl Article {
+    /// The body as plain text, blocks separated by blank lines: what search and tag inference
+    /// read. Made on demand, since keeping it beside the blocks would hold every body twice.
+    pub fn body_text(&self) -> Cow<'_, str> {
+        match &self.body {
+            Body::Blocks { blocks } => Cow::Owned(blocks_to_text(blocks)),
+            Body::Html { text, .. } => Cow::Borrowed(text),
+        }
+    }
+
+    /// The first paragraph of [`Article::body_text`], without making the rest.
+    pub fn first_paragraph(&self) -> Cow<'_, str> {
+        match &self.body {
+            Body::Blocks { blocks } => {
+                let first = blocks_to_text(blocks.get(..1).unwrap_or_default());
+                match first.split_once("\n\n") {
+                    Some((head, _)) => Cow::Owned(head.to_string()),
+                    None => Cow::Owned(first),
+                }
+            }
+            Body::Html { text, .. } => Cow::Borrowed(text.split("\n\n").next().unwrap_or("")),
+        }
+    }
+
     /// A digest of everything the article is by itself. Its page (but for the related, newer and
     /// older articles it links to), its card and its feed entry are functions of it and of the
     /// site's settings, so a page whose articles keep their digests need not be rendered again.
     ///
     /// `related`, `newer` and `older` are left out: they are positions in the site, which shift
     /// whenever an article is added before them; a page showing those articles adds their own
-    /// digests instead. `body_text` is left out as a function of `body`. Every other field is
+    /// digests instead. Every other field is
     /// named here, so a new field does not compile until it is hashed or left out on purpose.
     pub fn digest(&self) -> u128 {
         let Article {
@@ -140,7 +165,6 @@ impl Article {
             summary,
             dateline,
             body,
-            body_text: _,
             word_count,
             reading_time,
             related: _,
@@ -276,7 +300,7 @@ pub fn assemble(
             .filter(|a| a.tags.is_empty())
             .for_each(|a| {
                 a.inferred_tags =
-                    vocabulary.infer(&a.title, &a.body_text, config.tags.max_inferred);
+                    vocabulary.infer(&a.title, &a.body_text(), config.tags.max_inferred);
                 if !a.inferred_tags.is_empty() {
                     a.origins.insert("inferred_tags", Origin::Detected);
                 }
@@ -396,26 +420,23 @@ fn apply(
     let language = pick!("language", f.language, seed.language);
     origins.insert("updated", seed.updated.origin.clone());
     origins.insert("id", Origin::FileName);
-    let (body, body_text, word_count, reading_time) =
-        match ov.and_then(|o| o.body_markdown.as_deref()) {
-            Some(md) => {
-                origins.insert("body", Origin::Override);
-                let text = markdown_to_text(md);
-                let words = text.split_whitespace().count();
-                let html = crate::content::markdown_to_html(md);
-                (Body::Html { html }, text, words, reading_minutes(words))
-            }
-            None => {
-                origins.insert("body", Origin::Detected);
-                let text = blocks_to_text(&seed.body);
-                (
-                    Body::Blocks { blocks: seed.body },
-                    text,
-                    seed.word_count,
-                    seed.reading_time,
-                )
-            }
-        };
+    let (body, word_count, reading_time) = match ov.and_then(|o| o.body_markdown.as_deref()) {
+        Some(md) => {
+            origins.insert("body", Origin::Override);
+            let text = markdown_to_text(md);
+            let words = text.split_whitespace().count();
+            let html = crate::content::markdown_to_html(md);
+            (Body::Html { html, text }, words, reading_minutes(words))
+        }
+        None => {
+            origins.insert("body", Origin::Detected);
+            (
+                Body::Blocks { blocks: seed.body },
+                seed.word_count,
+                seed.reading_time,
+            )
+        }
+    };
     let mut tag_refs: Vec<TermRef> = Vec::new();
     for t in &stated_tags {
         let r = aliases.resolve(t);
@@ -455,7 +476,6 @@ fn apply(
         summary,
         dateline: seed.dateline,
         body,
-        body_text,
         word_count,
         reading_time,
         related: Vec::new(),
@@ -470,4 +490,58 @@ fn apply(
 /// Reading time at 230 words per minute, at least one minute.
 pub fn reading_minutes(words: usize) -> u32 {
     words.div_ceil(230).max(1) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(body: Body) -> Article {
+        let config = Config::parse("").unwrap();
+        let urls = Urls::new("https://example.org/").unwrap();
+        let seed = "Titre de l'article\nUn paragraphe pour commencer le texte de l'article.\n";
+        let opts = crate::seed::ParseOptions::from_config(&config);
+        let parsed =
+            crate::seed::parse_seed(std::path::Path::new("001_a.txt"), seed.as_bytes(), &opts)
+                .unwrap();
+        let (site, _) = assemble(&config, &urls, vec![parsed], Content::default(), false);
+        let mut a = site.articles.into_iter().next().unwrap();
+        a.body = body;
+        a
+    }
+
+    fn para(t: &str) -> Block {
+        Block::Paragraph { text: t.into() }
+    }
+
+    /// The first paragraph is the first piece of the whole text, whatever the body holds.
+    #[test]
+    fn first_paragraph_is_the_head_of_the_body_text() {
+        let bodies = [
+            Body::Blocks { blocks: vec![] },
+            Body::Blocks {
+                blocks: vec![para("Un."), para("Deux.")],
+            },
+            Body::Blocks {
+                blocks: vec![
+                    Block::List {
+                        items: vec!["a".into(), "b".into()],
+                    },
+                    para("Deux."),
+                ],
+            },
+            Body::Html {
+                html: "<p>Un.</p><p>Deux.</p>".into(),
+                text: "Un.\n\nDeux.".into(),
+            },
+        ];
+        let mut heads = Vec::new();
+        for body in bodies {
+            let a = article(body);
+            let text = a.body_text();
+            assert_eq!(a.first_paragraph(), text.split("\n\n").next().unwrap());
+            heads.push(a.first_paragraph().into_owned());
+        }
+        assert_eq!(heads, ["", "Un.", "a\nb", "Un."]);
+    }
 }
