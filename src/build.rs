@@ -3,6 +3,7 @@
 //! Each stage gets plain data from the previous one; this module only sequences them, times
 //! them for `-v`, and collects every problem into one [`Diagnostics`] summary.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -382,13 +383,7 @@ pub fn load_site_cached(
 /// Builds everything in memory without writing.
 pub fn build_in_memory(opts: &BuildOptions) -> Result<Built, BuildFailure> {
     let sink = crate::output::Collect::default();
-    let loaded = build_into(
-        opts,
-        SeedReuse::Off,
-        &CardStore::default(),
-        SearchCache::Off,
-        &sink,
-    )?;
+    let loaded = build_into(opts, Reuse::Nothing, &sink)?;
     let files = sink.into_files().into_iter().map(|(f, _)| f).collect();
     Ok(loaded.into_built(files))
 }
@@ -417,48 +412,37 @@ impl Loaded {
     }
 }
 
-/// Where the parse stage finds the seeds of earlier builds (see [`crate::cache::SeedCache`]).
-enum SeedReuse<'a> {
-    /// Parse every seed.
-    Off,
-    /// Kept in memory across the rebuilds of `gazette serve`.
-    Session(&'a mut SeedCache),
-    /// Loaded from this cache folder by `gazette build`: once the site is assembled, it is
-    /// saved there on a thread of its own and dropped, so that it does not add to the peak
-    /// memory of rendering and indexing.
-    Disk(SeedCache, PathBuf),
+/// What a build takes from earlier builds, and what becomes of what it makes for the next one.
+enum Reuse<'a> {
+    /// Nothing: every seed is parsed, every page rendered, every article analysed.
+    Nothing,
+    /// The caches of `gazette build` in `dir`, loaded before the build. Each is saved back on a
+    /// thread of its own as soon as its stage is done, then dropped, so that the seed cache
+    /// does not live through rendering, nor the cards through indexing (they added to the peak
+    /// memory). The search analyses are loaded and saved by the search stage itself.
+    Disk {
+        dir: &'a Path,
+        seeds: SeedCache,
+        cards: CardStore,
+    },
+    /// The state of a `gazette serve` session, kept in memory from one rebuild to the next.
+    Session {
+        seeds: &'a mut SeedCache,
+        cards: &'a CardStore,
+        search: &'a mut crate::search::MemoryCache,
+    },
 }
 
-/// Where the search stage finds the analyses of earlier builds (see [`crate::search::cache`]).
-enum SearchCache<'a> {
-    /// Analyse every article.
-    Off,
-    /// The shards in this folder, updated by the build (`gazette build`).
-    Disk(&'a Path),
-    /// Analyses kept in memory (the rebuilds of `gazette serve`).
-    Memory(&'a mut crate::search::MemoryCache),
-}
-
-/// Runs the pipeline, taking unchanged seeds from `seeds` and cards from `cards`, and handing
-/// every output file to `sink` as soon as it is made.
+/// Runs the pipeline, reusing what `reuse` holds, and handing every output file to `sink` as
+/// soon as it is made.
 fn build_into(
     opts: &BuildOptions,
-    seeds: SeedReuse<'_>,
-    cards: &CardStore,
-    search_cache: SearchCache<'_>,
+    reuse: Reuse<'_>,
     sink: &dyn Sink,
 ) -> Result<Loaded, BuildFailure> {
     let mut diagnostics = Diagnostics::default();
     let mut timings = Timings::with_progress(opts.progress.clone());
-    match build_inner(
-        opts,
-        &mut diagnostics,
-        &mut timings,
-        seeds,
-        cards,
-        search_cache,
-        sink,
-    ) {
+    match build_inner(opts, &mut diagnostics, &mut timings, reuse, sink) {
         Ok((site, seeds_read, seed_bytes, cards)) => Ok(Loaded {
             site,
             diagnostics,
@@ -471,26 +455,71 @@ fn build_into(
     }
 }
 
+/// A cache being saved on a thread of its own.
+type Saving = std::thread::JoinHandle<Result<()>>;
+
+fn saved(saving: Option<Saving>, what: &str) -> Result<()> {
+    match saving.map(|s| s.join()) {
+        None => Ok(()),
+        Some(Ok(result)) => result,
+        Some(Err(_)) => anyhow::bail!("saving the {what} panicked"),
+    }
+}
+
+/// Runs the stages; returns the site, the seeds read and their bytes, and (in a session) the
+/// cards for the next build.
 fn build_inner(
     opts: &BuildOptions,
     diagnostics: &mut Diagnostics,
     timings: &mut Timings,
-    seeds: SeedReuse<'_>,
-    cards: &CardStore,
-    search_cache: SearchCache<'_>,
+    reuse: Reuse<'_>,
     sink: &dyn Sink,
 ) -> Result<(Site, usize, u64, CardStore)> {
-    let mut saving_seeds = None;
-    let (site, seeds_read, seed_bytes) = match seeds {
-        SeedReuse::Off => load_site_cached(opts, timings, diagnostics, None)?,
-        SeedReuse::Session(cache) => load_site_cached(opts, timings, diagnostics, Some(cache))?,
-        SeedReuse::Disk(mut cache, dir) => {
-            let loaded = load_site_cached(opts, timings, diagnostics, Some(&mut cache))?;
+    let no_cards = CardStore::default();
+    let (site, seeds_read, seed_bytes, earlier_cards, saving_seeds, search, dir) = match reuse {
+        Reuse::Nothing => {
+            let (site, read, bytes) = load_site_cached(opts, timings, diagnostics, None)?;
+            (site, read, bytes, None, None, SearchCache::Off, None)
+        }
+        Reuse::Session {
+            seeds,
+            cards,
+            search,
+        } => {
+            let (site, read, bytes) = load_site_cached(opts, timings, diagnostics, Some(seeds))?;
+            let cards = Some(Cow::Borrowed(cards));
+            (
+                site,
+                read,
+                bytes,
+                cards,
+                None,
+                SearchCache::Memory(search),
+                None,
+            )
+        }
+        Reuse::Disk {
+            dir,
+            mut seeds,
+            cards,
+        } => {
+            let (site, read, bytes) =
+                load_site_cached(opts, timings, diagnostics, Some(&mut seeds))?;
             // Saved even if a later stage fails: the parses are valid whatever the output.
-            saving_seeds = cache
+            let owned = dir.to_path_buf();
+            let saving = seeds
                 .dirty
-                .then(|| std::thread::spawn(move || cache.save(&dir)));
-            loaded
+                .then(|| std::thread::spawn(move || seeds.save(&owned)));
+            let cards = Some(Cow::Owned(cards));
+            (
+                site,
+                read,
+                bytes,
+                cards,
+                saving,
+                SearchCache::Disk(dir),
+                Some(dir),
+            )
         }
     };
     let theme = render::theme::Theme::load(&opts.root, &site.config.theme)?;
@@ -498,25 +527,39 @@ fn build_inner(
     // One after the other, not side by side: both stages use every core, and running them
     // together would add their peak memory for no gain in time.
     let cards = timings.time("render", || {
-        render::render(&site, &theme, &tera, &opts.render, sink, cards)
+        let earlier = earlier_cards.as_deref().unwrap_or(&no_cards);
+        render::render(&site, &theme, &tera, &opts.render, sink, earlier)
     })?;
+    let mut saving_cards = None;
+    let cards = match dir {
+        Some(dir) => {
+            if earlier_cards.as_deref() != Some(&cards) {
+                let owned = dir.to_path_buf();
+                saving_cards = Some(std::thread::spawn(move || {
+                    crate::cache::save_cards(&owned, &cards)
+                }));
+            }
+            CardStore::default()
+        }
+        None => cards,
+    };
+    drop(earlier_cards);
     if site.config.search.enabled {
         timings.time("search index", || {
             // The same files either way; the cache spares analysing unchanged articles again.
-            match search_cache {
-                SearchCache::Off => crate::search::build_index(&site),
-                SearchCache::Disk(dir) => crate::search::build_index_cached(&site, dir),
-                SearchCache::Memory(memory) => crate::search::build_index_in_memory(&site, memory),
+            // Each file goes to the sink as soon as it is made, not the whole index at once.
+            let emit = |f| sink.put(f, None);
+            match search {
+                SearchCache::Off => crate::search::write_index(&site, &emit),
+                SearchCache::Disk(dir) => crate::search::write_index_cached(&site, dir, &emit),
+                SearchCache::Memory(memory) => {
+                    crate::search::write_index_in_memory(&site, memory, &emit)
+                }
             }
-            .into_par_iter()
-            .try_for_each(|f| sink.put(f, None))
         })?;
     }
-    if let Some(saving) = saving_seeds {
-        saving
-            .join()
-            .map_err(|_| anyhow::anyhow!("saving the seed cache panicked"))??;
-    }
+    saved(saving_seeds, "seed cache")?;
+    saved(saving_cards, "card cache")?;
     if opts.strict && diagnostics.warnings() > 0 {
         anyhow::bail!(
             "--strict: {} warning(s) (listed above)",
@@ -524,6 +567,16 @@ fn build_inner(
         );
     }
     Ok((site, seeds_read, seed_bytes, cards))
+}
+
+/// Where the search stage finds the analyses of earlier builds (see [`crate::search::cache`]).
+enum SearchCache<'a> {
+    /// Analyse every article.
+    Off,
+    /// The shards in this folder, updated by the build (`gazette build`).
+    Disk(&'a Path),
+    /// Analyses kept in memory (the rebuilds of `gazette serve`).
+    Memory(&'a mut crate::search::MemoryCache),
 }
 
 /// Builds the project into its output folder. On failure the previous output is untouched.
@@ -551,9 +604,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     {
         return Ok(report);
     }
-    let mut seed_cache = None;
+    let mut reuse = Reuse::Nothing;
     let mut manifest = None;
-    let mut cards = CardStore::default();
     if opts.cache {
         if let Some(p) = &opts.progress {
             (p.0)("load cache");
@@ -568,9 +620,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             },
             || crate::cache::load_cards(&cache_dir),
         );
-        seed_cache = Some(seeds);
+        reuse = Reuse::Disk {
+            dir: &cache_dir,
+            seeds,
+            cards: loaded_cards,
+        };
         manifest = found;
-        cards = loaded_cards;
     }
     let cache_load = start.elapsed();
     let destination = match &manifest {
@@ -579,19 +634,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             Destination::Fresh(crate::output::Staging::new(&opts.output, opts.cache).map_err(fail)?)
         }
     };
-    let loaded = build_into(
-        opts,
-        match seed_cache {
-            Some(cache) => SeedReuse::Disk(cache, cache_dir.clone()),
-            None => SeedReuse::Off,
-        },
-        &cards,
-        match opts.cache {
-            true => SearchCache::Disk(&cache_dir),
-            false => SearchCache::Off,
-        },
-        &destination,
-    )?;
+    let loaded = build_into(opts, reuse, &destination)?;
     let write = Instant::now();
     if let Some(p) = &opts.progress {
         (p.0)("write output");
@@ -606,9 +649,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         .and_then(|(written, manifest)| {
             if let Some(m) = manifest {
                 m.save(&cache_dir)?;
-            }
-            if opts.cache && loaded.cards != cards {
-                crate::cache::save_cards(&cache_dir, &loaded.cards)?;
             }
             Ok(written)
         });
@@ -795,13 +835,12 @@ impl Session {
     /// computed.
     pub fn build(&mut self, opts: &BuildOptions) -> Result<Built, BuildFailure> {
         let sink = crate::output::Collect::reusing(&self.pages);
-        let mut loaded = build_into(
-            opts,
-            SeedReuse::Session(&mut self.seeds),
-            &self.cards,
-            SearchCache::Memory(&mut self.search),
-            &sink,
-        )?;
+        let reuse = Reuse::Session {
+            seeds: &mut self.seeds,
+            cards: &self.cards,
+            search: &mut self.search,
+        };
+        let mut loaded = build_into(opts, reuse, &sink)?;
         let files = sink.into_files();
         self.pages = files
             .iter()

@@ -106,6 +106,12 @@ fn cached_builds_equal_full_builds_after_add_change_remove() {
     age_inputs(root, 60);
     cached_build(root, &out);
     assert!(root.join(".gazette-cache/manifest.bin").is_file());
+    // The seed and card caches are saved on threads of their own, joined before the build ends.
+    assert!(root.join(".gazette-cache/cards.bin").is_file());
+    assert!(
+        (0..8).any(|i| root.join(format!(".gazette-cache/seeds-{i}.bin")).is_file()),
+        "the parsed seeds are cached"
+    );
     assert_eq!(cached_analyses(root), 4, "the search analyses are cached");
     let first = common::tree(&out);
     assert_same("first build", &first, &fresh_tree(root));

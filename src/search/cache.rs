@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::analyze::{self, Analysis};
+use super::Emit;
 use crate::output::OutputFile;
 use crate::seed::binary::{self, Reader};
 use crate::site::{Article, Site};
@@ -193,10 +194,10 @@ impl AnalysisCache {
     }
 }
 
-/// Builds the index like [`super::build_index`], byte for byte, taking the analysis of
+/// Writes the index like [`super::write_index`], byte for byte, taking the analysis of
 /// unchanged articles from the cache in `cache_dir` and updating it: an incremental rebuild
 /// analyses only new and changed articles.
-pub fn build_index_cached(site: &Site, cache_dir: &Path) -> Vec<OutputFile> {
+pub fn write_index_cached(site: &Site, cache_dir: &Path, emit: Emit) -> anyhow::Result<()> {
     let excerpt_chars = site.config.search.excerpt_chars.max(2);
     let key = cache_key(excerpt_chars);
     let (mut cache, keys) = rayon::join(
@@ -206,11 +207,16 @@ pub fn build_index_cached(site: &Site, cache_dir: &Path) -> Vec<OutputFile> {
     let articles: Vec<&Article> = site.articles.iter().collect();
     cache.update(&articles, &keys, excerpt_chars);
     let analyses = cache.all(&keys);
-    let (files, ()) = rayon::join(
-        || super::build_from(site, &analyses),
+    let (written, ()) = rayon::join(
+        || super::build_from(site, &analyses, emit),
         || cache.save(cache_dir, &key),
     );
-    files
+    written
+}
+
+/// The files of [`write_index_cached`], sorted by path (for tests and tools).
+pub fn build_index_cached(site: &Site, cache_dir: &Path) -> Vec<OutputFile> {
+    super::collect_files(|emit| write_index_cached(site, cache_dir, emit))
 }
 
 /// The analyses kept in memory between the builds of one `gazette serve` session, so that a
@@ -234,9 +240,13 @@ impl MemoryCache {
     }
 }
 
-/// Builds the index like [`super::build_index`], byte for byte, taking the analysis of
+/// Writes the index like [`super::write_index`], byte for byte, taking the analysis of
 /// unchanged articles from `memory` and leaving there the analyses of this site's articles.
-pub fn build_index_in_memory(site: &Site, memory: &mut MemoryCache) -> Vec<OutputFile> {
+pub fn write_index_in_memory(
+    site: &Site,
+    memory: &mut MemoryCache,
+    emit: Emit,
+) -> anyhow::Result<()> {
     let excerpt_chars = site.config.search.excerpt_chars.max(2);
     if memory.excerpt_chars != excerpt_chars {
         *memory = MemoryCache {
@@ -246,7 +256,12 @@ pub fn build_index_in_memory(site: &Site, memory: &mut MemoryCache) -> Vec<Outpu
     }
     let keys = article_keys(site);
     let analyses = memory.analyses.analyses_of(site, &keys, excerpt_chars);
-    super::build_from(site, &analyses)
+    super::build_from(site, &analyses, emit)
+}
+
+/// The files of [`write_index_in_memory`], sorted by path (for tests and tools).
+pub fn build_index_in_memory(site: &Site, memory: &mut MemoryCache) -> Vec<OutputFile> {
+    super::collect_files(|emit| write_index_in_memory(site, memory, emit))
 }
 
 fn article_keys(site: &Site) -> Vec<[u8; 32]> {

@@ -53,7 +53,10 @@ use crate::site::{Article, Site};
 use analyze::Analysis;
 use tokenize::FxBuild;
 
-pub use cache::{build_index_cached, build_index_in_memory, MemoryCache};
+pub use cache::{
+    build_index_cached, build_index_in_memory, write_index_cached, write_index_in_memory,
+    MemoryCache,
+};
 pub use encode::{decode_postings, encode_postings, file_name};
 
 /// Version of the file formats, checked by `search.js`.
@@ -251,19 +254,43 @@ struct Meta<'a> {
     h: String,
 }
 
-/// Builds the search index files (under `search/`) for the site. Called by the build in
-/// parallel with rendering; the output depends only on the site model.
-pub fn build_index(site: &Site) -> Vec<OutputFile> {
+/// Where the index files go, one by one, as soon as each is made: the build writes them at
+/// once instead of holding the whole index (34 MB at 10,000 articles) in memory.
+pub type Emit<'a> = &'a (dyn Fn(OutputFile) -> anyhow::Result<()> + Sync);
+
+/// Builds the search index files (under `search/`) for the site, analysing every article, and
+/// hands each to `emit`. The output depends only on the site model.
+pub fn write_index(site: &Site, emit: Emit) -> anyhow::Result<()> {
     let articles: Vec<&Article> = site.articles.iter().collect();
     let analyses = analyze::analyze_all(&articles, site.config.search.excerpt_chars.max(2));
-    build_from(site, &analyses.iter().collect::<Vec<_>>())
+    build_from(site, &analyses.iter().collect::<Vec<_>>(), emit)
+}
+
+/// The files of [`write_index`], sorted by path (for tests and tools).
+pub fn build_index(site: &Site) -> Vec<OutputFile> {
+    collect_files(|emit| write_index(site, emit))
+}
+
+/// Runs an index writer and returns what it emitted, sorted by path.
+pub(crate) fn collect_files(write: impl FnOnce(Emit) -> anyhow::Result<()>) -> Vec<OutputFile> {
+    let files = std::sync::Mutex::new(Vec::new());
+    write(&|f| {
+        files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
+        Ok(())
+    })
+    .expect("collecting never fails");
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
 }
 
 /// Fewest documents whose terms one task numbers (see [`build_from`]).
 const MIN_VOCAB_DOCS: usize = 256;
 
-/// Builds the index files from the analysis of each article of the site, in site order.
-fn build_from(site: &Site, analyses: &[&Analysis]) -> Vec<OutputFile> {
+/// Builds the index files from the analysis of each article of the site, in site order, and
+/// hands each to `emit` as soon as it is made; `meta.json`, whose content hash covers every
+/// other file, comes last.
+fn build_from(site: &Site, analyses: &[&Analysis], emit: Emit) -> anyhow::Result<()> {
     assert_eq!(
         analyses.len(),
         site.articles.len(),
@@ -376,36 +403,52 @@ fn build_from(site: &Site, analyses: &[&Analysis]) -> Vec<OutputFile> {
             encode_postings(ids, Some(pay), n_docs)
         })
         .collect();
+    drop((posting_docs, posting_payloads));
 
     let mut shards = Vec::new();
     shard_terms(&terms, 2, &|t: &str| t.len() + 8, &mut shards);
 
+    // Every file but `meta.json` goes out through `put`, which keeps what the content hash
+    // needs of it: path, length and blake3.
+    let digests: std::sync::Mutex<Vec<(String, u64, [u8; 32])>> = Default::default();
+    let put = |f: OutputFile| -> anyhow::Result<()> {
+        let digest = (
+            f.path.clone(),
+            f.bytes.len() as u64,
+            *blake3::hash(&f.bytes).as_bytes(),
+        );
+        digests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(digest);
+        emit(f)
+    };
+
     // Each shard's dictionary and posting blocks, shards side by side.
-    let shard_files: Vec<Vec<OutputFile>> = shards
+    shards
         .par_iter()
-        .map(|(key, shard)| {
-            let mut files = Vec::new();
+        .try_for_each(|(key, shard)| -> anyhow::Result<()> {
             let name = file_name(key);
             let mut dict = String::new();
             let mut block: Vec<u8> = Vec::new();
             let mut block_no = 0;
             let mut prev = "";
-            let mut flush =
-                |block: &mut Vec<u8>, dict: &mut String, files: &mut Vec<OutputFile>| {
-                    if !block.is_empty() {
-                        files.push(OutputFile {
-                            path: format!("search/p/{name}.{block_no}.bin"),
-                            bytes: std::mem::take(block),
-                        });
-                        block_no += 1;
-                        dict.push('\n');
-                    }
-                };
+            let mut flush = |block: &mut Vec<u8>, dict: &mut String| -> anyhow::Result<()> {
+                if !block.is_empty() {
+                    put(OutputFile {
+                        path: format!("search/p/{name}.{block_no}.bin"),
+                        bytes: std::mem::take(block),
+                    })?;
+                    block_no += 1;
+                    dict.push('\n');
+                }
+                Ok(())
+            };
             for term in shard {
                 let id = term_ids[term] as usize;
                 let bytes = &encoded[id];
                 if bytes.len() > BLOCK_BYTES / 2 || block.len() + bytes.len() > BLOCK_BYTES {
-                    flush(&mut block, &mut dict, &mut files);
+                    flush(&mut block, &mut dict)?;
                 }
                 let shared = prev
                     .chars()
@@ -424,24 +467,21 @@ fn build_from(site: &Site, analyses: &[&Analysis]) -> Vec<OutputFile> {
                 block.extend_from_slice(bytes);
                 prev = term;
             }
-            flush(&mut block, &mut dict, &mut files);
-            files.push(OutputFile {
+            flush(&mut block, &mut dict)?;
+            put(OutputFile {
                 path: format!("search/t/{name}.txt"),
                 bytes: dict.into_bytes(),
-            });
-            files
-        })
-        .collect();
+            })
+        })?;
     let keys: Vec<&str> = shards.iter().map(|(k, _)| k.as_str()).collect();
-    let mut files: Vec<OutputFile> = shard_files.into_iter().flatten().collect();
+    drop(encoded);
 
     // Documents: metadata and the first excerpt segment, second segment apart.
-    let doc_files: Vec<Vec<OutputFile>> = site
-        .articles
+    site.articles
         .par_iter()
         .zip(analyses.par_iter())
         .enumerate()
-        .map(|(pos, (a, ex))| {
+        .try_for_each(|(pos, (a, ex))| -> anyhow::Result<()> {
             let id = site.articles.len() - 1 - pos;
             let card = DocCard {
                 r: &a.route,
@@ -459,24 +499,22 @@ fn build_from(site: &Site, analyses: &[&Analysis]) -> Vec<OutputFile> {
                 x: &ex.segs[0],
                 m: ex.segs.len() - 1,
             };
-            let mut out = vec![OutputFile {
+            put(OutputFile {
                 path: format!("search/d/{id}.json"),
                 bytes: serde_json::to_vec(&doc).expect("serialisable"),
-            }];
+            })?;
             if ex.segs.len() > 1 {
                 let rest = DocRest {
                     card: &card,
                     y: &ex.segs[1..],
                 };
-                out.push(OutputFile {
+                put(OutputFile {
                     path: format!("search/d/{id}.1.json"),
                     bytes: serde_json::to_vec(&rest).expect("serialisable"),
-                });
+                })?;
             }
-            out
-        })
-        .collect();
-    files.extend(doc_files.into_iter().flatten());
+            Ok(())
+        })?;
 
     // Filters: names with counts, and one document list per tag and per source.
     let mut facets = BTreeMap::new();
@@ -489,28 +527,29 @@ fn build_from(site: &Site, analyses: &[&Analysis]) -> Vec<OutputFile> {
         for t in list {
             let ids: BTreeSet<u32> = t.articles.iter().map(|&i| n_docs - 1 - i as u32).collect();
             let ids: Vec<u32> = ids.into_iter().collect();
-            files.push(OutputFile {
+            put(OutputFile {
                 path: format!("search/f/{kind}/{}.bin", file_name(&t.slug)),
                 bytes: encode_postings(&ids, None, n_docs),
-            });
+            })?;
         }
         facets.insert(kind, entries);
     }
-    files.push(OutputFile {
+    put(OutputFile {
         path: "search/f/facets.json".into(),
         bytes: serde_json::to_vec(&facets).expect("serialisable"),
-    });
+    })?;
 
     let mut langs = BTreeMap::new();
     for a in &site.articles {
         *langs.entry(a.language.as_str()).or_insert(0) += 1;
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut digests = digests.into_inner().unwrap_or_else(|e| e.into_inner());
+    digests.sort_unstable();
     let mut hasher = blake3::Hasher::new();
-    for f in &files {
-        hasher.update(f.path.as_bytes());
-        hasher.update(&(f.bytes.len() as u64).to_le_bytes());
-        hasher.update(&f.bytes);
+    for (path, len, digest) in &digests {
+        hasher.update(path.as_bytes());
+        hasher.update(&len.to_le_bytes());
+        hasher.update(digest);
     }
     let meta = Meta {
         v: FORMAT_VERSION,
@@ -522,12 +561,10 @@ fn build_from(site: &Site, analyses: &[&Analysis]) -> Vec<OutputFile> {
         rpp: cfg.results_per_page.max(1),
         h: hasher.finalize().to_hex()[..12].to_string(),
     };
-    files.push(OutputFile {
+    emit(OutputFile {
         path: "search/meta.json".into(),
         bytes: serde_json::to_vec(&meta).expect("serialisable"),
-    });
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,107 @@
+//! Times the rebuilds of `gazette serve`, which keep the parsed seeds, the rendered pages and
+//! the search analyses of the last build in memory ([`gazette::build::Session`]).
+//!
+//! ```text
+//! cargo run --release --example serve_rebuild -- DIR NEW_SEED... [--runs N]
+//! ```
+//!
+//! `DIR` is a project folder (`config.toml`, `seeds/`). The session builds it once (the first
+//! build of `gazette serve`, reported), then, `N` times (5 by default), rebuilds with nothing
+//! changed; then it adds the `NEW_SEED` files one at a time to `DIR/seeds/`, rebuilding after
+//! each (the "add one seed" of the issue), and removes them again at the end. It prints the
+//! median of each and checks that the last rebuild equals a fresh build, file for file.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use gazette::build::{self, BuildOptions};
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let mut root: Option<PathBuf> = None;
+    let mut new_seeds: Vec<PathBuf> = Vec::new();
+    let mut runs = 5usize;
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--runs" => runs = args.next().and_then(|n| n.parse().ok()).unwrap_or(5).max(1),
+            _ if root.is_none() => root = Some(PathBuf::from(a)),
+            _ => new_seeds.push(PathBuf::from(a)),
+        }
+    }
+    let Some(root) = root else {
+        eprintln!("usage: serve_rebuild DIR NEW_SEED... [--runs N]");
+        std::process::exit(2);
+    };
+    let opts = BuildOptions::for_root(&root);
+    let mut session = build::Session::default();
+    let build = |session: &mut build::Session| {
+        let start = Instant::now();
+        let built = session.build(&opts).unwrap_or_else(|f| {
+            eprintln!("build failed: {:#}", f.error);
+            std::process::exit(1);
+        });
+        (start.elapsed(), built)
+    };
+
+    let (first, built) = build(&mut session);
+    println!(
+        "first build            {:>10}  ({} articles, {} files)",
+        ms(first),
+        built.site.articles.len(),
+        built.files.len()
+    );
+    drop(built);
+
+    let no_change: Vec<Duration> = (0..runs).map(|_| build(&mut session).0).collect();
+    println!(
+        "rebuild, no change     {:>10}  (median of {runs})",
+        ms(median(no_change))
+    );
+
+    let mut added = Vec::new();
+    let mut add_one = Vec::new();
+    let mut last = None;
+    for seed in &new_seeds {
+        let name = seed.file_name().expect("a seed file name");
+        let target = root.join("seeds").join(name);
+        std::fs::copy(seed, &target).expect("copy the new seed");
+        added.push(target);
+        let (t, built) = build(&mut session);
+        add_one.push(t);
+        last = Some(built);
+    }
+    if !add_one.is_empty() {
+        let n = add_one.len();
+        println!(
+            "rebuild, one seed added{:>10}  (median of {n})",
+            ms(median(add_one))
+        );
+        let fresh = build::build_in_memory(&opts).unwrap_or_else(|f| {
+            eprintln!("fresh build failed: {:#}", f.error);
+            std::process::exit(1);
+        });
+        let last = last.expect("a rebuild per added seed");
+        let same = last.files.len() == fresh.files.len()
+            && last
+                .files
+                .iter()
+                .zip(&fresh.files)
+                .all(|(a, b)| a.path == b.path && a.bytes == b.bytes);
+        println!("last rebuild equals a fresh build: {same}");
+        if !same {
+            std::process::exit(1);
+        }
+    }
+    for f in added {
+        let _ = std::fs::remove_file(f);
+    }
+}
