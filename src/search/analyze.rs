@@ -30,8 +30,10 @@ pub const HINT_NONE: u8 = 3;
 /// would stem the same words over and over.
 const MIN_CHUNK_DOCS: usize = 64;
 
-/// What the index needs of one article's text: its distinct terms with their statistics, its
-/// field lengths and its excerpt. Plain owned data, so it can be cached across builds.
+/// What the index needs of one article's text: its distinct terms with their statistics and its
+/// field lengths. Plain owned data, so it can be cached across builds. The excerpt is not kept:
+/// it is a copy of the start of the body, cheap to cut again ([`excerpt`]) when the document
+/// files are written, and keeping it for every article was a fifth of the stage's memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Analysis {
     /// The distinct terms (folded, stemmed), in order of first occurrence, separated by one
@@ -42,8 +44,6 @@ pub struct Analysis {
     pub(super) stats: Vec<([u16; 4], u8)>,
     /// Field lengths in terms.
     pub lens: [u32; 4],
-    /// Excerpt segments (at least one, maybe empty).
-    pub segs: Vec<String>,
 }
 
 impl Analysis {
@@ -67,7 +67,7 @@ impl Analysis {
                 !t.is_empty()
             }) && count == self.stats.len()
         };
-        terms_ok && self.stats.iter().all(|(_, h)| *h <= HINT_NONE) && !self.segs.is_empty()
+        terms_ok && self.stats.iter().all(|(_, h)| *h <= HINT_NONE)
     }
 }
 
@@ -101,13 +101,14 @@ impl Chunk {
             .map(|article| {
                 let body = article.body_text();
                 let (ex, rest_head, rest_tail) = excerpt(&body, excerpt_chars);
-                self.analyze_one(article, ex, [&rest_head, rest_tail])
+                self.analyze_one(article, &ex, [&rest_head, rest_tail])
             })
             .collect()
     }
 
-    /// `rest`: the body text after the excerpt, in pieces (see [`excerpt`]).
-    fn analyze_one(&mut self, article: &Article, segs: Vec<String>, rest: [&str; 2]) -> Analysis {
+    /// `segs`: the excerpt segments; `rest`: the body text after them, in pieces (see
+    /// [`excerpt`]).
+    fn analyze_one(&mut self, article: &Article, segs: &[String], rest: [&str; 2]) -> Analysis {
         let which = match self
             .analyzers
             .iter()
@@ -175,7 +176,6 @@ impl Chunk {
             terms: text,
             stats,
             lens,
-            segs,
         }
     }
 }

@@ -27,7 +27,7 @@ const SHARDS: usize = 8;
 
 /// Start of every shard: what the file is and the version of its layout. Change it when the
 /// layout changes, so that old shards are ignored.
-const MAGIC: &[u8] = b"gazette search analysis cache 1\n";
+const MAGIC: &[u8] = b"gazette search analysis cache 2\n";
 
 /// Identifies the analysis: the source of the search stage, the tokeniser and the text
 /// helpers, the dependency lock file (the stemmers), the crate version and the excerpt length.
@@ -269,7 +269,7 @@ fn article_keys(site: &Site) -> Vec<[u8; 32]> {
 }
 
 /// The bytes of a shard: [`MAGIC`], the cache key, the entry count, then per entry its key,
-/// field lengths, excerpt segments, terms, and per term one byte (which fields have a nonzero
+/// field lengths, terms, and per term one byte (which fields have a nonzero
 /// frequency in bits 2–5, the hint in bits 0–1) followed by those frequencies; last, the blake3
 /// of everything before it, since a damaged term would otherwise decode as another term.
 fn encode_shard(key: &str, entries: &[(&[u8; 32], &Analysis)]) -> Vec<u8> {
@@ -281,7 +281,6 @@ fn encode_shard(key: &str, entries: &[(&[u8; 32], &Analysis)]) -> Vec<u8> {
         for len in a.lens {
             binary::write(&mut out, &len);
         }
-        binary::write(&mut out, &a.segs);
         binary::write(&mut out, &a.terms);
         binary::write(&mut out, &a.stats.len());
         for (tf, hint) in &a.stats {
@@ -319,7 +318,6 @@ fn decode_shard(bytes: &[u8], key: &str, shard: usize) -> Option<Entries> {
         for len in &mut lens {
             *len = r.read()?;
         }
-        let segs: Vec<String> = r.read()?;
         let terms: String = r.read()?;
         let n: usize = r.read()?;
         if n > r.remaining() {
@@ -339,12 +337,7 @@ fn decode_shard(bytes: &[u8], key: &str, shard: usize) -> Option<Entries> {
             }
             stats.push((tf, head & 3));
         }
-        let a = Analysis {
-            terms,
-            stats,
-            lens,
-            segs,
-        };
+        let a = Analysis { terms, stats, lens };
         if shard_of(&k) != shard || !a.is_consistent() {
             return None;
         }

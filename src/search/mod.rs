@@ -476,12 +476,15 @@ fn build_from(site: &Site, analyses: &[&Analysis], emit: Emit) -> anyhow::Result
     let keys: Vec<&str> = shards.iter().map(|(k, _)| k.as_str()).collect();
     drop(encoded);
 
-    // Documents: metadata and the first excerpt segment, second segment apart.
+    // Documents: metadata and the first excerpt segment, second segment apart. The excerpt is
+    // cut again from the body here rather than kept in every analysis (see `Analysis`).
+    let excerpt_chars = cfg.excerpt_chars.max(2);
     site.articles
         .par_iter()
-        .zip(analyses.par_iter())
         .enumerate()
-        .try_for_each(|(pos, (a, ex))| -> anyhow::Result<()> {
+        .try_for_each(|(pos, a)| -> anyhow::Result<()> {
+            let body = a.body_text();
+            let (segs, _, _) = analyze::excerpt(&body, excerpt_chars);
             let id = site.articles.len() - 1 - pos;
             let card = DocCard {
                 r: &a.route,
@@ -496,17 +499,17 @@ fn build_from(site: &Site, analyses: &[&Analysis], emit: Emit) -> anyhow::Result
             };
             let doc = DocFile {
                 card: &card,
-                x: &ex.segs[0],
-                m: ex.segs.len() - 1,
+                x: &segs[0],
+                m: segs.len() - 1,
             };
             put(OutputFile {
                 path: format!("search/d/{id}.json"),
                 bytes: serde_json::to_vec(&doc).expect("serialisable"),
             })?;
-            if ex.segs.len() > 1 {
+            if segs.len() > 1 {
                 let rest = DocRest {
                     card: &card,
-                    y: &ex.segs[1..],
+                    y: &segs[1..],
                 };
                 put(OutputFile {
                     path: format!("search/d/{id}.1.json"),
