@@ -458,6 +458,18 @@ fn build_into(
 /// A cache being saved on a thread of its own.
 type Saving = std::thread::JoinHandle<Result<()>>;
 
+/// What the stages after parsing take from [`Reuse`].
+struct AfterParse<'a> {
+    /// The cards of earlier builds, for rendering to take instead of making them again.
+    earlier_cards: Option<Cow<'a, CardStore>>,
+    /// The seed cache being saved (`gazette build`).
+    saving_seeds: Option<Saving>,
+    /// Where the search stage finds earlier analyses.
+    search: SearchCache<'a>,
+    /// Where the card cache is saved once rendering is done (`gazette build`).
+    cache_dir: Option<&'a Path>,
+}
+
 fn saved(saving: Option<Saving>, what: &str) -> Result<()> {
     match saving.map(|s| s.join()) {
         None => Ok(()),
@@ -475,63 +487,66 @@ fn build_inner(
     reuse: Reuse<'_>,
     sink: &dyn Sink,
 ) -> Result<(Site, usize, u64, CardStore)> {
-    let no_cards = CardStore::default();
-    let (site, seeds_read, seed_bytes, earlier_cards, saving_seeds, search, dir) = match reuse {
-        Reuse::Nothing => {
-            let (site, read, bytes) = load_site_cached(opts, timings, diagnostics, None)?;
-            (site, read, bytes, None, None, SearchCache::Off, None)
-        }
+    let ((site, seeds_read, seed_bytes), after) = match reuse {
+        Reuse::Nothing => (
+            load_site_cached(opts, timings, diagnostics, None)?,
+            AfterParse {
+                earlier_cards: None,
+                saving_seeds: None,
+                search: SearchCache::Off,
+                cache_dir: None,
+            },
+        ),
         Reuse::Session {
             seeds,
             cards,
             search,
-        } => {
-            let (site, read, bytes) = load_site_cached(opts, timings, diagnostics, Some(seeds))?;
-            let cards = Some(Cow::Borrowed(cards));
-            (
-                site,
-                read,
-                bytes,
-                cards,
-                None,
-                SearchCache::Memory(search),
-                None,
-            )
-        }
+        } => (
+            load_site_cached(opts, timings, diagnostics, Some(seeds))?,
+            AfterParse {
+                earlier_cards: Some(Cow::Borrowed(cards)),
+                saving_seeds: None,
+                search: SearchCache::Memory(search),
+                cache_dir: None,
+            },
+        ),
         Reuse::Disk {
             dir,
             mut seeds,
             cards,
         } => {
-            let (site, read, bytes) =
-                load_site_cached(opts, timings, diagnostics, Some(&mut seeds))?;
+            let loaded = load_site_cached(opts, timings, diagnostics, Some(&mut seeds))?;
             // Saved even if a later stage fails: the parses are valid whatever the output.
             let owned = dir.to_path_buf();
-            let saving = seeds
+            let saving_seeds = seeds
                 .dirty
                 .then(|| std::thread::spawn(move || seeds.save(&owned)));
-            let cards = Some(Cow::Owned(cards));
-            (
-                site,
-                read,
-                bytes,
-                cards,
-                saving,
-                SearchCache::Disk(dir),
-                Some(dir),
-            )
+            let after = AfterParse {
+                earlier_cards: Some(Cow::Owned(cards)),
+                saving_seeds,
+                search: SearchCache::Disk(dir),
+                cache_dir: Some(dir),
+            };
+            (loaded, after)
         }
     };
+    let AfterParse {
+        earlier_cards,
+        saving_seeds,
+        search,
+        cache_dir,
+    } = after;
     let theme = render::theme::Theme::load(&opts.root, &site.config.theme)?;
     let tera = timings.time("parse templates", || render::load_templates(&theme))?;
     // One after the other, not side by side: both stages use every core, and running them
     // together would add their peak memory for no gain in time.
     let cards = timings.time("render", || {
+        let no_cards = CardStore::default();
         let earlier = earlier_cards.as_deref().unwrap_or(&no_cards);
         render::render(&site, &theme, &tera, &opts.render, sink, earlier)
     })?;
     let mut saving_cards = None;
-    let cards = match dir {
+    let cards = match cache_dir {
         Some(dir) => {
             if earlier_cards.as_deref() != Some(&cards) {
                 let owned = dir.to_path_buf();
