@@ -59,6 +59,26 @@ def measurement(name):
     return m
 
 
+def serve_rebuilds(n):
+    """The medians examples/serve_rebuild printed (ms), and its peak RSS, if it ran."""
+    path = os.path.join(raw, f"gazette-serve-{n}.txt")
+    if not os.path.exists(path):
+        return None
+    out = {"failed": os.path.exists(os.path.join(raw, f"gazette-serve-{n}.failed"))}
+    for line in open(path, encoding="utf-8"):
+        m = re.match(r"(first build|rebuild, no change|rebuild, one seed added)\s+([\d.]+) ms", line)
+        if m:
+            key = {"first build": "first_ms", "rebuild, no change": "nochange_ms",
+                   "rebuild, one seed added": "addone_ms"}[m.group(1)]
+            out[key] = float(m.group(2))
+        if line.startswith("last rebuild equals a fresh build:"):
+            out["equals_fresh"] = line.strip().endswith("true")
+    rss = [int(x) for x in open(os.path.join(raw, f"gazette-serve-{n}.rss")).read().split()
+           if x.isdigit()] if os.path.exists(os.path.join(raw, f"gazette-serve-{n}.rss")) else []
+    out["peak_rss_mb"] = round(max(rss) / 1024, 1) if rss else None
+    return out
+
+
 def stage_lines(n):
     path = os.path.join(raw, f"gazette-verbose-{n}.stages")
     return [l.rstrip() for l in open(path, encoding="utf-8")] if os.path.exists(path) else []
@@ -89,6 +109,7 @@ for n in sizes:
     d["hugo-size"] = kv_file(os.path.join(raw, f"hugo-size-{n}.txt"))
     stats = os.path.join(raw, f"corpus-{n}.stats.json")
     d["corpus"] = json.load(open(stats)) if os.path.exists(stats) else {}
+    d["gazette-serve"] = serve_rebuilds(n)
     lines = stage_lines(n)
     d["gazette-verbose"] = lines
     d["parse_rate_seeds_per_s"], d["parse_line"] = parse_rate(n, lines)
@@ -147,6 +168,23 @@ def row(label, f):
 row("gazette full build (search index, minified)", lambda d: fmt_t(d.get("gazette-full")))
 row("gazette no-change rebuild", lambda d: fmt_t(d.get("gazette-nochange")))
 row("gazette add-one-seed rebuild", lambda d: fmt_t(d.get("gazette-addone")))
+
+
+def fmt_serve(d, key):
+    s = d.get("gazette-serve")
+    if not s:
+        return "–"
+    if s["failed"] or key not in s or not s.get("equals_fresh"):
+        return "FAILED"
+    t = f"{s[key]:.0f} ms" if s[key] < 1000 else f"{s[key] / 1000:.2f} s"
+    if key == "addone_ms" and s.get("peak_rss_mb"):
+        t += f" / {s['peak_rss_mb']:.0f} MB"
+    return t
+
+
+row("`gazette serve` rebuild, one seed added (in memory; session peak)",
+    lambda d: fmt_serve(d, "addone_ms"))
+row("`gazette serve` rebuild, nothing changed", lambda d: fmt_serve(d, "nochange_ms"))
 row("Hugo full build (--minify)", lambda d: fmt_t(d.get("hugo")))
 row("`cp -r` of Hugo's output (floor)", lambda d: fmt_t(d.get("cp-floor")))
 row("Pagefind indexing gazette's output", lambda d: fmt_t(d.get("pagefind-gazette")))

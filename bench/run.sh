@@ -83,13 +83,15 @@ fi
 
 # ------------------------------------------------------------------------------------ build
 if [[ $BUILD -eq 1 ]]; then
-    log "cargo build --release (gazette, gen_corpus)"
-    (cd "$REPO" && cargo build --release --quiet --bin gazette --example gen_corpus)
+    log "cargo build --release (gazette, gen_corpus, serve_rebuild)"
+    (cd "$REPO" && cargo build --release --quiet --bin gazette --example gen_corpus \
+        --example serve_rebuild)
 fi
 # snapshot the binaries: others may rebuild target/ while the benchmark runs
 mkdir -p "$WORK/bin"
 cp "$REPO/target/release/gazette" "$WORK/bin/gazette"
 cp "$REPO/target/release/examples/gen_corpus" "$WORK/bin/gen_corpus"
+cp "$REPO/target/release/examples/serve_rebuild" "$WORK/bin/serve_rebuild"
 GAZETTE="$WORK/bin/gazette"
 # the commit the snapshot was taken at (+dirty: uncommitted changes under src/ or Cargo.toml)
 COMMIT="$(cd "$REPO" && git rev-parse --short HEAD)$(cd "$REPO" && git diff --quiet -- src Cargo.toml || echo '+dirty')"
@@ -201,6 +203,21 @@ EOF
         if ((10#$idx >= n)); then rm -f "$f"; fi
     done
     rm -rf "$WORK/extra-$n"
+
+    # gazette serve's in-memory rebuilds (examples/serve_rebuild.rs): one session builds, then
+    # rebuilds --runs times with nothing changed and once per added seed (medians); it removes
+    # the seeds it added. Up to 10k unless SERVE_100K=1: at 100k the session holds the site twice.
+    if [[ $n -le 10000 || ${SERVE_100K:-0} -eq 1 ]]; then
+        extra_seeds "$n"
+        log "gazette-serve-$n: serve_rebuild $C (+$RUNS seeds)"
+        mapfile -t added < <(ls "$WORK/extra-$n"/*.txt | head -n "$RUNS")
+        /usr/bin/time -o "$RAW/gazette-serve-$n.rss" -f %M \
+            "$WORK/bin/serve_rebuild" "$C" "${added[@]}" --runs "$RUNS" \
+            >"$RAW/gazette-serve-$n.txt" 2>/dev/null ||
+            { touch "$RAW/gazette-serve-$n.failed"; log "gazette-serve-$n FAILED"; }
+        rm -rf "$WORK/extra-$n"
+    fi
+
     rm -rf "$OUT" "$C/.gazette-cache"
     "$GAZETTE" build --root "$C" --output "$OUT" --quiet >/dev/null 2>&1 || true
 

@@ -834,22 +834,29 @@ pub fn project_path(root: &Path, sub: &str) -> PathBuf {
     }
 }
 
-/// A series of builds of one project (the rebuilds of `gazette serve`): keeps the parsed seeds
-/// and the rendered pages of the last build in memory so that the next one parses and renders
-/// only what changed.
+/// A series of builds of one project (the rebuilds of `gazette serve`): keeps the parsed seeds,
+/// the cards, the search analyses and the page fingerprints of the last build in memory so
+/// that the next one parses, renders and analyses only what changed. The pages themselves are
+/// the caller's: it passes the files of the last build it keeps (the site being served).
 #[derive(Default)]
 pub struct Session {
     seeds: SeedCache,
     cards: CardStore,
-    pages: std::collections::HashMap<String, (u64, Vec<u8>)>,
+    fingerprints: std::collections::HashMap<String, u64>,
     search: crate::search::MemoryCache,
 }
 
 impl Session {
     /// Builds in memory, like [`build_in_memory`], reusing what earlier builds of this session
-    /// computed.
-    pub fn build(&mut self, opts: &BuildOptions) -> Result<Built, BuildFailure> {
-        let sink = crate::output::Collect::reusing(&self.pages);
+    /// computed. `last_files` (path → bytes) are the files of this session's last build, as
+    /// the caller keeps them: a page whose inputs did not change is copied from there. Pass an
+    /// empty map when there are none (the first build, or after a failed one).
+    pub fn build(
+        &mut self,
+        opts: &BuildOptions,
+        last_files: &std::collections::HashMap<String, Vec<u8>>,
+    ) -> Result<Built, BuildFailure> {
+        let sink = crate::output::Collect::reusing(&self.fingerprints, last_files);
         let reuse = Reuse::Session {
             seeds: &mut self.seeds,
             cards: &self.cards,
@@ -857,9 +864,9 @@ impl Session {
         };
         let mut loaded = build_into(opts, reuse, &sink)?;
         let files = sink.into_files();
-        self.pages = files
+        self.fingerprints = files
             .iter()
-            .filter_map(|(f, fp)| Some((f.path.clone(), ((*fp)?, f.bytes.clone()))))
+            .filter_map(|(f, fp)| Some((f.path.clone(), (*fp)?)))
             .collect();
         self.cards = std::mem::take(&mut loaded.cards);
         Ok(loaded.into_built(files.into_iter().map(|(f, _)| f).collect()))

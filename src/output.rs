@@ -129,14 +129,29 @@ impl Claims {
 pub struct Collect<'a> {
     files: Mutex<Vec<(OutputFile, Option<u64>)>>,
     claims: Claims,
-    previous: Option<&'a HashMap<String, (u64, Vec<u8>)>>,
+    previous: Option<Previous<'a>>,
+}
+
+/// The pages of a previous build: the fingerprint of each and the files as the caller keeps
+/// them (`gazette serve` passes the site it is serving, so no second copy is kept).
+#[derive(Clone, Copy)]
+struct Previous<'a> {
+    fingerprints: &'a HashMap<String, u64>,
+    files: &'a HashMap<String, Vec<u8>>,
 }
 
 impl<'a> Collect<'a> {
-    /// A sink that reuses pages of `previous` (path → fingerprint and bytes).
-    pub fn reusing(previous: &'a HashMap<String, (u64, Vec<u8>)>) -> Collect<'a> {
+    /// A sink that reuses the pages of a previous build: `fingerprints` (path → fingerprint)
+    /// and `files` (path → bytes). A page missing from either is rendered again.
+    pub fn reusing(
+        fingerprints: &'a HashMap<String, u64>,
+        files: &'a HashMap<String, Vec<u8>>,
+    ) -> Collect<'a> {
         Collect {
-            previous: Some(previous),
+            previous: Some(Previous {
+                fingerprints,
+                files,
+            }),
             ..Collect::default()
         }
     }
@@ -155,11 +170,11 @@ impl Sink for Collect<'_> {
     }
 
     fn reuse(&self, path: &str, fingerprint: u64) -> bool {
-        let Some((_, bytes)) = self
-            .previous
-            .and_then(|p| p.get(path))
-            .filter(|(old, _)| *old == fingerprint)
-        else {
+        let Some(bytes) = self.previous.and_then(|p| {
+            (p.fingerprints.get(path) == Some(&fingerprint))
+                .then(|| p.files.get(path))
+                .flatten()
+        }) else {
             return false;
         };
         let file = OutputFile {

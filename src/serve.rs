@@ -210,7 +210,16 @@ fn rebuild(shared: &Shared, opts: &ServeOptions, origin: &str, builder: &mut bui
     let mut b = opts.build.clone();
     b.base_url = Some(format!("{origin}{base}"));
     b.render.inject_before_body_end = Some(reload_script(&base));
-    let result = builder.build(&b);
+    // The site being served is what the rebuild copies unchanged pages from.
+    let served = shared
+        .state
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .site
+        .clone()
+        .unwrap_or_default();
+    let result = builder.build(&b, &served);
+    drop(served);
     let site = match result {
         Ok(built) => {
             for d in built.diagnostics.sorted() {

@@ -234,7 +234,7 @@ fn serve_session_rebuilds_equal_fresh_builds() {
     let files = |b: build::Built| -> Vec<(String, Vec<u8>)> {
         b.files.into_iter().map(|f| (f.path, f.bytes)).collect()
     };
-    let first = files(session.build(&opts).unwrap());
+    let first = files(session.build(&opts, &Default::default()).unwrap());
     assert_eq!(first, files(build::build_in_memory(&opts).unwrap()));
     let articles = owned.len();
     assert_eq!(session.search_analyses(), articles);
@@ -245,7 +245,9 @@ fn serve_session_rebuilds_equal_fresh_builds() {
     )
     .unwrap();
     std::fs::remove_file(root.join("seeds/004_dddddddddddddddd.txt")).unwrap();
-    let second = files(session.build(&opts).unwrap());
+    // The pages the caller keeps are what the rebuild copies unchanged pages from.
+    let served: std::collections::HashMap<String, Vec<u8>> = first.iter().cloned().collect();
+    let second = files(session.build(&opts, &served).unwrap());
     assert_ne!(first, second);
     assert_eq!(second, files(build::build_in_memory(&opts).unwrap()));
     assert_eq!(
@@ -253,4 +255,26 @@ fn serve_session_rebuilds_equal_fresh_builds() {
         articles - 1,
         "the analyses of the changed and removed articles are dropped, the new one kept"
     );
+
+    // Nothing changed since: every page is copied from the caller's files, not rendered again
+    // (a page altered there comes back altered).
+    let page = second
+        .iter()
+        .map(|(p, _)| p.clone())
+        .find(|p| p.starts_with("articles/") && p.ends_with(".html"))
+        .expect("an article page");
+    let mut served: std::collections::HashMap<String, Vec<u8>> = second.iter().cloned().collect();
+    served.insert(page.clone(), b"kept by the caller".to_vec());
+    let third: std::collections::HashMap<String, Vec<u8>> =
+        files(session.build(&opts, &served).unwrap())
+            .into_iter()
+            .collect();
+    assert_eq!(third[&page], b"kept by the caller");
+    // Without the caller's files, it is rendered again.
+    let fourth: std::collections::HashMap<String, Vec<u8>> =
+        files(session.build(&opts, &Default::default()).unwrap())
+            .into_iter()
+            .collect();
+    assert_eq!(fourth.len(), second.len());
+    assert!(second.iter().all(|(p, b)| fourth[p] == *b));
 }
