@@ -283,7 +283,7 @@ pub fn render(
         .into_iter()
         .try_for_each(|file| sink.put(file, None))?;
     Ok(match &digests {
-        Some(digests) => builder.card_store(shared_digest, digests),
+        Some(digests) => builder.into_card_store(shared_digest, digests),
         None => CardStore::default(),
     })
 }
