@@ -142,8 +142,8 @@ impl Article {
     ///
     /// `related`, `newer` and `older` are left out: they are positions in the site, which shift
     /// whenever an article is added before them; a page showing those articles adds their own
-    /// digests instead. Every other field is
-    /// named here, so a new field does not compile until it is hashed or left out on purpose.
+    /// digests instead. Every other field is named here, so a new field does not compile until
+    /// it is hashed or left out on purpose.
     pub fn digest(&self) -> u128 {
         let Article {
             id,
@@ -363,15 +363,27 @@ fn collect_terms(articles: &[Article], terms_of: impl Fn(&Article) -> Vec<TermRe
 }
 
 /// Joins blocks into plain text, blocks separated by a blank line, list items by newlines.
+/// Written into one string: the text is made on demand (see [`Article::body_text`]), several
+/// times per article and build, so copying each block once more to join it was wasted work.
 pub fn blocks_to_text(blocks: &[Block]) -> String {
-    let mut parts = Vec::with_capacity(blocks.len());
-    for b in blocks {
+    let mut out = String::new();
+    for (i, b) in blocks.iter().enumerate() {
+        if i > 0 {
+            out.push_str("\n\n");
+        }
         match b {
-            Block::Paragraph { text } | Block::Heading { text } => parts.push(text.clone()),
-            Block::List { items } => parts.push(items.join("\n")),
+            Block::Paragraph { text } | Block::Heading { text } => out.push_str(text),
+            Block::List { items } => {
+                for (k, item) in items.iter().enumerate() {
+                    if k > 0 {
+                        out.push('\n');
+                    }
+                    out.push_str(item);
+                }
+            }
         }
     }
-    parts.join("\n\n")
+    out
 }
 
 fn markdown_to_text(markdown: &str) -> String {
