@@ -15,11 +15,15 @@
 //! memory (`/usr/bin/time -f %M`) is what serving such a site takes; the session is dropped
 //! before the check.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use gazette::build::{self, BuildOptions};
+use gazette::output::SiteFiles;
+
+/// The allocator of the `gazette` binary, so that the times are those of `gazette serve`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
@@ -49,8 +53,8 @@ fn main() {
     let opts = BuildOptions::for_root(&root);
     let mut session = build::Session::default();
     // Like `gazette serve`, the caller keeps the files of the last build (the site it serves);
-    // the session copies unchanged pages from there.
-    let build = |session: &mut build::Session, served: &HashMap<String, Vec<u8>>| {
+    // the session shares unchanged pages with it.
+    let build = |session: &mut build::Session, served: &SiteFiles| {
         let start = Instant::now();
         let built = session.build(&opts, served).unwrap_or_else(|f| {
             eprintln!("build failed: {:#}", f.error);
@@ -59,23 +63,20 @@ fn main() {
         (start.elapsed(), built)
     };
 
-    let served_files = |built: build::Built| -> HashMap<String, Vec<u8>> {
-        built.files.into_iter().map(|f| (f.path, f.bytes)).collect()
-    };
-    let (first, built) = build(&mut session, &HashMap::new());
+    let (first, built) = build(&mut session, &SiteFiles::new());
     println!(
         "first build             {:>10}  ({} articles, {} files)",
         ms(first),
         built.site.articles.len(),
         built.files.len()
     );
-    let mut served = served_files(built);
+    let mut served = built.files;
 
     let mut no_change = Vec::new();
     for _ in 0..runs {
         let (t, built) = build(&mut session, &served);
         no_change.push(t);
-        served = served_files(built);
+        served = built.files;
     }
     println!(
         "rebuild, no change      {:>10}  (median of {runs})",
@@ -84,6 +85,7 @@ fn main() {
 
     let mut added = Vec::new();
     let mut add_one = Vec::new();
+    let mut last_stages = String::new();
     for seed in &new_seeds {
         let name = seed.file_name().expect("a seed file name");
         let target = root.join("seeds").join(name);
@@ -91,7 +93,8 @@ fn main() {
         added.push(target);
         let (t, built) = build(&mut session, &served);
         add_one.push(t);
-        served = served_files(built);
+        last_stages = built.timings.report();
+        served = built.files;
     }
     if !add_one.is_empty() {
         let n = add_one.len();
@@ -99,6 +102,7 @@ fn main() {
             "rebuild, one seed added {:>10}  (median of {n})",
             ms(median(add_one))
         );
+        print!("stages of the last one:\n{last_stages}");
         // What `gazette serve` holds is measured above; the check below should not add to it.
         drop(session);
         let fresh = build::build_in_memory(&opts).unwrap_or_else(|f| {
@@ -109,7 +113,7 @@ fn main() {
             && fresh
                 .files
                 .iter()
-                .all(|f| served.get(&f.path) == Some(&f.bytes));
+                .all(|f| served.get(&f.path).map(|b| b.as_slice()) == Some(f.bytes.as_slice()));
         println!("last rebuild equals a fresh build: {same}");
         if !same {
             std::process::exit(1);

@@ -14,7 +14,7 @@ use crate::cache::Manifest;
 use crate::cache::{CachedSeed, FileStat, SeedCache};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostics, Severity};
-use crate::output::{OutputFile, Sink, Written};
+use crate::output::{OutputFile, Sink, SiteFiles, Written};
 use crate::render::{self, CardStore, RenderOptions};
 use crate::seed::{self, ParseOptions, ParsedSeed};
 use crate::site::{self, Site};
@@ -141,12 +141,13 @@ fn peak_memory_kb() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// The site and its files, built in memory.
-pub struct Built {
+/// The site and its files, built in memory: a list of files sorted by path
+/// ([`build_in_memory`]), or a map of shared bytes ([`Session::build`]).
+pub struct Built<Files = Vec<OutputFile>> {
     /// The site model.
     pub site: Site,
-    /// Every output file, in a deterministic order.
-    pub files: Vec<OutputFile>,
+    /// Every output file.
+    pub files: Files,
     /// Warnings and per-seed errors.
     pub diagnostics: Diagnostics,
     /// Stage timings.
@@ -400,7 +401,7 @@ struct Loaded {
 }
 
 impl Loaded {
-    fn into_built(self, files: Vec<OutputFile>) -> Built {
+    fn into_built<Files>(self, files: Files) -> Built<Files> {
         Built {
             site: self.site,
             files,
@@ -848,14 +849,14 @@ pub struct Session {
 
 impl Session {
     /// Builds in memory, like [`build_in_memory`], reusing what earlier builds of this session
-    /// computed. `last_files` (path → bytes) are the files of this session's last build, as
-    /// the caller keeps them: a page whose inputs did not change is copied from there. Pass an
-    /// empty map when there are none (the first build, or after a failed one).
+    /// computed. `last_files` are the files of this session's last build, as the caller keeps
+    /// them: a page whose inputs did not change is shared from there, not rendered or copied.
+    /// Pass an empty map when there are none (the first build, or after a failed one).
     pub fn build(
         &mut self,
         opts: &BuildOptions,
-        last_files: &std::collections::HashMap<String, Vec<u8>>,
-    ) -> Result<Built, BuildFailure> {
+        last_files: &SiteFiles,
+    ) -> Result<Built<SiteFiles>, BuildFailure> {
         let sink = crate::output::Collect::reusing(&self.fingerprints, last_files);
         let reuse = Reuse::Session {
             seeds: &mut self.seeds,
@@ -863,13 +864,10 @@ impl Session {
             search: &mut self.search,
         };
         let mut loaded = build_into(opts, reuse, &sink)?;
-        let files = sink.into_files();
-        self.fingerprints = files
-            .iter()
-            .filter_map(|(f, fp)| Some((f.path.clone(), (*fp)?)))
-            .collect();
+        let (files, fingerprints) = sink.into_site_files();
+        self.fingerprints = fingerprints;
         self.cards = std::mem::take(&mut loaded.cards);
-        Ok(loaded.into_built(files.into_iter().map(|(f, _)| f).collect()))
+        Ok(loaded.into_built(files))
     }
 
     /// How many articles' search analyses the session keeps for its next build.

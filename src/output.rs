@@ -11,7 +11,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
@@ -123,11 +123,18 @@ impl Claims {
     }
 }
 
+/// The bytes of a file kept in memory, shared rather than copied: a page that did not change
+/// is one allocation in the site `gazette serve` is serving and in the one it builds next.
+pub type SharedBytes = Arc<Vec<u8>>;
+
+/// A site kept in memory: output path → bytes.
+pub type SiteFiles = HashMap<String, SharedBytes>;
+
 /// Keeps every file in memory (for `gazette check`, `gazette serve` and tests). With the pages
 /// of a previous build, reuses those whose fingerprint did not change.
 #[derive(Default)]
 pub struct Collect<'a> {
-    files: Mutex<Vec<(OutputFile, Option<u64>)>>,
+    files: Mutex<Vec<(String, SharedBytes, Option<u64>)>>,
     claims: Claims,
     previous: Option<Previous<'a>>,
 }
@@ -137,16 +144,14 @@ pub struct Collect<'a> {
 #[derive(Clone, Copy)]
 struct Previous<'a> {
     fingerprints: &'a HashMap<String, u64>,
-    files: &'a HashMap<String, Vec<u8>>,
+    files: &'a SiteFiles,
 }
 
 impl<'a> Collect<'a> {
     /// A sink that reuses the pages of a previous build: `fingerprints` (path → fingerprint)
-    /// and `files` (path → bytes). A page missing from either is rendered again.
-    pub fn reusing(
-        fingerprints: &'a HashMap<String, u64>,
-        files: &'a HashMap<String, Vec<u8>>,
-    ) -> Collect<'a> {
+    /// and `files` (path → bytes). A page missing from either is rendered again; a page found
+    /// in both is shared with `files`, not copied.
+    pub fn reusing(fingerprints: &'a HashMap<String, u64>, files: &'a SiteFiles) -> Collect<'a> {
         Collect {
             previous: Some(Previous {
                 fingerprints,
@@ -158,9 +163,41 @@ impl<'a> Collect<'a> {
 
     /// The files sorted by path, each with its fingerprint.
     pub fn into_files(self) -> Vec<(OutputFile, Option<u64>)> {
-        let mut files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut files: Vec<_> = self
+            .files
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .into_iter()
+            .map(|(path, bytes, fp)| {
+                let bytes = Arc::try_unwrap(bytes).unwrap_or_else(|shared| shared.to_vec());
+                (OutputFile { path, bytes }, fp)
+            })
+            .collect();
         files.sort_by(|a, b| a.0.path.cmp(&b.0.path));
         files
+    }
+
+    /// The files by path, and the fingerprints of those that have one.
+    pub fn into_site_files(self) -> (SiteFiles, HashMap<String, u64>) {
+        let files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut fingerprints = HashMap::with_capacity(files.len());
+        let mut site = HashMap::with_capacity(files.len());
+        for (path, bytes, fp) in files {
+            if let Some(fp) = fp {
+                fingerprints.insert(path.clone(), fp);
+            }
+            site.insert(path, bytes);
+        }
+        (site, fingerprints)
+    }
+
+    fn keep(&self, path: String, bytes: SharedBytes, fingerprint: Option<u64>) -> Result<()> {
+        self.claims.claim(&path)?;
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path, bytes, fingerprint));
+        Ok(())
     }
 }
 
@@ -177,20 +214,12 @@ impl Sink for Collect<'_> {
         }) else {
             return false;
         };
-        let file = OutputFile {
-            path: path.to_string(),
-            bytes: bytes.clone(),
-        };
-        self.put(file, Some(fingerprint)).is_ok()
+        self.keep(path.to_string(), Arc::clone(bytes), Some(fingerprint))
+            .is_ok()
     }
 
     fn put(&self, file: OutputFile, fingerprint: Option<u64>) -> Result<()> {
-        self.claims.claim(&file.path)?;
-        self.files
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((file, fingerprint));
-        Ok(())
+        self.keep(file.path, Arc::new(file.bytes), fingerprint)
     }
 }
 

@@ -12,7 +12,6 @@
 //! Only the built files are ever served; request paths are still vetted (no `..`, encoded or
 //! not, no backslashes, no NUL) so that a future on-disk mode cannot be tricked either.
 
-use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
@@ -22,6 +21,7 @@ use anyhow::{Context, Result};
 
 use crate::build::{self, BuildOptions};
 use crate::check::percent_decode;
+use crate::output::SiteFiles;
 use crate::render::html::escape;
 use crate::urls::BasePath;
 
@@ -58,7 +58,7 @@ struct State {
     /// Base path of the last build attempt (`/` or `/repo/`).
     base: String,
     /// The built files, or the message of the failed build.
-    site: std::result::Result<Arc<HashMap<String, Vec<u8>>>, String>,
+    site: std::result::Result<Arc<SiteFiles>, String>,
 }
 
 struct Shared {
@@ -210,7 +210,7 @@ fn rebuild(shared: &Shared, opts: &ServeOptions, origin: &str, builder: &mut bui
     let mut b = opts.build.clone();
     b.base_url = Some(format!("{origin}{base}"));
     b.render.inject_before_body_end = Some(reload_script(&base));
-    // The site being served is what the rebuild copies unchanged pages from.
+    // The site being served is what the rebuild shares unchanged pages with.
     let served = shared
         .state
         .lock()
@@ -234,9 +234,7 @@ fn rebuild(shared: &Shared, opts: &ServeOptions, origin: &str, builder: &mut bui
                 built.files.len(),
                 start.elapsed().as_millis()
             );
-            let files: HashMap<String, Vec<u8>> =
-                built.files.into_iter().map(|f| (f.path, f.bytes)).collect();
-            Ok(Arc::new(files))
+            Ok(Arc::new(built.files))
         }
         Err(failure) => {
             let mut text = format!("error: {failure}\n");

@@ -9,6 +9,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
 use gazette::build::{self, BuildOptions};
+use gazette::output::SiteFiles;
 
 const CONFIG: &str = "title = \"Test\"\nbase_url = \"https://user.github.io/repo/\"\n\
                       language = \"fr\"\npaginate_by = 2\n";
@@ -231,11 +232,24 @@ fn serve_session_rebuilds_equal_fresh_builds() {
     let mut opts = BuildOptions::for_root(root);
     opts.render.inject_before_body_end = Some("<script>/*reload*/</script>".into());
     let mut session = build::Session::default();
-    let files = |b: build::Built| -> Vec<(String, Vec<u8>)> {
+    // A session's files as a sorted list, to compare with a fresh build's.
+    let files = |b: build::Built<SiteFiles>| -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<_> = b.files.into_iter().map(|(p, b)| (p, b.to_vec())).collect();
+        files.sort();
+        files
+    };
+    let fresh = |b: build::Built| -> Vec<(String, Vec<u8>)> {
         b.files.into_iter().map(|f| (f.path, f.bytes)).collect()
     };
+    // What the caller keeps between builds (the site `gazette serve` is serving).
+    let shared = |files: &[(String, Vec<u8>)]| -> SiteFiles {
+        files
+            .iter()
+            .map(|(p, b)| (p.clone(), std::sync::Arc::new(b.clone())))
+            .collect()
+    };
     let first = files(session.build(&opts, &Default::default()).unwrap());
-    assert_eq!(first, files(build::build_in_memory(&opts).unwrap()));
+    assert_eq!(first, fresh(build::build_in_memory(&opts).unwrap()));
     let articles = owned.len();
     assert_eq!(session.search_analyses(), articles);
 
@@ -246,10 +260,9 @@ fn serve_session_rebuilds_equal_fresh_builds() {
     .unwrap();
     std::fs::remove_file(root.join("seeds/004_dddddddddddddddd.txt")).unwrap();
     // The pages the caller keeps are what the rebuild copies unchanged pages from.
-    let served: std::collections::HashMap<String, Vec<u8>> = first.iter().cloned().collect();
-    let second = files(session.build(&opts, &served).unwrap());
+    let second = files(session.build(&opts, &shared(&first)).unwrap());
     assert_ne!(first, second);
-    assert_eq!(second, files(build::build_in_memory(&opts).unwrap()));
+    assert_eq!(second, fresh(build::build_in_memory(&opts).unwrap()));
     assert_eq!(
         session.search_analyses(),
         articles - 1,
@@ -263,18 +276,20 @@ fn serve_session_rebuilds_equal_fresh_builds() {
         .map(|(p, _)| p.clone())
         .find(|p| p.starts_with("articles/") && p.ends_with(".html"))
         .expect("an article page");
-    let mut served: std::collections::HashMap<String, Vec<u8>> = second.iter().cloned().collect();
-    served.insert(page.clone(), b"kept by the caller".to_vec());
-    let third: std::collections::HashMap<String, Vec<u8>> =
-        files(session.build(&opts, &served).unwrap())
-            .into_iter()
-            .collect();
-    assert_eq!(third[&page], b"kept by the caller");
+    let mut served = shared(&second);
+    let kept = std::sync::Arc::new(b"kept by the caller".to_vec());
+    served.insert(page.clone(), kept.clone());
+    let third = session.build(&opts, &served).unwrap().files;
+    assert!(
+        std::sync::Arc::ptr_eq(&third[&page], &kept),
+        "an unchanged page is the caller's bytes, shared, not a copy"
+    );
     // Without the caller's files, it is rendered again.
     let fourth: std::collections::HashMap<String, Vec<u8>> =
         files(session.build(&opts, &Default::default()).unwrap())
             .into_iter()
             .collect();
+    assert_eq!(third.len(), second.len());
     assert_eq!(fourth.len(), second.len());
     assert!(second.iter().all(|(p, b)| fourth[p] == *b));
 }
