@@ -564,12 +564,11 @@ fn build_inner(
         timings.time("search index", || {
             // The same files either way; the cache spares analysing unchanged articles again.
             // Each file goes to the sink as soon as it is made, not the whole index at once.
-            let emit = |f| sink.put(f, None);
             match search {
-                SearchCache::Off => crate::search::write_index(&site, &emit),
-                SearchCache::Disk(dir) => crate::search::write_index_cached(&site, dir, &emit),
+                SearchCache::Off => crate::search::write_index(&site, sink),
+                SearchCache::Disk(dir) => crate::search::write_index_cached(&site, dir, sink),
                 SearchCache::Memory(memory) => {
-                    crate::search::write_index_in_memory(&site, memory, &emit)
+                    crate::search::write_index_in_memory(&site, memory, sink)
                 }
             }
         })?;

@@ -208,7 +208,7 @@ pub fn write_index_cached(site: &Site, cache_dir: &Path, emit: Emit) -> anyhow::
     cache.update(&articles, &keys, excerpt_chars);
     let analyses = cache.all(&keys);
     let (written, ()) = rayon::join(
-        || super::build_from(site, &analyses, emit),
+        || super::build_from(site, &analyses, &keys, emit),
         || cache.save(cache_dir, &key),
     );
     written
@@ -256,7 +256,7 @@ pub fn write_index_in_memory(
     }
     let keys = article_keys(site);
     let analyses = memory.analyses.analyses_of(site, &keys, excerpt_chars);
-    super::build_from(site, &analyses, emit)
+    super::build_from(site, &analyses, &keys, emit)
 }
 
 /// The files of [`write_index_in_memory`], sorted by path (for tests and tools).
@@ -264,7 +264,8 @@ pub fn build_index_in_memory(site: &Site, memory: &mut MemoryCache) -> Vec<Outpu
     super::collect_files(|emit| write_index_in_memory(site, memory, emit))
 }
 
-fn article_keys(site: &Site) -> Vec<[u8; 32]> {
+/// The [`article_key`] of every article, in site order.
+pub(crate) fn article_keys(site: &Site) -> Vec<[u8; 32]> {
     site.articles.par_iter().map(article_key).collect()
 }
 

@@ -48,7 +48,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::output::OutputFile;
+use crate::output::{OutputFile, Sink};
 use crate::site::{Article, Site};
 use analyze::Analysis;
 use tokenize::FxBuild;
@@ -255,15 +255,20 @@ struct Meta<'a> {
 }
 
 /// Where the index files go, one by one, as soon as each is made: the build writes them at
-/// once instead of holding the whole index (34 MB at 10,000 articles) in memory.
-pub type Emit<'a> = &'a (dyn Fn(OutputFile) -> anyhow::Result<()> + Sync);
+/// once instead of holding the whole index (34 MB at 10,000 articles) in memory. A sink that
+/// keeps the files of an earlier build may also take a document file from there (see
+/// [`Sink::reuse`]) instead of having it made again.
+pub type Emit<'a> = &'a dyn Sink;
 
 /// Builds the search index files (under `search/`) for the site, analysing every article, and
 /// hands each to `emit`. The output depends only on the site model.
 pub fn write_index(site: &Site, emit: Emit) -> anyhow::Result<()> {
     let articles: Vec<&Article> = site.articles.iter().collect();
-    let analyses = analyze::analyze_all(&articles, site.config.search.excerpt_chars.max(2));
-    build_from(site, &analyses.iter().collect::<Vec<_>>(), emit)
+    let (analyses, keys) = rayon::join(
+        || analyze::analyze_all(&articles, site.config.search.excerpt_chars.max(2)),
+        || cache::article_keys(site),
+    );
+    build_from(site, &analyses.iter().collect::<Vec<_>>(), &keys, emit)
 }
 
 /// The files of [`write_index`], sorted by path (for tests and tools).
@@ -273,28 +278,70 @@ pub fn build_index(site: &Site) -> Vec<OutputFile> {
 
 /// Runs an index writer and returns what it emitted, sorted by path.
 pub(crate) fn collect_files(write: impl FnOnce(Emit) -> anyhow::Result<()>) -> Vec<OutputFile> {
-    let files = std::sync::Mutex::new(Vec::new());
-    write(&|f| {
-        files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
-        Ok(())
-    })
-    .expect("collecting never fails");
-    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
+    let sink = crate::output::Collect::default();
+    write(&sink).expect("collecting never fails");
+    sink.into_files().into_iter().map(|(f, _)| f).collect()
+}
+
+/// What `meta.json`'s content hash knows of one file: the blake3 of its bytes, or, for a
+/// document file, the fingerprint of what it is made from (a reused file's bytes are not at
+/// hand, and hashing 20,000 of them again would cost more than making the few that changed).
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum FileDigest {
+    Bytes { len: u64, blake3: [u8; 32] },
+    Inputs(u64),
+}
+
+/// The fingerprint of an article's document files: everything [`DocCard`] and the excerpt
+/// are made from. `key` is the article's [`cache::article_key`], which covers its body.
+fn doc_fingerprint(a: &Article, key: &[u8; 32], excerpt_chars: usize) -> u64 {
+    let mut h = blake3::Hasher::new();
+    h.update(b"search doc\0")
+        .update(&FORMAT_VERSION.to_le_bytes())
+        .update(&(excerpt_chars as u64).to_le_bytes())
+        .update(key);
+    let mut put = |s: &str| {
+        h.update(&(s.len() as u64).to_le_bytes())
+            .update(s.as_bytes());
+    };
+    put(&a.route);
+    put(&a.title);
+    put(&a.date.map(|d| d.to_string()).unwrap_or_default());
+    // The source, then the tags, each list preceded by its length.
+    put(&a.source.iter().count().to_string());
+    if let Some(t) = &a.source {
+        put(&t.name);
+        put(&t.slug);
+    }
+    put(&a.all_tags().count().to_string());
+    for t in a.all_tags() {
+        put(&t.name);
+        put(&t.slug);
+    }
+    u64::from_le_bytes(h.finalize().as_bytes()[..8].try_into().expect("8 bytes"))
 }
 
 /// Fewest documents whose terms one task numbers (see [`build_from`]).
 const MIN_VOCAB_DOCS: usize = 256;
 
-/// Builds the index files from the analysis of each article of the site, in site order, and
-/// hands each to `emit` as soon as it is made; `meta.json`, whose content hash covers every
-/// other file, comes last.
-fn build_from(site: &Site, analyses: &[&Analysis], emit: Emit) -> anyhow::Result<()> {
+/// Builds the index files from the analysis and the [`cache::article_key`] of each article of
+/// the site, in site order, and hands each to `emit` as soon as it is made; `meta.json`, whose
+/// content hash covers every other file, comes last.
+fn build_from(
+    site: &Site,
+    analyses: &[&Analysis],
+    article_keys: &[[u8; 32]],
+    emit: Emit,
+) -> anyhow::Result<()> {
     assert_eq!(
         analyses.len(),
         site.articles.len(),
         "one analysis per article"
+    );
+    assert_eq!(
+        article_keys.len(),
+        site.articles.len(),
+        "one key per article"
     );
     let cfg = &site.config.search;
     let n_docs = site.articles.len() as u32;
@@ -408,20 +455,22 @@ fn build_from(site: &Site, analyses: &[&Analysis], emit: Emit) -> anyhow::Result
     let mut shards = Vec::new();
     shard_terms(&terms, 2, &|t: &str| t.len() + 8, &mut shards);
 
-    // Every file but `meta.json` goes out through `put`, which keeps what the content hash
-    // needs of it: path, length and blake3.
-    let digests: std::sync::Mutex<Vec<(String, u64, [u8; 32])>> = Default::default();
-    let put = |f: OutputFile| -> anyhow::Result<()> {
-        let digest = (
-            f.path.clone(),
-            f.bytes.len() as u64,
-            *blake3::hash(&f.bytes).as_bytes(),
-        );
+    // Every file but `meta.json` goes out through `put` or `record`, which keep what the
+    // content hash needs of it (see `FileDigest`).
+    let digests: std::sync::Mutex<Vec<(String, FileDigest)>> = Default::default();
+    let record = |path: String, digest: FileDigest| {
         digests
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push(digest);
-        emit(f)
+            .push((path, digest));
+    };
+    let put = |f: OutputFile| -> anyhow::Result<()> {
+        let digest = FileDigest::Bytes {
+            len: f.bytes.len() as u64,
+            blake3: *blake3::hash(&f.bytes).as_bytes(),
+        };
+        record(f.path.clone(), digest);
+        emit.put(f, None)
     };
 
     // Each shard's dictionary and posting blocks, shards side by side.
@@ -477,15 +526,30 @@ fn build_from(site: &Site, analyses: &[&Analysis], emit: Emit) -> anyhow::Result
     drop(encoded);
 
     // Documents: metadata and the first excerpt segment, second segment apart. The excerpt is
-    // cut again from the body here rather than kept in every analysis (see `Analysis`).
+    // cut again from the body here rather than kept in every analysis (see `Analysis`). Both
+    // files carry the fingerprint of their inputs: a sink holding them from an earlier build
+    // with the same id keeps them, and they are not made again.
     let excerpt_chars = cfg.excerpt_chars.max(2);
+    let tracks = emit.tracks_fingerprints();
     site.articles
         .par_iter()
+        .zip(article_keys)
         .enumerate()
-        .try_for_each(|(pos, a)| -> anyhow::Result<()> {
+        .try_for_each(|(pos, (a, key))| -> anyhow::Result<()> {
+            let id = site.articles.len() - 1 - pos;
+            let fp = doc_fingerprint(a, key, excerpt_chars);
+            let doc_path = format!("search/d/{id}.json");
+            let rest_path = format!("search/d/{id}.1.json");
+            record(doc_path.clone(), FileDigest::Inputs(fp));
+            let doc_kept = tracks && emit.reuse(&doc_path, fp);
+            if doc_kept && emit.reuse(&rest_path, fp) {
+                record(rest_path, FileDigest::Inputs(fp));
+                return Ok(());
+            }
+            // Short articles have no second file: with the first one kept, only the excerpt
+            // tells whether this one is missing.
             let body = a.body_text();
             let (segs, _, _) = analyze::excerpt(&body, excerpt_chars);
-            let id = site.articles.len() - 1 - pos;
             let card = DocCard {
                 r: &a.route,
                 t: &a.title,
@@ -497,24 +561,35 @@ fn build_from(site: &Site, analyses: &[&Analysis], emit: Emit) -> anyhow::Result
                     .map(|t| [t.name.as_str(), t.slug.as_str()])
                     .collect(),
             };
-            let doc = DocFile {
-                card: &card,
-                x: &segs[0],
-                m: segs.len() - 1,
-            };
-            put(OutputFile {
-                path: format!("search/d/{id}.json"),
-                bytes: serde_json::to_vec(&doc).expect("serialisable"),
-            })?;
+            if !doc_kept {
+                let doc = DocFile {
+                    card: &card,
+                    x: &segs[0],
+                    m: segs.len() - 1,
+                };
+                let bytes = serde_json::to_vec(&doc).expect("serialisable");
+                emit.put(
+                    OutputFile {
+                        path: doc_path,
+                        bytes,
+                    },
+                    Some(fp),
+                )?;
+            }
             if segs.len() > 1 {
-                let rest = DocRest {
+                let more = DocRest {
                     card: &card,
                     y: &segs[1..],
                 };
-                put(OutputFile {
-                    path: format!("search/d/{id}.1.json"),
-                    bytes: serde_json::to_vec(&rest).expect("serialisable"),
-                })?;
+                let bytes = serde_json::to_vec(&more).expect("serialisable");
+                record(rest_path.clone(), FileDigest::Inputs(fp));
+                emit.put(
+                    OutputFile {
+                        path: rest_path,
+                        bytes,
+                    },
+                    Some(fp),
+                )?;
             }
             Ok(())
         })?;
@@ -549,10 +624,16 @@ fn build_from(site: &Site, analyses: &[&Analysis], emit: Emit) -> anyhow::Result
     let mut digests = digests.into_inner().unwrap_or_else(|e| e.into_inner());
     digests.sort_unstable();
     let mut hasher = blake3::Hasher::new();
-    for (path, len, digest) in &digests {
+    for (path, digest) in &digests {
         hasher.update(path.as_bytes());
-        hasher.update(&len.to_le_bytes());
-        hasher.update(digest);
+        match digest {
+            FileDigest::Bytes { len, blake3 } => {
+                hasher.update(&len.to_le_bytes()).update(blake3);
+            }
+            FileDigest::Inputs(fp) => {
+                hasher.update(b"inputs").update(&fp.to_le_bytes());
+            }
+        }
     }
     let meta = Meta {
         v: FORMAT_VERSION,
@@ -564,10 +645,13 @@ fn build_from(site: &Site, analyses: &[&Analysis], emit: Emit) -> anyhow::Result
         rpp: cfg.results_per_page.max(1),
         h: hasher.finalize().to_hex()[..12].to_string(),
     };
-    emit(OutputFile {
-        path: "search/meta.json".into(),
-        bytes: serde_json::to_vec(&meta).expect("serialisable"),
-    })
+    emit.put(
+        OutputFile {
+            path: "search/meta.json".into(),
+            bytes: serde_json::to_vec(&meta).expect("serialisable"),
+        },
+        None,
+    )
 }
 
 #[cfg(test)]

@@ -462,6 +462,38 @@ fn article_key_covers_what_the_analysis_reads() {
     assert_eq!(cache::article_key(&b), base);
 }
 
+/// A document file's fingerprint changes with everything the file shows; a kept file would
+/// otherwise show stale values.
+#[test]
+fn doc_fingerprint_covers_what_the_document_shows() {
+    let site = site_of(SEEDS, "");
+    let a = &site.articles[0];
+    let key = cache::article_key(a);
+    let base = super::doc_fingerprint(a, &key, 300);
+    assert_ne!(super::doc_fingerprint(a, &key, 301), base, "excerpt length");
+    let other_key = [7u8; 32];
+    assert_ne!(super::doc_fingerprint(a, &other_key, 300), base, "body");
+    type Change = fn(&mut crate::site::Article);
+    let changes: [(&str, Change); 6] = [
+        ("route", |b| b.route.push('x')),
+        ("title", |b| b.title.push('x')),
+        ("date", |b| b.date = None),
+        ("source", |b| b.source = None),
+        ("tag slug", |b| b.tags[0].slug.push('x')),
+        ("inferred tag", |b| {
+            b.inferred_tags.push(crate::site::TermRef {
+                name: "X".into(),
+                slug: "x".into(),
+            })
+        }),
+    ];
+    for (what, change) in changes {
+        let mut b = a.clone();
+        change(&mut b);
+        assert_ne!(super::doc_fingerprint(&b, &key, 300), base, "{what}");
+    }
+}
+
 /// Damaged, truncated or foreign shards are no cache: no panic, no error, the same index.
 #[test]
 fn a_damaged_analysis_cache_is_ignored() {
