@@ -32,7 +32,7 @@ pub fn escape(text: &str) -> String {
 pub fn body_html(body: &Body) -> String {
     match body {
         Body::Html { html, .. } => html.clone(),
-        Body::Blocks { blocks } => {
+        Body::Blocks { blocks, .. } => {
             let mut out = String::new();
             let mut ids: Vec<String> = Vec::new();
             for b in blocks {
@@ -86,19 +86,17 @@ mod tests {
 
     #[test]
     fn blocks_are_escaped() {
-        let body = Body::Blocks {
-            blocks: vec![
-                Block::Paragraph {
-                    text: "<script>alert(1)</script>".into(),
-                },
-                Block::Heading {
-                    text: "NSO dément".into(),
-                },
-                Block::Heading {
-                    text: "NSO dément".into(),
-                },
-            ],
-        };
+        let body = Body::blocks(vec![
+            Block::Paragraph {
+                text: "<script>alert(1)</script>".into(),
+            },
+            Block::Heading {
+                text: "NSO dément".into(),
+            },
+            Block::Heading {
+                text: "NSO dément".into(),
+            },
+        ]);
         let html = body_html(&body);
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(html.contains("<h2 id=\"nso-dement\">"));

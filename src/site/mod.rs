@@ -32,7 +32,8 @@ pub struct TermRef {
     pub slug: String,
 }
 
-/// The body of an article: parsed blocks, or Markdown from an override.
+/// The body of an article: parsed blocks, or Markdown from an override. Made with
+/// [`Body::blocks`] or [`Body::html`], which also take its digest.
 #[derive(Debug, Clone, PartialEq, Hash, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Body {
@@ -40,6 +41,9 @@ pub enum Body {
     Blocks {
         /// The blocks.
         blocks: Vec<Block>,
+        /// See [`Body::digest`].
+        #[serde(skip)]
+        digest: u128,
     },
     /// HTML rendered from an override's Markdown.
     Html {
@@ -48,7 +52,43 @@ pub enum Body {
         /// The same as plain text, paragraphs separated by blank lines.
         #[serde(skip)]
         text: String,
+        /// See [`Body::digest`].
+        #[serde(skip)]
+        digest: u128,
     },
+}
+
+impl Body {
+    /// A body of blocks.
+    pub fn blocks(blocks: Vec<Block>) -> Body {
+        let mut h = Blake3Hasher::default();
+        blocks.hash(&mut h);
+        Body::Blocks {
+            digest: h.digest(),
+            blocks,
+        }
+    }
+
+    /// A body of HTML, with its plain text.
+    pub fn html(html: String, text: String) -> Body {
+        let mut h = Blake3Hasher::default();
+        (&html, &text).hash(&mut h);
+        Body::Html {
+            digest: h.digest(),
+            html,
+            text,
+        }
+    }
+
+    /// A digest of the body, taken once when it is made. Every build fingerprints each article
+    /// two or three times (its pages, its search analysis and document files); hashing the
+    /// bodies, most of an article's bytes, each time cost more than anything else in those
+    /// fingerprints.
+    pub fn digest(&self) -> u128 {
+        match self {
+            Body::Blocks { digest, .. } | Body::Html { digest, .. } => *digest,
+        }
+    }
 }
 
 /// One article as the site shows it.
@@ -117,7 +157,7 @@ impl Article {
     /// read. Made on demand, since keeping it beside the blocks would hold every body twice.
     pub fn body_text(&self) -> Cow<'_, str> {
         match &self.body {
-            Body::Blocks { blocks } => Cow::Owned(blocks_to_text(blocks)),
+            Body::Blocks { blocks, .. } => Cow::Owned(blocks_to_text(blocks)),
             Body::Html { text, .. } => Cow::Borrowed(text),
         }
     }
@@ -125,7 +165,7 @@ impl Article {
     /// The first paragraph of [`Article::body_text`], without making the rest.
     pub fn first_paragraph(&self) -> Cow<'_, str> {
         match &self.body {
-            Body::Blocks { blocks } => {
+            Body::Blocks { blocks, .. } => {
                 let first = blocks_to_text(blocks.get(..1).unwrap_or_default());
                 match first.split_once("\n\n") {
                     Some((head, _)) => Cow::Owned(head.to_string()),
@@ -197,7 +237,7 @@ impl Article {
             language,
             summary,
             dateline,
-            body,
+            body.digest(),
             word_count,
             reading_time,
             draft,
@@ -443,15 +483,11 @@ fn apply(
             let text = markdown_to_text(md);
             let words = text.split_whitespace().count();
             let html = crate::content::markdown_to_html(md);
-            (Body::Html { html, text }, words, reading_minutes(words))
+            (Body::html(html, text), words, reading_minutes(words))
         }
         None => {
             origins.insert("body", Origin::Detected);
-            (
-                Body::Blocks { blocks: seed.body },
-                seed.word_count,
-                seed.reading_time,
-            )
+            (Body::blocks(seed.body), seed.word_count, seed.reading_time)
         }
     };
     let mut tag_refs: Vec<TermRef> = Vec::new();
@@ -535,22 +571,15 @@ mod tests {
     #[test]
     fn first_paragraph_is_the_head_of_the_body_text() {
         let bodies = [
-            Body::Blocks { blocks: vec![] },
-            Body::Blocks {
-                blocks: vec![para("Un."), para("Deux.")],
-            },
-            Body::Blocks {
-                blocks: vec![
-                    Block::List {
-                        items: vec!["a".into(), "b".into()],
-                    },
-                    para("Deux."),
-                ],
-            },
-            Body::Html {
-                html: "<p>Un.</p><p>Deux.</p>".into(),
-                text: "Un.\n\nDeux.".into(),
-            },
+            Body::blocks(vec![]),
+            Body::blocks(vec![para("Un."), para("Deux.")]),
+            Body::blocks(vec![
+                Block::List {
+                    items: vec!["a".into(), "b".into()],
+                },
+                para("Deux."),
+            ]),
+            Body::html("<p>Un.</p><p>Deux.</p>".into(), "Un.\n\nDeux.".into()),
         ];
         let mut heads = Vec::new();
         for body in bodies {
