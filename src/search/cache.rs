@@ -220,13 +220,16 @@ pub fn build_index_cached(site: &Site, cache_dir: &Path) -> Vec<OutputFile> {
     super::collect_files(|emit| write_index_cached(site, cache_dir, emit))
 }
 
-/// The analyses kept in memory between the builds of one `gazette serve` session, so that a
-/// rebuild there analyses only new and changed articles without touching the disk.
+/// The analyses and posting lists kept in memory between the builds of one `gazette serve`
+/// session, so that a rebuild there analyses only new and changed articles, without touching
+/// the disk, and updates only the posting lists they change.
 #[derive(Debug, Default)]
 pub struct MemoryCache {
     /// The excerpt length the analyses were made with (part of what an analysis is).
     excerpt_chars: usize,
     analyses: AnalysisCache,
+    /// The posting lists of the last build.
+    postings: Option<super::LiveIndex>,
 }
 
 impl MemoryCache {
@@ -252,12 +255,12 @@ pub fn write_index_in_memory(
     if memory.excerpt_chars != excerpt_chars {
         *memory = MemoryCache {
             excerpt_chars,
-            analyses: AnalysisCache::default(),
+            ..MemoryCache::default()
         };
     }
     let keys = article_keys(site);
     let analyses = memory.analyses.analyses_of(site, &keys, excerpt_chars);
-    super::build_from(site, &analyses, &keys, emit)
+    super::build_live(site, &analyses, &keys, &mut memory.postings, emit)
 }
 
 /// The files of [`write_index_in_memory`], sorted by path (for tests and tools).

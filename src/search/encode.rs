@@ -63,6 +63,18 @@ pub fn encode_postings(docs: &[u32], payloads: Option<&[u8]>, n_docs: u32) -> Ve
     out
 }
 
+/// Bytes of the delta-coded form of `docs` (sorted) in [`encode_postings`].
+pub fn delta_len(docs: &[u32]) -> usize {
+    let mut prev: i64 = -1;
+    docs.iter()
+        .map(|&d| {
+            let gap = (i64::from(d) - prev - 1) as u32;
+            prev = i64::from(d);
+            (32 - gap.leading_zeros()).max(1).div_ceil(7) as usize
+        })
+        .sum()
+}
+
 /// Decodes what [`encode_postings`] wrote (tests; the browser has its own decoder).
 pub fn decode_postings(bytes: &[u8], n_docs: u32, with_payloads: bool) -> Option<Vec<(u32, u8)>> {
     let mut pos = 0;

@@ -36,14 +36,19 @@
 //!
 //! Everything is built from sorted collections: the same site gives byte-identical files.
 //! Building the index starts from each article's [`analyze::Analysis`], which an incremental
-//! build takes from the analysis cache ([`cache`]) for unchanged articles.
+//! build takes from the analysis cache ([`cache`]) for unchanged articles. `gazette serve`
+//! also keeps the posting lists between rebuilds ([`LiveIndex`]). Document, dictionary and
+//! posting files carry a fingerprint of what they are made from, so that a sink holding them
+//! from the last build keeps them instead of having them made again; `meta.json`'s content
+//! hash covers those fingerprints rather than the bytes.
 
 pub mod analyze;
 pub mod cache;
 mod encode;
+mod postings;
 pub mod tokenize;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -51,7 +56,7 @@ use serde::Serialize;
 use crate::output::{OutputFile, Sink};
 use crate::site::{Article, Site};
 use analyze::Analysis;
-use tokenize::FxBuild;
+pub use postings::LiveIndex;
 
 pub use cache::{
     build_index_cached, build_index_in_memory, write_index_cached, write_index_in_memory,
@@ -321,18 +326,20 @@ fn doc_fingerprint(a: &Article, key: &[u8; 32], excerpt_chars: usize) -> u64 {
     u64::from_le_bytes(h.finalize().as_bytes()[..8].try_into().expect("8 bytes"))
 }
 
-/// Fewest documents whose terms one task numbers (see [`build_from`]).
-const MIN_VOCAB_DOCS: usize = 256;
+/// The BM25F field length averages of the documents, rounded by [`coarse`].
+fn averages(docs: &[&Analysis]) -> [f64; 4] {
+    let mut avg = [0.0f64; 4];
+    for d in docs {
+        for (sum, len) in avg.iter_mut().zip(d.lens) {
+            *sum += f64::from(len);
+        }
+    }
+    let n = docs.len().max(1) as f64;
+    avg.map(|sum| coarse(sum / n))
+}
 
-/// Builds the index files from the analysis and the [`cache::article_key`] of each article of
-/// the site, in site order, and hands each to `emit` as soon as it is made; `meta.json`, whose
-/// content hash covers every other file, comes last.
-fn build_from(
-    site: &Site,
-    analyses: &[&Analysis],
-    article_keys: &[[u8; 32]],
-    emit: Emit,
-) -> anyhow::Result<()> {
+/// Checks that there is one analysis and one key per article.
+fn check_lengths(site: &Site, analyses: &[&Analysis], article_keys: &[[u8; 32]]) {
     assert_eq!(
         analyses.len(),
         site.articles.len(),
@@ -343,117 +350,88 @@ fn build_from(
         site.articles.len(),
         "one key per article"
     );
-    let cfg = &site.config.search;
-    let n_docs = site.articles.len() as u32;
+}
+
+/// Builds the index files from the analysis and the [`cache::article_key`] of each article of
+/// the site, in site order, and hands each to `emit` as soon as it is made; `meta.json`, whose
+/// content hash covers every other file, comes last.
+fn build_from(
+    site: &Site,
+    analyses: &[&Analysis],
+    article_keys: &[[u8; 32]],
+    emit: Emit,
+) -> anyhow::Result<()> {
+    check_lengths(site, analyses, article_keys);
     // Documents in id order: oldest first (see the module docs).
     let docs: Vec<&Analysis> = analyses.iter().rev().copied().collect();
+    let numbered = postings::number_all(&docs, &averages(&docs), false);
+    write_files(site, &numbered.table(), article_keys, emit)
+}
 
-    let mut avg = [0.0f64; 4];
-    for d in &docs {
-        for (sum, len) in avg.iter_mut().zip(d.lens) {
-            *sum += f64::from(len);
-        }
-    }
-    for a in &mut avg {
-        *a = coarse(*a / f64::from(n_docs.max(1)));
-    }
-
-    // Terms are numbered locally by runs of documents first (no shared state), then every
-    // distinct term of a run is mapped to its global id once.
-    let run_len = docs
-        .len()
-        .div_ceil(rayon::current_num_threads() * 2)
-        .max(MIN_VOCAB_DOCS);
-    struct Run<'a> {
-        terms: Vec<&'a str>,
-        /// Per document of the run: its term ids (local, then global), and the payloads of
-        /// its postings, in the order of its terms.
-        docs: Vec<(Vec<u32>, Vec<u8>)>,
-    }
-    let mut runs: Vec<Run> = docs
-        .par_chunks(run_len)
-        .map(|run| {
-            let mut ids: HashMap<&str, u32, FxBuild> = HashMap::default();
-            let mut terms = Vec::new();
-            let docs = run
-                .iter()
-                .map(|d| {
-                    let norms = norms(&d.lens, &avg);
-                    let mut local = Vec::with_capacity(d.stats.len());
-                    let mut pay = Vec::with_capacity(d.stats.len());
-                    for (t, tf, hint) in d.terms() {
-                        local.push(*ids.entry(t).or_insert_with(|| {
-                            terms.push(t);
-                            terms.len() as u32 - 1
-                        }));
-                        pay.push(payload(tf, &norms, hint));
-                    }
-                    (local, pay)
-                })
-                .collect();
-            Run { terms, docs }
-        })
-        .collect();
-    // Every distinct term, sorted: its position is its global id.
-    let mut terms: Vec<&str> = runs.iter().flat_map(|r| r.terms.iter().copied()).collect();
-    terms.par_sort_unstable();
-    terms.dedup();
-    let term_ids: HashMap<&str, u32, FxBuild> = terms
-        .iter()
-        .enumerate()
-        .map(|(i, &t)| (t, i as u32))
-        .collect();
-    runs.par_iter_mut().for_each(|run| {
-        let global: Vec<u32> = run.terms.iter().map(|t| term_ids[t]).collect();
-        for (ids, _) in &mut run.docs {
-            for id in ids {
-                *id = global[*id as usize];
-            }
-        }
-    });
-    let doc_postings = || runs.iter().flat_map(|r| &r.docs);
-
-    // Posting lists in one flat array, term by term (a counting sort on term ids). Documents
-    // are visited in id order, so every list comes out sorted.
-    let mut df = vec![0usize; terms.len()];
-    for (ids, _) in doc_postings() {
-        for &t in ids {
-            df[t as usize] += 1;
-        }
-    }
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(df.iter().scan(0, |end, n| {
-            *end += n;
-            Some(*end)
-        }))
-        .collect();
-    let mut next = starts.clone();
-    let mut posting_docs = vec![0u32; starts[terms.len()]];
-    let mut posting_payloads = vec![0u8; starts[terms.len()]];
-    for (doc_id, (ids, pay)) in doc_postings().enumerate() {
-        for (&term, &p) in ids.iter().zip(pay) {
-            let term = term as usize;
-            posting_docs[next[term]] = doc_id as u32;
-            posting_payloads[next[term]] = p;
-            next[term] += 1;
-        }
-    }
-    drop(runs);
-    let postings_of = |term: usize| {
-        let range = starts[term]..starts[term + 1];
-        (&posting_docs[range.clone()], &posting_payloads[range])
+/// [`build_from`], with the posting lists of the session's last build in `live`, updated in
+/// place when few documents changed (see [`LiveIndex`]) and left there for the next build.
+fn build_live(
+    site: &Site,
+    analyses: &[&Analysis],
+    article_keys: &[[u8; 32]],
+    live: &mut Option<LiveIndex>,
+    emit: Emit,
+) -> anyhow::Result<()> {
+    check_lengths(site, analyses, article_keys);
+    let docs: Vec<&Analysis> = analyses.iter().rev().copied().collect();
+    let doc_keys: Vec<[u8; 32]> = article_keys.iter().rev().copied().collect();
+    let avg = averages(&docs);
+    let updated = live
+        .as_mut()
+        .is_some_and(|index| index.update(&docs, &doc_keys, &avg));
+    let index = match live {
+        Some(index) if updated => index,
+        _ => live.insert(LiveIndex::new(&docs, doc_keys, &avg)),
     };
-    let encoded: Vec<Vec<u8>> = (0..terms.len())
-        .into_par_iter()
-        .map(|t| {
-            let (ids, pay) = postings_of(t);
-            encode_postings(ids, Some(pay), n_docs)
-        })
-        .collect();
-    drop((posting_docs, posting_payloads));
+    write_files(site, &index.table(), article_keys, emit)
+}
 
+/// The fingerprint of a dictionary shard and its posting blocks: its key, and each term with
+/// its posting list, by the list's digest (see [`postings::Encoded`]).
+fn shard_fingerprint(key: &str, terms: &[&str], entries: &[&postings::Encoded]) -> u64 {
+    let mut buf = Vec::with_capacity(16 + terms.len() * 24);
+    buf.extend_from_slice(b"search shard\0");
+    buf.extend_from_slice(&(BLOCK_BYTES as u64).to_le_bytes());
+    buf.extend_from_slice(key.as_bytes());
+    for (t, e) in terms.iter().zip(entries) {
+        buf.push(0);
+        buf.extend_from_slice(t.as_bytes());
+        buf.push(0);
+        buf.extend_from_slice(&e.df.to_le_bytes());
+        buf.extend_from_slice(&e.digest.to_le_bytes());
+    }
+    u64::from_le_bytes(
+        blake3::hash(&buf).as_bytes()[..8]
+            .try_into()
+            .expect("8 bytes"),
+    )
+}
+
+/// Whether a posting list starts a new block: the block is full, or the list is long enough to
+/// take a block of its own.
+fn starts_block(block_len: usize, list_len: usize) -> bool {
+    list_len > BLOCK_BYTES / 2 || block_len + list_len > BLOCK_BYTES
+}
+
+/// Writes every index file from the posting lists of `table` and the site, each handed to
+/// `emit` as soon as it is made; `meta.json`, whose content hash covers every other file,
+/// comes last.
+fn write_files(
+    site: &Site,
+    table: &postings::TermTable,
+    article_keys: &[[u8; 32]],
+    emit: Emit,
+) -> anyhow::Result<()> {
+    let cfg = &site.config.search;
+    let n_docs = site.articles.len() as u32;
+    let terms = &table.terms;
     let mut shards = Vec::new();
-    shard_terms(&terms, 2, &|t: &str| t.len() + 8, &mut shards);
+    shard_terms(terms, 2, &|t: &str| t.len() + 8, &mut shards);
 
     // Every file but `meta.json` goes out through `put` or `record`, which keep what the
     // content hash needs of it (see `FileDigest`).
@@ -473,30 +451,71 @@ fn build_from(
         emit.put(f, None)
     };
 
-    // Each shard's dictionary and posting blocks, shards side by side.
+    // Each shard's dictionary and posting blocks, shards side by side. Shards cover the
+    // sorted terms in order, so each is a range of the table. All the files of a shard carry
+    // its fingerprint: a sink holding them from an earlier build keeps them.
+    let tracks = emit.tracks_fingerprints();
+    let mut ranges = Vec::with_capacity(shards.len());
+    let mut first = 0;
+    for (_, shard) in &shards {
+        ranges.push(first..first + shard.len());
+        first += shard.len();
+    }
+    debug_assert_eq!(first, terms.len());
     shards
         .par_iter()
-        .try_for_each(|(key, shard)| -> anyhow::Result<()> {
+        .zip(ranges)
+        .try_for_each(|((key, shard), range)| -> anyhow::Result<()> {
             let name = file_name(key);
+            debug_assert_eq!(&terms[range.clone()], &shard[..]);
+            let entries = &table.entries[range];
+            let fp = shard_fingerprint(key, shard, entries);
+            let mut blocks = 0;
+            let mut block_len = 0;
+            for e in entries {
+                if block_len > 0 && starts_block(block_len, e.bytes.len()) {
+                    blocks += 1;
+                    block_len = 0;
+                }
+                block_len += e.bytes.len();
+            }
+            if block_len > 0 {
+                blocks += 1;
+            }
+            let dict_path = format!("search/t/{name}.txt");
+            let block_path = |no: usize| format!("search/p/{name}.{no}.bin");
+            let mut kept = vec![false; blocks + 1];
+            for (no, kept) in kept.iter_mut().enumerate() {
+                let path = if no < blocks {
+                    block_path(no)
+                } else {
+                    dict_path.clone()
+                };
+                *kept = tracks && emit.reuse(&path, fp);
+                record(path, FileDigest::Inputs(fp));
+            }
+            if kept.iter().all(|k| *k) {
+                return Ok(());
+            }
             let mut dict = String::new();
             let mut block: Vec<u8> = Vec::new();
             let mut block_no = 0;
             let mut prev = "";
             let mut flush = |block: &mut Vec<u8>, dict: &mut String| -> anyhow::Result<()> {
                 if !block.is_empty() {
-                    put(OutputFile {
-                        path: format!("search/p/{name}.{block_no}.bin"),
-                        bytes: std::mem::take(block),
-                    })?;
+                    let bytes = std::mem::take(block);
+                    if !kept[block_no] {
+                        let path = block_path(block_no);
+                        emit.put(OutputFile { path, bytes }, Some(fp))?;
+                    }
                     block_no += 1;
                     dict.push('\n');
                 }
                 Ok(())
             };
-            for term in shard {
-                let id = term_ids[term] as usize;
-                let bytes = &encoded[id];
-                if bytes.len() > BLOCK_BYTES / 2 || block.len() + bytes.len() > BLOCK_BYTES {
+            for (term, e) in shard.iter().zip(entries) {
+                let bytes = &e.bytes;
+                if starts_block(block.len(), bytes.len()) {
                     flush(&mut block, &mut dict)?;
                 }
                 let shared = prev
@@ -509,7 +528,7 @@ fn build_from(
                 dict.push_str(&encode::base36(shared as u64));
                 dict.push_str(&suffix);
                 dict.push(' ');
-                dict.push_str(&encode::base36(df[id] as u64));
+                dict.push_str(&encode::base36(u64::from(e.df)));
                 dict.push(' ');
                 dict.push_str(&encode::base36(bytes.len() as u64));
                 dict.push('\n');
@@ -517,13 +536,19 @@ fn build_from(
                 prev = term;
             }
             flush(&mut block, &mut dict)?;
-            put(OutputFile {
-                path: format!("search/t/{name}.txt"),
-                bytes: dict.into_bytes(),
-            })
+            if !kept[blocks] {
+                let bytes = dict.into_bytes();
+                emit.put(
+                    OutputFile {
+                        path: dict_path,
+                        bytes,
+                    },
+                    Some(fp),
+                )?;
+            }
+            Ok(())
         })?;
     let keys: Vec<&str> = shards.iter().map(|(k, _)| k.as_str()).collect();
-    drop(encoded);
 
     // Documents: metadata and the first excerpt segment, second segment apart. The excerpt is
     // cut again from the body here rather than kept in every analysis (see `Analysis`). Both
