@@ -424,7 +424,7 @@ enum Reuse<'a> {
     Disk {
         dir: &'a Path,
         seeds: SeedCache,
-        cards: CardStore,
+        cards: Box<CardStore>,
     },
     /// The state of a `gazette serve` session, kept in memory from one rebuild to the next.
     Session {
@@ -523,7 +523,7 @@ fn build_inner(
                 .dirty
                 .then(|| std::thread::spawn(move || seeds.save(&owned)));
             let after = AfterParse {
-                earlier_cards: Some(Cow::Owned(cards)),
+                earlier_cards: Some(Cow::Owned(*cards)),
                 saving_seeds,
                 search: SearchCache::Disk(dir),
                 cache_dir: Some(dir),
@@ -549,6 +549,8 @@ fn build_inner(
     let mut saving_cards = None;
     let cards = match cache_dir {
         Some(dir) => {
+            // Saved without what `gazette serve` keeps in memory only.
+            let cards = cards.without_memos();
             if earlier_cards.as_deref() != Some(&cards) {
                 let owned = dir.to_path_buf();
                 saving_cards = Some(std::thread::spawn(move || {
@@ -638,7 +640,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         reuse = Reuse::Disk {
             dir: &cache_dir,
             seeds,
-            cards: loaded_cards,
+            cards: Box::new(loaded_cards),
         };
         manifest = found;
     }

@@ -623,7 +623,11 @@ pub fn load_cards(dir: &Path) -> CardStore {
             };
             cards.insert((digest, level), fragment);
         }
-        r.is_empty().then_some(CardStore { context, cards })
+        r.is_empty().then_some(CardStore {
+            context,
+            cards,
+            ..CardStore::default()
+        })
     };
     read().unwrap_or_default()
 }

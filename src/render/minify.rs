@@ -1,5 +1,8 @@
 //! Minification of HTML pages and of the theme's CSS and JS, all with minify-html's engines.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 /// minify-html settings that keep the output valid HTML5 (the W3C validator runs on it in CI).
 fn cfg() -> minify_html::Cfg {
     minify_html::Cfg {
@@ -148,22 +151,82 @@ pub fn expand_markers<T: AsRef<str>>(
     Ok(out)
 }
 
+/// Minified page shells (a page with markers in place of its fragments), by a digest of the
+/// shell before minification. A build takes those of the last one and keeps those it used:
+/// adding the newest article moves every card of every home page down one place, but each
+/// page's shell (header, pagination, footer and its markers, numbered by place) stays the same,
+/// so that only the splicing is done again.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Shells(HashMap<u128, Arc<String>>);
+
+/// The shells a build takes ([`Shells`] of the last build) and those it uses.
+#[derive(Default)]
+pub struct ShellMemo<'a> {
+    earlier: Option<&'a Shells>,
+    used: Mutex<HashMap<u128, Arc<String>>>,
+}
+
+impl<'a> ShellMemo<'a> {
+    /// A memo that takes the shells of `earlier`.
+    pub fn new(earlier: &'a Shells) -> ShellMemo<'a> {
+        ShellMemo {
+            earlier: Some(earlier),
+            used: Mutex::default(),
+        }
+    }
+
+    /// The shells used so far, for the next build.
+    pub fn into_used(self) -> Shells {
+        Shells(self.used.into_inner().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// `shell` minified: taken from the last build or made now.
+    fn minified(&self, shell: &str) -> Arc<String> {
+        let digest = u128::from_le_bytes(
+            blake3::hash(shell.as_bytes()).as_bytes()[..16]
+                .try_into()
+                .expect("16 bytes"),
+        );
+        let known = self.earlier.and_then(|e| e.0.get(&digest)).cloned();
+        let known = known.or_else(|| {
+            self.used
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(&digest)
+                .cloned()
+        });
+        let min = known.unwrap_or_else(|| {
+            Arc::new(
+                String::from_utf8(html(shell.as_bytes())).expect("minify-html keeps UTF-8 text"),
+            )
+        });
+        self.used
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(digest, Arc::clone(&min));
+        min
+    }
+}
+
 /// Minifies a page whose template got fragment markers ([`marker`]) instead of fragments: the
-/// page around the markers is minified, then each marker is replaced by its fragment, minified
-/// once for all the pages that show it. The result is what [`html`] makes of the page with
-/// every fragment in place, for a fraction of the work when the page is mostly cards.
+/// page around the markers (its shell) is minified, then each marker is replaced by its
+/// fragment, minified once for all the pages that show it. The result is what [`html`] makes
+/// of the page with every fragment in place, for a fraction of the work when the page is
+/// mostly cards. With `shells`, the minified shell may come from an earlier build.
 pub fn html_with_fragments<'f>(
     page: &str,
     fragment: impl Fn(usize) -> anyhow::Result<&'f Fragment>,
+    shells: Option<&ShellMemo>,
 ) -> anyhow::Result<Vec<u8>> {
     let mut shell = String::with_capacity(page.len());
-    let mut spliced: Vec<(usize, &str)> = Vec::new();
+    let mut spliced: Vec<&str> = Vec::new();
     let rest = each_marker(page, |before, id| {
         shell.push_str(before);
         match fragment(id)? {
+            // Numbered by place, not by fragment: the shell is the same whatever fills it.
             Fragment::Minified(minified) => {
-                shell.push_str(&marker(id));
-                spliced.push((id, minified));
+                shell.push_str(&marker(spliced.len()));
+                spliced.push(minified);
             }
             // Minified with the page around it.
             Fragment::Raw(raw) => shell.push_str(raw),
@@ -171,15 +234,20 @@ pub fn html_with_fragments<'f>(
         Ok(())
     })?;
     shell.push_str(rest);
-    let shell = String::from_utf8(html(shell.as_bytes())).expect("minify-html keeps UTF-8 text");
+    let minified = match shells {
+        Some(memo) => memo.minified(&shell),
+        None => Arc::new(
+            String::from_utf8(html(shell.as_bytes())).expect("minify-html keeps UTF-8 text"),
+        ),
+    };
     if spliced.is_empty() {
-        return Ok(shell.into_bytes());
+        return Ok(minified.as_bytes().to_vec());
     }
     let mut out =
-        String::with_capacity(shell.len() + spliced.iter().map(|s| s.1.len()).sum::<usize>());
-    let mut rest = shell.as_str();
-    for (id, minified) in &spliced {
-        let expected = minified_marker(*id);
+        String::with_capacity(minified.len() + spliced.iter().map(|s| s.len()).sum::<usize>());
+    let mut rest = minified.as_str();
+    for (place, minified) in spliced.iter().enumerate() {
+        let expected = minified_marker(place);
         let Some(at) = memchr::memmem::find(rest.as_bytes(), expected.as_bytes()) else {
             // The theme put the fragment where its marker did not survive minification as is.
             let full = expand_markers(page, |id| fragment(id).map(Fragment::text))?;
@@ -249,7 +317,7 @@ mod tests {
         let lookup = |id: usize| Ok(&fragments[id]);
         let expanded = expand_markers(&with_markers, |id| Ok(&raw[id])).unwrap();
         assert_eq!(expanded, template(&raw[0], &raw[1], &raw[2]));
-        let spliced = html_with_fragments(&with_markers, lookup).unwrap();
+        let spliced = html_with_fragments(&with_markers, lookup, None).unwrap();
         assert_eq!(
             String::from_utf8(spliced).unwrap(),
             String::from_utf8(html(expanded.as_bytes())).unwrap()
@@ -257,8 +325,51 @@ mod tests {
         // A page without markers is simply minified.
         let plain = template("a", "b", "c");
         assert_eq!(
-            html_with_fragments(&plain, lookup).unwrap(),
+            html_with_fragments(&plain, lookup, None).unwrap(),
             html(plain.as_bytes())
+        );
+    }
+
+    /// A shell taken from the last build gives the page it would have made, whatever
+    /// fragments fill it; only the shells a build used are kept for the next one.
+    #[test]
+    fn shells_are_kept_by_place_not_by_fragment() {
+        let card = |t: &str| Fragment::new(format!("<article>\n<h2>{t}</h2>\n</article>\n"), true);
+        let fragments = [card("Un"), card("Deux"), card("Trois")];
+        let page = |a: usize, b: usize| {
+            format!(
+                "<!DOCTYPE html>\n<html>\n<head>\n<title>t</title>\n</head>\n<body>\n{}\n{}\n</body>\n</html>\n",
+                marker(a),
+                marker(b)
+            )
+        };
+        let lookup = |id: usize| Ok(&fragments[id]);
+        let first = ShellMemo::default();
+        let made = html_with_fragments(&page(0, 1), lookup, Some(&first)).unwrap();
+        assert_eq!(
+            made,
+            html_with_fragments(&page(0, 1), lookup, None).unwrap()
+        );
+        let shells = first.into_used();
+        assert_eq!(shells.0.len(), 1);
+        // Other cards in the same places: the same shell, from the memo.
+        let second = ShellMemo::new(&shells);
+        let moved = html_with_fragments(&page(1, 2), lookup, Some(&second)).unwrap();
+        assert_eq!(
+            moved,
+            html_with_fragments(&page(1, 2), lookup, None).unwrap()
+        );
+        assert_eq!(second.into_used(), shells);
+        // A shell the memo got wrong would show: one made from another page is not taken.
+        let mut wrong = shells.clone();
+        for v in wrong.0.values_mut() {
+            *v = Arc::new("<p>stale".to_string());
+        }
+        let third = ShellMemo::new(&wrong);
+        let other = page(2, 0).replace("<title>t</title>", "<title>u</title>");
+        assert_eq!(
+            html_with_fragments(&other, lookup, Some(&third)).unwrap(),
+            html_with_fragments(&other, lookup, None).unwrap()
         );
     }
 

@@ -218,6 +218,7 @@ pub fn render(
             builder.reuse_cards(earlier_cards, digests);
         }
     }
+    let shells = minify::ShellMemo::new(&earlier_cards.shells);
     let years = archive::years(site);
     // The home pages list every article in site order; the list is built once, not per page.
     let every_article: Vec<usize> = (0..site.articles.len()).collect();
@@ -241,6 +242,7 @@ pub fn render(
             &years,
             opts,
             sink,
+            &shells,
         )
     })?;
 
@@ -283,7 +285,7 @@ pub fn render(
         .into_iter()
         .try_for_each(|file| sink.put(file, None))?;
     Ok(match &digests {
-        Some(digests) => builder.into_card_store(shared_digest, digests),
+        Some(digests) => builder.into_card_store(shared_digest, digests, shells.into_used()),
         None => CardStore::default(),
     })
 }
@@ -468,6 +470,7 @@ fn render_job(
     years: &[archive::Year],
     opts: &RenderOptions,
     sink: &dyn Sink,
+    shells: &minify::ShellMemo,
 ) -> Result<()> {
     let urls = &site.urls;
     let labels = builder.labels;
@@ -697,7 +700,9 @@ fn render_job(
         }
     }
     let bytes = if is_html && site.config.minify {
-        let bytes = minify::html_with_fragments(&text, |id| builder.card_fragment(id))?;
+        // List pages keep their shell when an added article only moves their cards.
+        let shells = matches!(job, Job::List { .. }).then_some(shells);
+        let bytes = minify::html_with_fragments(&text, |id| builder.card_fragment(id), shells)?;
         if cfg!(debug_assertions) {
             // Against each card as the theme rendered it, before any minification.
             let expanded = minify::expand_markers(&text, |id| {

@@ -5,7 +5,7 @@
 
 use anyhow::{Context as _, Result};
 use std::borrow::Cow;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -144,7 +144,7 @@ pub struct ViewBuilder<'a> {
     /// The card of every article, serialised once, on first use: a card appears on list, tag,
     /// source, archive and related lists, and serialising it for each was a large share of
     /// rendering; an incremental build needs only the cards of the pages it renders.
-    cards: Vec<OnceLock<serde_json::Value>>,
+    cards: Vec<OnceLock<Arc<serde_json::Value>>>,
     /// Renders card HTML, once set by [`ViewBuilder::render_cards_with`].
     card_renderer: Option<CardRenderer<'a>>,
     /// Each card as rendered by the theme, at heading levels 2 and 3, made on first use.
@@ -160,12 +160,31 @@ pub struct ViewBuilder<'a> {
 /// A card is keyed by the [`crate::site::Article::digest`] of its article and its heading
 /// level; a store is valid only for the theme, settings and shared context it was made with
 /// ([`CardStore::context`]).
+///
+/// `gazette serve` also keeps, in memory only, each card serialised for templates and the
+/// minified shells of the list pages (see [`minify::Shells`]): the home pages an added article
+/// renumbers are then spliced from what is kept, not serialised and minified again.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct CardStore {
     /// Digest of everything besides the article that a card depends on.
     pub context: [u8; 32],
     /// (article digest, heading level) → the card as lists show it.
     pub cards: std::collections::HashMap<(u128, u8), Fragment>,
+    /// Article digest → the card serialised for templates (memory only).
+    pub values: std::collections::HashMap<u128, Arc<serde_json::Value>>,
+    /// The minified shells of the list pages of the build (memory only).
+    pub shells: minify::Shells,
+}
+
+impl CardStore {
+    /// The store without what is kept in memory only, as `gazette build` saves it.
+    pub fn without_memos(self) -> CardStore {
+        CardStore {
+            context: self.context,
+            cards: self.cards,
+            ..CardStore::default()
+        }
+    }
 }
 
 /// What rendering a card's HTML takes.
@@ -195,11 +214,16 @@ impl<'a> ViewBuilder<'a> {
     }
 
     /// The cards of this build: those it made or took, and the earlier ones of articles still
-    /// in the site, for the next build. Takes the builder, so that its cards move into the
-    /// store instead of being copied (at 100k seeds a copy was ~200 MB more at the end of
-    /// rendering), and its serialised cards are freed first.
-    pub fn into_card_store(self, context: [u8; 32], digests: &[u128]) -> CardStore {
-        drop(self.cards);
+    /// in the site, for the next build, with the `shells` its list pages used. Takes the
+    /// builder, so that its cards move into the store instead of being copied (at 100k seeds a
+    /// copy was ~200 MB more at the end of rendering).
+    pub fn into_card_store(
+        self,
+        context: [u8; 32],
+        digests: &[u128],
+        shells: minify::Shells,
+    ) -> CardStore {
+        let mut values = std::collections::HashMap::new();
         let mut cards = std::collections::HashMap::new();
         if let Some((earlier, _)) = self.earlier.filter(|(e, _)| e.context == context) {
             let current: std::collections::HashSet<u128> = digests.iter().copied().collect();
@@ -210,6 +234,18 @@ impl<'a> ViewBuilder<'a> {
                     .filter(|((d, _), _)| current.contains(d))
                     .map(|(k, f)| (*k, f.clone())),
             );
+            values.extend(
+                earlier
+                    .values
+                    .iter()
+                    .filter(|(d, _)| current.contains(d))
+                    .map(|(d, v)| (*d, Arc::clone(v))),
+            );
+        }
+        for (i, value) in self.cards.into_iter().enumerate() {
+            if let Some(value) = value.into_inner() {
+                values.insert(digests[i], value);
+            }
         }
         for (i, levels) in self.card_html.into_iter().enumerate() {
             for (slot, level) in levels.into_iter().zip([2, 3]) {
@@ -218,13 +254,25 @@ impl<'a> ViewBuilder<'a> {
                 }
             }
         }
-        CardStore { context, cards }
+        CardStore {
+            context,
+            cards,
+            values,
+            shells,
+        }
     }
 
     /// The card of article `i`, serialised.
     pub fn card_value(&self, i: usize) -> &serde_json::Value {
         self.cards[i].get_or_init(|| {
-            serde_json::to_value(self.card(&self.site.articles[i])).expect("cards serialise")
+            if let Some((earlier, digests)) = self.earlier {
+                if let Some(value) = earlier.values.get(&digests[i]) {
+                    return Arc::clone(value);
+                }
+            }
+            Arc::new(
+                serde_json::to_value(self.card(&self.site.articles[i])).expect("cards serialise"),
+            )
         })
     }
 
