@@ -124,8 +124,7 @@ impl Encoded {
     }
 }
 
-/// One seed as the last build read it: the blake3 of its bytes, its stat then, and its parse in
-/// the binary form of [`crate::seed::binary`], decoded only when a build takes it.
+/// One seed as the last build read it: the blake3 of its bytes, its stat then, and its parse.
 #[derive(Debug, Clone)]
 pub struct CachedSeed {
     /// blake3 of the seed's bytes.
@@ -134,23 +133,28 @@ pub struct CachedSeed {
     pub stat: FileStat,
     /// When the bytes were hashed (nanoseconds since the epoch, taken before reading).
     pub hashed_at: u64,
-    parsed: Encoded,
+    parsed: Parse,
+}
+
+/// A cached parse, in the form that costs least where it is: as loaded from the cache
+/// folder, in the binary form of [`crate::seed::binary`], decoded only when a build takes it;
+/// as just parsed, a copy of the parse that shares its body (encoded only if the cache is
+/// saved). `gazette serve` keeps only the latter, so a rebuild decodes nothing; a build no
+/// longer holds an encoded copy of every new parse beside the parses.
+#[derive(Debug, Clone)]
+enum Parse {
+    Encoded(Encoded),
+    Decoded(std::sync::Arc<ParsedSeed>),
 }
 
 impl CachedSeed {
     /// An entry for a seed just read and parsed.
     pub fn new(hash: [u8; 32], stat: FileStat, hashed_at: u64, seed: &ParsedSeed) -> CachedSeed {
-        let mut buf = Vec::new();
-        binary::write(&mut buf, seed);
-        let range = 0..buf.len();
         CachedSeed {
             hash,
             stat,
             hashed_at,
-            parsed: Encoded {
-                buf: std::sync::Arc::new(buf),
-                range,
-            },
+            parsed: Parse::Decoded(std::sync::Arc::new(seed.clone())),
         }
     }
 
@@ -172,9 +176,14 @@ impl CachedSeed {
 
     /// The cached parse, or `None` if its bytes do not decode (then the seed is parsed again).
     pub fn parsed(&self) -> Option<ParsedSeed> {
-        let mut r = binary::Reader::new(self.parsed.bytes());
-        let seed = r.read()?;
-        r.is_empty().then_some(seed)
+        match &self.parsed {
+            Parse::Decoded(seed) => Some(ParsedSeed::clone(seed)),
+            Parse::Encoded(encoded) => {
+                let mut r = binary::Reader::new(encoded.bytes());
+                let seed = r.read()?;
+                r.is_empty().then_some(seed)
+            }
+        }
     }
 }
 
@@ -311,9 +320,19 @@ fn encode_shard(key: &str, entries: &[(&PathBuf, &CachedSeed)]) -> Vec<u8> {
         binary::write(&mut out, &e.stat.len);
         binary::write(&mut out, &e.stat.mtime);
         binary::write(&mut out, &e.hashed_at);
-        let parsed = e.parsed.bytes();
-        binary::write(&mut out, &parsed.len());
-        out.extend_from_slice(parsed);
+        match &e.parsed {
+            Parse::Encoded(encoded) => {
+                let parsed = encoded.bytes();
+                binary::write(&mut out, &parsed.len());
+                out.extend_from_slice(parsed);
+            }
+            Parse::Decoded(seed) => {
+                let mut parsed = Vec::new();
+                binary::write(&mut parsed, &**seed);
+                binary::write(&mut out, &parsed.len());
+                out.extend_from_slice(&parsed);
+            }
+        }
     }
     out
 }
@@ -349,10 +368,10 @@ fn decode_shard(bytes: Vec<u8>) -> Option<DecodedShard> {
         let n: usize = r.read()?;
         let start = buf.len() - r.remaining();
         r.take(n)?;
-        let parsed = Encoded {
+        let parsed = Parse::Encoded(Encoded {
             buf: buf.clone(),
             range: start..start + n,
-        };
+        });
         entries.push((
             path,
             CachedSeed {

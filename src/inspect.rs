@@ -63,7 +63,7 @@ pub struct Inspected {
 
 fn inspected(a: &Article, file: String) -> Inspected {
     let body = match &a.body {
-        Body::Blocks { blocks, .. } => blocks.clone(),
+        Body::Blocks { blocks, .. } => blocks.to_vec(),
         Body::Html { text, .. } => text
             .split("\n\n")
             .filter(|p| !p.trim().is_empty())

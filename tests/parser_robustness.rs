@@ -23,7 +23,7 @@ fn check_invariants(r: &Result<ParsedSeed, SeedError>) {
         Ok(s) => {
             assert!(!s.title.value.trim().is_empty(), "empty title");
             assert!(!s.body.is_empty(), "empty body");
-            for b in &s.body {
+            for b in s.body.iter() {
                 match b {
                     Block::Paragraph { text } | Block::Heading { text } => {
                         assert!(!text.trim().is_empty(), "empty block in {:?}", s.body)

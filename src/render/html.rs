@@ -35,7 +35,7 @@ pub fn body_html(body: &Body) -> String {
         Body::Blocks { blocks, .. } => {
             let mut out = String::new();
             let mut ids: Vec<String> = Vec::new();
-            for b in blocks {
+            for b in blocks.iter() {
                 match b {
                     Block::Paragraph { text } => {
                         out.push_str("<p>");

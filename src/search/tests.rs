@@ -443,7 +443,7 @@ fn article_key_covers_what_the_analysis_reads() {
     assert_ne!(cache::article_key(&b), base);
     let mut b = a.clone();
     if let crate::site::Body::Blocks { blocks, .. } = &b.body {
-        let mut blocks = blocks.clone();
+        let mut blocks = blocks.to_vec();
         blocks.push(crate::seed::Block::Paragraph { text: "!".into() });
         b.body = crate::site::Body::blocks(blocks);
     }

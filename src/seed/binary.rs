@@ -225,6 +225,18 @@ impl<T: Binary> Binary for Vec<T> {
     }
 }
 
+impl<T: Binary> Binary for std::sync::Arc<[T]> {
+    fn put(&self, out: &mut Vec<u8>) {
+        put_varint(out, self.len() as u64);
+        for v in self.iter() {
+            v.put(out);
+        }
+    }
+    fn get(r: &mut Reader) -> Option<Self> {
+        Vec::<T>::get(r).map(Into::into)
+    }
+}
+
 impl Binary for Origin {
     fn put(&self, out: &mut Vec<u8>) {
         match self {
@@ -377,7 +389,8 @@ mod tests {
                 Block::List {
                     items: vec!["a".into(), String::new()],
                 },
-            ],
+            ]
+            .into(),
             word_count: 1_000_000,
             reading_time: 7,
             warnings: vec!["w".into()],

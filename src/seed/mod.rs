@@ -113,7 +113,8 @@ pub struct ParsedSeed {
     /// Place name opening the first paragraph (`Tel Aviv`), without its final period.
     pub dateline: Option<String>,
     /// Clean body: paragraphs, subheadings, lists; no metadata lines, boilerplate or repeats.
-    pub body: Vec<Block>,
+    /// Shared, not copied, by the article made from it and by the parses `gazette serve` keeps.
+    pub body: std::sync::Arc<[Block]>,
     /// Words in the clean body.
     pub word_count: usize,
     /// Minutes, at least 1.

@@ -250,7 +250,7 @@ pub fn parse_seed(file: &Path, bytes: &[u8], opts: &ParseOptions) -> Result<Pars
         summary,
         slug_hint,
         dateline,
-        body,
+        body: body.into(),
         word_count,
         reading_time: crate::site::reading_minutes(word_count),
         warnings: w.list,

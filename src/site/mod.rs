@@ -39,8 +39,8 @@ pub struct TermRef {
 pub enum Body {
     /// Blocks recovered from the seed (plain text, escaped when rendered).
     Blocks {
-        /// The blocks.
-        blocks: Vec<Block>,
+        /// The blocks, shared with the seed's parse.
+        blocks: std::sync::Arc<[Block]>,
         /// See [`Body::digest`].
         #[serde(skip)]
         digest: u128,
@@ -60,7 +60,8 @@ pub enum Body {
 
 impl Body {
     /// A body of blocks.
-    pub fn blocks(blocks: Vec<Block>) -> Body {
+    pub fn blocks(blocks: impl Into<std::sync::Arc<[Block]>>) -> Body {
+        let blocks = blocks.into();
         let mut h = Blake3Hasher::default();
         blocks.hash(&mut h);
         Body::Blocks {
