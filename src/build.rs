@@ -544,13 +544,21 @@ fn build_inner(
     let cards = timings.time("render", || {
         let no_cards = CardStore::default();
         let earlier = earlier_cards.as_deref().unwrap_or(&no_cards);
-        render::render(&site, &theme, &tera, &opts.render, sink, earlier)
+        // What is kept in memory only is for the next rebuild of a session.
+        let keep_memos = cache_dir.is_none() && earlier_cards.is_some();
+        render::render(
+            &site,
+            &theme,
+            &tera,
+            &opts.render,
+            sink,
+            earlier,
+            keep_memos,
+        )
     })?;
     let mut saving_cards = None;
     let cards = match cache_dir {
         Some(dir) => {
-            // Saved without what `gazette serve` keeps in memory only.
-            let cards = cards.without_memos();
             if earlier_cards.as_deref() != Some(&cards) {
                 let owned = dir.to_path_buf();
                 saving_cards = Some(std::thread::spawn(move || {

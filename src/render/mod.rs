@@ -141,7 +141,8 @@ enum Job<'a> {
 ///
 /// Cards come from `earlier_cards` when they were made under the same theme and settings; the
 /// cards of this build are returned for the next one (none unless the sink tracks
-/// fingerprints).
+/// fingerprints). With `keep_memos` (the rebuilds of `gazette serve`) they also carry what is
+/// kept in memory only: the cards serialised for templates and the shells of list pages.
 pub fn render(
     site: &Site,
     theme: &Theme,
@@ -149,6 +150,7 @@ pub fn render(
     opts: &RenderOptions,
     sink: &dyn Sink,
     earlier_cards: &CardStore,
+    keep_memos: bool,
 ) -> Result<CardStore> {
     let lang_code = site.config.language.as_str();
     let labels = lang::labels(lang_code);
@@ -218,7 +220,7 @@ pub fn render(
             builder.reuse_cards(earlier_cards, digests);
         }
     }
-    let shells = minify::ShellMemo::new(&earlier_cards.shells);
+    let shells = keep_memos.then(|| minify::ShellMemo::new(&earlier_cards.shells));
     let years = archive::years(site);
     // The home pages list every article in site order; the list is built once, not per page.
     let every_article: Vec<usize> = (0..site.articles.len()).collect();
@@ -242,7 +244,7 @@ pub fn render(
             &years,
             opts,
             sink,
-            &shells,
+            shells.as_ref(),
         )
     })?;
 
@@ -285,7 +287,11 @@ pub fn render(
         .into_iter()
         .try_for_each(|file| sink.put(file, None))?;
     Ok(match &digests {
-        Some(digests) => builder.into_card_store(shared_digest, digests, shells.into_used()),
+        Some(digests) => builder.into_card_store(
+            shared_digest,
+            digests,
+            shells.map(minify::ShellMemo::into_used),
+        ),
         None => CardStore::default(),
     })
 }
@@ -470,7 +476,7 @@ fn render_job(
     years: &[archive::Year],
     opts: &RenderOptions,
     sink: &dyn Sink,
-    shells: &minify::ShellMemo,
+    shells: Option<&minify::ShellMemo>,
 ) -> Result<()> {
     let urls = &site.urls;
     let labels = builder.labels;
@@ -701,7 +707,7 @@ fn render_job(
     }
     let bytes = if is_html && site.config.minify {
         // List pages keep their shell when an added article only moves their cards.
-        let shells = matches!(job, Job::List { .. }).then_some(shells);
+        let shells = shells.filter(|_| matches!(job, Job::List { .. }));
         let bytes = minify::html_with_fragments(&text, |id| builder.card_fragment(id), shells)?;
         if cfg!(debug_assertions) {
             // Against each card as the theme rendered it, before any minification.

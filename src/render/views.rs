@@ -176,17 +176,6 @@ pub struct CardStore {
     pub shells: minify::Shells,
 }
 
-impl CardStore {
-    /// The store without what is kept in memory only, as `gazette build` saves it.
-    pub fn without_memos(self) -> CardStore {
-        CardStore {
-            context: self.context,
-            cards: self.cards,
-            ..CardStore::default()
-        }
-    }
-}
-
 /// What rendering a card's HTML takes.
 struct CardRenderer<'a> {
     tera: &'a Tera,
@@ -214,15 +203,23 @@ impl<'a> ViewBuilder<'a> {
     }
 
     /// The cards of this build: those it made or took, and the earlier ones of articles still
-    /// in the site, for the next build, with the `shells` its list pages used. Takes the
-    /// builder, so that its cards move into the store instead of being copied (at 100k seeds a
-    /// copy was ~200 MB more at the end of rendering).
+    /// in the site, for the next build. With the `shells` its list pages used, the store keeps
+    /// those and the serialised cards ([`CardStore::values`]); without, the serialised cards are
+    /// freed first. Takes the builder, so that its cards move into the store instead of being
+    /// copied (at 100k seeds a copy was ~200 MB more at the end of rendering).
     pub fn into_card_store(
         self,
         context: [u8; 32],
         digests: &[u128],
-        shells: minify::Shells,
+        shells: Option<minify::Shells>,
     ) -> CardStore {
+        let keep_memos = shells.is_some();
+        let serialised = if keep_memos {
+            self.cards
+        } else {
+            drop(self.cards);
+            Vec::new()
+        };
         let mut values = std::collections::HashMap::new();
         let mut cards = std::collections::HashMap::new();
         if let Some((earlier, _)) = self.earlier.filter(|(e, _)| e.context == context) {
@@ -234,15 +231,17 @@ impl<'a> ViewBuilder<'a> {
                     .filter(|((d, _), _)| current.contains(d))
                     .map(|(k, f)| (*k, f.clone())),
             );
-            values.extend(
-                earlier
-                    .values
-                    .iter()
-                    .filter(|(d, _)| current.contains(d))
-                    .map(|(d, v)| (*d, Arc::clone(v))),
-            );
+            if keep_memos {
+                values.extend(
+                    earlier
+                        .values
+                        .iter()
+                        .filter(|(d, _)| current.contains(d))
+                        .map(|(d, v)| (*d, Arc::clone(v))),
+                );
+            }
         }
-        for (i, value) in self.cards.into_iter().enumerate() {
+        for (i, value) in serialised.into_iter().enumerate() {
             if let Some(value) = value.into_inner() {
                 values.insert(digests[i], value);
             }
@@ -258,7 +257,7 @@ impl<'a> ViewBuilder<'a> {
             context,
             cards,
             values,
-            shells,
+            shells: shells.unwrap_or_default(),
         }
     }
 

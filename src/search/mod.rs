@@ -365,7 +365,11 @@ fn build_from(
     // Documents in id order: oldest first (see the module docs).
     let docs: Vec<&Analysis> = analyses.iter().rev().copied().collect();
     let numbered = postings::number_all(&docs, &averages(&docs), false);
-    write_files(site, &numbered.table(), article_keys, emit)
+    let out = Out::new(emit);
+    let shard_keys = write_postings(&numbered.table(), &out)?;
+    // The posting lists are not needed for the documents: freed before they are made.
+    drop(numbered);
+    write_documents(site, article_keys, &shard_keys, out)
 }
 
 /// [`build_from`], with the posting lists of the session's last build in `live`, updated in
@@ -418,6 +422,40 @@ fn starts_block(block_len: usize, list_len: usize) -> bool {
     list_len > BLOCK_BYTES / 2 || block_len + list_len > BLOCK_BYTES
 }
 
+/// Where the index files go ([`Emit`]), and what `meta.json`'s content hash needs of each
+/// file written so far (see [`FileDigest`]).
+struct Out<'a> {
+    emit: Emit<'a>,
+    digests: std::sync::Mutex<Vec<(String, FileDigest)>>,
+}
+
+impl<'a> Out<'a> {
+    fn new(emit: Emit<'a>) -> Out<'a> {
+        Out {
+            emit,
+            digests: Default::default(),
+        }
+    }
+
+    /// Notes the digest of a file written (or kept) under `path`.
+    fn record(&self, path: String, digest: FileDigest) {
+        self.digests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path, digest));
+    }
+
+    /// Writes a file without a fingerprint, noting the digest of its bytes.
+    fn put(&self, f: OutputFile) -> anyhow::Result<()> {
+        let digest = FileDigest::Bytes {
+            len: f.bytes.len() as u64,
+            blake3: *blake3::hash(&f.bytes).as_bytes(),
+        };
+        self.record(f.path.clone(), digest);
+        self.emit.put(f, None)
+    }
+}
+
 /// Writes every index file from the posting lists of `table` and the site, each handed to
 /// `emit` as soon as it is made; `meta.json`, whose content hash covers every other file,
 /// comes last.
@@ -427,29 +465,18 @@ fn write_files(
     article_keys: &[[u8; 32]],
     emit: Emit,
 ) -> anyhow::Result<()> {
-    let cfg = &site.config.search;
-    let n_docs = site.articles.len() as u32;
+    let out = Out::new(emit);
+    let shard_keys = write_postings(table, &out)?;
+    write_documents(site, article_keys, &shard_keys, out)
+}
+
+/// Writes the dictionary shards and posting blocks of `table`; returns the shard keys, sorted.
+fn write_postings(table: &postings::TermTable, out: &Out) -> anyhow::Result<Vec<String>> {
+    let emit = out.emit;
+    let record = |path, digest| out.record(path, digest);
     let terms = &table.terms;
     let mut shards = Vec::new();
     shard_terms(terms, 2, &|t: &str| t.len() + 8, &mut shards);
-
-    // Every file but `meta.json` goes out through `put` or `record`, which keep what the
-    // content hash needs of it (see `FileDigest`).
-    let digests: std::sync::Mutex<Vec<(String, FileDigest)>> = Default::default();
-    let record = |path: String, digest: FileDigest| {
-        digests
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((path, digest));
-    };
-    let put = |f: OutputFile| -> anyhow::Result<()> {
-        let digest = FileDigest::Bytes {
-            len: f.bytes.len() as u64,
-            blake3: *blake3::hash(&f.bytes).as_bytes(),
-        };
-        record(f.path.clone(), digest);
-        emit.put(f, None)
-    };
 
     // Each shard's dictionary and posting blocks, shards side by side. Shards cover the
     // sorted terms in order, so each is a range of the table. All the files of a shard carry
@@ -548,7 +575,23 @@ fn write_files(
             }
             Ok(())
         })?;
-    let keys: Vec<&str> = shards.iter().map(|(k, _)| k.as_str()).collect();
+    Ok(shards.into_iter().map(|(key, _)| key).collect())
+}
+
+/// Writes the document files, the filters and, last, `meta.json`, whose content hash covers
+/// every file `out` has seen; `shard_keys` are the dictionary shard keys, sorted.
+fn write_documents(
+    site: &Site,
+    article_keys: &[[u8; 32]],
+    shard_keys: &[String],
+    out: Out,
+) -> anyhow::Result<()> {
+    let cfg = &site.config.search;
+    let n_docs = site.articles.len() as u32;
+    let emit = out.emit;
+    let record = |path, digest| out.record(path, digest);
+    let put = |f| out.put(f);
+    let keys: Vec<&str> = shard_keys.iter().map(String::as_str).collect();
 
     // Documents: metadata and the first excerpt segment, second segment apart. The excerpt is
     // cut again from the body here rather than kept in every analysis (see `Analysis`). Both
@@ -646,7 +689,7 @@ fn write_files(
     for a in &site.articles {
         *langs.entry(a.language.as_str()).or_insert(0) += 1;
     }
-    let mut digests = digests.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut digests = out.digests.into_inner().unwrap_or_else(|e| e.into_inner());
     digests.sort_unstable();
     let mut hasher = blake3::Hasher::new();
     for (path, digest) in &digests {
