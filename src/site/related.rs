@@ -79,8 +79,9 @@ pub fn assign(articles: &mut [Article], count: usize) {
 /// Shared-tag and shared-word counts of the candidates of one article, in a dense table reused
 /// from one article to the next (a hash map per article cost more than the scoring itself).
 struct Scores {
-    /// Article index → (shared tags, shared title words); all zero outside `touched`.
-    table: Vec<(u32, u32)>,
+    /// Article index → shared tags in the high 32 bits, shared title words in the low 32 (so
+    /// one integer compares as the pair does); zero outside `touched`.
+    table: Vec<u64>,
     /// Indices with a non-zero entry, each once.
     touched: Vec<usize>,
 }
@@ -88,18 +89,17 @@ struct Scores {
 impl Scores {
     fn new(n: usize) -> Scores {
         Scores {
-            table: vec![(0, 0); n],
+            table: vec![0; n],
             touched: Vec::new(),
         }
     }
 
     fn add(&mut self, j: usize, tags: u32, words: u32) {
         let s = &mut self.table[j];
-        if *s == (0, 0) {
+        if *s == 0 {
             self.touched.push(j);
         }
-        s.0 += tags;
-        s.1 += words;
+        *s += (u64::from(tags) << 32) | u64::from(words);
     }
 
     /// The `count` best candidates for article `i` (never `i` itself), best first: more shared
@@ -108,29 +108,26 @@ impl Scores {
     /// sorting the hundreds of candidates an article has. Leaves the table empty for the next
     /// article.
     fn best(&mut self, i: usize, count: usize) -> Vec<usize> {
-        let order = |(a, sa): &(usize, (u32, u32)), (b, sb): &(usize, (u32, u32))| {
-            sb.cmp(sa)
-                .then_with(|| a.abs_diff(i).cmp(&b.abs_diff(i)))
-                .then_with(|| a.cmp(b))
+        // One integer per candidate, smaller is better: the score inverted, then the distance,
+        // then the index.
+        let rank = |j: usize, score: u64| -> u128 {
+            (u128::from(!score) << 64) | ((j.abs_diff(i) as u128) << 32) | j as u128
         };
-        let mut best: Vec<(usize, (u32, u32))> = Vec::with_capacity(count + 1);
+        let mut best: Vec<(u128, usize)> = Vec::with_capacity(count + 1);
         for j in self.touched.drain(..) {
-            let candidate = (j, std::mem::take(&mut self.table[j]));
+            let score = std::mem::take(&mut self.table[j]);
             if j == i || count == 0 {
                 continue;
             }
-            if best.len() == count
-                && best
-                    .last()
-                    .is_some_and(|last| order(&candidate, last).is_ge())
-            {
+            let r = rank(j, score);
+            if best.len() == count && best.last().is_some_and(|last| r >= last.0) {
                 continue;
             }
-            let at = best.partition_point(|b| order(b, &candidate).is_lt());
-            best.insert(at, candidate);
+            let at = best.partition_point(|b| b.0 < r);
+            best.insert(at, (r, j));
             best.truncate(count);
         }
-        best.into_iter().map(|(j, _)| j).collect()
+        best.into_iter().map(|(_, j)| j).collect()
     }
 }
 
@@ -140,4 +137,26 @@ fn window(postings: &[usize], i: usize) -> impl Iterator<Item = usize> + '_ {
     let start = pos.saturating_sub(WINDOW);
     let end = (pos + WINDOW + 1).min(postings.len());
     postings[start..end].iter().copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// More shared tags first, then more shared words, then nearer, then the lower index.
+    #[test]
+    fn best_orders_by_tags_words_distance_then_index() {
+        let mut s = Scores::new(12);
+        s.add(1, 0, 3); // words only
+        s.add(9, 1, 0); // a tag, far
+        s.add(7, 1, 0); // a tag, nearer
+        s.add(3, 1, 0); // a tag, as near as 7 but a lower index
+        s.add(6, 2, 0); // two tags
+        s.add(4, 1, 1); // a tag and a word
+        s.add(5, 9, 9); // the article itself
+        assert_eq!(s.best(5, 5), vec![6, 4, 3, 7, 9]);
+        assert_eq!(s.best(5, 5), Vec::<usize>::new(), "the table is left empty");
+        s.add(2, 0, 1);
+        assert_eq!(s.best(5, 0), Vec::<usize>::new());
+    }
 }
