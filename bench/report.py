@@ -59,12 +59,13 @@ def measurement(name):
     return m
 
 
-def serve_rebuilds(n):
-    """The medians examples/serve_rebuild printed (ms), and its peak RSS, if it ran."""
-    path = os.path.join(raw, f"gazette-serve-{n}.txt")
+def serve_rebuilds(n, kind="serve"):
+    """The medians examples/serve_rebuild printed (ms), and its peak RSS, if it ran. `kind` is
+    `serve` (seeds of any date added) or `serve-newest` (seeds dated after all others)."""
+    path = os.path.join(raw, f"gazette-{kind}-{n}.txt")
     if not os.path.exists(path):
         return None
-    out = {"failed": os.path.exists(os.path.join(raw, f"gazette-serve-{n}.failed"))}
+    out = {"failed": os.path.exists(os.path.join(raw, f"gazette-{kind}-{n}.failed"))}
     for line in open(path, encoding="utf-8"):
         m = re.match(r"(first build|rebuild, no change|rebuild, one seed added)\s+([\d.]+) ms", line)
         if m:
@@ -73,8 +74,9 @@ def serve_rebuilds(n):
             out[key] = float(m.group(2))
         if line.startswith("last rebuild equals a fresh build:"):
             out["equals_fresh"] = line.strip().endswith("true")
-    rss = [int(x) for x in open(os.path.join(raw, f"gazette-serve-{n}.rss")).read().split()
-           if x.isdigit()] if os.path.exists(os.path.join(raw, f"gazette-serve-{n}.rss")) else []
+    rss_path = os.path.join(raw, f"gazette-{kind}-{n}.rss")
+    rss = [int(x) for x in open(rss_path).read().split()
+           if x.isdigit()] if os.path.exists(rss_path) else []
     out["peak_rss_mb"] = round(max(rss) / 1024, 1) if rss else None
     return out
 
@@ -102,7 +104,8 @@ machine = kv_file(os.path.join(raw, "machine.txt"))
 data = {"machine": machine, "targets": TARGETS, "sizes": {}}
 for n in sizes:
     d = {k: measurement(f"{k}-{n}") for k in
-         ("gazette-full", "gazette-nochange", "gazette-addone", "pagefind-gazette", "hugo",
+         ("gazette-full", "gazette-nochange", "gazette-addone", "gazette-addnewest",
+          "pagefind-gazette", "hugo",
           "cp-floor", "pagefind-hugo")}
     d = {k: v for k, v in d.items() if v is not None}
     d["gazette-size"] = kv_file(os.path.join(raw, f"gazette-size-{n}.txt"))
@@ -110,6 +113,7 @@ for n in sizes:
     stats = os.path.join(raw, f"corpus-{n}.stats.json")
     d["corpus"] = json.load(open(stats)) if os.path.exists(stats) else {}
     d["gazette-serve"] = serve_rebuilds(n)
+    d["gazette-serve-newest"] = serve_rebuilds(n, "serve-newest")
     lines = stage_lines(n)
     d["gazette-verbose"] = lines
     d["parse_rate_seeds_per_s"], d["parse_line"] = parse_rate(n, lines)
@@ -167,11 +171,13 @@ def row(label, f):
 
 row("gazette full build (search index, minified)", lambda d: fmt_t(d.get("gazette-full")))
 row("gazette no-change rebuild", lambda d: fmt_t(d.get("gazette-nochange")))
-row("gazette add-one-seed rebuild", lambda d: fmt_t(d.get("gazette-addone")))
+row("gazette add-one-seed rebuild (seed of any date)", lambda d: fmt_t(d.get("gazette-addone")))
+row("gazette add-one-seed rebuild (newest article)",
+    lambda d: fmt_t(d.get("gazette-addnewest")))
 
 
-def fmt_serve(d, key):
-    s = d.get("gazette-serve")
+def fmt_serve(d, key, kind="gazette-serve"):
+    s = d.get(kind)
     if not s:
         return "–"
     if s["failed"] or key not in s or not s.get("equals_fresh"):
@@ -182,8 +188,10 @@ def fmt_serve(d, key):
     return t
 
 
-row("`gazette serve` rebuild, one seed added (in memory; session peak)",
+row("`gazette serve` rebuild, one seed of any date added (in memory; session peak)",
     lambda d: fmt_serve(d, "addone_ms"))
+row("`gazette serve` rebuild, newest article added (in memory; session peak)",
+    lambda d: fmt_serve(d, "addone_ms", "gazette-serve-newest"))
 row("`gazette serve` rebuild, nothing changed", lambda d: fmt_serve(d, "nochange_ms"))
 row("Hugo full build (--minify)", lambda d: fmt_t(d.get("hugo")))
 row("`cp -r` of Hugo's output (floor)", lambda d: fmt_t(d.get("cp-floor")))

@@ -153,6 +153,22 @@ extra_seeds() {
     rmdir "$dir/seeds"
 }
 
+# copies of the extra seeds dated after every seed of the corpus (2015-2024), under ids of
+# their own: what a newsroom adds most, a fresh article, which takes the next search id and
+# moves no other. Undated extras are left out.
+newest_seeds() {
+    local n="$1" dir="$WORK/newest-$1" i=1 f
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    for f in "$WORK/extra-$n"/*.txt; do
+        if grep -qE ', [0-9]{2}/[0-9]{2}/[0-9]{4}$' "$f"; then
+            sed -E "s#, [0-9]{2}/[0-9]{2}/[0-9]{4}\$#, $(printf '%02d' "$i")/01/2025#" "$f" \
+                >"$dir/$(printf '%05d' $((n + 100 + i)))_${f##*_}"
+            i=$((i + 1))
+        fi
+    done
+}
+
 # ------------------------------------------------------------------------------------ runs
 for n in $SIZES; do
     corpus "$n"
@@ -188,6 +204,7 @@ for n in $SIZES; do
 
     # add one seed: each run adds a new seed to the previous run's state
     extra_seeds "$n"
+    newest_seeds "$n"
     cat >"$WORK/add-one.sh" <<EOF
 #!/usr/bin/env bash
 f=\$(ls "$WORK/extra-$n" | head -1)
@@ -196,26 +213,44 @@ EOF
     chmod +x "$WORK/add-one.sh"
     measure "gazette-addone-$n" "$runs" "$WORK/add-one.sh" \
         "$GAZETTE build --root $C --output $OUT --quiet"
+    # add one seed dated after all others (a fresh article), the same way
+    cat >"$WORK/add-newest.sh" <<EOF
+#!/usr/bin/env bash
+f=\$(ls "$WORK/newest-$n" | head -1)
+mv "$WORK/newest-$n/\$f" "$C/seeds/"
+EOF
+    chmod +x "$WORK/add-newest.sh"
+    newest=$(ls "$WORK/newest-$n" | wc -l)
+    measure "gazette-addnewest-$n" "$((runs < newest ? runs : newest))" "$WORK/add-newest.sh" \
+        "$GAZETTE build --root $C --output $OUT --quiet"
     # put the corpus back as generated
     for f in "$C"/seeds/*.txt; do
         base="${f##*/}"
         idx="${base%%_*}"
         if ((10#$idx >= n)); then rm -f "$f"; fi
     done
-    rm -rf "$WORK/extra-$n"
+    rm -rf "$WORK/extra-$n" "$WORK/newest-$n"
 
     # gazette serve's in-memory rebuilds (examples/serve_rebuild.rs): one session builds, then
     # rebuilds --runs times with nothing changed and once per added seed (medians); it removes
     # the seeds it added. Up to 10k unless SERVE_100K=1: at 100k the session holds the site twice.
     if [[ $n -le 10000 || ${SERVE_100K:-0} -eq 1 ]]; then
         extra_seeds "$n"
-        log "gazette-serve-$n: serve_rebuild $C (+$RUNS seeds)"
-        mapfile -t added < <(ls "$WORK/extra-$n"/*.txt | head -n "$RUNS")
-        /usr/bin/time -o "$RAW/gazette-serve-$n.rss" -f %M \
-            "$WORK/bin/serve_rebuild" "$C" "${added[@]}" --runs "$RUNS" \
-            >"$RAW/gazette-serve-$n.txt" 2>/dev/null ||
-            { touch "$RAW/gazette-serve-$n.failed"; log "gazette-serve-$n FAILED"; }
-        rm -rf "$WORK/extra-$n"
+        newest_seeds "$n"
+        # seeds of any date (serve), then fresh articles (serve-newest)
+        for kind in serve serve-newest; do
+            if [[ $kind == serve ]]; then
+                mapfile -t added < <(ls "$WORK/extra-$n"/*.txt | head -n "$RUNS")
+            else
+                mapfile -t added < <(ls "$WORK/newest-$n"/*.txt | head -n "$RUNS")
+            fi
+            log "gazette-$kind-$n: serve_rebuild $C (+${#added[@]} seeds)"
+            /usr/bin/time -o "$RAW/gazette-$kind-$n.rss" -f %M \
+                "$WORK/bin/serve_rebuild" "$C" "${added[@]}" --runs "$RUNS" \
+                >"$RAW/gazette-$kind-$n.txt" 2>/dev/null ||
+                { touch "$RAW/gazette-$kind-$n.failed"; log "gazette-$kind-$n FAILED"; }
+        done
+        rm -rf "$WORK/extra-$n" "$WORK/newest-$n"
     fi
 
     rm -rf "$OUT" "$C/.gazette-cache"
