@@ -6,6 +6,8 @@
 
 use std::collections::BTreeSet;
 
+use rayon::prelude::*;
+
 use super::Article;
 use crate::diagnostics::Diagnostics;
 use crate::urls::{slugify, truncate_slug, Urls};
@@ -34,6 +36,11 @@ pub fn default_slug(slug_hint: &str, id: &str) -> String {
 pub fn assign(articles: &mut [Article], diagnostics: &mut Diagnostics) {
     let mut order: Vec<usize> = (0..articles.len()).collect();
     order.sort_by(|&a, &b| articles[a].id.cmp(&articles[b].id));
+    // Slugifying is the costly part and depends on the article alone: done side by side.
+    let mut derived: Vec<Option<String>> = articles
+        .par_iter()
+        .map(|a| Some(default_slug(&a.slug_hint, &a.id)))
+        .collect();
     let mut taken: BTreeSet<String> = articles
         .iter()
         .filter_map(|a| a.pinned_slug.clone())
@@ -41,7 +48,7 @@ pub fn assign(articles: &mut [Article], diagnostics: &mut Diagnostics) {
     let mut pinned_seen: BTreeSet<String> = BTreeSet::new();
     for i in order {
         let a = &mut articles[i];
-        let derived = default_slug(&a.slug_hint, &a.id);
+        let derived = derived[i].take().expect("each article is visited once");
         match a.pinned_slug.clone() {
             Some(pinned) => {
                 if !pinned_seen.insert(pinned.clone()) {
