@@ -330,11 +330,12 @@ pub fn assemble(
         }
     }
     let aliases = tags::Aliases::new(&config.tags.aliases);
+    let names = tags::Resolved::of_seeds(&seeds, &aliases);
     let mut articles: Vec<Article> = seeds
         .into_par_iter()
         .map(|seed| {
             let ov = content.overrides.get(&seed.id);
-            apply(seed, ov, &aliases)
+            apply(seed, ov, &names)
         })
         .filter(|a| include_drafts || !a.draft)
         .collect();
@@ -380,8 +381,8 @@ pub fn assemble(
         a.older = (i + 1 < n).then_some(i + 1);
     }
 
-    let tag_terms = collect_terms(&articles, |a| a.all_tags().cloned().collect());
-    let source_terms = collect_terms(&articles, |a| a.source.iter().cloned().collect());
+    let tag_terms = collect_terms(&articles, Article::all_tags);
+    let source_terms = collect_terms(&articles, |a| a.source.iter());
     related::assign(&mut articles, 5);
 
     let pages = content
@@ -402,11 +403,14 @@ pub fn assemble(
     )
 }
 
-fn collect_terms(articles: &[Article], terms_of: impl Fn(&Article) -> Vec<TermRef>) -> Vec<Term> {
-    let mut by_slug: BTreeMap<String, Term> = BTreeMap::new();
+fn collect_terms<'a, T: Iterator<Item = &'a TermRef>>(
+    articles: &'a [Article],
+    terms_of: impl Fn(&'a Article) -> T,
+) -> Vec<Term> {
+    let mut by_slug: BTreeMap<&str, Term> = BTreeMap::new();
     for (i, a) in articles.iter().enumerate() {
         for t in terms_of(a) {
-            let term = by_slug.entry(t.slug.clone()).or_insert_with(|| Term {
+            let term = by_slug.entry(&t.slug).or_insert_with(|| Term {
                 name: t.name.clone(),
                 slug: t.slug.clone(),
                 articles: Vec::new(),
@@ -462,7 +466,7 @@ fn markdown_to_text(markdown: &str) -> String {
 fn apply(
     seed: ParsedSeed,
     ov: Option<&crate::content::ArticleOverride>,
-    aliases: &tags::Aliases,
+    names: &tags::Resolved,
 ) -> Article {
     let mut origins = BTreeMap::new();
     let f = ov.map(|o| o.fields.clone()).unwrap_or_default();
@@ -504,15 +508,12 @@ fn apply(
     };
     let mut tag_refs: Vec<TermRef> = Vec::new();
     for t in &stated_tags {
-        let r = aliases.resolve(t);
+        let r = names.tag(t);
         if !r.slug.is_empty() && !tag_refs.iter().any(|x| x.slug == r.slug) {
             tag_refs.push(r);
         }
     }
-    let source = source.map(|name| TermRef {
-        slug: slugs::term_slug(&name),
-        name,
-    });
+    let source = source.map(|name| names.source(name));
     origins.insert(
         "slug",
         if f.slug.is_some() {

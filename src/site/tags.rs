@@ -54,6 +54,58 @@ impl Aliases {
     }
 }
 
+/// Tag and source names as stated in the seeds, each resolved once: a site of 10,000 articles
+/// states ~50,000 tags but a few hundred distinct names, and resolving one (folding, aliases,
+/// slug) costs far more than finding it here.
+#[derive(Debug)]
+pub struct Resolved<'a> {
+    aliases: &'a Aliases,
+    tags: HashMap<String, TermRef>,
+    sources: HashMap<String, String>,
+}
+
+impl<'a> Resolved<'a> {
+    /// The tag and source names of `seeds`, resolved with `aliases`.
+    pub fn of_seeds(seeds: &[crate::seed::ParsedSeed], aliases: &'a Aliases) -> Resolved<'a> {
+        let mut tags: HashMap<String, TermRef> = HashMap::new();
+        let mut sources: HashMap<String, String> = HashMap::new();
+        for s in seeds {
+            for t in &s.tags.value {
+                if !tags.contains_key(t) {
+                    tags.insert(t.clone(), aliases.resolve(t));
+                }
+            }
+            if let Some(name) = &s.source.value {
+                if !sources.contains_key(name) {
+                    sources.insert(name.clone(), term_slug(name));
+                }
+            }
+        }
+        Resolved {
+            aliases,
+            tags,
+            sources,
+        }
+    }
+
+    /// The tag a stated name is filed under ([`Aliases::resolve`]).
+    pub fn tag(&self, name: &str) -> TermRef {
+        match self.tags.get(name) {
+            Some(t) => t.clone(),
+            None => self.aliases.resolve(name),
+        }
+    }
+
+    /// A source by its name.
+    pub fn source(&self, name: String) -> TermRef {
+        let slug = match self.sources.get(&name) {
+            Some(slug) => slug.clone(),
+            None => term_slug(&name),
+        };
+        TermRef { name, slug }
+    }
+}
+
 /// Every tag the site knows, indexed for whole-word search in folded text.
 #[derive(Debug, Default)]
 pub struct Vocabulary {
@@ -65,11 +117,15 @@ impl Vocabulary {
     /// Stated tags of all articles, the configured vocabulary, and alias variants.
     pub fn new(articles: &[Article], configured: &[String], aliases: &Aliases) -> Vocabulary {
         let mut entries: BTreeMap<String, TermRef> = BTreeMap::new();
+        // A tag is a function of its name: each distinct name is folded once, at its first use.
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for a in articles {
             for t in &a.tags {
-                entries
-                    .entry(fold_words(&t.name))
-                    .or_insert_with(|| t.clone());
+                if seen.insert(&t.name) {
+                    entries
+                        .entry(fold_words(&t.name))
+                        .or_insert_with(|| t.clone());
+                }
             }
         }
         for name in configured {
@@ -143,22 +199,29 @@ pub fn unify_names(articles: &mut [Article]) {
     let mut source_names: HashMap<String, String> = HashMap::new();
     for a in articles.iter() {
         for t in a.all_tags() {
-            tag_names
-                .entry(t.slug.clone())
-                .or_insert_with(|| t.name.clone());
+            if !tag_names.contains_key(&t.slug) {
+                tag_names.insert(t.slug.clone(), t.name.clone());
+            }
         }
         if let Some(s) = &a.source {
-            source_names
-                .entry(s.slug.clone())
-                .or_insert_with(|| s.name.clone());
+            if !source_names.contains_key(&s.slug) {
+                source_names.insert(s.slug.clone(), s.name.clone());
+            }
         }
     }
+    // Most names are already the first spelling: copied only where they differ.
+    let unify = |t: &mut TermRef, names: &HashMap<String, String>| {
+        let name = &names[&t.slug];
+        if t.name != *name {
+            t.name.clone_from(name);
+        }
+    };
     for a in articles.iter_mut() {
         for t in a.tags.iter_mut().chain(a.inferred_tags.iter_mut()) {
-            t.name = tag_names[&t.slug].clone();
+            unify(t, &tag_names);
         }
         if let Some(s) = &mut a.source {
-            s.name = source_names[&s.slug].clone();
+            unify(s, &source_names);
         }
     }
 }
