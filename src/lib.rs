@@ -19,6 +19,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod digest;
 pub mod init;
 pub mod inspect;
 pub mod output;

@@ -225,7 +225,7 @@ impl<T: Binary> Binary for Vec<T> {
     }
 }
 
-impl<T: Binary> Binary for std::sync::Arc<[T]> {
+impl Binary for super::SeedBody {
     fn put(&self, out: &mut Vec<u8>) {
         put_varint(out, self.len() as u64);
         for v in self.iter() {
@@ -233,7 +233,7 @@ impl<T: Binary> Binary for std::sync::Arc<[T]> {
         }
     }
     fn get(r: &mut Reader) -> Option<Self> {
-        Vec::<T>::get(r).map(Into::into)
+        Vec::<Block>::get(r).map(super::SeedBody::new)
     }
 }
 

@@ -84,6 +84,65 @@ pub enum Block {
     },
 }
 
+/// The clean body of a seed, shared, not copied, by the parse, the seed cache and the article
+/// made from it, with a digest taken once when it is made: every build fingerprints each
+/// article two or three times (its pages, its search analysis and document files), and hashing
+/// the bodies, most of an article's bytes, each time cost more than the rest of those
+/// fingerprints. Reads as a slice of blocks; serialised as one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedBody(std::sync::Arc<BodyBlocks>);
+
+#[derive(Debug, PartialEq, Eq)]
+struct BodyBlocks {
+    blocks: Vec<Block>,
+    digest: u128,
+}
+
+impl SeedBody {
+    /// A body of these blocks.
+    pub fn new(blocks: Vec<Block>) -> SeedBody {
+        let digest = crate::digest::of(&blocks);
+        SeedBody(std::sync::Arc::new(BodyBlocks { blocks, digest }))
+    }
+
+    /// The digest of the blocks.
+    pub fn digest(&self) -> u128 {
+        self.0.digest
+    }
+}
+
+impl std::hash::Hash for SeedBody {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.digest.hash(state);
+    }
+}
+
+impl From<Vec<Block>> for SeedBody {
+    fn from(blocks: Vec<Block>) -> SeedBody {
+        SeedBody::new(blocks)
+    }
+}
+
+impl std::ops::Deref for SeedBody {
+    type Target = [Block];
+
+    fn deref(&self) -> &[Block] {
+        &self.0.blocks
+    }
+}
+
+impl Serialize for SeedBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.blocks.serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SeedBody {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<SeedBody, D::Error> {
+        Vec::<Block>::deserialize(d).map(SeedBody::new)
+    }
+}
+
 /// Everything recovered from one seed file.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ParsedSeed {
@@ -113,8 +172,7 @@ pub struct ParsedSeed {
     /// Place name opening the first paragraph (`Tel Aviv`), without its final period.
     pub dateline: Option<String>,
     /// Clean body: paragraphs, subheadings, lists; no metadata lines, boilerplate or repeats.
-    /// Shared, not copied, by the article made from it and by the parses `gazette serve` keeps.
-    pub body: std::sync::Arc<[Block]>,
+    pub body: SeedBody,
     /// Words in the clean body.
     pub word_count: usize,
     /// Minutes, at least 1.
