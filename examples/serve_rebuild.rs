@@ -35,6 +35,7 @@ fn ms(d: Duration) -> String {
 }
 
 fn main() {
+    gazette::return_freed_memory_sooner();
     let mut args = std::env::args().skip(1);
     let mut root: Option<PathBuf> = None;
     let mut new_seeds: Vec<PathBuf> = Vec::new();

@@ -30,3 +30,16 @@ pub mod serve;
 pub mod site;
 pub mod text;
 pub mod urls;
+
+/// `mi_option_purge_delay` in `mimalloc.h` (v2 and v3); `libmimalloc-sys` names no constant.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Gives freed memory back to the system after 5 ms instead of mimalloc's 10. Each stage of a
+/// build frees what it made and the next allocates anew; with the default delay much of the
+/// freed memory was still resident when the next stage peaked. Measured on a 10,000-seed full
+/// build, interleaved runs: peak 330 → 258 MB, time +4 % (2 ms: 255 MB, +10 %). For binaries
+/// whose global allocator is mimalloc, as `gazette`'s is; called first thing in `main`.
+pub fn return_freed_memory_sooner() {
+    // SAFETY: sets an allocator option, which mimalloc reads when it next decides to purge.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 5) }
+}

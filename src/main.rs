@@ -121,6 +121,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    gazette::return_freed_memory_sooner();
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Build(args) => run_build(&cli, args),
