@@ -391,73 +391,31 @@ mod tests {
         let texts = |ids: &[&str]| -> Vec<Analysis> { ids.iter().map(|w| doc(w)).collect() };
         let key = |w: &str| *blake3::hash(w.as_bytes()).as_bytes();
         let dense = "commun rare";
+        // Each step from the one before: the newest added (8 documents, the bitmaps' length
+        // is still one byte); one more (bitmaps grow to two bytes, every dense list changes);
+        // the newest removed; one changed in place, a term gone with it; one inserted among
+        // older ones (every id after it moves).
+        let base = vec![
+            dense,
+            "commun autre",
+            dense,
+            "commun mot",
+            dense,
+            "commun",
+            dense,
+        ];
+        let with = |extra: &[&'static str]| [base.clone(), extra.to_vec()].concat();
+        let mut changed = with(&["neuf commun"]);
+        changed[3] = "changé";
+        let mut inserted = changed.clone();
+        inserted.insert(1, "inséré");
         let steps: Vec<Vec<&str>> = vec![
-            vec![
-                dense,
-                "commun autre",
-                dense,
-                "commun mot",
-                dense,
-                "commun",
-                dense,
-            ],
-            // The newest added: 8 documents, the bitmaps' length is still one byte.
-            vec![
-                dense,
-                "commun autre",
-                dense,
-                "commun mot",
-                dense,
-                "commun",
-                dense,
-                "neuf commun",
-            ],
-            // And one more: bitmaps grow to two bytes, every dense list changes.
-            vec![
-                dense,
-                "commun autre",
-                dense,
-                "commun mot",
-                dense,
-                "commun",
-                dense,
-                "neuf commun",
-                "commun dernier",
-            ],
-            // The newest removed.
-            vec![
-                dense,
-                "commun autre",
-                dense,
-                "commun mot",
-                dense,
-                "commun",
-                dense,
-                "neuf commun",
-            ],
-            // One changed in place, a term gone with it.
-            vec![
-                dense,
-                "commun autre",
-                dense,
-                "changé",
-                dense,
-                "commun",
-                dense,
-                "neuf commun",
-            ],
-            // One inserted among older ones: every id after it moves.
-            vec![
-                dense,
-                "inséré",
-                "commun autre",
-                dense,
-                "changé",
-                dense,
-                "commun",
-                dense,
-                "neuf commun",
-            ],
+            base.clone(),
+            with(&["neuf commun"]),
+            with(&["neuf commun", "commun dernier"]),
+            with(&["neuf commun"]),
+            changed,
+            inserted,
         ];
         let first = texts(&steps[0]);
         let refs: Vec<&Analysis> = first.iter().collect();
