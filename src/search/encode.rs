@@ -36,6 +36,17 @@ pub fn read_varint(bytes: &[u8], pos: &mut usize) -> Option<u32> {
 /// (prev starts at -1); mode 1: a bitmap of `ceil(n_docs / 8)` bytes, bit `i % 8` of byte
 /// `i / 8` set for doc `i`. Then the `count` payload bytes, in doc order, if any.
 pub fn encode_postings(docs: &[u32], payloads: Option<&[u8]>, n_docs: u32) -> Vec<u8> {
+    encode_postings_measured(docs, payloads, n_docs).0
+}
+
+/// [`encode_postings`], with the length of the delta-coded form of `docs`, which it compares
+/// with the bitmap length to choose: whether another document count can change the encoding
+/// follows from it.
+pub fn encode_postings_measured(
+    docs: &[u32],
+    payloads: Option<&[u8]>,
+    n_docs: u32,
+) -> (Vec<u8>, usize) {
     let mut gaps = Vec::with_capacity(docs.len() + 4);
     let mut prev: i64 = -1;
     for &d in docs {
@@ -60,19 +71,7 @@ pub fn encode_postings(docs: &[u32], payloads: Option<&[u8]>, n_docs: u32) -> Ve
         debug_assert_eq!(p.len(), docs.len());
         out.extend_from_slice(p);
     }
-    out
-}
-
-/// Bytes of the delta-coded form of `docs` (sorted) in [`encode_postings`].
-pub fn delta_len(docs: &[u32]) -> usize {
-    let mut prev: i64 = -1;
-    docs.iter()
-        .map(|&d| {
-            let gap = (i64::from(d) - prev - 1) as u32;
-            prev = i64::from(d);
-            (32 - gap.leading_zeros()).max(1).div_ceil(7) as usize
-        })
-        .sum()
+    (out, gaps.len())
 }
 
 /// Decodes what [`encode_postings`] wrote (tests; the browser has its own decoder).
