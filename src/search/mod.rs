@@ -416,10 +416,24 @@ fn shard_fingerprint(key: &str, terms: &[&str], entries: &[&postings::Encoded]) 
     )
 }
 
-/// Whether a posting list starts a new block: the block is full, or the list is long enough to
-/// take a block of its own.
-fn starts_block(block_len: usize, list_len: usize) -> bool {
-    list_len > BLOCK_BYTES / 2 || block_len + list_len > BLOCK_BYTES
+/// How a shard's posting lists fall into blocks (files), as ranges of `entries`: a list starts
+/// a new block when the current one is full, or when it is long enough to take a block of its
+/// own.
+fn blocks_of(entries: &[&postings::Encoded]) -> Vec<std::ops::Range<usize>> {
+    let mut blocks = Vec::new();
+    let (mut start, mut len) = (0, 0);
+    for (i, e) in entries.iter().enumerate() {
+        let list = e.bytes.len();
+        if i > start && (list > BLOCK_BYTES / 2 || len + list > BLOCK_BYTES) {
+            blocks.push(start..i);
+            (start, len) = (i, 0);
+        }
+        len += list;
+    }
+    if start < entries.len() {
+        blocks.push(start..entries.len());
+    }
+    blocks
 }
 
 /// Where the index files go ([`Emit`]), and what `meta.json`'s content hash needs of each
@@ -497,23 +511,12 @@ fn write_postings(table: &postings::TermTable, out: &Out) -> anyhow::Result<Vec<
             debug_assert_eq!(&terms[range.clone()], &shard[..]);
             let entries = &table.entries[range];
             let fp = shard_fingerprint(key, shard, entries);
-            let mut blocks = 0;
-            let mut block_len = 0;
-            for e in entries {
-                if block_len > 0 && starts_block(block_len, e.bytes.len()) {
-                    blocks += 1;
-                    block_len = 0;
-                }
-                block_len += e.bytes.len();
-            }
-            if block_len > 0 {
-                blocks += 1;
-            }
+            let blocks = blocks_of(entries);
             let dict_path = format!("search/t/{name}.txt");
             let block_path = |no: usize| format!("search/p/{name}.{no}.bin");
-            let mut kept = vec![false; blocks + 1];
+            let mut kept = vec![false; blocks.len() + 1];
             for (no, kept) in kept.iter_mut().enumerate() {
-                let path = if no < blocks {
+                let path = if no < blocks.len() {
                     block_path(no)
                 } else {
                     dict_path.clone()
@@ -524,46 +527,36 @@ fn write_postings(table: &postings::TermTable, out: &Out) -> anyhow::Result<Vec<
             if kept.iter().all(|k| *k) {
                 return Ok(());
             }
+            // The dictionary: a line per term, a blank line after each block.
             let mut dict = String::new();
-            let mut block: Vec<u8> = Vec::new();
-            let mut block_no = 0;
             let mut prev = "";
-            let mut flush = |block: &mut Vec<u8>, dict: &mut String| -> anyhow::Result<()> {
-                if !block.is_empty() {
-                    let bytes = std::mem::take(block);
-                    if !kept[block_no] {
-                        let path = block_path(block_no);
-                        emit.put(OutputFile { path, bytes }, Some(fp))?;
-                    }
-                    block_no += 1;
+            for (no, range) in blocks.iter().enumerate() {
+                let mut block: Vec<u8> = Vec::new();
+                for (term, e) in shard[range.clone()].iter().zip(&entries[range.clone()]) {
+                    let shared = prev
+                        .chars()
+                        .zip(term.chars())
+                        .take_while(|(a, b)| a == b)
+                        .count()
+                        .min(35);
+                    let suffix: String = term.chars().skip(shared).collect();
+                    dict.push_str(&encode::base36(shared as u64));
+                    dict.push_str(&suffix);
+                    dict.push(' ');
+                    dict.push_str(&encode::base36(u64::from(e.df)));
+                    dict.push(' ');
+                    dict.push_str(&encode::base36(e.bytes.len() as u64));
                     dict.push('\n');
+                    block.extend_from_slice(&e.bytes);
+                    prev = term;
                 }
-                Ok(())
-            };
-            for (term, e) in shard.iter().zip(entries) {
-                let bytes = &e.bytes;
-                if starts_block(block.len(), bytes.len()) {
-                    flush(&mut block, &mut dict)?;
-                }
-                let shared = prev
-                    .chars()
-                    .zip(term.chars())
-                    .take_while(|(a, b)| a == b)
-                    .count()
-                    .min(35);
-                let suffix: String = term.chars().skip(shared).collect();
-                dict.push_str(&encode::base36(shared as u64));
-                dict.push_str(&suffix);
-                dict.push(' ');
-                dict.push_str(&encode::base36(u64::from(e.df)));
-                dict.push(' ');
-                dict.push_str(&encode::base36(bytes.len() as u64));
                 dict.push('\n');
-                block.extend_from_slice(bytes);
-                prev = term;
+                if !kept[no] {
+                    let path = block_path(no);
+                    emit.put(OutputFile { path, bytes: block }, Some(fp))?;
+                }
             }
-            flush(&mut block, &mut dict)?;
-            if !kept[blocks] {
+            if !kept[blocks.len()] {
                 let bytes = dict.into_bytes();
                 emit.put(
                     OutputFile {
