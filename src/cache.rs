@@ -320,19 +320,17 @@ fn encode_shard(key: &str, entries: &[(&PathBuf, &CachedSeed)]) -> Vec<u8> {
         binary::write(&mut out, &e.stat.len);
         binary::write(&mut out, &e.stat.mtime);
         binary::write(&mut out, &e.hashed_at);
-        match &e.parsed {
-            Parse::Encoded(encoded) => {
-                let parsed = encoded.bytes();
-                binary::write(&mut out, &parsed.len());
-                out.extend_from_slice(parsed);
-            }
+        // A parse read from the cache is written back as it was read; a new one is encoded.
+        let parsed: std::borrow::Cow<[u8]> = match &e.parsed {
+            Parse::Encoded(encoded) => encoded.bytes().into(),
             Parse::Decoded(seed) => {
-                let mut parsed = Vec::new();
-                binary::write(&mut parsed, &**seed);
-                binary::write(&mut out, &parsed.len());
-                out.extend_from_slice(&parsed);
+                let mut bytes = Vec::new();
+                binary::write(&mut bytes, &**seed);
+                bytes.into()
             }
-        }
+        };
+        binary::write(&mut out, &parsed.len());
+        out.extend_from_slice(&parsed);
     }
     out
 }
