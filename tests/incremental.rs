@@ -269,6 +269,28 @@ fn serve_session_rebuilds_equal_fresh_builds() {
         "the analyses of the changed and removed articles are dropped, the new one kept"
     );
 
+    // Fresh articles, one at a time: each moves every card of every home page down one place.
+    // The pages whose shell is unchanged (the home pages but the last) are spliced from the
+    // shell kept by the last rebuild; a debug build also renders them whole and compares.
+    let mut second = second;
+    for (n, title) in ["Sommet européen", "Grève des cheminots", "Crue de la Seine"]
+        .iter()
+        .enumerate()
+    {
+        std::fs::write(
+            root.join(format!("seeds/01{n}_eeeeeeeeeeeeeee{n}.txt")),
+            common::french_seed(title, &format!("0{}/06/2024", n + 1), "Politique"),
+        )
+        .unwrap();
+        let next = files(session.build(&opts, &shared(&second)).unwrap());
+        assert_eq!(
+            next,
+            fresh(build::build_in_memory(&opts).unwrap()),
+            "{title}"
+        );
+        second = next;
+    }
+
     // Nothing changed since: every page is copied from the caller's files, not rendered again
     // (a page altered there comes back altered).
     let page = second

@@ -151,19 +151,29 @@ pub fn expand_markers<T: AsRef<str>>(
     Ok(out)
 }
 
-/// Minified page shells (a page with markers in place of its fragments), by a digest of the
-/// shell before minification. A build takes those of the last one and keeps those it used:
-/// adding the newest article moves every card of every home page down one place, but each
-/// page's shell (header, pagination, footer and its markers, numbered by place) stays the same,
-/// so that only the splicing is done again.
+/// A page shell (the page with markers in place of its fragments), minified, with the ids of
+/// the fragments its markers stand for, in order. Markers are numbered by place, so the shell
+/// is the same whatever fragments fill it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Shell {
+    minified: Arc<String>,
+    ids: Vec<usize>,
+}
+
+/// Minified page shells by key: a digest of the shell before minification, or (for list pages
+/// whose templates read only the cards' HTML) a digest of everything the page is rendered
+/// from, which spares even rendering it. A build takes those of the last one and keeps those
+/// it used: adding the newest article moves every card of every home page down one place, but
+/// each page's shell (header, pagination, footer and its markers) stays the same, so that only
+/// the splicing is done again.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Shells(HashMap<u128, Arc<String>>);
+pub struct Shells(HashMap<u128, Arc<Shell>>);
 
 /// The shells a build takes ([`Shells`] of the last build) and those it uses.
 #[derive(Default)]
 pub struct ShellMemo<'a> {
     earlier: Option<&'a Shells>,
-    used: Mutex<HashMap<u128, Arc<String>>>,
+    used: Mutex<HashMap<u128, Arc<Shell>>>,
 }
 
 impl<'a> ShellMemo<'a> {
@@ -180,46 +190,92 @@ impl<'a> ShellMemo<'a> {
         Shells(self.used.into_inner().unwrap_or_else(|e| e.into_inner()))
     }
 
-    /// `shell` minified: taken from the last build or made now.
-    fn minified(&self, shell: &str) -> Arc<String> {
-        let digest = u128::from_le_bytes(
-            blake3::hash(shell.as_bytes()).as_bytes()[..16]
-                .try_into()
-                .expect("16 bytes"),
-        );
-        let known = self.earlier.and_then(|e| e.0.get(&digest)).cloned();
-        let known = known.or_else(|| {
+    fn get(&self, key: u128) -> Option<Arc<Shell>> {
+        let known = self.earlier.and_then(|e| e.0.get(&key)).cloned();
+        known.or_else(|| {
             self.used
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .get(&digest)
+                .get(&key)
                 .cloned()
-        });
-        let min = known.unwrap_or_else(|| {
-            Arc::new(
-                String::from_utf8(html(shell.as_bytes())).expect("minify-html keeps UTF-8 text"),
-            )
-        });
+        })
+    }
+
+    fn keep(&self, key: u128, shell: Arc<Shell>) {
         self.used
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(digest, Arc::clone(&min));
-        min
+            .insert(key, shell);
     }
+
+    /// The page of the shell kept under `key` with its fragments put back, when there is one
+    /// and each of its fragments is minified on its own (a raw fragment is minified with the
+    /// page around it, so its page has no shell of its own).
+    pub fn page<'f>(
+        &self,
+        key: u128,
+        fragment: impl Fn(usize) -> anyhow::Result<&'f Fragment>,
+    ) -> anyhow::Result<Option<Vec<u8>>> {
+        let Some(shell) = self.get(key) else {
+            return Ok(None);
+        };
+        let mut spliced = Vec::with_capacity(shell.ids.len());
+        for &id in &shell.ids {
+            match fragment(id)? {
+                Fragment::Minified(text) => spliced.push(text.as_str()),
+                Fragment::Raw(_) => return Ok(None),
+            }
+        }
+        let page = splice(&shell.minified, &spliced);
+        if page.is_some() {
+            self.keep(key, shell);
+        }
+        Ok(page)
+    }
+}
+
+/// The minified shell with each marker replaced by its fragment, in order; `None` when a
+/// marker did not survive minification as is.
+fn splice(minified: &str, fragments: &[&str]) -> Option<Vec<u8>> {
+    let mut out =
+        String::with_capacity(minified.len() + fragments.iter().map(|s| s.len()).sum::<usize>());
+    let mut rest = minified;
+    for (place, fragment) in fragments.iter().enumerate() {
+        let expected = minified_marker(place);
+        let at = memchr::memmem::find(rest.as_bytes(), expected.as_bytes())?;
+        out.push_str(&rest[..at]);
+        out.push_str(fragment);
+        rest = &rest[at + expected.len()..];
+    }
+    out.push_str(rest);
+    Some(out.into_bytes())
+}
+
+/// Where [`html_with_fragments`] finds and keeps minified shells.
+#[derive(Clone, Copy)]
+pub struct ShellKey<'m, 'a> {
+    /// The memo.
+    pub memo: &'m ShellMemo<'a>,
+    /// The key the caller found no shell under ([`ShellMemo::page`]), to keep this page's
+    /// shell under; `None` keys the shell by its own digest.
+    pub key: Option<u128>,
 }
 
 /// Minifies a page whose template got fragment markers ([`marker`]) instead of fragments: the
 /// page around the markers (its shell) is minified, then each marker is replaced by its
 /// fragment, minified once for all the pages that show it. The result is what [`html`] makes
 /// of the page with every fragment in place, for a fraction of the work when the page is
-/// mostly cards. With `shells`, the minified shell may come from an earlier build.
+/// mostly cards. With `shells`, the minified shell may come from an earlier build, and is kept
+/// for the next.
 pub fn html_with_fragments<'f>(
     page: &str,
     fragment: impl Fn(usize) -> anyhow::Result<&'f Fragment>,
-    shells: Option<&ShellMemo>,
+    shells: Option<ShellKey>,
 ) -> anyhow::Result<Vec<u8>> {
     let mut shell = String::with_capacity(page.len());
     let mut spliced: Vec<&str> = Vec::new();
+    let mut ids: Vec<usize> = Vec::new();
+    let mut any_raw = false;
     let rest = each_marker(page, |before, id| {
         shell.push_str(before);
         match fragment(id)? {
@@ -227,38 +283,67 @@ pub fn html_with_fragments<'f>(
             Fragment::Minified(minified) => {
                 shell.push_str(&marker(spliced.len()));
                 spliced.push(minified);
+                ids.push(id);
             }
             // Minified with the page around it.
-            Fragment::Raw(raw) => shell.push_str(raw),
+            Fragment::Raw(raw) => {
+                shell.push_str(raw);
+                any_raw = true;
+            }
         }
         Ok(())
     })?;
     shell.push_str(rest);
+    let minify_shell = || {
+        Arc::new(String::from_utf8(html(shell.as_bytes())).expect("minify-html keeps UTF-8 text"))
+    };
     let minified = match shells {
-        Some(memo) => memo.minified(&shell),
-        None => Arc::new(
-            String::from_utf8(html(shell.as_bytes())).expect("minify-html keeps UTF-8 text"),
-        ),
+        // A shell with raw fragments in it holds those fragments: it can be kept under a key
+        // that does not cover them only if it has none.
+        Some(ShellKey {
+            memo,
+            key: Some(key),
+        }) => {
+            let minified = minify_shell();
+            if !any_raw {
+                let ids = std::mem::take(&mut ids);
+                memo.keep(
+                    key,
+                    Arc::new(Shell {
+                        minified: Arc::clone(&minified),
+                        ids,
+                    }),
+                );
+            }
+            minified
+        }
+        Some(ShellKey { memo, key: None }) => {
+            let digest = crate::digest::of(&shell);
+            let known = memo.get(digest).map(|s| Arc::clone(&s.minified));
+            let minified = known.unwrap_or_else(minify_shell);
+            let ids = std::mem::take(&mut ids);
+            memo.keep(
+                digest,
+                Arc::new(Shell {
+                    minified: Arc::clone(&minified),
+                    ids,
+                }),
+            );
+            minified
+        }
+        None => minify_shell(),
     };
     if spliced.is_empty() {
         return Ok(minified.as_bytes().to_vec());
     }
-    let mut out =
-        String::with_capacity(minified.len() + spliced.iter().map(|s| s.len()).sum::<usize>());
-    let mut rest = minified.as_str();
-    for (place, minified) in spliced.iter().enumerate() {
-        let expected = minified_marker(place);
-        let Some(at) = memchr::memmem::find(rest.as_bytes(), expected.as_bytes()) else {
-            // The theme put the fragment where its marker did not survive minification as is.
+    match splice(&minified, &spliced) {
+        Some(out) => Ok(out),
+        // The theme put the fragment where its marker did not survive minification as is.
+        None => {
             let full = expand_markers(page, |id| fragment(id).map(Fragment::text))?;
-            return Ok(html(full.as_bytes()));
-        };
-        out.push_str(&rest[..at]);
-        out.push_str(minified);
-        rest = &rest[at + expected.len()..];
+            Ok(html(full.as_bytes()))
+        }
     }
-    out.push_str(rest);
-    Ok(out.into_bytes())
 }
 
 /// Minifies a CSS or JS asset by passing it through minify-html inside a `<style>` or
@@ -345,7 +430,15 @@ mod tests {
         };
         let lookup = |id: usize| Ok(&fragments[id]);
         let first = ShellMemo::default();
-        let made = html_with_fragments(&page(0, 1), lookup, Some(&first)).unwrap();
+        let made = html_with_fragments(
+            &page(0, 1),
+            lookup,
+            Some(ShellKey {
+                memo: &first,
+                key: None,
+            }),
+        )
+        .unwrap();
         assert_eq!(
             made,
             html_with_fragments(&page(0, 1), lookup, None).unwrap()
@@ -354,23 +447,92 @@ mod tests {
         assert_eq!(shells.0.len(), 1);
         // Other cards in the same places: the same shell, from the memo.
         let second = ShellMemo::new(&shells);
-        let moved = html_with_fragments(&page(1, 2), lookup, Some(&second)).unwrap();
+        let moved = html_with_fragments(
+            &page(1, 2),
+            lookup,
+            Some(ShellKey {
+                memo: &second,
+                key: None,
+            }),
+        )
+        .unwrap();
         assert_eq!(
             moved,
             html_with_fragments(&page(1, 2), lookup, None).unwrap()
         );
-        assert_eq!(second.into_used(), shells);
+        assert_eq!(
+            second.into_used().0.keys().collect::<Vec<_>>(),
+            shells.0.keys().collect::<Vec<_>>()
+        );
         // A shell the memo got wrong would show: one made from another page is not taken.
         let mut wrong = shells.clone();
         for v in wrong.0.values_mut() {
-            *v = Arc::new("<p>stale".to_string());
+            *v = Arc::new(Shell {
+                minified: Arc::new("<p>stale".to_string()),
+                ids: vec![0, 1],
+            });
         }
         let third = ShellMemo::new(&wrong);
         let other = page(2, 0).replace("<title>t</title>", "<title>u</title>");
         assert_eq!(
-            html_with_fragments(&other, lookup, Some(&third)).unwrap(),
+            html_with_fragments(
+                &other,
+                lookup,
+                Some(ShellKey {
+                    memo: &third,
+                    key: None
+                })
+            )
+            .unwrap(),
             html_with_fragments(&other, lookup, None).unwrap()
         );
+    }
+
+    /// A shell kept under a key of the caller's gives the page back with other fragments
+    /// without the page being made again; it is not kept when a fragment is minified with the
+    /// page around it, nor given when one now is.
+    #[test]
+    fn shells_kept_under_a_key_splice_without_the_page() {
+        let card = |t: &str| Fragment::new(format!("<article>\n<h2>{t}</h2>\n</article>\n"), true);
+        let mut fragments = [card("Un"), card("Deux"), card("Trois")];
+        let page = |a: usize, b: usize| {
+            format!(
+                "<!DOCTYPE html>\n<html>\n<head>\n<title>t</title>\n</head>\n<body>\n{}\n{}\n</body>\n</html>\n",
+                marker(a),
+                marker(b)
+            )
+        };
+        let memo = ShellMemo::default();
+        let lookup = |id: usize| Ok(&fragments[id]);
+        assert_eq!(memo.page(7, lookup).unwrap(), None);
+        let keyed = Some(ShellKey {
+            memo: &memo,
+            key: Some(7),
+        });
+        let made = html_with_fragments(&page(0, 1), lookup, keyed).unwrap();
+        assert_eq!(
+            made,
+            html_with_fragments(&page(0, 1), lookup, None).unwrap()
+        );
+        assert_eq!(memo.page(7, lookup).unwrap(), Some(made));
+        // The same places filled with other fragments (what a page with the same key shows
+        // when its cards moved): the ids the shell keeps are looked up again.
+        fragments.swap(0, 2);
+        let lookup = |id: usize| Ok(&fragments[id]);
+        assert_eq!(
+            memo.page(7, lookup).unwrap(),
+            Some(html_with_fragments(&page(0, 1), lookup, None).unwrap())
+        );
+        fragments[1] = Fragment::new("<a>raw</a>".into(), true);
+        let lookup = |id: usize| Ok(&fragments[id]);
+        assert_eq!(memo.page(7, lookup).unwrap(), None);
+        let raw = ShellMemo::default();
+        let keyed = Some(ShellKey {
+            memo: &raw,
+            key: Some(8),
+        });
+        html_with_fragments(&page(0, 1), lookup, keyed).unwrap();
+        assert!(raw.into_used().0.is_empty());
     }
 
     #[test]

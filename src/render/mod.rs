@@ -6,9 +6,12 @@
 pub mod archive;
 pub mod html;
 pub mod lang;
+pub mod list_reads;
 pub mod minify;
 pub mod theme;
 pub mod views;
+
+use std::borrow::Cow;
 
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
@@ -232,21 +235,21 @@ pub fn render(
         &sitemap,
         opts.sitemap_max_urls.max(1),
     );
-    jobs.par_iter().try_for_each(|job| {
-        render_job(
-            job,
-            site,
-            &builder,
-            tera,
-            &common_ctx,
-            &shared_digest,
-            digests.as_deref(),
-            &years,
-            opts,
-            sink,
-            shells.as_ref(),
-        )
-    })?;
+    let pages = Pages {
+        site,
+        builder: &builder,
+        tera,
+        common: &common_ctx,
+        shared: &shared_digest,
+        digests: digests.as_deref(),
+        years: &years,
+        opts,
+        sink,
+        shells: shells.as_ref(),
+        placed_index: list_reads::placed_cards(tera, "index.html"),
+        placed_term: list_reads::placed_cards(tera, "taxonomy_single.html"),
+    };
+    jobs.par_iter().try_for_each(|job| pages.render(job))?;
 
     let mut files = Vec::new();
     for (name, bytes) in theme.assets() {
@@ -407,11 +410,39 @@ struct PageLink {
 struct Paginator<'a> {
     number: usize,
     total_pages: usize,
-    total_items: usize,
-    items: Vec<views::CardItem<'a>>,
+    /// Left out for a template that reads only its cards' HTML and not the count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total_items: Option<usize>,
+    items: Vec<ListItem<'a>>,
     prev: Option<String>,
     next: Option<String>,
     links: Vec<PageLink>,
+}
+
+/// A card on a list page.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ListItem<'a> {
+    /// The card's fields and HTML.
+    Card(views::CardItem<'a>),
+    /// Only the card's HTML, for list templates that read nothing else (see
+    /// [`list_reads`]); on a minified site, markers numbered by the card's place on the page
+    /// ([`placed_marker`]), so that the page is the same whichever cards fill it.
+    Placed {
+        html: Cow<'a, str>,
+        html_h3: Cow<'a, str>,
+    },
+}
+
+/// The marker id of the card at `place` on a list page, with a heading of `level`.
+fn placed_marker(place: usize, level: u8) -> usize {
+    views::card_id(place, level)
+}
+
+/// The card id ([`views::card_id`]) a placed marker of a list page showing `page` stands for.
+fn card_at_marker(page: &[usize], id: usize) -> usize {
+    let (place, level) = views::card_of_id(id);
+    views::card_id(page[place], level)
 }
 
 fn paginator<'a>(
@@ -419,6 +450,7 @@ fn paginator<'a>(
     first_route: &str,
     items: &[usize],
     number: usize,
+    placed: Option<list_reads::PageReads>,
 ) -> Result<Paginator<'a>> {
     let site = builder.site;
     let per = site.config.paginate_by;
@@ -448,10 +480,28 @@ fn paginator<'a>(
     Ok(Paginator {
         number,
         total_pages,
-        total_items: items.len(),
+        total_items: placed
+            .is_none_or(|reads| reads.total_items)
+            .then_some(items.len()),
         items: slice
             .iter()
-            .map(|&i| builder.card_item(i))
+            .enumerate()
+            .map(|(place, &i)| {
+                if placed.is_none() {
+                    return builder.card_item(i).map(ListItem::Card);
+                }
+                let html = |level: u8| -> Result<Cow<'a, str>> {
+                    Ok(if site.config.minify {
+                        Cow::Owned(minify::marker(placed_marker(place, level)))
+                    } else {
+                        Cow::Borrowed(builder.card_fragment(views::card_id(i, level))?.text())
+                    })
+                };
+                Ok(ListItem::Placed {
+                    html: html(2)?,
+                    html_h3: html(3)?,
+                })
+            })
             .collect::<Result<_>>()?,
         prev: (number > 1).then(|| url(number - 1)),
         next: (number < total_pages).then(|| url(number + 1)),
@@ -464,274 +514,369 @@ fn page_items(items: &[usize], number: usize, per: usize) -> &[usize] {
     &items[((number - 1) * per).min(items.len())..(number * per).min(items.len())]
 }
 
-#[allow(clippy::too_many_arguments)]
-fn render_job(
-    job: &Job,
-    site: &Site,
-    builder: &ViewBuilder,
-    tera: &Tera,
-    common: &Context,
-    shared: &[u8; 32],
-    digests: Option<&[u128]>,
-    years: &[archive::Year],
-    opts: &RenderOptions,
-    sink: &dyn Sink,
-    shells: Option<&minify::ShellMemo>,
-) -> Result<()> {
-    let urls = &site.urls;
-    let labels = builder.labels;
-    // Pages that show articles are fingerprinted from the digests of those articles, before
-    // their context is built: building and hashing the context of every page of a large site
-    // costs more than the few pages an added seed changes.
-    let mut fingerprint = None;
-    if let Some((template, route, key)) = digests.and_then(|d| input_key(job, site, years, d)) {
-        // Started from the digest of the shared part: cloning a hasher that had taken it
-        // copied ~2 KB of hasher state per page.
-        let mut hasher = blake3::Hasher::new();
-        hasher
-            .update(shared)
-            .update(b"inputs\0")
-            .update(template.as_bytes())
-            .update(&[0]);
-        hasher.update(key.as_bytes());
-        let fp = fingerprint_of(hasher);
-        if sink.reuse(&Urls::output_path(&route), fp) {
-            return Ok(());
+/// What every page of a build is rendered with.
+struct Pages<'a> {
+    site: &'a Site,
+    builder: &'a ViewBuilder<'a>,
+    tera: &'a Tera,
+    common: &'a Context,
+    /// Digest of what every page depends on besides its own context.
+    shared: &'a [u8; 32],
+    /// Article digests, when the sink keeps fingerprints.
+    digests: Option<&'a [u128]>,
+    years: &'a [archive::Year],
+    opts: &'a RenderOptions,
+    sink: &'a dyn Sink,
+    /// The shells of list pages, kept from one rebuild to the next (`gazette serve`).
+    shells: Option<&'a minify::ShellMemo<'a>>,
+    /// What `index.html` reads of its page when it reads only the HTML of its cards
+    /// ([`list_reads`]): its pages then get stand-ins for their cards, numbered by place,
+    /// instead of the cards' fields.
+    placed_index: Option<list_reads::PageReads>,
+    /// The same for `taxonomy_single.html`.
+    placed_term: Option<list_reads::PageReads>,
+}
+
+impl Pages<'_> {
+    /// Renders one page and hands it to the sink, unless the sink has it already.
+    fn render(&self, job: &Job) -> Result<()> {
+        let Pages {
+            site,
+            builder,
+            shared,
+            digests,
+            years,
+            sink,
+            shells,
+            placed_index,
+            placed_term,
+            ..
+        } = *self;
+        let urls = &site.urls;
+        let labels = builder.labels;
+        // Pages that show articles are fingerprinted from the digests of those articles, before
+        // their context is built: building and hashing the context of every page of a large site
+        // costs more than the few pages an added seed changes.
+        let mut fingerprint = None;
+        if let Some((template, route, key)) = digests.and_then(|d| input_key(job, site, years, d)) {
+            // Started from the digest of the shared part: cloning a hasher that had taken it
+            // copied ~2 KB of hasher state per page.
+            let mut hasher = blake3::Hasher::new();
+            hasher
+                .update(shared)
+                .update(b"inputs\0")
+                .update(template.as_bytes())
+                .update(&[0]);
+            hasher.update(key.as_bytes());
+            let fp = fingerprint_of(hasher);
+            if sink.reuse(&Urls::output_path(&route), fp) {
+                return Ok(());
+            }
+            fingerprint = Some(fp);
         }
-        fingerprint = Some(fp);
-    }
-    // The page's own values; the shared ones are added after fingerprinting.
-    let mut ctx = Context::new();
-    let (template, route): (&str, String) = match job {
-        Job::Article(i) => {
-            let a = &site.articles[*i];
-            ctx.insert("article", &builder.article(a)?);
-            ctx.insert("page_title", &a.title);
-            ("article.html", a.route.clone())
-        }
-        Job::Redirect { from, to } => {
-            ctx.insert("target", &urls.route(to));
-            ctx.insert("target_absolute", &urls.absolute(to));
-            ctx.insert("page_title", labels.redirect);
-            ("redirect.html", from.to_string())
-        }
-        Job::List {
-            first_route,
-            title,
-            term,
-            items,
-            number,
-        } => {
-            let p = paginator(builder, first_route, items, *number)?;
-            ctx.insert("paginator", &p);
-            let page_title = if *number > 1 {
-                format!("{title} – {} {number}", labels.page)
-            } else {
-                title.clone()
-            };
-            ctx.insert("page_title", &page_title);
-            ctx.insert("heading", title);
-            let template = match term {
-                None => "index.html",
-                Some((kind, t)) => {
-                    ctx.insert("kind", kind);
-                    if *kind == "tags" && site.config.feeds {
-                        ctx.insert("term_feed_url", &urls.route(&Urls::tag_feed(&t.slug)));
-                    }
-                    "taxonomy_single.html"
+        // The page's own values; the shared ones are added after fingerprinting.
+        let mut ctx = Context::new();
+        // The articles of a list page whose cards are placed (see `ListItem::Placed`).
+        let mut placed: Option<&[usize]> = None;
+        let (template, route): (&str, String) = match job {
+            Job::Article(i) => {
+                let a = &site.articles[*i];
+                ctx.insert("article", &builder.article(a)?);
+                ctx.insert("page_title", &a.title);
+                ("article.html", a.route.clone())
+            }
+            Job::Redirect { from, to } => {
+                ctx.insert("target", &urls.route(to));
+                ctx.insert("target_absolute", &urls.absolute(to));
+                ctx.insert("page_title", labels.redirect);
+                ("redirect.html", from.to_string())
+            }
+            Job::List {
+                first_route,
+                title,
+                term,
+                items,
+                number,
+            } => {
+                let reads = if term.is_some() {
+                    placed_term
+                } else {
+                    placed_index
+                };
+                let p = paginator(builder, first_route, items, *number, reads)?;
+                if reads.is_some() {
+                    placed = Some(page_items(items, *number, site.config.paginate_by));
                 }
-            };
-            (template, Urls::paginated(first_route, *number))
-        }
-        Job::TermIndex { kind, terms } => {
-            let entries: Vec<_> = terms
-                .iter()
-                .map(|t| {
-                    let route = if *kind == "tags" {
-                        Urls::tag(&t.slug)
-                    } else {
-                        Urls::source(&t.slug)
-                    };
-                    builder.term_entry(t, route)
-                })
-                .collect();
-            ctx.insert("kind", kind);
-            ctx.insert("terms", &entries);
-            let title = if *kind == "tags" {
-                labels.tags
-            } else {
-                labels.sources
-            };
-            ctx.insert("page_title", title);
-            ("taxonomy_list.html", format!("{kind}/"))
-        }
-        Job::Archive => {
-            ctx.insert("years", years);
-            ctx.insert(
-                "chart_svg",
-                &archive::chart_svg(
-                    years,
-                    &site.config.language,
-                    labels.per_month,
-                    labels.articles,
-                ),
-            );
-            let undated = site.articles.iter().filter(|a| a.date.is_none()).count();
-            ctx.insert("undated", &undated);
-            ctx.insert("page_title", labels.archive);
-            ("archive.html", "archive/".to_string())
-        }
-        Job::ArchiveYear(y) => {
-            let year = &years[*y];
-            #[derive(Serialize)]
-            struct MonthView<'a> {
-                name: &'static str,
-                anchor: &'a str,
-                items: Vec<views::CardItem<'a>>,
+                ctx.insert("paginator", &p);
+                let page_title = if *number > 1 {
+                    format!("{title} – {} {number}", labels.page)
+                } else {
+                    title.clone()
+                };
+                ctx.insert("page_title", &page_title);
+                ctx.insert("heading", title);
+                let template = match term {
+                    None => "index.html",
+                    Some((kind, t)) => {
+                        ctx.insert("kind", kind);
+                        if *kind == "tags" && site.config.feeds {
+                            ctx.insert("term_feed_url", &urls.route(&Urls::tag_feed(&t.slug)));
+                        }
+                        "taxonomy_single.html"
+                    }
+                };
+                (template, Urls::paginated(first_route, *number))
             }
-            let months: Vec<MonthView> = year
-                .months
-                .iter()
-                .map(|m| -> Result<MonthView> {
-                    Ok(MonthView {
-                        name: m.name,
-                        anchor: &m.anchor,
-                        items: m
-                            .articles
-                            .iter()
-                            .map(|&i| builder.card_item(i))
-                            .collect::<Result<_>>()?,
+            Job::TermIndex { kind, terms } => {
+                let entries: Vec<_> = terms
+                    .iter()
+                    .map(|t| {
+                        let route = if *kind == "tags" {
+                            Urls::tag(&t.slug)
+                        } else {
+                            Urls::source(&t.slug)
+                        };
+                        builder.term_entry(t, route)
                     })
-                })
-                .collect::<Result<_>>()?;
-            ctx.insert("year", &year.year);
-            ctx.insert("count", &year.count);
-            ctx.insert("months", &months);
-            ctx.insert("page_title", &format!("{} {}", labels.archive, year.year));
-            ("archive_year.html", format!("archive/{}/", year.year))
+                    .collect();
+                ctx.insert("kind", kind);
+                ctx.insert("terms", &entries);
+                let title = if *kind == "tags" {
+                    labels.tags
+                } else {
+                    labels.sources
+                };
+                ctx.insert("page_title", title);
+                ("taxonomy_list.html", format!("{kind}/"))
+            }
+            Job::Archive => {
+                ctx.insert("years", years);
+                ctx.insert(
+                    "chart_svg",
+                    &archive::chart_svg(
+                        years,
+                        &site.config.language,
+                        labels.per_month,
+                        labels.articles,
+                    ),
+                );
+                let undated = site.articles.iter().filter(|a| a.date.is_none()).count();
+                ctx.insert("undated", &undated);
+                ctx.insert("page_title", labels.archive);
+                ("archive.html", "archive/".to_string())
+            }
+            Job::ArchiveYear(y) => {
+                let year = &years[*y];
+                #[derive(Serialize)]
+                struct MonthView<'a> {
+                    name: &'static str,
+                    anchor: &'a str,
+                    items: Vec<views::CardItem<'a>>,
+                }
+                let months: Vec<MonthView> = year
+                    .months
+                    .iter()
+                    .map(|m| -> Result<MonthView> {
+                        Ok(MonthView {
+                            name: m.name,
+                            anchor: &m.anchor,
+                            items: m
+                                .articles
+                                .iter()
+                                .map(|&i| builder.card_item(i))
+                                .collect::<Result<_>>()?,
+                        })
+                    })
+                    .collect::<Result<_>>()?;
+                ctx.insert("year", &year.year);
+                ctx.insert("count", &year.count);
+                ctx.insert("months", &months);
+                ctx.insert("page_title", &format!("{} {}", labels.archive, year.year));
+                ("archive_year.html", format!("archive/{}/", year.year))
+            }
+            Job::Page(i) => {
+                let p = &site.pages[*i];
+                ctx.insert("page_title", &p.fields.title);
+                ctx.insert("description", &p.fields.description);
+                ctx.insert("content", &p.html);
+                ("page.html", format!("{}/", p.slug))
+            }
+            Job::Search => {
+                ctx.insert("page_title", labels.search);
+                ("search.html", "search/".to_string())
+            }
+            Job::NotFound => {
+                ctx.insert("page_title", labels.not_found);
+                ("404.html", "404.html".to_string())
+            }
+            Job::Feed { term } => {
+                let (items, title, route, alternate): (Vec<usize>, String, String, String) =
+                    match term {
+                        None => (
+                            (0..site.articles.len().min(FEED_ENTRIES)).collect(),
+                            site.config.title.clone(),
+                            "atom.xml".into(),
+                            String::new(),
+                        ),
+                        Some(t) => (
+                            t.articles.iter().take(FEED_ENTRIES).copied().collect(),
+                            format!("{} – {}", site.config.title, t.name),
+                            Urls::tag_feed(&t.slug),
+                            Urls::tag(&t.slug),
+                        ),
+                    };
+                let entries: Vec<_> = items.iter().map(|&i| builder.feed_entry(i)).collect();
+                let updated = items
+                    .iter()
+                    .filter_map(|&i| {
+                        let a = &site.articles[i];
+                        a.updated.max(a.date)
+                    })
+                    .max();
+                ctx.insert("feed_title", &title);
+                ctx.insert("feed_url", &urls.absolute(&route));
+                ctx.insert("feed_alternate", &urls.absolute(&alternate));
+                ctx.insert(
+                    "feed_updated",
+                    &updated
+                        .map(|d| format!("{}T00:00:00Z", d.format("%Y-%m-%d")))
+                        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
+                );
+                ctx.insert("entries", &entries);
+                ("atom.xml", route)
+            }
+            Job::Sitemap { part, entries } => {
+                ctx.insert("entries", entries);
+                let route = part.map_or_else(|| "sitemap.xml".to_string(), sitemap_part_route);
+                ("sitemap.xml", route)
+            }
+            Job::SitemapIndex { parts } => {
+                let sitemaps: Vec<String> = (1..=*parts)
+                    .map(|n| urls.absolute(&sitemap_part_route(n)))
+                    .collect();
+                ctx.insert("sitemaps", &sitemaps);
+                ("sitemap_index.xml", "sitemap.xml".to_string())
+            }
+        };
+        ctx.insert("canonical", &urls.absolute(&route));
+        ctx.insert("current_path", &urls.route(&route));
+        let path = Urls::output_path(&route);
+        if sink.tracks_fingerprints() && fingerprint.is_none() {
+            let own = ctx.into_json();
+            let mut hasher = blake3::Hasher::new();
+            hasher
+                .update(shared)
+                .update(b"context\0")
+                .update(template.as_bytes())
+                .update(&[0]);
+            // Serialised whole, then hashed: blake3 takes one large input much faster than the
+            // many small writes of the serialiser (the sitemap's context has every page).
+            let json = serde_json::to_vec(&own).context("cannot hash the template context")?;
+            hasher.update(&json);
+            let fp = fingerprint_of(hasher);
+            if sink.reuse(&path, fp) {
+                return Ok(());
+            }
+            fingerprint = Some(fp);
+            ctx = Context::from_value(own).context("cannot build template context")?;
         }
-        Job::Page(i) => {
-            let p = &site.pages[*i];
-            ctx.insert("page_title", &p.fields.title);
-            ctx.insert("description", &p.fields.description);
-            ctx.insert("content", &p.html);
-            ("page.html", format!("{}/", p.slug))
-        }
-        Job::Search => {
-            ctx.insert("page_title", labels.search);
-            ("search.html", "search/".to_string())
-        }
-        Job::NotFound => {
-            ctx.insert("page_title", labels.not_found);
-            ("404.html", "404.html".to_string())
-        }
-        Job::Feed { term } => {
-            let (items, title, route, alternate): (Vec<usize>, String, String, String) = match term
-            {
-                None => (
-                    (0..site.articles.len().min(FEED_ENTRIES)).collect(),
-                    site.config.title.clone(),
-                    "atom.xml".into(),
-                    String::new(),
-                ),
-                Some(t) => (
-                    t.articles.iter().take(FEED_ENTRIES).copied().collect(),
-                    format!("{} – {}", site.config.title, t.name),
-                    Urls::tag_feed(&t.slug),
-                    Urls::tag(&t.slug),
-                ),
-            };
-            let entries: Vec<_> = items.iter().map(|&i| builder.feed_entry(i)).collect();
-            let updated = items
-                .iter()
-                .filter_map(|&i| {
-                    let a = &site.articles[i];
-                    a.updated.max(a.date)
-                })
-                .max();
-            ctx.insert("feed_title", &title);
-            ctx.insert("feed_url", &urls.absolute(&route));
-            ctx.insert("feed_alternate", &urls.absolute(&alternate));
-            ctx.insert(
-                "feed_updated",
-                &updated
-                    .map(|d| format!("{}T00:00:00Z", d.format("%Y-%m-%d")))
-                    .unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
+        let is_html = path.ends_with(".html");
+        let minified = is_html && site.config.minify;
+        // The card a marker of this page stands for.
+        let card_of_marker = |id: usize| match placed {
+            Some(page) => card_at_marker(page, id),
+            None => id,
+        };
+        let fragment = |id: usize| builder.card_fragment(card_of_marker(id));
+        // A list page of placed cards is the same page whichever cards fill it: its minified
+        // shell is kept under the digest of its context, and a page with the same context is
+        // made by splicing its cards into that shell, without rendering it.
+        let mut shell_key = None;
+        if let (Some(memo), Some(_), true) = (shells, placed, minified) {
+            let mut hasher = blake3::Hasher::new();
+            hasher
+                .update(shared)
+                .update(b"placed list\0")
+                .update(template.as_bytes())
+                .update(&[0]);
+            let json = serde_json::to_vec(&ctx.clone().into_json())
+                .context("cannot hash the template context")?;
+            hasher.update(&json);
+            let key = u128::from_le_bytes(
+                hasher.finalize().as_bytes()[..16]
+                    .try_into()
+                    .expect("16 bytes"),
             );
-            ctx.insert("entries", &entries);
-            ("atom.xml", route)
+            if let Some(bytes) = memo.page(key, fragment)? {
+                if cfg!(debug_assertions) {
+                    let made = self.render_text(template, ctx, &route, |text| {
+                        minify::html_with_fragments(text, fragment, None)
+                    })?;
+                    anyhow::ensure!(
+                        bytes == made,
+                        "internal error: /{route} spliced into a kept shell differs from /{route} rendered"
+                    );
+                }
+                return sink.put(OutputFile { path, bytes }, fingerprint);
+            }
+            shell_key = Some(minify::ShellKey {
+                memo,
+                key: Some(key),
+            });
         }
-        Job::Sitemap { part, entries } => {
-            ctx.insert("entries", entries);
-            let route = part.map_or_else(|| "sitemap.xml".to_string(), sitemap_part_route);
-            ("sitemap.xml", route)
-        }
-        Job::SitemapIndex { parts } => {
-            let sitemaps: Vec<String> = (1..=*parts)
-                .map(|n| urls.absolute(&sitemap_part_route(n)))
-                .collect();
-            ctx.insert("sitemaps", &sitemaps);
-            ("sitemap_index.xml", "sitemap.xml".to_string())
-        }
-    };
-    ctx.insert("canonical", &urls.absolute(&route));
-    ctx.insert("current_path", &urls.route(&route));
-    let path = Urls::output_path(&route);
-    if sink.tracks_fingerprints() && fingerprint.is_none() {
-        let own = ctx.into_json();
-        let mut hasher = blake3::Hasher::new();
-        hasher
-            .update(shared)
-            .update(b"context\0")
-            .update(template.as_bytes())
-            .update(&[0]);
-        // Serialised whole, then hashed: blake3 takes one large input much faster than the
-        // many small writes of the serialiser (the sitemap's context has every page).
-        let json = serde_json::to_vec(&own).context("cannot hash the template context")?;
-        hasher.update(&json);
-        let fp = fingerprint_of(hasher);
-        if sink.reuse(&path, fp) {
-            return Ok(());
-        }
-        fingerprint = Some(fp);
-        ctx = Context::from_value(own).context("cannot build template context")?;
+        let bytes = self.render_text(template, ctx, &route, |text| {
+            if !minified {
+                return Ok(text.as_bytes().to_vec());
+            }
+            // List pages keep their shell when an added article only moves their cards.
+            let shells = shell_key.or_else(|| {
+                shells
+                    .filter(|_| matches!(job, Job::List { .. }))
+                    .map(|memo| minify::ShellKey { memo, key: None })
+            });
+            let bytes = minify::html_with_fragments(text, fragment, shells)?;
+            if cfg!(debug_assertions) {
+                // Against each card as the theme rendered it, before any minification.
+                let expanded = minify::expand_markers(text, |id| {
+                    let (i, level) = views::card_of_id(card_of_marker(id));
+                    builder.render_card(i, level)
+                })?;
+                anyhow::ensure!(
+                    bytes == minify::html(expanded.as_bytes()),
+                    "internal error: minifying /{route} card by card differs from minifying it whole"
+                );
+            }
+            Ok(bytes)
+        })?;
+        sink.put(OutputFile { path, bytes }, fingerprint)
     }
-    let mut full = common.clone();
-    full.extend(ctx);
-    let ctx = full;
-    let mut text = tera
-        .render(template, &ctx)
-        .map_err(|e| anyhow::anyhow!(tera_error_chain(&e)))
-        .with_context(|| format!("cannot render /{route} with template {template}"))?;
-    let is_html = path.ends_with(".html");
-    if is_html {
-        if let Some(snippet) = &opts.inject_before_body_end {
-            match text.rfind("</body>") {
-                Some(i) => text.insert_str(i, snippet),
-                None => text.push_str(snippet),
+
+    /// Renders `template` with the page's own context `ctx` and the shared one, puts the
+    /// live-reload snippet into an HTML page, and hands the text to `finish`.
+    fn render_text(
+        &self,
+        template: &str,
+        ctx: Context,
+        route: &str,
+        finish: impl FnOnce(&str) -> Result<Vec<u8>>,
+    ) -> Result<Vec<u8>> {
+        let mut full = self.common.clone();
+        full.extend(ctx);
+        let mut text = self
+            .tera
+            .render(template, &full)
+            .map_err(|e| anyhow::anyhow!(tera_error_chain(&e)))
+            .with_context(|| format!("cannot render /{route} with template {template}"))?;
+        if Urls::output_path(route).ends_with(".html") {
+            if let Some(snippet) = &self.opts.inject_before_body_end {
+                match text.rfind("</body>") {
+                    Some(i) => text.insert_str(i, snippet),
+                    None => text.push_str(snippet),
+                }
             }
         }
+        finish(&text)
     }
-    let bytes = if is_html && site.config.minify {
-        // List pages keep their shell when an added article only moves their cards.
-        let shells = shells.filter(|_| matches!(job, Job::List { .. }));
-        let bytes = minify::html_with_fragments(&text, |id| builder.card_fragment(id), shells)?;
-        if cfg!(debug_assertions) {
-            // Against each card as the theme rendered it, before any minification.
-            let expanded = minify::expand_markers(&text, |id| {
-                let (i, level) = views::card_of_id(id);
-                builder.render_card(i, level)
-            })?;
-            anyhow::ensure!(
-                bytes == minify::html(expanded.as_bytes()),
-                "internal error: minifying /{route} card by card differs from minifying it whole"
-            );
-        }
-        bytes
-    } else {
-        text.into_bytes()
-    };
-    sink.put(OutputFile { path, bytes }, fingerprint)
 }
 
 /// The first 8 bytes of a finished fingerprint hash.
