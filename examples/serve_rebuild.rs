@@ -64,7 +64,7 @@ fn main() {
         (start.elapsed(), built)
     };
 
-    let (first, built) = build(&mut session, &SiteFiles::new());
+    let (first, built) = build(&mut session, &SiteFiles::default());
     println!(
         "first build             {:>10}  ({} articles, {} files)",
         ms(first),

@@ -852,7 +852,7 @@ pub fn project_path(root: &Path, sub: &str) -> PathBuf {
 pub struct Session {
     seeds: SeedCache,
     cards: CardStore,
-    fingerprints: std::collections::HashMap<String, u64>,
+    fingerprints: crate::output::Fingerprints,
     search: crate::search::MemoryCache,
 }
 

@@ -627,15 +627,18 @@ pub fn load_cards(dir: &Path) -> CardStore {
         let mut r = binary::Reader::new(bytes.strip_prefix(CARDS_MAGIC)?);
         let context = r.read()?;
         let count: usize = r.read()?;
-        let mut cards = HashMap::with_capacity(count.min(bytes.len()));
+        let mut cards = rustc_hash::FxHashMap::with_capacity_and_hasher(
+            count.min(bytes.len()),
+            Default::default(),
+        );
         for _ in 0..count {
             let digest: u128 = r.read()?;
             let level = u8::try_from(r.read::<u32>()?).ok()?;
             let minified: u32 = r.read()?;
             let text: String = r.read()?;
             let fragment = match minified {
-                0 => Fragment::Raw(text),
-                1 => Fragment::Minified(text),
+                0 => Fragment::Raw(text.into()),
+                1 => Fragment::Minified(text.into()),
                 _ => return None,
             };
             cards.insert((digest, level), fragment);

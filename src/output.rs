@@ -8,13 +8,14 @@
 //! disk at once (a full build never holds the whole site in memory), [`Collect`] keeps them in
 //! memory for `check` and `serve`, and the cache's incremental writer keeps only what changed.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// A file of the built site: path relative to the output folder, and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,7 +104,7 @@ fn check_path(path: &str) -> Result<()> {
 
 /// The paths a sink has taken so far: every path valid and taken once.
 #[derive(Default)]
-pub struct Claims(Mutex<HashSet<String>>);
+pub struct Claims(Mutex<FxHashSet<String>>);
 
 impl Claims {
     /// Records `path`, refusing invalid paths and a second file for the same path.
@@ -115,27 +116,36 @@ impl Claims {
             .unwrap_or_else(|e| e.into_inner())
             .insert(path.to_string());
         if !fresh {
-            bail!(
-                "two pages want the same output file {path:?}; check slugs of content pages and overrides"
-            );
+            return Err(taken_twice(path));
         }
         Ok(())
     }
+}
+
+fn taken_twice(path: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "two pages want the same output file {path:?}; check slugs of content pages and overrides"
+    )
 }
 
 /// The bytes of a file kept in memory, shared rather than copied: a page that did not change
 /// is one allocation in the site `gazette serve` is serving and in the one it builds next.
 pub type SharedBytes = Arc<Vec<u8>>;
 
-/// A site kept in memory: output path → bytes.
-pub type SiteFiles = HashMap<String, SharedBytes>;
+/// A site kept in memory: output path → bytes. Hashed with `FxHash`: a rebuild of `gazette
+/// serve` looks up each of its tens of thousands of paths, and SipHash made that a visible
+/// part of the rebuild.
+pub type SiteFiles = FxHashMap<String, SharedBytes>;
+
+/// The render fingerprint of each page of a build that has one, by output path.
+pub type Fingerprints = FxHashMap<String, u64>;
 
 /// Keeps every file in memory (for `gazette check`, `gazette serve` and tests). With the pages
 /// of a previous build, reuses those whose fingerprint did not change.
 #[derive(Default)]
 pub struct Collect<'a> {
-    files: Mutex<Vec<(String, SharedBytes, Option<u64>)>>,
-    claims: Claims,
+    /// Every file taken so far, by path: also what refuses a second file for a path.
+    files: Mutex<FxHashMap<String, (SharedBytes, Option<u64>)>>,
     previous: Option<Previous<'a>>,
 }
 
@@ -143,7 +153,7 @@ pub struct Collect<'a> {
 /// them (`gazette serve` passes the site it is serving, so no second copy is kept).
 #[derive(Clone, Copy)]
 struct Previous<'a> {
-    fingerprints: &'a HashMap<String, u64>,
+    fingerprints: &'a Fingerprints,
     files: &'a SiteFiles,
 }
 
@@ -151,13 +161,16 @@ impl<'a> Collect<'a> {
     /// A sink that reuses the pages of a previous build: `fingerprints` (path → fingerprint)
     /// and `files` (path → bytes). A page missing from either is rendered again; a page found
     /// in both is shared with `files`, not copied.
-    pub fn reusing(fingerprints: &'a HashMap<String, u64>, files: &'a SiteFiles) -> Collect<'a> {
+    pub fn reusing(fingerprints: &'a Fingerprints, files: &'a SiteFiles) -> Collect<'a> {
         Collect {
+            files: Mutex::new(FxHashMap::with_capacity_and_hasher(
+                files.len(),
+                Default::default(),
+            )),
             previous: Some(Previous {
                 fingerprints,
                 files,
             }),
-            ..Collect::default()
         }
     }
 
@@ -168,7 +181,7 @@ impl<'a> Collect<'a> {
             .into_inner()
             .unwrap_or_else(|e| e.into_inner())
             .into_iter()
-            .map(|(path, bytes, fp)| {
+            .map(|(path, (bytes, fp))| {
                 let bytes = Arc::try_unwrap(bytes).unwrap_or_else(|shared| shared.to_vec());
                 (OutputFile { path, bytes }, fp)
             })
@@ -178,11 +191,12 @@ impl<'a> Collect<'a> {
     }
 
     /// The files by path, and the fingerprints of those that have one.
-    pub fn into_site_files(self) -> (SiteFiles, HashMap<String, u64>) {
+    pub fn into_site_files(self) -> (SiteFiles, Fingerprints) {
         let files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
-        let mut fingerprints = HashMap::with_capacity(files.len());
-        let mut site = HashMap::with_capacity(files.len());
-        for (path, bytes, fp) in files {
+        let mut fingerprints =
+            Fingerprints::with_capacity_and_hasher(files.len(), Default::default());
+        let mut site = SiteFiles::with_capacity_and_hasher(files.len(), Default::default());
+        for (path, (bytes, fp)) in files {
             if let Some(fp) = fp {
                 fingerprints.insert(path.clone(), fp);
             }
@@ -192,12 +206,15 @@ impl<'a> Collect<'a> {
     }
 
     fn keep(&self, path: String, bytes: SharedBytes, fingerprint: Option<u64>) -> Result<()> {
-        self.claims.claim(&path)?;
-        self.files
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((path, bytes, fingerprint));
-        Ok(())
+        check_path(&path)?;
+        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        match files.entry(path) {
+            std::collections::hash_map::Entry::Occupied(taken) => Err(taken_twice(taken.key())),
+            std::collections::hash_map::Entry::Vacant(free) => {
+                free.insert((bytes, fingerprint));
+                Ok(())
+            }
+        }
     }
 }
 
@@ -465,6 +482,33 @@ mod tests {
             path: path.into(),
             bytes: b"x".to_vec(),
         }
+    }
+
+    /// A collecting sink refuses a second file for a path and an invalid path, whether the file
+    /// is new or reused from the previous build, and shares reused bytes instead of copying.
+    #[test]
+    fn collect_takes_each_path_once() {
+        let sink = Collect::default();
+        sink.put(file("a/index.html"), None).unwrap();
+        let err = sink.put(file("a/index.html"), None).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("two pages want the same output file"),
+            "{err}"
+        );
+        assert!(sink.put(file("../x.html"), None).is_err());
+
+        let fingerprints = Fingerprints::from_iter([("b.html".to_string(), 7)]);
+        let bytes = Arc::new(b"kept".to_vec());
+        let files = SiteFiles::from_iter([("b.html".to_string(), Arc::clone(&bytes))]);
+        let sink = Collect::reusing(&fingerprints, &files);
+        assert!(!sink.reuse("b.html", 8), "another fingerprint");
+        assert!(sink.reuse("b.html", 7));
+        assert!(!sink.reuse("b.html", 7), "taken already");
+        assert!(sink.put(file("b.html"), Some(7)).is_err());
+        let (site, kept) = sink.into_site_files();
+        assert!(Arc::ptr_eq(&site["b.html"], &bytes));
+        assert_eq!(kept, fingerprints);
     }
 
     /// Claims every path of `files` in one fresh set.

@@ -1,6 +1,5 @@
 //! Minification of HTML pages and of the theme's CSS and JS, all with minify-html's engines.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// minify-html settings that keep the output valid HTML5 (the W3C validator runs on it in CI).
@@ -30,11 +29,11 @@ pub fn html(src: &[u8]) -> Vec<u8> {
 pub enum Fragment {
     /// As rendered: the site is not minified, or the fragment's root is not a block element
     /// and so must be minified with the page around it.
-    Raw(String),
+    Raw(Arc<str>),
     /// Minified once, to replace its marker in minified pages. Only a fragment whose root is a
     /// block element can be minified apart from its page: whitespace around a block element
     /// never matters.
-    Minified(String),
+    Minified(Arc<str>),
 }
 
 impl Fragment {
@@ -42,10 +41,12 @@ impl Fragment {
     pub fn new(raw: String, minify: bool) -> Fragment {
         if minify && splices_as_block(&raw) {
             Fragment::Minified(
-                String::from_utf8(html(raw.as_bytes())).expect("minify-html keeps UTF-8 text"),
+                String::from_utf8(html(raw.as_bytes()))
+                    .expect("minify-html keeps UTF-8 text")
+                    .into(),
             )
         } else {
-            Fragment::Raw(raw)
+            Fragment::Raw(raw.into())
         }
     }
 
@@ -167,13 +168,13 @@ pub struct Shell {
 /// each page's shell (header, pagination, footer and its markers) stays the same, so that only
 /// the splicing is done again.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Shells(HashMap<u128, Arc<Shell>>);
+pub struct Shells(rustc_hash::FxHashMap<u128, Arc<Shell>>);
 
 /// The shells a build takes ([`Shells`] of the last build) and those it uses.
 #[derive(Default)]
 pub struct ShellMemo<'a> {
     earlier: Option<&'a Shells>,
-    used: Mutex<HashMap<u128, Arc<Shell>>>,
+    used: Mutex<rustc_hash::FxHashMap<u128, Arc<Shell>>>,
 }
 
 impl<'a> ShellMemo<'a> {
@@ -222,7 +223,7 @@ impl<'a> ShellMemo<'a> {
         let mut spliced = Vec::with_capacity(shell.ids.len());
         for &id in &shell.ids {
             match fragment(id)? {
-                Fragment::Minified(text) => spliced.push(text.as_str()),
+                Fragment::Minified(text) => spliced.push(&**text),
                 Fragment::Raw(_) => return Ok(None),
             }
         }

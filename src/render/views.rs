@@ -169,9 +169,9 @@ pub struct CardStore {
     /// Digest of everything besides the article that a card depends on.
     pub context: [u8; 32],
     /// (article digest, heading level) → the card as lists show it.
-    pub cards: std::collections::HashMap<(u128, u8), Fragment>,
+    pub cards: rustc_hash::FxHashMap<(u128, u8), Fragment>,
     /// Article digest → the card serialised for templates (memory only).
-    pub values: std::collections::HashMap<u128, Arc<serde_json::Value>>,
+    pub values: rustc_hash::FxHashMap<u128, Arc<serde_json::Value>>,
     /// The minified shells of the list pages of the build (memory only).
     pub shells: minify::Shells,
 }
@@ -220,10 +220,10 @@ impl<'a> ViewBuilder<'a> {
             drop(self.cards);
             Vec::new()
         };
-        let mut values = std::collections::HashMap::new();
-        let mut cards = std::collections::HashMap::new();
+        let mut values = rustc_hash::FxHashMap::default();
+        let mut cards = rustc_hash::FxHashMap::default();
         if let Some((earlier, _)) = self.earlier.filter(|(e, _)| e.context == context) {
-            let current: std::collections::HashSet<u128> = digests.iter().copied().collect();
+            let current: rustc_hash::FxHashSet<u128> = digests.iter().copied().collect();
             cards.extend(
                 earlier
                     .cards

@@ -164,6 +164,16 @@ impl Binary for String {
     }
 }
 
+/// Shared text (a rendered card of the card cache), written as a [`String`] is.
+impl Binary for std::sync::Arc<str> {
+    fn put(&self, out: &mut Vec<u8>) {
+        put_str(out, self);
+    }
+    fn get(r: &mut Reader) -> Option<Self> {
+        r.str().map(std::sync::Arc::from)
+    }
+}
+
 /// Paths are stored as UTF-8, like the JSON cache did; a path that is not UTF-8 is written as
 /// one that fails to read back, so its seed is parsed again rather than cached under a
 /// different path.
