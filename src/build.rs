@@ -342,15 +342,17 @@ pub fn load_site(
     timings: &mut Timings,
     diagnostics: &mut Diagnostics,
 ) -> Result<(Site, usize, u64)> {
-    load_site_cached(opts, timings, diagnostics, None)
+    load_site_cached(opts, timings, diagnostics, None, None)
 }
 
-/// [`load_site`] with a cache of parsed seeds.
+/// [`load_site`] with a cache of parsed seeds, and the related articles of the last build of a
+/// series (see [`site::assemble_from`]).
 pub fn load_site_cached(
     opts: &BuildOptions,
     timings: &mut Timings,
     diagnostics: &mut Diagnostics,
     seed_cache: Option<&mut SeedCache>,
+    related: Option<&mut site::related::Memo>,
 ) -> Result<(Site, usize, u64)> {
     let config = load_config(&opts.root, opts.base_url.as_deref())?;
     let urls = Urls::new(&config.base_url)?;
@@ -372,7 +374,7 @@ pub fn load_site_cached(
         anyhow::bail!("content/ has errors:{msg}");
     }
     let (site, site_diags) = timings.time("assemble site", || {
-        site::assemble(&config, &urls, seeds, content, opts.drafts)
+        site::assemble_from(&config, &urls, seeds, content, opts.drafts, related)
     });
     diagnostics.extend(site_diags);
     if diagnostics.errors() > 0 && opts.strict {
@@ -431,6 +433,7 @@ enum Reuse<'a> {
         seeds: &'a mut SeedCache,
         cards: &'a CardStore,
         search: &'a mut crate::search::MemoryCache,
+        related: &'a mut site::related::Memo,
     },
 }
 
@@ -490,7 +493,7 @@ fn build_inner(
 ) -> Result<(Site, usize, u64, CardStore)> {
     let ((site, seeds_read, seed_bytes), after) = match reuse {
         Reuse::Nothing => (
-            load_site_cached(opts, timings, diagnostics, None)?,
+            load_site_cached(opts, timings, diagnostics, None, None)?,
             AfterParse {
                 earlier_cards: None,
                 saving_seeds: None,
@@ -502,8 +505,9 @@ fn build_inner(
             seeds,
             cards,
             search,
+            related,
         } => (
-            load_site_cached(opts, timings, diagnostics, Some(seeds))?,
+            load_site_cached(opts, timings, diagnostics, Some(seeds), Some(related))?,
             AfterParse {
                 earlier_cards: Some(Cow::Borrowed(cards)),
                 saving_seeds: None,
@@ -516,7 +520,7 @@ fn build_inner(
             mut seeds,
             cards,
         } => {
-            let loaded = load_site_cached(opts, timings, diagnostics, Some(&mut seeds))?;
+            let loaded = load_site_cached(opts, timings, diagnostics, Some(&mut seeds), None)?;
             // Saved even if a later stage fails: the parses are valid whatever the output.
             let owned = dir.to_path_buf();
             let saving_seeds = seeds
@@ -854,6 +858,7 @@ pub struct Session {
     cards: CardStore,
     fingerprints: crate::output::Fingerprints,
     search: crate::search::MemoryCache,
+    related: site::related::Memo,
 }
 
 impl Session {
@@ -871,6 +876,7 @@ impl Session {
             seeds: &mut self.seeds,
             cards: &self.cards,
             search: &mut self.search,
+            related: &mut self.related,
         };
         let mut loaded = build_into(opts, reuse, &sink)?;
         let (files, fingerprints) = sink.into_site_files();

@@ -283,6 +283,20 @@ pub fn assemble(
     content: Content,
     include_drafts: bool,
 ) -> (Site, Diagnostics) {
+    assemble_from(config, urls, seeds, content, include_drafts, None)
+}
+
+/// [`assemble`], starting the related articles from what the last assembly of a series (the
+/// rebuilds of `gazette serve`) left in `related` (see [`related::assign`]), and leaving this
+/// site's there.
+pub fn assemble_from(
+    config: &Config,
+    urls: &Urls,
+    seeds: Vec<ParsedSeed>,
+    content: Content,
+    include_drafts: bool,
+    related: Option<&mut related::Memo>,
+) -> (Site, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let mut seeds = seeds;
     seeds.sort_by(|a, b| a.id.cmp(&b.id));
@@ -348,7 +362,7 @@ pub fn assemble(
 
     let tag_terms = collect_terms(&articles, Article::all_tags);
     let source_terms = collect_terms(&articles, |a| a.source.iter());
-    related::assign(&mut articles, 5);
+    related::assign(&mut articles, 5, related);
 
     let pages = content
         .pages

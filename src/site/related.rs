@@ -5,9 +5,10 @@
 //! the window keeps the cost linear in the number of articles even for a tag carried by
 //! thousands of them.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::Article;
 use crate::text::fold_words;
@@ -15,65 +16,269 @@ use crate::text::fold_words;
 /// Neighbours considered on each side of an article in a posting list.
 const WINDOW: usize = 60;
 
+/// What relatedness reads of an article: its tag slugs and its title words (four letters or
+/// more, folded), each sorted and once.
+#[derive(Debug, PartialEq, Eq)]
+struct Keys {
+    tags: Vec<String>,
+    words: Vec<String>,
+}
+
+impl Keys {
+    fn of(a: &Article) -> Keys {
+        let mut tags: Vec<String> = a.all_tags().map(|t| t.slug.clone()).collect();
+        tags.sort();
+        tags.dedup();
+        let folded = fold_words(&a.title);
+        let mut words: Vec<String> = folded
+            .split(' ')
+            .filter(|w| w.chars().count() >= 4)
+            .map(str::to_string)
+            .collect();
+        words.sort();
+        words.dedup();
+        Keys { tags, words }
+    }
+}
+
+/// A digest of what [`Keys::of`] reads, to tell whether an article's keys can be taken from
+/// the last assignment.
+fn key_inputs(a: &Article) -> u128 {
+    let tags: Vec<&str> = a.all_tags().map(|t| t.slug.as_str()).collect();
+    crate::digest::of(&(&a.title, tags))
+}
+
+/// The related articles of the last assignment, for the next one to start from (the rebuilds
+/// of `gazette serve`, see [`assign`]).
+#[derive(Debug, Default)]
+pub struct Memo {
+    /// In that site's order.
+    articles: Vec<MemoEntry>,
+    /// The `count` it was made with.
+    count: usize,
+    /// Title words too common to relate articles, with that site's threshold.
+    dropped_words: FxHashSet<String>,
+    /// How many articles the last assignment scored (the others kept their related articles).
+    scored: usize,
+}
+
+impl Memo {
+    /// How many articles the last assignment scored; the others kept what they had.
+    pub fn scored(&self) -> usize {
+        self.scored
+    }
+}
+
+#[derive(Debug)]
+struct MemoEntry {
+    id: String,
+    inputs: u128,
+    keys: Arc<Keys>,
+    /// Positions in that site's order.
+    related: Vec<usize>,
+}
+
 /// Fills `related` (indices into `articles`, best first) for every article.
-pub fn assign(articles: &mut [Article], count: usize) {
+///
+/// With a `memo` of the last assignment, articles that cannot have changed keep what they had.
+/// News is added at the front (newest first). When every change since the memo is at the front
+/// of the site order (new or changed articles before all others, removed ones before all
+/// others) and the rest is the same articles in the same order with the same keys, the windows
+/// of an article of the rest are what they were, but for front articles coming in or going out
+/// (the distances between the others are unchanged). So only the front is scored again, with
+/// the articles of the rest within [`WINDOW`] places of a front article in a shared list, those
+/// that had a removed article among their related ones, and those with a title word that
+/// became too common to count, or stopped being. Changes further back make a larger front.
+/// Either way, the result is what scoring every article gives (a unit test compares them), and
+/// the memo is left describing this site.
+pub fn assign(articles: &mut [Article], count: usize, memo: Option<&mut Memo>) {
     let n = articles.len();
-    let keys: Vec<(Vec<String>, Vec<String>)> = articles
+    let earlier: FxHashMap<&str, &MemoEntry> = memo
+        .as_deref()
+        .map(|m| m.articles.iter().map(|e| (e.id.as_str(), e)).collect())
+        .unwrap_or_default();
+    let (inputs, keys): (Vec<u128>, Vec<Arc<Keys>>) = articles
         .par_iter()
         .map(|a| {
-            let mut tags: Vec<String> = a.all_tags().map(|t| t.slug.clone()).collect();
-            tags.sort();
-            tags.dedup();
-            let folded = fold_words(&a.title);
-            let mut words: Vec<String> = folded
-                .split(' ')
-                .filter(|w| w.chars().count() >= 4)
-                .map(str::to_string)
-                .collect();
-            words.sort();
-            words.dedup();
-            (tags, words)
+            let inputs = key_inputs(a);
+            let keys = match earlier.get(a.id.as_str()) {
+                Some(e) if e.inputs == inputs => Arc::clone(&e.keys),
+                _ => Arc::new(Keys::of(a)),
+            };
+            (inputs, keys)
         })
-        .collect();
-    let mut tag_postings: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut word_postings: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, (tags, words)) in keys.iter().enumerate() {
-        for t in tags {
+        .unzip();
+    let mut tag_postings: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    let mut word_postings: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    for (i, k) in keys.iter().enumerate() {
+        for t in &k.tags {
             tag_postings.entry(t).or_default().push(i);
         }
-        for w in words {
+        for w in &k.words {
             word_postings.entry(w).or_default().push(i);
         }
     }
     // Words in more than a tenth of the titles say nothing about relatedness.
     let common = (n / 10).max(20);
+    let dropped_words: FxHashSet<String> = word_postings
+        .iter()
+        .filter(|(_, p)| p.len() > common)
+        .map(|(w, _)| w.to_string())
+        .collect();
+    let mut flipped: Vec<&str> = Vec::new();
+    if let Some(m) = memo.as_deref() {
+        flipped.extend(
+            word_postings
+                .keys()
+                .filter(|w| dropped_words.contains(**w) != m.dropped_words.contains(**w))
+                .copied(),
+        );
+    }
+    let flipped_postings: Vec<Vec<usize>> =
+        flipped.iter().map(|w| word_postings[w].clone()).collect();
     word_postings.retain(|_, p| p.len() <= common);
 
+    let score = |scores: &mut Scores, i: usize| -> Vec<usize> {
+        let k = &keys[i];
+        for t in &k.tags {
+            for j in window(&tag_postings[t.as_str()], i) {
+                scores.add(j, 1, 0);
+            }
+        }
+        for w in &k.words {
+            if let Some(p) = word_postings.get(w.as_str()) {
+                for j in window(p, i) {
+                    scores.add(j, 0, 1);
+                }
+            }
+        }
+        scores.best(i, count)
+    };
+    let kept = memo
+        .as_deref()
+        .filter(|m| m.count == count)
+        .and_then(|m| front_change(m, articles, &keys))
+        .map(|front| {
+            let Front {
+                new_front,
+                old_front,
+            } = front;
+            // Articles of the rest whose windows now hold a front article: those within
+            // `WINDOW` places of the front of a list a front article is in. (An article whose
+            // windows held a removed one kept it among its related articles or not: if it did,
+            // it is scored again below; if not, the others' scores are what they were.)
+            let mut again = vec![false; n];
+            let mut lists_at_front: FxHashSet<&str> = FxHashSet::default();
+            for k in &keys[..new_front] {
+                lists_at_front.extend(k.tags.iter().map(String::as_str));
+                lists_at_front.extend(k.words.iter().map(String::as_str));
+            }
+            for list in lists_at_front {
+                let postings = tag_postings
+                    .get(list)
+                    .into_iter()
+                    .chain(word_postings.get(list));
+                for p in postings {
+                    let rest = p.partition_point(|&j| j < new_front);
+                    for &j in p[rest..].iter().take(WINDOW + 1) {
+                        again[j] = true;
+                    }
+                }
+            }
+            for p in &flipped_postings {
+                for &j in p {
+                    again[j] = true;
+                }
+            }
+            (new_front, old_front, again)
+        });
+    let scored = std::sync::atomic::AtomicUsize::new(0);
     let related: Vec<Vec<usize>> = (0..n)
         .into_par_iter()
         .map_init(
-            || Scores::new(n),
-            |scores, i| {
-                let (tags, words) = &keys[i];
-                for t in tags {
-                    for j in window(&tag_postings[t.as_str()], i) {
-                        scores.add(j, 1, 0);
-                    }
-                }
-                for w in words {
-                    if let Some(p) = word_postings.get(w.as_str()) {
-                        for j in window(p, i) {
-                            scores.add(j, 0, 1);
+            || None,
+            |scores: &mut Option<Scores>, i| {
+                if let Some((new_front, old_front, again)) = &kept {
+                    if i >= *new_front && !again[i] {
+                        let before = &memo_related(memo.as_deref(), i - new_front + old_front);
+                        let moved: Option<Vec<usize>> = before
+                            .iter()
+                            .map(|&j| (j >= *old_front).then(|| j - old_front + new_front))
+                            .collect();
+                        if let Some(moved) = moved {
+                            return moved;
                         }
                     }
                 }
-                scores.best(i, count)
+                scored.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                score(scores.get_or_insert_with(|| Scores::new(n)), i)
             },
         )
         .collect();
+    if let Some(m) = memo {
+        m.articles = articles
+            .iter()
+            .zip(inputs)
+            .zip(keys)
+            .zip(&related)
+            .map(|(((a, inputs), keys), related)| MemoEntry {
+                id: a.id.clone(),
+                inputs,
+                keys,
+                related: related.clone(),
+            })
+            .collect();
+        m.count = count;
+        m.dropped_words = dropped_words;
+        m.scored = scored.into_inner();
+    }
     for (a, r) in articles.iter_mut().zip(related) {
         a.related = r;
     }
+}
+
+/// The related positions the memo holds for its article at `old`.
+fn memo_related(memo: Option<&Memo>, old: usize) -> &[usize] {
+    memo.map_or(&[], |m| m.articles[old].related.as_slice())
+}
+
+/// Where the changes since a memo end: the articles before `new_front` (in the site) and
+/// before `old_front` (in the memo) differ; the rest is the same articles, in the same order,
+/// with the same keys.
+struct Front {
+    new_front: usize,
+    old_front: usize,
+}
+
+fn front_change(memo: &Memo, articles: &[Article], keys: &[Arc<Keys>]) -> Option<Front> {
+    let old = &memo.articles;
+    // The longest common tail of the two orders, same ids and same keys.
+    let mut rest = 0;
+    while rest < old.len() && rest < articles.len() {
+        let (a, k) = (
+            &articles[articles.len() - 1 - rest],
+            &keys[articles.len() - 1 - rest],
+        );
+        let e = &old[old.len() - 1 - rest];
+        if a.id != e.id || (!Arc::ptr_eq(k, &e.keys) && **k != *e.keys) {
+            break;
+        }
+        rest += 1;
+    }
+    let (new_front, old_front) = (articles.len() - rest, old.len() - rest);
+    // A changed article in the rest (moved by a new date, or given other keys) breaks the
+    // common tail before the front: then more than the front changed.
+    let front_ids: FxHashSet<&str> = articles[..new_front]
+        .iter()
+        .map(|a| a.id.as_str())
+        .collect();
+    let rest_ids_changed = old[old_front..]
+        .iter()
+        .any(|e| front_ids.contains(e.id.as_str()));
+    (!rest_ids_changed).then_some(Front {
+        new_front,
+        old_front,
+    })
 }
 
 /// Shared-tag and shared-word counts of the candidates of one article, in a dense table reused
@@ -142,6 +347,115 @@ fn window(postings: &[usize], i: usize) -> impl Iterator<Item = usize> + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Config;
+    use crate::seed::{parse_seed, ParseOptions, ParsedSeed};
+    use crate::urls::Urls;
+
+    /// A seed numbered `n`: a title of a few words out of two hundred (so that titles share
+    /// words), one of them, `crise`, in every tenth title (at the threshold of words too common
+    /// to count), and two or three tags out of eight (so that tag lists are longer than the
+    /// window), dated `day` days after 2020-01-01.
+    fn seed(n: usize, day: u32, salt: usize) -> ParsedSeed {
+        const TAGS: [&str; 8] = [
+            "Politique",
+            "France",
+            "Économie",
+            "Europe",
+            "Social",
+            "Climat",
+            "Santé",
+            "Justice",
+        ];
+        let pick = |k: usize| (n * 7 + k * 13 + salt * 5) % 997;
+        let crise = if n % 10 == 0 { "crise" } else { "" };
+        let title = format!(
+            "Les nouvelles sujet{} sujet{} {crise} numéro {n}",
+            pick(1) % 200,
+            (pick(2) + salt) % 200,
+        );
+        let tags: Vec<&str> = (0..2 + pick(4) % 2)
+            .map(|k| TAGS[pick(5 + k) % 8])
+            .collect();
+        let date = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()
+            + chrono::Duration::days(i64::from(day));
+        let text = format!(
+            "{title}\n\nParis. Un texte sur {title} pour le corps de l'article.\n\nAFP, {}\nEtiquettes : {},\n",
+            date.format("%d/%m/%Y"),
+            tags.join(", ")
+        );
+        let path = format!("{n:04}_{n:016x}.txt");
+        let opts = ParseOptions::from_config(&Config::parse("").unwrap());
+        parse_seed(std::path::Path::new(&path), text.as_bytes(), &opts).unwrap()
+    }
+
+    /// The related articles (by id) of every article (by id), `count` of each: with a count
+    /// far above the five of a site, every candidate of an article shows, so that any change
+    /// of its windows shows too.
+    fn related_of(seeds: &[ParsedSeed], memo: Option<&mut Memo>) -> Vec<(String, Vec<String>)> {
+        let config = Config::parse("").unwrap();
+        let urls = Urls::new("https://example.org/").unwrap();
+        let (site, _) =
+            super::super::assemble(&config, &urls, seeds.to_vec(), Default::default(), false);
+        let mut articles = site.articles;
+        assign(&mut articles, 400, memo);
+        articles
+            .iter()
+            .map(|a| {
+                let related = a.related.iter().map(|&j| articles[j].id.clone()).collect();
+                (a.id.clone(), related)
+            })
+            .collect()
+    }
+
+    /// A series of assignments from a memo gives what assigning from scratch gives, after
+    /// changes at the front (the incremental case, which scores few articles) and elsewhere
+    /// (which scores them all).
+    #[test]
+    fn assigning_from_a_memo_equals_assigning_from_scratch() {
+        let mut seeds: Vec<ParsedSeed> = (0..1200).map(|n| seed(n, n as u32, 0)).collect();
+        let mut memo = Memo::default();
+        assert!(related_of(&seeds, Some(&mut memo)) == related_of(&seeds, None));
+        assert_eq!(memo.scored(), 1200);
+        let mut check = |seeds: &[ParsedSeed], what: &str, incremental: bool| {
+            let got = related_of(seeds, Some(&mut memo));
+            let want = related_of(seeds, None);
+            let wrong = got.iter().zip(&want).filter(|(g, w)| g != w).count();
+            assert!(
+                got.len() == want.len() && wrong == 0,
+                "{what}: {wrong} articles differ"
+            );
+            let scored = memo.scored();
+            assert_eq!(
+                scored < seeds.len() / 2,
+                incremental,
+                "{what}: {scored} scored"
+            );
+        };
+        // The newest article, then three at once.
+        // The newest article, with `crise`: 121 titles of 1,201 have it now, one more than a
+        // tenth, and it stops counting for the articles that have it.
+        seeds.push(seed(1200, 3000, 0));
+        check(&seeds, "one newest article", true);
+        for n in 1201..1204 {
+            seeds.push(seed(n, 3000 + n as u32, 0));
+        }
+        check(&seeds, "three newest articles", true);
+        // The newest article retitled and retagged, then removed.
+        let last = seeds.len() - 1;
+        seeds[last] = seed(1203, 4203, 1);
+        check(&seeds, "the newest article changed", true);
+        seeds.pop();
+        check(&seeds, "the newest article removed", true);
+        check(&seeds, "nothing changed", true);
+        // Changes further back: everything newer than them is scored again.
+        seeds.push(seed(1204, 300, 0));
+        check(&seeds, "a back-dated article", false);
+        seeds[200] = seed(200, 200, 2);
+        check(&seeds, "an old article changed", false);
+        seeds.remove(100);
+        check(&seeds, "an old article removed", false);
+        check(&seeds, "nothing changed again", true);
+    }
 
     /// More shared tags first, then more shared words, then nearer, then the lower index.
     #[test]
