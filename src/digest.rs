@@ -34,8 +34,40 @@ impl Hasher for Blake3Hasher {
     }
 }
 
+/// A blake3 hash fed in pieces, like [`blake3::Hasher`], that gathers the pieces and hashes
+/// them once at the end: the same hash, several times faster for the many small pieces of a
+/// fingerprint (blake3's per-update cost is that of a 64-byte block).
+#[derive(Default)]
+pub struct Stream(Vec<u8>);
+
+impl Stream {
+    /// Adds `bytes`.
+    pub fn update(&mut self, bytes: &[u8]) -> &mut Stream {
+        self.0.extend_from_slice(bytes);
+        self
+    }
+
+    /// The blake3 hash of everything added.
+    pub fn finalize(&self) -> blake3::Hash {
+        blake3::hash(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    /// A stream hashes what blake3's own hasher does with the same pieces.
+    #[test]
+    fn a_stream_is_blake3_of_its_pieces() {
+        let pieces: [&[u8]; 4] = [b"search doc\0", &[0; 70], b"", "Israël".as_bytes()];
+        let mut stream = super::Stream::default();
+        let mut hasher = blake3::Hasher::new();
+        for p in pieces {
+            stream.update(p);
+            hasher.update(p);
+        }
+        assert_eq!(stream.finalize(), hasher.finalize());
+    }
+
     #[test]
     fn equal_values_agree_and_others_differ() {
         assert_eq!(super::of(&("a", 1u8)), super::of(&("a", 1u8)));

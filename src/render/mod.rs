@@ -251,18 +251,31 @@ pub fn render(
     };
     jobs.par_iter().try_for_each(|job| pages.render(job))?;
 
-    let mut files = Vec::new();
+    // Theme assets carry the fingerprint of the shared part, which covers every theme file and
+    // the settings: a sink holding them from an earlier build keeps them, not minified again.
     for (name, bytes) in theme.assets() {
+        let path = format!("static/{name}");
+        let mut fingerprint = None;
+        if sink.tracks_fingerprints() {
+            let mut hasher = blake3::Hasher::new();
+            hasher
+                .update(&shared_digest)
+                .update(b"asset\0")
+                .update(name.as_bytes());
+            let fp = fingerprint_of(hasher);
+            if sink.reuse(&path, fp) {
+                continue;
+            }
+            fingerprint = Some(fp);
+        }
         let bytes = if site.config.minify {
             minify::asset(name, bytes)
         } else {
             bytes.to_vec()
         };
-        files.push(OutputFile {
-            path: format!("static/{name}"),
-            bytes,
-        });
+        sink.put(OutputFile { path, bytes }, fingerprint)?;
     }
+    let mut files = Vec::new();
     files.push(OutputFile {
         path: ".nojekyll".into(),
         bytes: Vec::new(),
@@ -903,11 +916,11 @@ fn input_key(
     years: &[archive::Year],
     digests: &[u128],
 ) -> Option<(&'static str, String, blake3::Hash)> {
-    let mut h = blake3::Hasher::new();
-    let article = |h: &mut blake3::Hasher, i: usize| {
+    let mut h = crate::digest::Stream::default();
+    let article = |h: &mut crate::digest::Stream, i: usize| {
         h.update(&digests[i].to_le_bytes());
     };
-    let optional = |h: &mut blake3::Hasher, i: Option<usize>| match i {
+    let optional = |h: &mut crate::digest::Stream, i: Option<usize>| match i {
         Some(i) => {
             h.update(&[1]).update(&digests[i].to_le_bytes());
         }

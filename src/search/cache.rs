@@ -50,7 +50,7 @@ pub fn cache_key(excerpt_chars: usize) -> String {
 /// source names, summary and body text, each length-prefixed so that no two articles share a
 /// key by moving text between fields.
 pub fn article_key(a: &Article) -> [u8; 32] {
-    let mut h = blake3::Hasher::new();
+    let mut h = crate::digest::Stream::default();
     let mut put = |s: &str| {
         h.update(&(s.len() as u64).to_le_bytes())
             .update(s.as_bytes());

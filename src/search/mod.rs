@@ -300,7 +300,7 @@ enum FileDigest {
 /// The fingerprint of an article's document files: everything [`DocCard`] and the excerpt
 /// are made from. `key` is the article's [`cache::article_key`], which covers its body.
 fn doc_fingerprint(a: &Article, key: &[u8; 32], excerpt_chars: usize) -> u64 {
-    let mut h = blake3::Hasher::new();
+    let mut h = crate::digest::Stream::default();
     h.update(b"search doc\0")
         .update(&FORMAT_VERSION.to_le_bytes())
         .update(&(excerpt_chars as u64).to_le_bytes())
