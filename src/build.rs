@@ -236,16 +236,18 @@ pub fn parse_seeds(
     opts: &ParseOptions,
     diagnostics: &mut Diagnostics,
 ) -> (Vec<ParsedSeed>, u64) {
-    parse_seeds_cached(files, opts, diagnostics, None)
+    parse_seeds_cached(files, opts, diagnostics, None, None)
 }
 
 /// [`parse_seeds`] that takes unchanged seeds (same path, same bytes, same parser) from
-/// `cache` and leaves in it exactly this build's parses.
+/// `cache` and leaves in it exactly this build's parses. With `changed` (the names a file
+/// watcher saw change), the cached parse of any other seed is taken without looking at its file.
 pub fn parse_seeds_cached(
     files: &[PathBuf],
     opts: &ParseOptions,
     diagnostics: &mut Diagnostics,
     cache: Option<&mut SeedCache>,
+    changed: Option<&std::collections::BTreeSet<std::ffi::OsString>>,
 ) -> (Vec<ParsedSeed>, u64) {
     let key = cache.as_ref().map(|_| crate::cache::parser_key(opts));
     let cached = cache.as_deref();
@@ -266,6 +268,13 @@ pub fn parse_seeds_cached(
                 };
             };
             let old = cached.and_then(|c| c.get(key, path));
+            if let (Some(old), Some(changed)) = (old, changed) {
+                if path.file_name().is_some_and(|n| !changed.contains(n)) {
+                    if let Some(seed) = old.parsed() {
+                        return (Ok(seed), old.stat.len, Some(old.clone()));
+                    }
+                }
+            }
             let stat = match std::fs::metadata(path) {
                 Ok(meta) => FileStat::of(&meta),
                 Err(e) => return (Err(cannot_read(e)), 0, None),
@@ -351,18 +360,39 @@ pub fn load_site_cached(
     opts: &BuildOptions,
     timings: &mut Timings,
     diagnostics: &mut Diagnostics,
-    seed_cache: Option<&mut SeedCache>,
+    mut seed_cache: Option<&mut SeedCache>,
     related: Option<&mut site::related::Memo>,
 ) -> Result<(Site, usize, u64)> {
     let config = load_config(&opts.root, opts.base_url.as_deref())?;
     let urls = Urls::new(&config.base_url)?;
     let seed_dir = project_path(&opts.root, "seeds");
-    let files = seed::list_seed_files(&seed_dir)
-        .with_context(|| format!("cannot list {}", seed_dir.display()))?;
     let parse_opts = ParseOptions::from_config(&config);
-    let (seeds, bytes) = timings.time("parse seeds", || {
-        parse_seeds_cached(&files, &parse_opts, diagnostics, seed_cache)
-    });
+    let (files, seeds, bytes) = timings.time("parse seeds", || -> Result<_> {
+        // A session told what changed since its last listing lists nothing again.
+        let mut watched = seed_cache.as_mut().and_then(|c| c.watched.take());
+        let known = watched.as_ref().and_then(|w| w.listing_now(&seed_dir));
+        let (files, changed) = match known {
+            Some((files, changed)) => (files, Some(changed.clone())),
+            None => (
+                seed::list_seed_files(&seed_dir)
+                    .with_context(|| format!("cannot list {}", seed_dir.display()))?,
+                None,
+            ),
+        };
+        let (seeds, bytes) = parse_seeds_cached(
+            &files,
+            &parse_opts,
+            diagnostics,
+            seed_cache.as_deref_mut(),
+            changed.as_ref(),
+        );
+        if let (Some(w), Some(cache)) = (watched.as_mut(), seed_cache) {
+            w.listing = Some(files.clone());
+            w.changed = Some(Default::default());
+            cache.watched = watched;
+        }
+        Ok((files, seeds, bytes))
+    })?;
     let (content, content_errors) = timings.time("read content", || {
         crate::content::load(&project_path(&opts.root, "content"))
     });
@@ -848,6 +878,16 @@ pub fn project_path(root: &Path, sub: &str) -> PathBuf {
     }
 }
 
+/// What changed in a project since the last build of a [`Session`], as a file watcher saw it.
+#[derive(Debug, Clone, Default)]
+pub enum Changes {
+    /// Not known: every input is looked at again.
+    #[default]
+    Unknown,
+    /// Only these files of `seeds/` (by name) were created, changed or removed.
+    Seeds(std::collections::BTreeSet<std::ffi::OsString>),
+}
+
 /// A series of builds of one project (the rebuilds of `gazette serve`): keeps the parsed seeds,
 /// the cards, the search analyses and the page fingerprints of the last build in memory so
 /// that the next one parses, renders and analyses only what changed. The pages themselves are
@@ -871,6 +911,26 @@ impl Session {
         opts: &BuildOptions,
         last_files: &SiteFiles,
     ) -> Result<Built<SiteFiles>, BuildFailure> {
+        self.build_after(opts, last_files, &Changes::Unknown)
+    }
+
+    /// [`Session::build`], told what changed since the last build by a file watcher: when only
+    /// seeds did, `seeds/` is not listed again and no unchanged seed's file is looked at.
+    /// Changes reported to builds that failed before reading the seeds are kept for the next.
+    pub fn build_after(
+        &mut self,
+        opts: &BuildOptions,
+        last_files: &SiteFiles,
+        changes: &Changes,
+    ) -> Result<Built<SiteFiles>, BuildFailure> {
+        let watched = self.seeds.watched.get_or_insert_with(Default::default);
+        watched.changed = match (watched.changed.take(), changes) {
+            (Some(mut known), Changes::Seeds(names)) => {
+                known.extend(names.iter().cloned());
+                Some(known)
+            }
+            _ => None,
+        };
         let sink = crate::output::Collect::reusing(&self.fingerprints, last_files);
         let reuse = Reuse::Session {
             seeds: &mut self.seeds,

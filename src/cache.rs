@@ -199,6 +199,47 @@ pub struct SeedCache {
     /// Digest of each shard file as loaded, so that saving rewrites only the shards that
     /// changed (adding one seed rewrites one eighth of the cache, not all of it).
     loaded: Vec<[u8; 32]>,
+    /// What a file watcher says of the seeds (`gazette serve`); memory only.
+    pub watched: Option<WatchedSeeds>,
+}
+
+/// The seed files of a session's last build and the names a file watcher saw change since:
+/// with both, a rebuild neither lists `seeds/` nor looks at an unchanged seed's file.
+#[derive(Debug, Default, Clone)]
+pub struct WatchedSeeds {
+    /// The seed files the last build listed, sorted as [`crate::seed::list_seed_files`] sorts
+    /// them; `None` before the first listing, and while a build that has not listed yet runs.
+    pub listing: Option<Vec<PathBuf>>,
+    /// Names of the files in `seeds/` created, changed or removed since that listing; `None`
+    /// when not known (the watcher lost events, or something besides seeds changed).
+    pub changed: Option<std::collections::BTreeSet<std::ffi::OsString>>,
+}
+
+impl WatchedSeeds {
+    /// The seed files of `dir` now, and the names that changed, when both are known: the last
+    /// listing with each changed name removed, then put back if it is a seed file now.
+    pub fn listing_now(
+        &self,
+        dir: &Path,
+    ) -> Option<(
+        Vec<PathBuf>,
+        &std::collections::BTreeSet<std::ffi::OsString>,
+    )> {
+        let (listing, changed) = (self.listing.as_ref()?, self.changed.as_ref()?);
+        let mut files: Vec<PathBuf> = listing
+            .iter()
+            .filter(|p| p.file_name().is_none_or(|n| !changed.contains(n)))
+            .cloned()
+            .collect();
+        for name in changed {
+            let path = dir.join(name);
+            if path.extension().is_some_and(|e| e == "txt") && path.is_file() {
+                let at = files.partition_point(|p| p.file_name() < Some(name.as_os_str()));
+                files.insert(at, path);
+            }
+        }
+        Some((files, changed))
+    }
 }
 
 fn shard_file(dir: &Path, i: usize) -> PathBuf {

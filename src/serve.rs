@@ -204,7 +204,13 @@ fn base_path(opts: &BuildOptions) -> String {
 }
 
 /// Builds and swaps the result into the shared state; prints what happened.
-fn rebuild(shared: &Shared, opts: &ServeOptions, origin: &str, builder: &mut build::Session) {
+fn rebuild(
+    shared: &Shared,
+    opts: &ServeOptions,
+    origin: &str,
+    builder: &mut build::Session,
+    changes: &build::Changes,
+) {
     let start = Instant::now();
     let base = base_path(&opts.build);
     let mut b = opts.build.clone();
@@ -218,7 +224,7 @@ fn rebuild(shared: &Shared, opts: &ServeOptions, origin: &str, builder: &mut bui
         .site
         .clone()
         .unwrap_or_default();
-    let result = builder.build(&b, &served);
+    let result = builder.build_after(&b, &served, changes);
     drop(served);
     let site = match result {
         Ok(built) => {
@@ -282,7 +288,13 @@ pub fn run(opts: ServeOptions) -> Result<()> {
         changed: Condvar::new(),
     });
     let mut session = build::Session::default();
-    rebuild(&shared, &opts, &origin, &mut session);
+    rebuild(
+        &shared,
+        &opts,
+        &origin,
+        &mut session,
+        &build::Changes::Unknown,
+    );
     let base = shared
         .state
         .lock()
@@ -340,7 +352,8 @@ pub fn run(opts: ServeOptions) -> Result<()> {
                     String::new()
                 };
                 eprintln!("changed: {}{more}", names.join(", "));
-                rebuild(&shared, &opts, &origin, &mut session);
+                let changes = classify(&changed, &watch_root);
+                rebuild(&shared, &opts, &origin, &mut session, &changes);
             }
         });
     }
@@ -380,11 +393,31 @@ fn watch(w: &mut notify::RecommendedWatcher, root: &Path) -> Result<()> {
 /// The input paths an event changed; none for reads (the build's own file accesses).
 fn input_changes(event: notify::Result<notify::Event>, root: &Path) -> Vec<PathBuf> {
     match event {
+        // Lost events (a full queue): anything may have changed, and the project folder
+        // itself stands for it (see `classify`).
+        Err(_) => vec![root.to_path_buf()],
+        Ok(e) if e.need_rescan() => vec![root.to_path_buf()],
         Ok(e) if !matches!(e.kind, notify::EventKind::Access(_)) => {
             e.paths.into_iter().filter(|p| is_input(root, p)).collect()
         }
         _ => Vec::new(),
     }
+}
+
+/// What a burst of changed paths tells the build: only files directly in `seeds/` (by name),
+/// or anything else (then every input is looked at again).
+fn classify(changed: &[PathBuf], root: &Path) -> build::Changes {
+    let seeds = root.join("seeds");
+    let mut names = std::collections::BTreeSet::new();
+    for path in changed {
+        match (path.parent(), path.file_name()) {
+            (Some(parent), Some(name)) if parent == seeds => {
+                names.insert(name.to_os_string());
+            }
+            _ => return build::Changes::Unknown,
+        }
+    }
+    build::Changes::Seeds(names)
 }
 
 /// Whether a changed path is an input of the build (not `dist/`, the cache or editor noise at
@@ -564,6 +597,38 @@ mod tests {
         assert_eq!(r("/repo/nope"), Route::NotFound);
         assert_eq!(r("/other/"), Route::NotFound);
         assert_eq!(r("/repo/__gazette/events?since=3"), Route::Events(Some(3)));
+    }
+
+    /// Only files directly in `seeds/` make a seed-only change; anything else, or lost events
+    /// (the project folder standing for them), makes every input be looked at again.
+    #[test]
+    fn changes_are_seeds_only_when_every_path_is_a_seed_file() {
+        let root = Path::new("/site");
+        let paths = |ps: &[&str]| -> Vec<PathBuf> { ps.iter().map(PathBuf::from).collect() };
+        match classify(
+            &paths(&["/site/seeds/001_a.txt", "/site/seeds/002_b.txt"]),
+            root,
+        ) {
+            build::Changes::Seeds(names) => {
+                assert_eq!(names.len(), 2);
+                assert!(names.contains(std::ffi::OsStr::new("002_b.txt")));
+            }
+            other => panic!("{other:?}"),
+        }
+        for mixed in [
+            &["/site/seeds/001_a.txt", "/site/config.toml"][..],
+            &["/site/seeds/sub/001_a.txt"],
+            &["/site/seeds"],
+            &["/site"],
+            &["/site/themes/default/templates/base.html"],
+        ] {
+            assert!(
+                matches!(classify(&paths(mixed), root), build::Changes::Unknown),
+                "{mixed:?}"
+            );
+        }
+        let lost = input_changes(Err(notify::Error::generic("queue overflow")), root);
+        assert!(matches!(classify(&lost, root), build::Changes::Unknown));
     }
 
     #[test]

@@ -315,3 +315,87 @@ fn serve_session_rebuilds_equal_fresh_builds() {
     assert_eq!(fourth.len(), second.len());
     assert!(second.iter().all(|(p, b)| fourth[p] == *b));
 }
+
+#[test]
+fn serve_session_told_what_changed_equals_fresh_builds() {
+    let owned = seeds();
+    let refs: Vec<(&str, &str)> = owned
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let site = common::site(CONFIG, &refs);
+    let root = site.path();
+    let opts = BuildOptions::for_root(root);
+    let mut session = build::Session::default();
+    let mut served = SiteFiles::default();
+    let told = |names: &[&str]| {
+        build::Changes::Seeds(names.iter().map(std::ffi::OsString::from).collect())
+    };
+    // Rebuilds the session after `changes`, keeping its files as `gazette serve` does, and
+    // says whether it equals a fresh build.
+    let mut rebuild = |changes: &build::Changes| -> Result<bool, String> {
+        let built = session
+            .build_after(&opts, &served, changes)
+            .map_err(|f| f.to_string())?;
+        served = built.files;
+        let fresh = build::build_in_memory(&opts).unwrap().files;
+        Ok(fresh.len() == served.len()
+            && fresh
+                .iter()
+                .all(|f| served.get(&f.path).map(|b| b.as_slice()) == Some(f.bytes.as_slice())))
+    };
+    assert_eq!(rebuild(&build::Changes::Unknown), Ok(true));
+    let seed = |name: &str| root.join("seeds").join(name);
+    let write = |name: &str, title: &str, date: &str| {
+        std::fs::write(seed(name), common::french_seed(title, date, "Politique")).unwrap()
+    };
+
+    write("005_eeeeeeeeeeeeeeee.txt", "Sommet européen", "01/06/2024");
+    assert_eq!(
+        rebuild(&told(&["005_eeeeeeeeeeeeeeee.txt"])),
+        Ok(true),
+        "added"
+    );
+    write(
+        "002_bbbbbbbbbbbbbbbb.txt",
+        "Budget rectificatif",
+        "13/03/2023",
+    );
+    assert_eq!(
+        rebuild(&told(&["002_bbbbbbbbbbbbbbbb.txt"])),
+        Ok(true),
+        "changed"
+    );
+    std::fs::remove_file(seed("003_cccccccccccccccc.txt")).unwrap();
+    assert_eq!(
+        rebuild(&told(&["003_cccccccccccccccc.txt"])),
+        Ok(true),
+        "removed"
+    );
+
+    // What the watcher did not report is not looked at (the point of telling)...
+    write("001_aaaaaaaaaaaaaaaa.txt", "Réforme adoptée", "12/03/2023");
+    assert_eq!(
+        rebuild(&told(&[])),
+        Ok(false),
+        "an unreported change is not seen"
+    );
+    // ...until a build is told it does not know.
+    assert_eq!(
+        rebuild(&build::Changes::Unknown),
+        Ok(true),
+        "unknown changes"
+    );
+
+    // Changes told to a build that failed before reading the seeds go to the next one.
+    let config = root.join("config.toml");
+    std::fs::write(&config, "title = [broken").unwrap();
+    write(
+        "006_ffffffffffffffff.txt",
+        "Grève des cheminots",
+        "02/06/2024",
+    );
+    assert!(rebuild(&told(&["006_ffffffffffffffff.txt"])).is_err());
+    std::fs::write(&config, CONFIG).unwrap();
+    assert_eq!(rebuild(&told(&[])), Ok(true), "kept from the failed build");
+}
