@@ -226,8 +226,11 @@ fn rebuild(
         .unwrap_or_default();
     let result = builder.build_after(&b, &served, changes);
     drop(served);
+    // What the new site replaces is freed after the page is told to reload, not before: the
+    // last model and site of a large archive take tens of milliseconds to free.
+    let mut model = None;
     let site = match result {
-        Ok(built) => {
+        Ok(mut built) => {
             for d in built.diagnostics.sorted() {
                 eprintln!("{d}");
             }
@@ -240,7 +243,9 @@ fn rebuild(
                 built.files.len(),
                 start.elapsed().as_millis()
             );
-            Ok(Arc::new(built.files))
+            let files = std::mem::take(&mut built.files);
+            model = Some(built);
+            Ok(Arc::new(files))
         }
         Err(failure) => {
             let mut text = format!("error: {failure}\n");
@@ -255,9 +260,10 @@ fn rebuild(
     let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
     state.generation += 1;
     state.base = base;
-    state.site = site;
+    let replaced = std::mem::replace(&mut state.site, site);
     drop(state);
     shared.changed.notify_all();
+    drop((replaced, model));
 }
 
 /// Runs the preview server until Ctrl-C.
