@@ -386,7 +386,8 @@ fn collect_terms<'a, T: Iterator<Item = &'a TermRef>>(
     articles: &'a [Article],
     terms_of: impl Fn(&'a Article) -> T,
 ) -> Vec<Term> {
-    let mut by_slug: BTreeMap<&str, Term> = BTreeMap::new();
+    // Hashed while filled (tens of thousands of lookups), sorted once at the end.
+    let mut by_slug: rustc_hash::FxHashMap<&str, Term> = Default::default();
     for (i, a) in articles.iter().enumerate() {
         for t in terms_of(a) {
             let term = by_slug.entry(&t.slug).or_insert_with(|| Term {
@@ -399,7 +400,9 @@ fn collect_terms<'a, T: Iterator<Item = &'a TermRef>>(
             }
         }
     }
-    by_slug.into_values().collect()
+    let mut terms: Vec<Term> = by_slug.into_values().collect();
+    terms.sort_by(|a, b| a.slug.cmp(&b.slug));
+    terms
 }
 
 /// Joins blocks into plain text, blocks separated by a blank line, list items by newlines.

@@ -118,7 +118,7 @@ impl Vocabulary {
     pub fn new(articles: &[Article], configured: &[String], aliases: &Aliases) -> Vocabulary {
         let mut entries: BTreeMap<String, TermRef> = BTreeMap::new();
         // A tag is a function of its name: each distinct name is folded once, at its first use.
-        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let mut seen: rustc_hash::FxHashSet<&str> = Default::default();
         for a in articles {
             for t in &a.tags {
                 if seen.insert(&t.name) {
@@ -195,8 +195,8 @@ impl Vocabulary {
 /// Gives every tag and source the display name of its first spelling in seed-id order.
 /// Expects `articles` in id order.
 pub fn unify_names(articles: &mut [Article]) {
-    let mut tag_names: HashMap<String, String> = HashMap::new();
-    let mut source_names: HashMap<String, String> = HashMap::new();
+    let mut tag_names: rustc_hash::FxHashMap<String, String> = Default::default();
+    let mut source_names: rustc_hash::FxHashMap<String, String> = Default::default();
     for a in articles.iter() {
         for t in a.all_tags() {
             if !tag_names.contains_key(&t.slug) {
@@ -210,7 +210,7 @@ pub fn unify_names(articles: &mut [Article]) {
         }
     }
     // Most names are already the first spelling: copied only where they differ.
-    let unify = |t: &mut TermRef, names: &HashMap<String, String>| {
+    let unify = |t: &mut TermRef, names: &rustc_hash::FxHashMap<String, String>| {
         let name = &names[&t.slug];
         if t.name != *name {
             t.name.clone_from(name);
