@@ -902,12 +902,12 @@ fn fingerprint_of(hasher: blake3::Hasher) -> u64 {
 }
 
 /// For the jobs that show articles (article pages, lists, archive years, feeds): the template, the route and
-/// a hash of every input `render_job` builds the page's own context from, with each article
+/// a hash of every input `Pages::render` builds the page's own context from, with each article
 /// standing for itself by its [`crate::site::Article::digest`]. Everything else a page depends
 /// on (theme, settings, shared context) is in the shared part of the fingerprint. Other jobs
 /// are few and are fingerprinted by hashing their context.
 ///
-/// This must name every input of the matching arm of `render_job`: a missed input would leave
+/// This must name every input of the matching arm of `Pages::render`: a missed input would leave
 /// a stale page after an incremental build. `tests/incremental.rs` checks incremental builds
 /// against full ones.
 fn input_key(

@@ -97,10 +97,12 @@ pub fn assign(articles: &mut [Article], count: usize, memo: Option<&mut Memo>) {
         .as_deref()
         .map(|m| m.articles.iter().map(|e| (e.id.as_str(), e)).collect())
         .unwrap_or_default();
+    let remember = memo.is_some();
     let (inputs, keys): (Vec<u128>, Vec<Arc<Keys>>) = articles
         .par_iter()
         .map(|a| {
-            let inputs = key_inputs(a);
+            // Only a memo needs to know whether an article's keys can be taken from the last.
+            let inputs = if remember { key_inputs(a) } else { 0 };
             let keys = match earlier.get(a.id.as_str()) {
                 Some(e) if e.inputs == inputs => Arc::clone(&e.keys),
                 _ => Arc::new(Keys::of(a)),
