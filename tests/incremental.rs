@@ -35,6 +35,16 @@ fn seeds() -> Vec<(String, String)> {
     ]
 }
 
+/// A project with [`CONFIG`] and the [`seeds`].
+fn seeded_site() -> tempfile::TempDir {
+    let owned = seeds();
+    let refs: Vec<(&str, &str)> = owned
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    common::site(CONFIG, &refs)
+}
+
 /// Dates every seed and the config `minutes` back, as files that have been in the repository
 /// for a while: the cache then trusts their size and modification time instead of reading them.
 fn age_inputs(root: &Path, minutes: u64) {
@@ -95,12 +105,7 @@ fn assert_same(label: &str, got: &BTreeMap<String, Vec<u8>>, want: &BTreeMap<Str
 
 #[test]
 fn cached_builds_equal_full_builds_after_add_change_remove() {
-    let owned = seeds();
-    let refs: Vec<(&str, &str)> = owned
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    let site = common::site(CONFIG, &refs);
+    let site = seeded_site();
     let root = site.path();
     let out = root.join("dist");
     // Old seeds, so that unchanged ones are taken from the cache on their stat alone.
@@ -222,12 +227,7 @@ fn cached_builds_equal_full_builds_after_add_change_remove() {
 
 #[test]
 fn serve_session_rebuilds_equal_fresh_builds() {
-    let owned = seeds();
-    let refs: Vec<(&str, &str)> = owned
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    let site = common::site(CONFIG, &refs);
+    let site = seeded_site();
     let root = site.path();
     let mut opts = BuildOptions::for_root(root);
     opts.render.inject_before_body_end = Some("<script>/*reload*/</script>".into());
@@ -250,7 +250,7 @@ fn serve_session_rebuilds_equal_fresh_builds() {
     };
     let first = files(session.build(&opts, &Default::default()).unwrap());
     assert_eq!(first, fresh(build::build_in_memory(&opts).unwrap()));
-    let articles = owned.len();
+    let articles = seeds().len();
     assert_eq!(session.search_analyses(), articles);
 
     std::fs::write(
@@ -318,12 +318,7 @@ fn serve_session_rebuilds_equal_fresh_builds() {
 
 #[test]
 fn serve_session_told_what_changed_equals_fresh_builds() {
-    let owned = seeds();
-    let refs: Vec<(&str, &str)> = owned
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    let site = common::site(CONFIG, &refs);
+    let site = seeded_site();
     let root = site.path();
     let opts = BuildOptions::for_root(root);
     let mut session = build::Session::default();

@@ -298,42 +298,27 @@ pub fn html_with_fragments<'f>(
     let minify_shell = || {
         Arc::new(String::from_utf8(html(shell.as_bytes())).expect("minify-html keeps UTF-8 text"))
     };
-    let minified = match shells {
-        // A shell with raw fragments in it holds those fragments: it can be kept under a key
-        // that does not cover them only if it has none.
+    // A shell with raw fragments in it holds those fragments: it can be kept under a key that
+    // does not cover them (the caller's) only if it has none.
+    let (minified, keep_under) = match shells {
         Some(ShellKey {
             memo,
             key: Some(key),
-        }) => {
-            let minified = minify_shell();
-            if !any_raw {
-                let ids = std::mem::take(&mut ids);
-                memo.keep(
-                    key,
-                    Arc::new(Shell {
-                        minified: Arc::clone(&minified),
-                        ids,
-                    }),
-                );
-            }
-            minified
-        }
+        }) => (minify_shell(), (!any_raw).then_some((memo, key))),
         Some(ShellKey { memo, key: None }) => {
             let digest = crate::digest::of(&shell);
             let known = memo.get(digest).map(|s| Arc::clone(&s.minified));
-            let minified = known.unwrap_or_else(minify_shell);
-            let ids = std::mem::take(&mut ids);
-            memo.keep(
-                digest,
-                Arc::new(Shell {
-                    minified: Arc::clone(&minified),
-                    ids,
-                }),
-            );
-            minified
+            (known.unwrap_or_else(minify_shell), Some((memo, digest)))
         }
-        None => minify_shell(),
+        None => (minify_shell(), None),
     };
+    if let Some((memo, key)) = keep_under {
+        let shell = Shell {
+            minified: Arc::clone(&minified),
+            ids,
+        };
+        memo.keep(key, Arc::new(shell));
+    }
     if spliced.is_empty() {
         return Ok(minified.as_bytes().to_vec());
     }
