@@ -502,6 +502,9 @@ struct AfterParse<'a> {
     search: SearchCache<'a>,
     /// Where the card cache is saved once rendering is done (`gazette build`).
     cache_dir: Option<&'a Path>,
+    /// Keep what only the next rebuild of a session uses (the cards serialised for templates,
+    /// the shells of list pages): held in memory, never saved.
+    keep_memos: bool,
 }
 
 fn saved(saving: Option<Saving>, what: &str) -> Result<()> {
@@ -529,6 +532,7 @@ fn build_inner(
                 saving_seeds: None,
                 search: SearchCache::Off,
                 cache_dir: None,
+                keep_memos: false,
             },
         ),
         Reuse::Session {
@@ -543,6 +547,7 @@ fn build_inner(
                 saving_seeds: None,
                 search: SearchCache::Memory(search),
                 cache_dir: None,
+                keep_memos: true,
             },
         ),
         Reuse::Disk {
@@ -561,6 +566,7 @@ fn build_inner(
                 saving_seeds,
                 search: SearchCache::Disk(dir),
                 cache_dir: Some(dir),
+                keep_memos: false,
             };
             (loaded, after)
         }
@@ -570,6 +576,7 @@ fn build_inner(
         saving_seeds,
         search,
         cache_dir,
+        keep_memos,
     } = after;
     let theme = render::theme::Theme::load(&opts.root, &site.config.theme)?;
     let tera = timings.time("parse templates", || render::load_templates(&theme))?;
@@ -578,8 +585,6 @@ fn build_inner(
     let cards = timings.time("render", || {
         let no_cards = CardStore::default();
         let earlier = earlier_cards.as_deref().unwrap_or(&no_cards);
-        // What is kept in memory only is for the next rebuild of a session.
-        let keep_memos = cache_dir.is_none() && earlier_cards.is_some();
         render::render(
             &site,
             &theme,
