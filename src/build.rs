@@ -240,14 +240,15 @@ pub fn parse_seeds(
 }
 
 /// [`parse_seeds`] that takes unchanged seeds (same path, same bytes, same parser) from
-/// `cache` and leaves in it exactly this build's parses. With `changed` (the names a file
-/// watcher saw change), the cached parse of any other seed is taken without looking at its file.
+/// `cache` and leaves in it exactly this build's parses. With `changed` (the seed folder and
+/// the names a file watcher saw change in it), the cached parse of any other seed is taken
+/// without looking at its file, and only the entries of the changed ones are updated.
 pub fn parse_seeds_cached(
     files: &[PathBuf],
     opts: &ParseOptions,
     diagnostics: &mut Diagnostics,
     cache: Option<&mut SeedCache>,
-    changed: Option<&std::collections::BTreeSet<std::ffi::OsString>>,
+    changed: Option<(&Path, &std::collections::BTreeSet<std::ffi::OsString>)>,
 ) -> (Vec<ParsedSeed>, u64) {
     let key = cache.as_ref().map(|_| crate::cache::parser_key(opts));
     let cached = cache.as_deref();
@@ -268,10 +269,11 @@ pub fn parse_seeds_cached(
                 };
             };
             let old = cached.and_then(|c| c.get(key, path));
-            if let (Some(old), Some(changed)) = (old, changed) {
+            if let (Some(old), Some((_, changed))) = (old, changed) {
                 if path.file_name().is_some_and(|n| !changed.contains(n)) {
                     if let Some(seed) = old.parsed() {
-                        return (Ok(seed), old.stat.len, Some(old.clone()));
+                        // Its entry stands as it is (see `SeedCache::patch`).
+                        return (Ok(seed), old.stat.len, None);
                     }
                 }
             }
@@ -325,8 +327,10 @@ pub fn parse_seeds_cached(
             Err(e) => diagnostics.error(e),
         }
     }
-    if let (Some(cache), Some(key)) = (cache, &key) {
-        cache.replace(key, fresh);
+    match (cache, &key, changed) {
+        (Some(cache), Some(key), Some((dir, names))) => cache.patch(key, dir, names, fresh),
+        (Some(cache), Some(key), None) => cache.replace(key, fresh),
+        _ => {}
     }
     let mut seen = std::collections::BTreeSet::new();
     seeds.retain(|s| {
@@ -370,9 +374,9 @@ pub fn load_site_cached(
     let (files, seeds, bytes) = timings.time("parse seeds", || -> Result<_> {
         // A session told what changed since its last listing lists nothing again.
         let mut watched = seed_cache.as_mut().and_then(|c| c.watched.take());
-        let known = watched.as_ref().and_then(|w| w.listing_now(&seed_dir));
+        let known = watched.as_mut().and_then(|w| w.take_listing_now(&seed_dir));
         let (files, changed) = match known {
-            Some((files, changed)) => (files, Some(changed.clone())),
+            Some((files, changed)) => (files, Some(changed)),
             None => (
                 seed::list_seed_files(&seed_dir)
                     .with_context(|| format!("cannot list {}", seed_dir.display()))?,
@@ -384,14 +388,15 @@ pub fn load_site_cached(
             &parse_opts,
             diagnostics,
             seed_cache.as_deref_mut(),
-            changed.as_ref(),
+            changed.as_ref().map(|names| (seed_dir.as_path(), names)),
         );
-        if let (Some(w), Some(cache)) = (watched.as_mut(), seed_cache) {
-            w.listing = Some(files.clone());
+        let count = files.len();
+        if let (Some(mut w), Some(cache)) = (watched, seed_cache) {
+            w.listing = Some(files);
             w.changed = Some(Default::default());
-            cache.watched = watched;
+            cache.watched = Some(w);
         }
-        Ok((files, seeds, bytes))
+        Ok((count, seeds, bytes))
     })?;
     let (content, content_errors) = timings.time("read content", || {
         crate::content::load(&project_path(&opts.root, "content"))
@@ -410,7 +415,7 @@ pub fn load_site_cached(
     if diagnostics.errors() > 0 && opts.strict {
         anyhow::bail!("--strict: {} seed error(s)", diagnostics.errors());
     }
-    Ok((site, files.len(), bytes))
+    Ok((site, files, bytes))
 }
 
 /// Builds everything in memory without writing.

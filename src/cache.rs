@@ -216,22 +216,18 @@ pub struct WatchedSeeds {
 }
 
 impl WatchedSeeds {
-    /// The seed files of `dir` now, and the names that changed, when both are known: the last
-    /// listing with each changed name removed, then put back if it is a seed file now.
-    pub fn listing_now(
-        &self,
+    /// The seed files of `dir` now and the names that changed, when both are known: the last
+    /// listing, taken (not copied), with each changed name removed, then put back if it is a
+    /// seed file now. Leaves `listing` empty; the caller puts the new one back.
+    pub fn take_listing_now(
+        &mut self,
         dir: &Path,
-    ) -> Option<(
-        Vec<PathBuf>,
-        &std::collections::BTreeSet<std::ffi::OsString>,
-    )> {
-        let (listing, changed) = (self.listing.as_ref()?, self.changed.as_ref()?);
-        let mut files: Vec<PathBuf> = listing
-            .iter()
-            .filter(|p| p.file_name().is_none_or(|n| !changed.contains(n)))
-            .cloned()
-            .collect();
-        for name in changed {
+    ) -> Option<(Vec<PathBuf>, std::collections::BTreeSet<std::ffi::OsString>)> {
+        self.changed.as_ref()?;
+        let mut files = self.listing.take()?;
+        let changed = self.changed.take().unwrap_or_default();
+        files.retain(|p| p.file_name().is_none_or(|n| !changed.contains(n)));
+        for name in &changed {
             let path = dir.join(name);
             if path.extension().is_some_and(|e| e == "txt") && path.is_file() {
                 let at = files.partition_point(|p| p.file_name() < Some(name.as_os_str()));
@@ -278,6 +274,30 @@ impl SeedCache {
             return None;
         }
         self.entries.get(path)
+    }
+
+    /// Updates the entries of the files in `changed` (by name) only, when the parser is the
+    /// same: those of other files stand, since nothing changed them. `fresh` holds this build's
+    /// entries of the files that were read; a changed name without one is dropped.
+    pub fn patch(
+        &mut self,
+        key: &str,
+        dir: &Path,
+        changed: &std::collections::BTreeSet<std::ffi::OsString>,
+        fresh: HashMap<PathBuf, CachedSeed>,
+    ) {
+        if self.key != key {
+            return self.replace(key, fresh);
+        }
+        for name in changed {
+            if self.entries.remove(&dir.join(name)).is_some() {
+                self.dirty = true;
+            }
+        }
+        if !fresh.is_empty() {
+            self.dirty = true;
+        }
+        self.entries.extend(fresh);
     }
 
     /// Replaces the entries with this build's (dropping removed seeds).

@@ -368,6 +368,16 @@ fn serve_session_told_what_changed_equals_fresh_builds() {
         "removed"
     );
 
+    // A seed that no longer parses is left out, and stays out in the rebuilds after (its last
+    // good parse is not taken for it).
+    std::fs::write(seed("004_dddddddddddddddd.txt"), "  \n").unwrap();
+    assert_eq!(
+        rebuild(&told(&["004_dddddddddddddddd.txt"])),
+        Ok(true),
+        "unparsable"
+    );
+    assert_eq!(rebuild(&told(&[])), Ok(true), "still unparsable");
+
     // What the watcher did not report is not looked at (the point of telling)...
     write("001_aaaaaaaaaaaaaaaa.txt", "Réforme adoptée", "12/03/2023");
     assert_eq!(
