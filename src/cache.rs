@@ -218,14 +218,14 @@ pub struct WatchedSeeds {
 impl WatchedSeeds {
     /// The seed files of `dir` now and the names that changed, when both are known: the last
     /// listing, taken (not copied), with each changed name removed, then put back if it is a
-    /// seed file now. Leaves `listing` empty; the caller puts the new one back.
+    /// seed file now. Takes both either way; the caller puts back the listing it makes.
     pub fn take_listing_now(
         &mut self,
         dir: &Path,
     ) -> Option<(Vec<PathBuf>, std::collections::BTreeSet<std::ffi::OsString>)> {
-        self.changed.as_ref()?;
-        let mut files = self.listing.take()?;
-        let changed = self.changed.take().unwrap_or_default();
+        let (Some(mut files), Some(changed)) = (self.listing.take(), self.changed.take()) else {
+            return None;
+        };
         files.retain(|p| p.file_name().is_none_or(|n| !changed.contains(n)));
         for name in &changed {
             let path = dir.join(name);
