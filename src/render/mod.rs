@@ -822,7 +822,7 @@ impl Pages<'_> {
             );
             if let Some(bytes) = memo.page(key, fragment)? {
                 if cfg!(debug_assertions) {
-                    let made = self.render_text(template, ctx, &route, |text| {
+                    let made = self.render_text(template, ctx, &route, is_html, |text| {
                         minify::html_with_fragments(text, fragment, None)
                     })?;
                     anyhow::ensure!(
@@ -837,7 +837,7 @@ impl Pages<'_> {
                 key: Some(key),
             });
         }
-        let bytes = self.render_text(template, ctx, &route, |text| {
+        let bytes = self.render_text(template, ctx, &route, is_html, |text| {
             if !minified {
                 return Ok(text.as_bytes().to_vec());
             }
@@ -865,12 +865,13 @@ impl Pages<'_> {
     }
 
     /// Renders `template` with the page's own context `ctx` and the shared one, puts the
-    /// live-reload snippet into an HTML page, and hands the text to `finish`.
+    /// live-reload snippet into it if it `is_html`, and hands the text to `finish`.
     fn render_text(
         &self,
         template: &str,
         ctx: Context,
         route: &str,
+        is_html: bool,
         finish: impl FnOnce(&str) -> Result<Vec<u8>>,
     ) -> Result<Vec<u8>> {
         let mut full = self.common.clone();
@@ -880,7 +881,7 @@ impl Pages<'_> {
             .render(template, &full)
             .map_err(|e| anyhow::anyhow!(tera_error_chain(&e)))
             .with_context(|| format!("cannot render /{route} with template {template}"))?;
-        if Urls::output_path(route).ends_with(".html") {
+        if is_html {
             if let Some(snippet) = &self.opts.inject_before_body_end {
                 match text.rfind("</body>") {
                     Some(i) => text.insert_str(i, snippet),
