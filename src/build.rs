@@ -906,9 +906,10 @@ pub enum Changes {
 pub struct Session {
     seeds: SeedCache,
     cards: CardStore,
-    fingerprints: crate::output::Fingerprints,
     search: crate::search::MemoryCache,
     related: site::related::Memo,
+    /// What the last site of the session is made of, for the next build to reuse.
+    kept: crate::output::Kept,
 }
 
 impl Session {
@@ -941,7 +942,7 @@ impl Session {
             }
             _ => None,
         };
-        let sink = crate::output::Collect::reusing(&self.fingerprints, last_files);
+        let sink = crate::output::Collect::reusing(last_files, std::mem::take(&mut self.kept));
         let reuse = Reuse::Session {
             seeds: &mut self.seeds,
             cards: &self.cards,
@@ -949,8 +950,8 @@ impl Session {
             related: &mut self.related,
         };
         let mut loaded = build_into(opts, reuse, &sink)?;
-        let (files, fingerprints) = sink.into_site_files();
-        self.fingerprints = fingerprints;
+        let (files, kept) = sink.into_site_files();
+        self.kept = kept;
         self.cards = std::mem::take(&mut loaded.cards);
         Ok(loaded.into_built(files))
     }

@@ -11,6 +11,7 @@
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use anyhow::{bail, Context, Result};
@@ -132,49 +133,183 @@ fn taken_twice(path: &str) -> anyhow::Error {
 /// is one allocation in the site `gazette serve` is serving and in the one it builds next.
 pub type SharedBytes = Arc<Vec<u8>>;
 
-/// A site kept in memory: output path → bytes. Hashed with `FxHash`: a rebuild of `gazette
-/// serve` looks up each of its tens of thousands of paths, and SipHash made that a visible
-/// part of the rebuild.
-pub type SiteFiles = FxHashMap<String, SharedBytes>;
+/// The persistent map under [`SiteFiles`]: a clone shares every node with the original.
+type FileMap = imbl::GenericHashMap<
+    String,
+    SharedBytes,
+    rustc_hash::FxBuildHasher,
+    imbl::shared_ptr::DefaultSharedPtr,
+>;
 
-/// The render fingerprint of each page of a build that has one, by output path.
-pub type Fingerprints = FxHashMap<String, u64>;
+/// A site kept in memory: output path → bytes.
+///
+/// The map is persistent (a hash array mapped trie, `imbl`): a rebuild of `gazette serve`
+/// starts the next site from the one being served in constant time and replaces only the
+/// files that changed, while the last site is still being served. Copying or filling a plain
+/// map of the tens of thousands of unchanged paths of a large archive was a visible part of
+/// each rebuild.
+#[derive(Debug, Clone, Default)]
+pub struct SiteFiles {
+    files: FileMap,
+    /// Which build made it (0: none), so that a [`Kept`] index is only used with its site.
+    id: u64,
+}
 
-/// Keeps every file in memory (for `gazette check`, `gazette serve` and tests). With the pages
-/// of a previous build, reuses those whose fingerprint did not change.
+impl SiteFiles {
+    /// The bytes of the file at `path`.
+    pub fn get(&self, path: &str) -> Option<&SharedBytes> {
+        self.files.get(path)
+    }
+
+    /// Whether the site has a file at `path`.
+    pub fn contains_key(&self, path: &str) -> bool {
+        self.files.contains_key(path)
+    }
+
+    /// How many files the site has.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether the site has no file.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Every file, by path, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &SharedBytes)> {
+        self.files.iter().map(|(p, b)| (p.as_str(), b))
+    }
+}
+
+impl FromIterator<(String, SharedBytes)> for SiteFiles {
+    fn from_iter<I: IntoIterator<Item = (String, SharedBytes)>>(files: I) -> SiteFiles {
+        SiteFiles {
+            files: files.into_iter().collect(),
+            id: 0,
+        }
+    }
+}
+
+impl std::ops::Index<&str> for SiteFiles {
+    type Output = SharedBytes;
+
+    fn index(&self, path: &str) -> &SharedBytes {
+        self.get(path)
+            .unwrap_or_else(|| panic!("no file at {path:?}"))
+    }
+}
+
+/// What a series of builds (a `gazette serve` session) remembers of the site it made last:
+/// each file's fingerprint and its slot among the marks of the next build. A plain hash map
+/// beside the persistent one: a rebuild looks up every path of the site, and a lookup in the
+/// trie of [`SiteFiles`] costs several times more.
+#[derive(Debug, Default)]
+pub struct Kept {
+    /// The [`SiteFiles::id`] of the site this describes.
+    site: u64,
+    files: FxHashMap<String, KeptFile>,
+    /// One more than the highest slot given so far.
+    slots: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct KeptFile {
+    /// The fingerprint of its inputs, when it has one (see [`Sink::reuse`]).
+    fingerprint: Option<u64>,
+    /// Which bit of [`Previous::taken`] stands for it.
+    slot: u32,
+}
+
+impl Kept {
+    /// Sets the fingerprint of the file at `path`, giving it a slot if it is new.
+    fn set(&mut self, path: &str, fingerprint: Option<u64>) {
+        match self.files.get_mut(path) {
+            Some(f) => f.fingerprint = fingerprint,
+            None => {
+                self.files.insert(
+                    path.to_string(),
+                    KeptFile {
+                        fingerprint,
+                        slot: self.slots,
+                    },
+                );
+                self.slots += 1;
+            }
+        }
+    }
+
+    /// Numbers the slots again from 0 once removed files have left more holes than files, so
+    /// that the marks of a build stay about one bit per file.
+    fn compact_slots(&mut self) {
+        if (self.slots as usize) <= 2 * self.files.len() + 1024 {
+            return;
+        }
+        for (slot, f) in self.files.values_mut().enumerate() {
+            f.slot = slot as u32;
+        }
+        self.slots = self.files.len() as u32;
+    }
+}
+
+/// A fresh [`SiteFiles::id`].
+fn next_site_id() -> u64 {
+    static LAST: AtomicU64 = AtomicU64::new(0);
+    LAST.fetch_add(1, Ordering::Relaxed) + 1
+}
+
+/// Keeps every file in memory (for `gazette check`, `gazette serve` and tests). With the site
+/// of a previous build, reuses the files whose fingerprint did not change.
 #[derive(Default)]
 pub struct Collect<'a> {
-    /// Every file taken so far, by path: also what refuses a second file for a path.
+    /// The files made by this build, by path: also what refuses a second new file for a path.
     files: Mutex<FxHashMap<String, (SharedBytes, Option<u64>)>>,
     previous: Option<Previous<'a>>,
 }
 
-/// The pages of a previous build: the fingerprint of each and the files as the caller keeps
-/// them (`gazette serve` passes the site it is serving, so no second copy is kept).
-#[derive(Clone, Copy)]
+/// The site of the previous build, and which of its files this build took (one bit per slot):
+/// a file kept as it was costs a lookup and a bit, not an entry in a new map.
 struct Previous<'a> {
-    fingerprints: &'a Fingerprints,
-    files: &'a SiteFiles,
+    site: &'a SiteFiles,
+    /// What is known of `site`: nothing if it is not the site `kept` was left with.
+    kept: Kept,
+    taken: Vec<AtomicU64>,
+}
+
+impl Previous<'_> {
+    /// Marks the previous file in `slot` as taken by this build; `false` if it was already.
+    fn take(&self, slot: u32) -> bool {
+        let bit = 1u64 << (slot % 64);
+        self.taken[(slot / 64) as usize].fetch_or(bit, Ordering::Relaxed) & bit == 0
+    }
+}
+
+/// Whether bit `slot` of `marks` is set.
+fn is_marked(marks: &[AtomicU64], slot: u32) -> bool {
+    marks[(slot / 64) as usize].load(Ordering::Relaxed) & (1u64 << (slot % 64)) != 0
 }
 
 impl<'a> Collect<'a> {
-    /// A sink that reuses the pages of a previous build: `fingerprints` (path → fingerprint)
-    /// and `files` (path → bytes). A page missing from either is rendered again; a page found
-    /// in both is shared with `files`, not copied.
-    pub fn reusing(fingerprints: &'a Fingerprints, files: &'a SiteFiles) -> Collect<'a> {
+    /// A sink that takes the files of `site` (the last build of a session, as `kept` knows
+    /// it) whose fingerprint is unchanged, instead of having them made again. When `kept`
+    /// does not describe `site` (another site, or none), every file is made.
+    pub fn reusing(site: &'a SiteFiles, kept: Kept) -> Collect<'a> {
+        let kept = if site.id != 0 && kept.site == site.id {
+            kept
+        } else {
+            Kept::default()
+        };
+        let taken = (0..(kept.slots as usize).div_ceil(64))
+            .map(|_| AtomicU64::new(0))
+            .collect();
         Collect {
-            files: Mutex::new(FxHashMap::with_capacity_and_hasher(
-                files.len(),
-                Default::default(),
-            )),
-            previous: Some(Previous {
-                fingerprints,
-                files,
-            }),
+            files: Mutex::default(),
+            previous: Some(Previous { site, kept, taken }),
         }
     }
 
-    /// The files sorted by path, each with its fingerprint.
+    /// Every file, sorted by path, with its fingerprint. For sinks made with
+    /// [`Collect::default`]: the files a previous site gave are not included.
     pub fn into_files(self) -> Vec<(OutputFile, Option<u64>)> {
         let mut files: Vec<_> = self
             .files
@@ -190,23 +325,52 @@ impl<'a> Collect<'a> {
         files
     }
 
-    /// The files by path, and the fingerprints of those that have one.
-    pub fn into_site_files(self) -> (SiteFiles, Fingerprints) {
-        let files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
-        let mut fingerprints =
-            Fingerprints::with_capacity_and_hasher(files.len(), Default::default());
-        let mut site = SiteFiles::with_capacity_and_hasher(files.len(), Default::default());
-        for (path, (bytes, fp)) in files {
-            if let Some(fp) = fp {
-                fingerprints.insert(path.clone(), fp);
+    /// The site this build made (the previous one without the files this build did not take
+    /// again, with the files it made), and what the next build must know of it.
+    pub fn into_site_files(self) -> (SiteFiles, Kept) {
+        let made = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut files = FileMap::default();
+        let mut kept = Kept::default();
+        if let Some(Previous {
+            site,
+            kept: old,
+            taken,
+        }) = self.previous
+        {
+            if old.site == site.id && site.id != 0 {
+                files = site.files.clone();
+                kept = old;
+                kept.files.retain(|path, f| {
+                    let taken = is_marked(&taken, f.slot);
+                    if !taken {
+                        files.remove(path.as_str());
+                    }
+                    taken
+                });
             }
-            site.insert(path, bytes);
         }
-        (site, fingerprints)
+        for (path, (bytes, fingerprint)) in made {
+            kept.set(&path, fingerprint);
+            files.insert(path, bytes);
+        }
+        kept.compact_slots();
+        let site = SiteFiles {
+            files,
+            id: next_site_id(),
+        };
+        kept.site = site.id;
+        (site, kept)
     }
 
     fn keep(&self, path: String, bytes: SharedBytes, fingerprint: Option<u64>) -> Result<()> {
         check_path(&path)?;
+        if let Some(previous) = &self.previous {
+            if let Some(old) = previous.kept.files.get(&path) {
+                if !previous.take(old.slot) {
+                    return Err(taken_twice(&path));
+                }
+            }
+        }
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
         match files.entry(path) {
             std::collections::hash_map::Entry::Occupied(taken) => Err(taken_twice(taken.key())),
@@ -224,15 +388,14 @@ impl Sink for Collect<'_> {
     }
 
     fn reuse(&self, path: &str, fingerprint: u64) -> bool {
-        let Some(bytes) = self.previous.and_then(|p| {
-            (p.fingerprints.get(path) == Some(&fingerprint))
-                .then(|| p.files.get(path))
-                .flatten()
-        }) else {
+        let Some(previous) = &self.previous else {
             return false;
         };
-        self.keep(path.to_string(), Arc::clone(bytes), Some(fingerprint))
-            .is_ok()
+        match previous.kept.files.get(path) {
+            // Taken twice: the page is made again, and its `put` reports the clash.
+            Some(old) if old.fingerprint == Some(fingerprint) => previous.take(old.slot),
+            _ => false,
+        }
     }
 
     fn put(&self, file: OutputFile, fingerprint: Option<u64>) -> Result<()> {
@@ -498,17 +661,50 @@ mod tests {
         );
         assert!(sink.put(file("../x.html"), None).is_err());
 
-        let fingerprints = Fingerprints::from_iter([("b.html".to_string(), 7)]);
-        let bytes = Arc::new(b"kept".to_vec());
-        let files = SiteFiles::from_iter([("b.html".to_string(), Arc::clone(&bytes))]);
-        let sink = Collect::reusing(&fingerprints, &files);
+        // A first build of a series, then a second one that keeps b.html.
+        let none = SiteFiles::default();
+        let sink = Collect::reusing(&none, Kept::default());
+        assert!(!sink.reuse("b.html", 7), "nothing to reuse yet");
+        sink.put(file("b.html"), Some(7)).unwrap();
+        let (first, kept) = sink.into_site_files();
+        let bytes = Arc::clone(&first["b.html"]);
+        let sink = Collect::reusing(&first, kept);
         assert!(!sink.reuse("b.html", 8), "another fingerprint");
         assert!(sink.reuse("b.html", 7));
         assert!(!sink.reuse("b.html", 7), "taken already");
         assert!(sink.put(file("b.html"), Some(7)).is_err());
-        let (site, kept) = sink.into_site_files();
-        assert!(Arc::ptr_eq(&site["b.html"], &bytes));
-        assert_eq!(kept, fingerprints);
+        let (second, kept) = sink.into_site_files();
+        assert!(Arc::ptr_eq(&second["b.html"], &bytes));
+        // Another site than the one `kept` describes: nothing is taken from it.
+        let other = SiteFiles::from_iter([("b.html".to_string(), Arc::clone(&bytes))]);
+        assert!(!Collect::reusing(&other, kept).reuse("b.html", 7));
+    }
+
+    /// A series of collecting sinks drops the files a build did not make again, and numbers
+    /// its slots again once most of them are holes, without losing track of a file.
+    #[test]
+    fn collect_series_forgets_removed_files_and_compacts_slots() {
+        let page = |n: usize| format!("p/{n}.html");
+        let build = |site: &SiteFiles, kept: Kept, pages: std::ops::Range<usize>| {
+            let sink = Collect::reusing(site, kept);
+            let mut made = 0;
+            for n in pages {
+                if !sink.reuse(&page(n), n as u64) {
+                    sink.put(file(&page(n)), Some(n as u64)).unwrap();
+                    made += 1;
+                }
+            }
+            let (site, kept) = sink.into_site_files();
+            (site, kept, made)
+        };
+        let (site, kept, made) = build(&SiteFiles::default(), Kept::default(), 0..3000);
+        assert_eq!((site.len(), made, kept.slots), (3000, 3000, 3000));
+        let (site, kept, made) = build(&site, kept, 2990..3010);
+        assert_eq!((site.len(), made), (20, 10), "ten kept, ten new");
+        assert!(!site.contains_key(&page(0)));
+        assert_eq!(kept.slots, 20, "numbered again: 3010 slots for 20 files");
+        let (site, kept, made) = build(&site, kept, 2990..3010);
+        assert_eq!((site.len(), made, kept.files.len()), (20, 0, 20));
     }
 
     /// Claims every path of `files` in one fresh set.
