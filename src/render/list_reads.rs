@@ -28,20 +28,43 @@ const PAGE_FIELDS: [&str; 5] = [
 /// What a list template reads of its page when it reads only the HTML of its cards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageReads {
-    /// Whether it reads `paginator.total_items`. The home pages of the default theme do not,
-    /// so that adding an article leaves their context as it was, but for the cards.
-    pub total_items: bool,
+    /// Where it reads `paginator.total_items`. The home pages of the default theme do not,
+    /// and its tag pages only on their first page, so that adding an article leaves the
+    /// context of the other pages as it was, but for the cards.
+    pub total_items: ItemCount,
+}
+
+/// Where a list template reads `paginator.total_items`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemCount {
+    /// Nowhere.
+    Unread,
+    /// Only under `{% if paginator.number == 1 %}`: the other pages go without it.
+    FirstPage,
+    /// Anywhere else.
+    Everywhere,
+}
+
+impl ItemCount {
+    /// Whether page `number` (from 1) may read the count.
+    pub fn read_on(self, number: usize) -> bool {
+        match self {
+            ItemCount::Unread => false,
+            ItemCount::FirstPage => number == 1,
+            ItemCount::Everywhere => true,
+        }
+    }
 }
 
 /// What the list template `name` reads of its page, when it reads of `paginator.items` only
 /// each item's `html` or `html_h3` in a `{% for %}` loop over the items; `None` when it may
 /// read more.
 pub fn placed_cards(tera: &Tera, name: &str) -> Option<PageReads> {
-    let mut total_items = false;
+    let mut total_items = ItemCount::Unread;
     reads_only_card_html(tera, name, &mut total_items).then_some(PageReads { total_items })
 }
 
-fn reads_only_card_html(tera: &Tera, name: &str, total_items: &mut bool) -> bool {
+fn reads_only_card_html(tera: &Tera, name: &str, total_items: &mut ItemCount) -> bool {
     // `get_template` is public but hidden from tera's docs; the version is pinned in Cargo.lock
     // and the tests below would catch a change of the AST.
     let Ok(template) = tera.get_template(name) else {
@@ -51,7 +74,8 @@ fn reads_only_card_html(tera: &Tera, name: &str, total_items: &mut bool) -> bool
         tera,
         scope: Vec::new(),
         depth: 0,
-        total_items: false,
+        first_page: 0,
+        total_items: ItemCount::Unread,
     };
     let mut ok = walk.nodes(&template.ast);
     for parent in &template.parents {
@@ -85,8 +109,10 @@ struct Walk<'t> {
     tera: &'t Tera,
     scope: Vec<(String, bool)>,
     depth: usize,
-    /// Whether `paginator.total_items` was read.
-    total_items: bool,
+    /// How many `{% if paginator.number == 1 %}` the walk is in.
+    first_page: usize,
+    /// Where `paginator.total_items` was read so far.
+    total_items: ItemCount,
 }
 
 impl Walk<'_> {
@@ -111,7 +137,8 @@ impl Walk<'_> {
             // Checked apart, in an empty scope (see `reads_only_card_html`).
             | Node::MacroDefinition(..) => true,
             Node::VariableBlock(_, e) => self.expr(e),
-            Node::Set(_, set) => self.expr(&set.value),
+            // A `paginator` of its own would make the page fields read after it another value.
+            Node::Set(_, set) => set.key != "paginator" && self.expr(&set.value),
             Node::FilterSection(_, section, _) => {
                 section.filter.args.values().all(|e| self.expr(e)) && self.nodes(&section.body)
             }
@@ -151,7 +178,16 @@ impl Walk<'_> {
                 conditions
                     .conditions
                     .iter()
-                    .all(|(_, e, body)| self.expr(e) && self.nodes(body))
+                    .all(|(_, e, body)| {
+                        if !self.expr(e) {
+                            return false;
+                        }
+                        let guard = usize::from(is_first_page_test(e));
+                        self.first_page += guard;
+                        let ok = self.nodes(body);
+                        self.first_page -= guard;
+                        ok
+                    })
                     && conditions
                         .otherwise
                         .as_ref()
@@ -192,7 +228,12 @@ impl Walk<'_> {
         match root {
             "__tera_context" => false,
             "paginator" => {
-                self.total_items |= ident == "paginator.total_items";
+                if ident == "paginator.total_items" {
+                    self.total_items = match (self.first_page, self.total_items) {
+                        (0, _) | (_, ItemCount::Everywhere) => ItemCount::Everywhere,
+                        _ => ItemCount::FirstPage,
+                    };
+                }
                 PAGE_FIELDS.contains(&ident)
                     || ident == "paginator.links"
                     || ident.starts_with("paginator.links.")
@@ -201,6 +242,21 @@ impl Walk<'_> {
             _ => true,
         }
     }
+}
+
+/// Whether `e` is exactly `paginator.number == 1` (either way round): the body it guards is
+/// rendered on the first page of a list only.
+fn is_first_page_test(e: &Expr) -> bool {
+    fn plain(e: &Expr) -> Option<&ExprVal> {
+        (!e.negated && e.filters.is_empty()).then_some(&e.val)
+    }
+    let Some(ExprVal::Logic(logic)) = plain(e) else {
+        return false;
+    };
+    let number = |e: &Expr| matches!(plain(e), Some(ExprVal::Ident(i)) if i == "paginator.number");
+    let one = |e: &Expr| matches!(plain(e), Some(ExprVal::Int(1)));
+    logic.operator == tera::ast::LogicOperator::Eq
+        && ((number(&logic.lhs) && one(&logic.rhs)) || (one(&logic.lhs) && number(&logic.rhs)))
 }
 
 #[cfg(test)]
@@ -223,6 +279,7 @@ mod tests {
             ("index.html", index),
             ("partials/card.html", "{{ item.title }}"),
             ("partials/html.html", "{{ item.html | safe }}"),
+            ("partials/count.html", "{{ paginator.total_items }}"),
             ("macros.html", "{% macro card(c) %}{{ c.title }}{% endmacro card %}"),
         ]), "index.html")
     }
@@ -234,27 +291,61 @@ mod tests {
                 .unwrap();
         let tera = crate::render::load_templates(&theme).unwrap();
         let reads = |name| placed_cards(&tera, name);
-        assert_eq!(reads("index.html"), Some(PageReads { total_items: false }));
-        assert_eq!(
-            reads("taxonomy_single.html"),
-            Some(PageReads { total_items: true })
-        );
+        let count = |total_items| Some(PageReads { total_items });
+        assert_eq!(reads("index.html"), count(ItemCount::Unread));
+        assert_eq!(reads("taxonomy_single.html"), count(ItemCount::FirstPage));
     }
 
     #[test]
     fn reads_of_the_item_count_are_noticed() {
         let loop_ = "{% for item in paginator.items %}{{ item.html | safe }}{% endfor %}";
-        assert_eq!(reads(loop_), Some(PageReads { total_items: false }));
-        for count in [
-            "{{ paginator.total_items }}",
-            "{% if paginator.total_items > 1 %}s{% endif %}",
+        let count = |total_items| Some(PageReads { total_items });
+        assert_eq!(reads(loop_), count(ItemCount::Unread));
+        for (read, expected) in [
+            ("{{ paginator.total_items }}", ItemCount::Everywhere),
+            (
+                "{% if paginator.total_items > 1 %}s{% endif %}",
+                ItemCount::Everywhere,
+            ),
+            (
+                "{% if paginator.number == 1 %}{{ paginator.total_items }}{% endif %}",
+                ItemCount::FirstPage,
+            ),
+            (
+                "{% if 1 == paginator.number %}{% include \"partials/count.html\" %}{% endif %}",
+                ItemCount::FirstPage,
+            ),
+            (
+                "{% if x %}{% elif paginator.number == 1 %}{{ paginator.total_items }}{% endif %}",
+                ItemCount::FirstPage,
+            ),
+            (
+                "{% if paginator.number == 1 %}{% else %}{{ paginator.total_items }}{% endif %}",
+                ItemCount::Everywhere,
+            ),
+            (
+                "{% if paginator.number == 1 %}{% endif %}{{ paginator.total_items }}",
+                ItemCount::Everywhere,
+            ),
+            (
+                "{% if paginator.number != 1 %}{{ paginator.total_items }}{% endif %}",
+                ItemCount::Everywhere,
+            ),
+            (
+                "{% if not paginator.number == 1 %}{{ paginator.total_items }}{% endif %}",
+                ItemCount::Everywhere,
+            ),
+            (
+                "{% if paginator.number == 2 %}{{ paginator.total_items }}{% endif %}",
+                ItemCount::Everywhere,
+            ),
+            (
+                "{% if paginator.number == 1 %}{{ paginator.total_items }}{% endif %}{{ paginator.total_items }}",
+                ItemCount::Everywhere,
+            ),
         ] {
-            let index = format!("{loop_}{count}");
-            assert_eq!(
-                reads(&index),
-                Some(PageReads { total_items: true }),
-                "{index}"
-            );
+            let index = format!("{loop_}{read}");
+            assert_eq!(reads(&index), count(expected), "{index}");
         }
     }
 
@@ -289,6 +380,7 @@ mod tests {
             "{{ __tera_context }}",
             "{% for item in paginator.items %}{% set x = item %}{% endfor %}{{ x.title }}",
             "{% for item in paginator.items %}{% filter upper %}{{ item.title }}{% endfilter %}{% endfor %}",
+            "{% set paginator = config %}{% if paginator.number == 1 %}{% endif %}",
         ] {
             assert!(!lists(index), "{index}");
         }

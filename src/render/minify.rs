@@ -186,9 +186,20 @@ impl<'a> ShellMemo<'a> {
         }
     }
 
-    /// The shells used so far, for the next build.
-    pub fn into_used(self) -> Shells {
-        Shells(self.used.into_inner().unwrap_or_else(|e| e.into_inner()))
+    /// The shells for the next build: those used so far, and the earlier ones too while all
+    /// of them come to at most `limit`. A list page kept whole by its fingerprint does not
+    /// look at its shell, and dropping the shells of such pages after one build made the next
+    /// change to their list (an article added to a large tag) render all of them again.
+    pub fn into_kept(self, limit: usize) -> Shells {
+        let mut used = self.used.into_inner().unwrap_or_else(|e| e.into_inner());
+        if let Some(earlier) = self.earlier {
+            if earlier.0.len() + used.len() <= limit {
+                for (key, shell) in &earlier.0 {
+                    used.entry(*key).or_insert_with(|| Arc::clone(shell));
+                }
+            }
+        }
+        Shells(used)
     }
 
     fn get(&self, key: u128) -> Option<Arc<Shell>> {
@@ -429,7 +440,7 @@ mod tests {
             made,
             html_with_fragments(&page(0, 1), lookup, None).unwrap()
         );
-        let shells = first.into_used();
+        let shells = first.into_kept(usize::MAX);
         assert_eq!(shells.0.len(), 1);
         // Other cards in the same places: the same shell, from the memo.
         let second = ShellMemo::new(&shells);
@@ -447,9 +458,13 @@ mod tests {
             html_with_fragments(&page(1, 2), lookup, None).unwrap()
         );
         assert_eq!(
-            second.into_used().0.keys().collect::<Vec<_>>(),
+            second.into_kept(0).0.keys().collect::<Vec<_>>(),
             shells.0.keys().collect::<Vec<_>>()
         );
+        // A build that did not look at the shell (its page was kept whole) carries it over,
+        // within the limit.
+        assert_eq!(ShellMemo::new(&shells).into_kept(1), shells);
+        assert!(ShellMemo::new(&shells).into_kept(0).0.is_empty());
         // A shell the memo got wrong would show: one made from another page is not taken.
         let mut wrong = shells.clone();
         for v in wrong.0.values_mut() {
@@ -518,7 +533,7 @@ mod tests {
             key: Some(8),
         });
         html_with_fragments(&page(0, 1), lookup, keyed).unwrap();
-        assert!(raw.into_used().0.is_empty());
+        assert!(raw.into_kept(usize::MAX).0.is_empty());
     }
 
     #[test]

@@ -235,6 +235,11 @@ pub fn render(
         &sitemap,
         opts.sitemap_max_urls.max(1),
     );
+    // Shells of list pages are kept for up to twice as many pages as there are.
+    let list_pages = jobs
+        .iter()
+        .filter(|job| matches!(job, Job::List { .. }))
+        .count();
     let pages = Pages {
         site,
         builder: &builder,
@@ -306,7 +311,7 @@ pub fn render(
         Some(digests) => builder.into_card_store(
             shared_digest,
             digests,
-            shells.map(minify::ShellMemo::into_used),
+            shells.map(|memo| memo.into_kept(2 * list_pages)),
         ),
         None => CardStore::default(),
     })
@@ -423,7 +428,8 @@ struct PageLink {
 struct Paginator<'a> {
     number: usize,
     total_pages: usize,
-    /// Left out for a template that reads only its cards' HTML and not the count.
+    /// Left out for a template that reads only its cards' HTML and not the count (on this
+    /// page: see [`list_reads::ItemCount`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     total_items: Option<usize>,
     items: Vec<ListItem<'a>>,
@@ -494,7 +500,7 @@ fn paginator<'a>(
         number,
         total_pages,
         total_items: placed
-            .is_none_or(|reads| reads.total_items)
+            .is_none_or(|reads| reads.total_items.read_on(number))
             .then_some(items.len()),
         items: slice
             .iter()
