@@ -124,10 +124,11 @@ enum Job<'a> {
     Feed {
         term: Option<&'a Term>,
     },
-    /// `sitemap.xml`, or part `n` (from 1) of a split sitemap, with its entries.
+    /// `sitemap.xml`, or part `n` (from 1) of a split sitemap, with the range of its entries
+    /// in [`sitemap_entries`].
     Sitemap {
         part: Option<usize>,
-        entries: &'a [SitemapEntry],
+        entries: std::ops::Range<usize>,
     },
     /// `sitemap.xml` listing the parts of a split sitemap.
     SitemapIndex {
@@ -227,21 +228,16 @@ pub fn render(
     let years = archive::years(site);
     // The home pages list every article in site order; the list is built once, not per page.
     let every_article: Vec<usize> = (0..site.articles.len()).collect();
-    let sitemap = sitemap_entries(site, &years);
-    let jobs = plan(
-        site,
-        &years,
-        &every_article,
-        &sitemap,
-        opts.sitemap_max_urls.max(1),
-    );
+    let jobs = plan(site, &years, &every_article, opts.sitemap_max_urls.max(1));
     // Shells of list pages are kept for up to twice as many pages as there are.
     let list_pages = jobs
         .iter()
         .filter(|job| matches!(job, Job::List { .. }))
         .count();
+    let sitemap = std::sync::OnceLock::new();
     let pages = Pages {
         site,
+        sitemap: &sitemap,
         builder: &builder,
         tera,
         common: &common_ctx,
@@ -332,10 +328,25 @@ fn plan<'a>(
     site: &'a Site,
     years: &[archive::Year],
     every_article: &'a [usize],
-    sitemap: &'a [SitemapEntry],
     max_sitemap_urls: usize,
 ) -> Vec<Job<'a>> {
     let mut jobs: Vec<Job<'a>> = Vec::new();
+    // The sitemap comes first: it is the largest page (every URL of the site), made on one
+    // core, and last in the queue it kept the other core waiting at the end of rendering.
+    let sitemap = sitemap_len(site, years);
+    if sitemap <= max_sitemap_urls {
+        jobs.push(Job::Sitemap {
+            part: None,
+            entries: 0..sitemap,
+        });
+    } else {
+        let parts = sitemap.div_ceil(max_sitemap_urls);
+        jobs.push(Job::SitemapIndex { parts });
+        jobs.extend((0..parts).map(|i| Job::Sitemap {
+            part: Some(i + 1),
+            entries: i * max_sitemap_urls..((i + 1) * max_sitemap_urls).min(sitemap),
+        }));
+    }
     for (i, a) in site.articles.iter().enumerate() {
         jobs.push(Job::Article(i));
         for from in &a.redirects_from {
@@ -395,24 +406,6 @@ fn plan<'a>(
     jobs.push(Job::NotFound);
     if site.config.feeds {
         jobs.push(Job::Feed { term: None });
-    }
-    if sitemap.len() <= max_sitemap_urls {
-        jobs.push(Job::Sitemap {
-            part: None,
-            entries: sitemap,
-        });
-    } else {
-        let parts: Vec<&[SitemapEntry]> = sitemap.chunks(max_sitemap_urls).collect();
-        jobs.push(Job::SitemapIndex { parts: parts.len() });
-        jobs.extend(
-            parts
-                .into_iter()
-                .enumerate()
-                .map(|(i, entries)| Job::Sitemap {
-                    part: Some(i + 1),
-                    entries,
-                }),
-        );
     }
     jobs
 }
@@ -536,6 +529,9 @@ fn page_items(items: &[usize], number: usize, per: usize) -> &[usize] {
 /// What every page of a build is rendered with.
 struct Pages<'a> {
     site: &'a Site,
+    /// Every entry of the sitemap ([`sitemap_entries`]), made by the first sitemap job that
+    /// needs them rather than before rendering starts.
+    sitemap: &'a std::sync::OnceLock<Vec<SitemapEntry>>,
     builder: &'a ViewBuilder<'a>,
     tera: &'a Tera,
     common: &'a Context,
@@ -765,7 +761,14 @@ impl Pages<'_> {
                 ("atom.xml", route)
             }
             Job::Sitemap { part, entries } => {
-                ctx.insert("entries", entries);
+                let all = self.sitemap.get_or_init(|| sitemap_entries(site, years));
+                anyhow::ensure!(
+                    all.len() == sitemap_len(site, years),
+                    "internal error: the sitemap has {} entries, {} were planned",
+                    all.len(),
+                    sitemap_len(site, years)
+                );
+                ctx.insert("entries", &all[entries.clone()]);
                 let route = part.map_or_else(|| "sitemap.xml".to_string(), sitemap_part_route);
                 ("sitemap.xml", route)
             }
@@ -1029,6 +1032,29 @@ fn sitemap_part_route(n: usize) -> String {
 struct SitemapEntry {
     loc: String,
     lastmod: Option<String>,
+}
+
+/// How many entries [`sitemap_entries`] makes, without making them.
+fn sitemap_len(site: &Site, years: &[archive::Year]) -> usize {
+    let per = site.config.paginate_by;
+    let pages = |n: usize| n.div_ceil(per).max(1);
+    let mut taxonomies: Vec<&[Term]> = Vec::new();
+    if site.config.taxonomies.tags {
+        taxonomies.push(&site.tags);
+    }
+    if site.config.taxonomies.sources {
+        taxonomies.push(&site.sources);
+    }
+    pages(site.articles.len())
+        + site.articles.len()
+        + taxonomies
+            .iter()
+            .map(|terms| 1 + terms.iter().map(|t| pages(t.articles.len())).sum::<usize>())
+            .sum::<usize>()
+        + 1
+        + years.len()
+        + site.pages.len()
+        + usize::from(site.config.search.enabled)
 }
 
 /// Every HTML page a crawler should know, in a fixed order; redirects and 404 excluded.
