@@ -358,14 +358,14 @@ pub fn load_site(
     load_site_cached(opts, timings, diagnostics, None, None)
 }
 
-/// [`load_site`] with a cache of parsed seeds, and the related articles of the last build of a
-/// series (see [`site::assemble_from`]).
+/// [`load_site`] with a cache of parsed seeds, and what the last assembly of a series of builds
+/// kept for the next (see [`site::assemble_from`]).
 pub fn load_site_cached(
     opts: &BuildOptions,
     timings: &mut Timings,
     diagnostics: &mut Diagnostics,
     mut seed_cache: Option<&mut SeedCache>,
-    related: Option<&mut site::related::Memo>,
+    assembly: Option<&mut site::Memo>,
 ) -> Result<(Site, usize, u64)> {
     let config = load_config(&opts.root, opts.base_url.as_deref())?;
     let urls = Urls::new(&config.base_url)?;
@@ -409,7 +409,7 @@ pub fn load_site_cached(
         anyhow::bail!("content/ has errors:{msg}");
     }
     let (site, site_diags) = timings.time("assemble site", || {
-        site::assemble_from(&config, &urls, seeds, content, opts.drafts, related)
+        site::assemble_from(&config, &urls, seeds, content, opts.drafts, assembly)
     });
     diagnostics.extend(site_diags);
     if diagnostics.errors() > 0 && opts.strict {
@@ -468,7 +468,7 @@ enum Reuse<'a> {
         seeds: &'a mut SeedCache,
         cards: &'a CardStore,
         search: &'a mut crate::search::MemoryCache,
-        related: &'a mut site::related::Memo,
+        assembly: &'a mut site::Memo,
     },
 }
 
@@ -544,9 +544,9 @@ fn build_inner(
             seeds,
             cards,
             search,
-            related,
+            assembly,
         } => (
-            load_site_cached(opts, timings, diagnostics, Some(seeds), Some(related))?,
+            load_site_cached(opts, timings, diagnostics, Some(seeds), Some(assembly))?,
             AfterParse {
                 earlier_cards: Some(Cow::Borrowed(cards)),
                 saving_seeds: None,
@@ -907,7 +907,7 @@ pub struct Session {
     seeds: SeedCache,
     cards: CardStore,
     search: crate::search::MemoryCache,
-    related: site::related::Memo,
+    assembly: site::Memo,
     /// What the last site of the session is made of, for the next build to reuse.
     kept: crate::output::Kept,
 }
@@ -947,7 +947,7 @@ impl Session {
             seeds: &mut self.seeds,
             cards: &self.cards,
             search: &mut self.search,
-            related: &mut self.related,
+            assembly: &mut self.assembly,
         };
         let mut loaded = build_into(opts, reuse, &sink)?;
         let (files, kept) = sink.into_site_files();

@@ -286,16 +286,44 @@ pub fn assemble(
     assemble_from(config, urls, seeds, content, include_drafts, None)
 }
 
-/// [`assemble`], starting the related articles from what the last assembly of a series (the
-/// rebuilds of `gazette serve`) left in `related` (see [`related::assign`]), and leaving this
-/// site's there.
+/// What the assembly of a series of builds (the rebuilds of `gazette serve`) keeps for the
+/// next one.
+#[derive(Debug, Default)]
+pub struct Memo {
+    /// The related articles of the last site (see [`related::assign`]).
+    pub related: related::Memo,
+    /// The tags the last site inferred.
+    inferred: Inferred,
+}
+
+/// The tags inferred from each text of a tagless article, under one vocabulary: an article
+/// whose title and body did not change gets the same ones, without its text being searched
+/// again.
+#[derive(Debug, Default)]
+struct Inferred {
+    /// The [`tags::Vocabulary::digest`] and tag limit they were inferred under.
+    under: (u128, usize),
+    /// By [`Inferred::key`].
+    tags: rustc_hash::FxHashMap<u128, Vec<TermRef>>,
+}
+
+impl Inferred {
+    /// What the tags inferred from an article depend on besides the vocabulary: its title and
+    /// body.
+    fn key(a: &Article) -> u128 {
+        crate::digest::of(&(&a.title, a.body.digest()))
+    }
+}
+
+/// [`assemble`], starting from what the last assembly of a series (the rebuilds of `gazette
+/// serve`) left in `memo`, and leaving this site's there. The site is the same either way.
 pub fn assemble_from(
     config: &Config,
     urls: &Urls,
     seeds: Vec<ParsedSeed>,
     content: Content,
     include_drafts: bool,
-    related: Option<&mut related::Memo>,
+    mut memo: Option<&mut Memo>,
 ) -> (Site, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let mut seeds = seeds;
@@ -321,16 +349,33 @@ pub fn assemble_from(
 
     let vocabulary = tags::Vocabulary::new(&articles, &config.tags.vocabulary, &aliases);
     if config.tags.infer {
-        articles
+        let under = (vocabulary.digest, config.tags.max_inferred);
+        let earlier = memo
+            .as_deref()
+            .map(|m| &m.inferred)
+            .filter(|i| i.under == under);
+        let keep = memo.is_some();
+        let inferred: Vec<(u128, Vec<TermRef>)> = articles
             .par_iter_mut()
             .filter(|a| a.tags.is_empty())
-            .for_each(|a| {
-                a.inferred_tags =
-                    vocabulary.infer(&a.title, &a.body_text(), config.tags.max_inferred);
+            .filter_map(|a| {
+                let key = keep.then(|| Inferred::key(a));
+                a.inferred_tags = match key.and_then(|k| earlier?.tags.get(&k)) {
+                    Some(tags) => tags.clone(),
+                    None => vocabulary.infer(&a.title, &a.body_text(), config.tags.max_inferred),
+                };
                 if !a.inferred_tags.is_empty() {
                     a.origins.insert("inferred_tags", Origin::Detected);
                 }
-            });
+                key.map(|k| (k, a.inferred_tags.clone()))
+            })
+            .collect();
+        if let Some(memo) = memo.as_deref_mut() {
+            memo.inferred = Inferred {
+                under,
+                tags: inferred.into_iter().collect(),
+            };
+        }
     }
     tags::unify_names(&mut articles);
 
@@ -362,7 +407,7 @@ pub fn assemble_from(
 
     let tag_terms = collect_terms(&articles, Article::all_tags);
     let source_terms = collect_terms(&articles, |a| a.source.iter());
-    related::assign(&mut articles, 5, related);
+    related::assign(&mut articles, 5, memo.map(|m| &mut m.related));
 
     let pages = content
         .pages
@@ -556,6 +601,87 @@ mod tests {
         let mut a = site.articles.into_iter().next().unwrap();
         a.body = body;
         a
+    }
+
+    /// A series of assemblies keeps the tags it inferred and gives an unchanged text the same
+    /// ones, until the vocabulary changes: every step equals an assembly from scratch.
+    #[test]
+    fn inferred_tags_kept_in_a_series_equal_fresh_ones() {
+        let config = Config::parse("").unwrap();
+        let urls = Urls::new("https://example.org/").unwrap();
+        let opts = crate::seed::ParseOptions::from_config(&config);
+        let seed = |name: &str, text: &str| {
+            crate::seed::parse_seed(std::path::Path::new(name), text.as_bytes(), &opts).unwrap()
+        };
+        let tagless = seed(
+            "001_a.txt",
+            "La Bretagne face au Maroc\nUn long texte sur la Bretagne, puis sur le Maroc et la Bretagne.\n",
+        );
+        let bretagne = seed(
+            "002_b.txt",
+            "Les ports bretons\nUn texte sur les ports.\nEtiquettes : Bretagne,\n",
+        );
+        let maroc = seed(
+            "003_c.txt",
+            "Rabat en fête\nUn texte sur Rabat.\nEtiquettes : Maroc,\n",
+        );
+        let inferred = |site: &Site| -> Vec<Vec<String>> {
+            site.articles
+                .iter()
+                .map(|a| a.inferred_tags.iter().map(|t| t.name.clone()).collect())
+                .collect()
+        };
+        let mut memo = Memo::default();
+        let step = |seeds: Vec<ParsedSeed>, memo: &mut Memo| {
+            let fresh = assemble(&config, &urls, seeds.clone(), Content::default(), false).0;
+            let kept =
+                assemble_from(&config, &urls, seeds, Content::default(), false, Some(memo)).0;
+            assert_eq!(inferred(&kept), inferred(&fresh));
+            inferred(&kept)
+        };
+        let first = step(vec![tagless.clone(), bretagne.clone()], &mut memo);
+        assert!(first.contains(&vec!["Bretagne".to_string()]), "{first:?}");
+        // A new tag in the vocabulary: the unchanged text is searched again.
+        let second = step(
+            vec![tagless.clone(), bretagne.clone(), maroc.clone()],
+            &mut memo,
+        );
+        assert!(
+            second.contains(&vec!["Bretagne".to_string(), "Maroc".to_string()]),
+            "{second:?}"
+        );
+        // The same vocabulary: the kept tags are taken, not inferred again (tampered with
+        // here to show it).
+        for tags in memo.inferred.tags.values_mut() {
+            tags.clear();
+        }
+        let all = vec![tagless, bretagne, maroc];
+        let kept = assemble_from(
+            &config,
+            &urls,
+            all.clone(),
+            Content::default(),
+            false,
+            Some(&mut memo),
+        )
+        .0;
+        assert!(inferred(&kept).iter().all(Vec::is_empty));
+        // Another limit is another memo.
+        let config = Config::parse("[tags]\nmax_inferred = 1\n").unwrap();
+        let limited = assemble_from(
+            &config,
+            &urls,
+            all,
+            Content::default(),
+            false,
+            Some(&mut memo),
+        )
+        .0;
+        assert!(
+            inferred(&limited).iter().any(|t| t.len() == 1),
+            "{:?}",
+            inferred(&limited)
+        );
     }
 
     fn para(t: &str) -> Block {

@@ -111,6 +111,8 @@ impl<'a> Resolved<'a> {
 pub struct Vocabulary {
     /// First folded word → (all folded words, tag).
     by_first_word: HashMap<String, Vec<(Vec<String>, TermRef)>>,
+    /// A digest of every entry: two vocabularies with the same one infer the same tags.
+    pub digest: u128,
 }
 
 impl Vocabulary {
@@ -135,6 +137,7 @@ impl Vocabulary {
         for (variant, t) in aliases.variants() {
             entries.entry(variant.clone()).or_insert(t);
         }
+        let digest = crate::digest::of(&entries);
         let mut by_first_word: HashMap<String, Vec<(Vec<String>, TermRef)>> = HashMap::new();
         for (folded, t) in entries {
             let words: Vec<String> = folded.split(' ').map(str::to_string).collect();
@@ -153,7 +156,10 @@ impl Vocabulary {
                 .or_default()
                 .push((words, t));
         }
-        Vocabulary { by_first_word }
+        Vocabulary {
+            by_first_word,
+            digest,
+        }
     }
 
     /// Vocabulary tags occurring as whole words in the title or body, best first (title
