@@ -3,7 +3,6 @@
 //! Each stage gets plain data from the previous one; this module only sequences them, times
 //! them for `-v`, and collects every problem into one [`Diagnostics`] summary.
 
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -466,7 +465,7 @@ enum Reuse<'a> {
     /// The state of a `gazette serve` session, kept in memory from one rebuild to the next.
     Session {
         seeds: &'a mut SeedCache,
-        cards: &'a CardStore,
+        cards: &'a mut CardStore,
         search: &'a mut crate::search::MemoryCache,
         assembly: &'a mut site::Memo,
     },
@@ -499,8 +498,9 @@ type Saving = std::thread::JoinHandle<Result<()>>;
 
 /// What the stages after parsing take from [`Reuse`].
 struct AfterParse<'a> {
-    /// The cards of earlier builds, for rendering to take instead of making them again.
-    earlier_cards: Option<Cow<'a, CardStore>>,
+    /// The cards of earlier builds, for rendering to take instead of making them again and
+    /// to add this build's to.
+    earlier_cards: EarlierCards<'a>,
     /// The seed cache being saved (`gazette build`).
     saving_seeds: Option<Saving>,
     /// Where the search stage finds earlier analyses.
@@ -533,7 +533,7 @@ fn build_inner(
         Reuse::Nothing => (
             load_site_cached(opts, timings, diagnostics, None, None)?,
             AfterParse {
-                earlier_cards: None,
+                earlier_cards: EarlierCards::None,
                 saving_seeds: None,
                 search: SearchCache::Off,
                 cache_dir: None,
@@ -548,7 +548,7 @@ fn build_inner(
         } => (
             load_site_cached(opts, timings, diagnostics, Some(seeds), Some(assembly))?,
             AfterParse {
-                earlier_cards: Some(Cow::Borrowed(cards)),
+                earlier_cards: EarlierCards::Session(cards),
                 saving_seeds: None,
                 search: SearchCache::Memory(search),
                 cache_dir: None,
@@ -567,7 +567,7 @@ fn build_inner(
                 .dirty
                 .then(|| std::thread::spawn(move || seeds.save(&owned)));
             let after = AfterParse {
-                earlier_cards: Some(Cow::Owned(*cards)),
+                earlier_cards: EarlierCards::Loaded(cards),
                 saving_seeds,
                 search: SearchCache::Disk(dir),
                 cache_dir: Some(dir),
@@ -577,7 +577,7 @@ fn build_inner(
         }
     };
     let AfterParse {
-        earlier_cards,
+        mut earlier_cards,
         saving_seeds,
         search,
         cache_dir,
@@ -587,9 +587,10 @@ fn build_inner(
     let tera = timings.time("parse templates", || render::load_templates(&theme))?;
     // One after the other, not side by side: both stages use every core, and running them
     // together would add their peak memory for no gain in time.
-    let cards = timings.time("render", || {
-        let no_cards = CardStore::default();
-        let earlier = earlier_cards.as_deref().unwrap_or(&no_cards);
+    // Taken only now: a build that fails before rendering leaves a session its cards. (One
+    // that fails while rendering does not; the next build makes them again.)
+    let earlier = earlier_cards.take();
+    let (cards, changed) = timings.time("render", || {
         render::render(
             &site,
             &theme,
@@ -603,7 +604,7 @@ fn build_inner(
     let mut saving_cards = None;
     let cards = match cache_dir {
         Some(dir) => {
-            if earlier_cards.as_deref() != Some(&cards) {
+            if changed {
                 let owned = dir.to_path_buf();
                 saving_cards = Some(std::thread::spawn(move || {
                     crate::cache::save_cards(&owned, &cards)
@@ -613,7 +614,6 @@ fn build_inner(
         }
         None => cards,
     };
-    drop(earlier_cards);
     if site.config.search.enabled {
         timings.time("search index", || {
             // The same files either way; the cache spares analysing unchanged articles again.
@@ -636,6 +636,27 @@ fn build_inner(
         );
     }
     Ok((site, seeds_read, seed_bytes, cards))
+}
+
+/// The cards of earlier builds, where a build takes them from.
+enum EarlierCards<'a> {
+    /// None: every card is made.
+    None,
+    /// Loaded from the cache folder (`gazette build`).
+    Loaded(Box<CardStore>),
+    /// A session's, taken from it when rendering starts and given back by the build.
+    Session(&'a mut CardStore),
+}
+
+impl EarlierCards<'_> {
+    /// The cards, leaving none behind.
+    fn take(&mut self) -> CardStore {
+        match std::mem::replace(self, EarlierCards::None) {
+            EarlierCards::None => CardStore::default(),
+            EarlierCards::Loaded(cards) => *cards,
+            EarlierCards::Session(cards) => std::mem::take(cards),
+        }
+    }
 }
 
 /// Where the search stage finds the analyses of earlier builds (see [`crate::search::cache`]).
@@ -945,7 +966,7 @@ impl Session {
         let sink = crate::output::Collect::reusing(last_files, std::mem::take(&mut self.kept));
         let reuse = Reuse::Session {
             seeds: &mut self.seeds,
-            cards: &self.cards,
+            cards: &mut self.cards,
             search: &mut self.search,
             assembly: &mut self.assembly,
         };

@@ -144,18 +144,19 @@ enum Job<'a> {
 /// already has ([`Sink::reuse`]) is neither rendered nor minified.
 ///
 /// Cards come from `earlier_cards` when they were made under the same theme and settings; the
-/// cards of this build are returned for the next one (none unless the sink tracks
-/// fingerprints). With `keep_memos` (the rebuilds of `gazette serve`) they also carry what is
-/// kept in memory only: the cards serialised for templates and the shells of list pages.
+/// cards of this build are added to that store and returned for the next one (none unless the
+/// sink tracks fingerprints), with whether the store changed. With `keep_memos` (the rebuilds
+/// of `gazette serve`) they also carry what is kept in memory only: the cards serialised for
+/// templates and the shells of list pages.
 pub fn render(
     site: &Site,
     theme: &Theme,
     tera: &Tera,
     opts: &RenderOptions,
     sink: &dyn Sink,
-    earlier_cards: &CardStore,
+    earlier_cards: CardStore,
     keep_memos: bool,
-) -> Result<CardStore> {
+) -> Result<(CardStore, bool)> {
     let lang_code = site.config.language.as_str();
     let labels = lang::labels(lang_code);
     let mut nav = Vec::new();
@@ -221,7 +222,7 @@ pub fn render(
     builder.render_cards_with(tera, &common_ctx, site.config.minify);
     if let Some(digests) = &digests {
         if earlier_cards.context == shared_digest {
-            builder.reuse_cards(earlier_cards, digests);
+            builder.reuse_cards(&earlier_cards, digests);
         }
     }
     let shells = keep_memos.then(|| minify::ShellMemo::new(&earlier_cards.shells));
@@ -303,13 +304,11 @@ pub fn render(
     files
         .into_iter()
         .try_for_each(|file| sink.put(file, None))?;
+    let made = builder.into_made();
+    let shells = shells.map(|memo| memo.into_kept(2 * list_pages));
     Ok(match &digests {
-        Some(digests) => builder.into_card_store(
-            shared_digest,
-            digests,
-            shells.map(|memo| memo.into_kept(2 * list_pages)),
-        ),
-        None => CardStore::default(),
+        Some(digests) => earlier_cards.update(shared_digest, digests, made, shells),
+        None => (CardStore::default(), false),
     })
 }
 

@@ -177,6 +177,67 @@ pub struct CardStore {
 }
 
 /// What rendering a card's HTML takes.
+/// The cards of one build, by article position: see [`ViewBuilder::into_made`].
+pub struct MadeCards {
+    values: Vec<Option<Arc<serde_json::Value>>>,
+    fragments: Vec<[Option<Fragment>; 2]>,
+}
+
+impl CardStore {
+    /// The store for the next build: this one (the earlier store, taken whole) with the cards
+    /// of this build added, under the shared `context` digest of this build; and whether it
+    /// changed. With the `shells` its list pages used, the store keeps those and the
+    /// serialised cards ([`CardStore::values`]); without, the serialised cards are freed.
+    ///
+    /// The earlier cards are kept rather than copied into a new store: a card of an article
+    /// that changed or left stays until the store holds more than twice the site's cards, and
+    /// is then dropped with the others of its kind. Copying the live cards into a new store
+    /// every build took longer than anything else a rebuild did on one core.
+    pub fn update(
+        self,
+        context: [u8; 32],
+        digests: &[u128],
+        made: MadeCards,
+        shells: Option<minify::Shells>,
+    ) -> (CardStore, bool) {
+        let keep_memos = shells.is_some();
+        let same = self.context == context;
+        let mut changed = !same;
+        let mut store = if same { self } else { CardStore::default() };
+        store.context = context;
+        store.shells = shells.unwrap_or_default();
+        if keep_memos {
+            for (value, digest) in made.values.into_iter().zip(digests) {
+                if let Some(value) = value {
+                    store.values.entry(*digest).or_insert(value);
+                }
+            }
+        } else {
+            store.values = Default::default();
+        }
+        for (levels, digest) in made.fragments.into_iter().zip(digests) {
+            for (fragment, level) in levels.into_iter().zip([2, 3]) {
+                if let Some(fragment) = fragment {
+                    if let std::collections::hash_map::Entry::Vacant(free) =
+                        store.cards.entry((*digest, level))
+                    {
+                        free.insert(fragment);
+                        changed = true;
+                    }
+                }
+            }
+        }
+        let stale = |held: usize, live: usize| held > 2 * live + 1024;
+        if stale(store.cards.len(), 2 * digests.len()) || stale(store.values.len(), digests.len()) {
+            let current: rustc_hash::FxHashSet<u128> = digests.iter().copied().collect();
+            store.cards.retain(|(d, _), _| current.contains(d));
+            store.values.retain(|d, _| current.contains(d));
+            changed = true;
+        }
+        (store, changed)
+    }
+}
+
 struct CardRenderer<'a> {
     tera: &'a Tera,
     common: &'a Context,
@@ -202,62 +263,17 @@ impl<'a> ViewBuilder<'a> {
         self.earlier = Some((earlier, digests));
     }
 
-    /// The cards of this build: those it made or took, and the earlier ones of articles still
-    /// in the site, for the next build. With the `shells` its list pages used, the store keeps
-    /// those and the serialised cards ([`CardStore::values`]); without, the serialised cards are
-    /// freed first. Takes the builder, so that its cards move into the store instead of being
-    /// copied (at 100k seeds a copy was ~200 MB more at the end of rendering).
-    pub fn into_card_store(
-        self,
-        context: [u8; 32],
-        digests: &[u128],
-        shells: Option<minify::Shells>,
-    ) -> CardStore {
-        let keep_memos = shells.is_some();
-        let serialised = if keep_memos {
-            self.cards
-        } else {
-            drop(self.cards);
-            Vec::new()
-        };
-        let mut values = rustc_hash::FxHashMap::default();
-        let mut cards = rustc_hash::FxHashMap::default();
-        if let Some((earlier, _)) = self.earlier.filter(|(e, _)| e.context == context) {
-            let current: rustc_hash::FxHashSet<u128> = digests.iter().copied().collect();
-            cards.extend(
-                earlier
-                    .cards
-                    .iter()
-                    .filter(|((d, _), _)| current.contains(d))
-                    .map(|(k, f)| (*k, f.clone())),
-            );
-            if keep_memos {
-                values.extend(
-                    earlier
-                        .values
-                        .iter()
-                        .filter(|(d, _)| current.contains(d))
-                        .map(|(d, v)| (*d, Arc::clone(v))),
-                );
-            }
-        }
-        for (i, value) in serialised.into_iter().enumerate() {
-            if let Some(value) = value.into_inner() {
-                values.insert(digests[i], value);
-            }
-        }
-        for (i, levels) in self.card_html.into_iter().enumerate() {
-            for (slot, level) in levels.into_iter().zip([2, 3]) {
-                if let Some(Ok(fragment)) = slot.into_inner() {
-                    cards.insert((digests[i], level), fragment);
-                }
-            }
-        }
-        CardStore {
-            context,
-            cards,
-            values,
-            shells: shells.unwrap_or_default(),
+    /// What this build made or took of each article's card (its serialised fields, its HTML
+    /// at both heading levels), apart from the store it took them from, which the builder only
+    /// borrowed. Takes the builder, so that the cards move instead of being copied.
+    pub fn into_made(self) -> MadeCards {
+        MadeCards {
+            values: self.cards.into_iter().map(OnceLock::into_inner).collect(),
+            fragments: self
+                .card_html
+                .into_iter()
+                .map(|levels| levels.map(|slot| slot.into_inner().and_then(Result::ok)))
+                .collect(),
         }
     }
 
@@ -537,4 +553,63 @@ pub fn script_safe_json(v: &serde_json::Value) -> String {
 /// Escapes for HTML attributes and text (re-exported for templates built in Rust).
 pub fn esc(text: &str) -> String {
     escape(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Cards made for the articles of `digests`, at both levels, named after their digest.
+    fn made(digests: &[u128]) -> MadeCards {
+        MadeCards {
+            values: digests
+                .iter()
+                .map(|d| Some(Arc::new(serde_json::json!(d.to_string()))))
+                .collect(),
+            fragments: digests
+                .iter()
+                .map(|d| [2, 3].map(|l| Some(Fragment::Minified(format!("{d}/{l}").into()))))
+                .collect(),
+        }
+    }
+
+    /// A store grows by the cards a build made, says whether it changed, keeps the cards of
+    /// articles that left until it holds more than twice the site's, and starts again under
+    /// another context.
+    #[test]
+    fn a_card_store_grows_and_is_pruned() {
+        let context = [1; 32];
+        let shells = || Some(minify::Shells::default());
+        let first: Vec<u128> = (0..10).collect();
+        let (store, changed) = CardStore::default().update(context, &first, made(&first), shells());
+        assert!(changed);
+        assert_eq!((store.cards.len(), store.values.len()), (20, 10));
+        // The same cards again: unchanged.
+        let (store, changed) = store.update(context, &first, made(&first), shells());
+        assert!(!changed);
+        // One article changed: its new card is added, the old one kept for now.
+        let second: Vec<u128> = (1..11).collect();
+        let (store, changed) = store.update(context, &second, made(&second), shells());
+        assert!(changed);
+        assert_eq!(store.cards.len(), 22);
+        assert!(store.cards.contains_key(&(0, 2)));
+        // Without shells (`gazette build`), no serialised cards are kept.
+        let (kept, _) = store.clone().update(context, &second, made(&second), None);
+        assert!(kept.values.is_empty() && kept.cards.len() == 22);
+        // A site of one article: the stale cards outnumber the rule and go.
+        let (many, _) = CardStore::default().update(
+            context,
+            &(0..2000).collect::<Vec<_>>(),
+            made(&(0..2000).collect::<Vec<_>>()),
+            shells(),
+        );
+        let (pruned, changed) = many.update(context, &[5], made(&[5]), shells());
+        assert!(changed);
+        assert_eq!((pruned.cards.len(), pruned.values.len()), (2, 1));
+        // Another context: nothing is kept.
+        let (other, changed) = pruned.update([2; 32], &[7], made(&[7]), shells());
+        assert!(changed);
+        assert_eq!(other.cards.keys().collect::<Vec<_>>().len(), 2);
+        assert!(other.cards.contains_key(&(7, 3)));
+    }
 }
