@@ -331,19 +331,20 @@ pub fn parse_seeds_cached(
         (Some(cache), Some(key), None) => cache.replace(key, fresh),
         _ => {}
     }
-    let mut seen = std::collections::BTreeSet::new();
-    seeds.retain(|s| {
-        let fresh = seen.insert(s.id.clone());
-        if !fresh {
+    // Sorted by id, the sort keeping file order among equal ids: the first file of an id is
+    // kept and the others reported (without a set of every id, built again each rebuild).
+    seeds.sort_by(|a, b| a.id.cmp(&b.id));
+    seeds.dedup_by(|later, kept| {
+        let twice = later.id == kept.id;
+        if twice {
             diagnostics.error(format!(
                 "{}: another seed has the id {:?}; this one is skipped",
-                s.file.display(),
-                s.id
+                later.file.display(),
+                later.id
             ));
         }
-        fresh
+        twice
     });
-    seeds.sort_by(|a, b| a.id.cmp(&b.id));
     (seeds, total)
 }
 
@@ -980,5 +981,55 @@ impl Session {
     /// How many articles' search analyses the session keeps for its next build.
     pub fn search_analyses(&self) -> usize {
         self.search.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two files with one id (the same name in two folders): the first is kept, the second
+    /// reported and skipped; the seeds come back sorted by id.
+    #[test]
+    fn a_second_seed_with_an_id_is_reported_and_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let seed = |folder: &str, name: &str, title: &str| {
+            let path = dir.path().join(folder).join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, format!("{title}\nUn paragraphe de texte.\n")).unwrap();
+            path
+        };
+        let files = [
+            seed("a", "002_bbbbbbbbbbbbbbbb.txt", "Premier"),
+            seed("a", "001_aaaaaaaaaaaaaaaa.txt", "Autre"),
+            seed("b", "002_bbbbbbbbbbbbbbbb.txt", "Second"),
+        ];
+        let config = Config::parse("").unwrap();
+        let mut diagnostics = Diagnostics::default();
+        let (seeds, _) = parse_seeds(
+            &files,
+            &ParseOptions::from_config(&config),
+            &mut diagnostics,
+        );
+        let kept: Vec<(&str, &str)> = seeds
+            .iter()
+            .map(|s| (s.id.as_str(), s.title.value.as_str()))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                ("001_aaaaaaaaaaaaaaaa", "Autre"),
+                ("002_bbbbbbbbbbbbbbbb", "Premier")
+            ]
+        );
+        assert_eq!(diagnostics.errors(), 1);
+        let message: Vec<String> = diagnostics.sorted().iter().map(|d| d.to_string()).collect();
+        assert!(
+            message
+                .iter()
+                .any(|m| m.contains("b/002_bbbbbbbbbbbbbbbb.txt")
+                    && m.contains("another seed has the id")),
+            "{message:?}"
+        );
     }
 }

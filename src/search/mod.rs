@@ -459,6 +459,14 @@ impl<'a> Out<'a> {
             .push((path, digest));
     }
 
+    /// Notes the digests of many files at once.
+    fn record_all(&self, files: impl IntoIterator<Item = (String, FileDigest)>) {
+        self.digests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(files);
+    }
+
     /// Writes a file without a fingerprint, noting the digest of its bytes.
     fn put(&self, f: OutputFile) -> anyhow::Result<()> {
         let digest = FileDigest::Bytes {
@@ -582,7 +590,6 @@ fn write_documents(
     let cfg = &site.config.search;
     let n_docs = site.articles.len() as u32;
     let emit = out.emit;
-    let record = |path, digest| out.record(path, digest);
     let put = |f| out.put(f);
     let keys: Vec<&str> = shard_keys.iter().map(String::as_str).collect();
 
@@ -592,20 +599,24 @@ fn write_documents(
     // with the same id keeps them, and they are not made again.
     let excerpt_chars = cfg.excerpt_chars.max(2);
     let tracks = emit.tracks_fingerprints();
-    site.articles
+    /// What [`Out::record`] notes of an article's document and its second part, if any.
+    type DocRecords = [Option<(String, FileDigest)>; 2];
+    let records: Vec<DocRecords> = site
+        .articles
         .par_iter()
         .zip(article_keys)
         .enumerate()
-        .try_for_each(|(pos, (a, key))| -> anyhow::Result<()> {
+        .map(|(pos, (a, key))| -> anyhow::Result<DocRecords> {
             let id = site.articles.len() - 1 - pos;
             let fp = doc_fingerprint(a, key, excerpt_chars);
             let doc_path = format!("search/d/{id}.json");
             let rest_path = format!("search/d/{id}.1.json");
-            record(doc_path.clone(), FileDigest::Inputs(fp));
             let doc_kept = tracks && emit.reuse(&doc_path, fp);
             if doc_kept && emit.reuse(&rest_path, fp) {
-                record(rest_path, FileDigest::Inputs(fp));
-                return Ok(());
+                return Ok([
+                    Some((doc_path, FileDigest::Inputs(fp))),
+                    Some((rest_path, FileDigest::Inputs(fp))),
+                ]);
             }
             // Short articles have no second file: with the first one kept, only the excerpt
             // tells whether this one is missing.
@@ -631,29 +642,33 @@ fn write_documents(
                 let bytes = serde_json::to_vec(&doc).expect("serialisable");
                 emit.put(
                     OutputFile {
-                        path: doc_path,
+                        path: doc_path.clone(),
                         bytes,
                     },
                     Some(fp),
                 )?;
             }
+            let mut rest = None;
             if segs.len() > 1 {
                 let more = DocRest {
                     card: &card,
                     y: &segs[1..],
                 };
                 let bytes = serde_json::to_vec(&more).expect("serialisable");
-                record(rest_path.clone(), FileDigest::Inputs(fp));
                 emit.put(
                     OutputFile {
-                        path: rest_path,
+                        path: rest_path.clone(),
                         bytes,
                     },
                     Some(fp),
                 )?;
+                rest = Some((rest_path, FileDigest::Inputs(fp)));
             }
-            Ok(())
-        })?;
+            Ok([Some((doc_path, FileDigest::Inputs(fp))), rest])
+        })
+        .collect::<anyhow::Result<Vec<DocRecords>>>()?;
+    // Noted together, not under a lock per file.
+    out.record_all(records.into_iter().flatten().flatten());
 
     // Filters: names with counts, and one document list per tag and per source.
     let mut facets = BTreeMap::new();

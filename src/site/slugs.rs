@@ -4,8 +4,6 @@
 //! mechanically, never from the inferred title: improving the title rules must not move URLs.
 //! An override may pin another slug; the default one then redirects to it.
 
-use std::collections::BTreeSet;
-
 use rayon::prelude::*;
 
 use super::Article;
@@ -41,11 +39,12 @@ pub fn assign(articles: &mut [Article], diagnostics: &mut Diagnostics) {
         .par_iter()
         .map(|a| Some(default_slug(&a.slug_hint, &a.id)))
         .collect();
-    let mut taken: BTreeSet<String> = articles
+    // Sets for membership only (never iterated): hashed, not ordered.
+    let mut taken: rustc_hash::FxHashSet<String> = articles
         .iter()
         .filter_map(|a| a.pinned_slug.clone())
         .collect();
-    let mut pinned_seen: BTreeSet<String> = BTreeSet::new();
+    let mut pinned_seen: rustc_hash::FxHashSet<String> = Default::default();
     for i in order {
         let a = &mut articles[i];
         let derived = derived[i].take().expect("each article is visited once");
