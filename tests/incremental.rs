@@ -298,6 +298,27 @@ fn serve_session_rebuilds_equal_fresh_builds() {
         second = next;
     }
 
+    // Only an update date changes: the article keeps its place, and only its page, its
+    // feed entries and its line of the sitemap change.
+    std::fs::write(
+        root.join("seeds/002_bbbbbbbbbbbbbbbb.txt"),
+        common::french_seed("Budget rectificatif adopté", "15/03/2023", "Économie")
+            .replace("Etiquettes", "Mis à jour le 20/03/2023\nEtiquettes"),
+    )
+    .unwrap();
+    let updated = session.build(&opts, &second).unwrap().files;
+    let sitemap = String::from_utf8(updated["sitemap.xml"].to_vec()).unwrap();
+    assert!(
+        sitemap.contains("<lastmod>2023-03-20</lastmod>"),
+        "{sitemap}"
+    );
+    assert_eq!(
+        listed(&updated),
+        fresh(build::build_in_memory(&opts).unwrap()),
+        "update date"
+    );
+    let second = updated;
+
     // Nothing changed since: every page and search document is shared with the caller's
     // files, not made again (the few small files made without a fingerprint, such as
     // `robots.txt` and the search filters, are).

@@ -572,7 +572,9 @@ impl Pages<'_> {
         // their context is built: building and hashing the context of every page of a large site
         // costs more than the few pages an added seed changes.
         let mut fingerprint = None;
-        if let Some((template, route, key)) = digests.and_then(|d| input_key(job, site, years, d)) {
+        if let Some((template, route, key)) =
+            digests.and_then(|d| input_key(job, site, years, d, self.sitemap))
+        {
             // Started from the digest of the shared part: cloning a hasher that had taken it
             // copied ~2 KB of hasher state per page.
             let mut hasher = blake3::Hasher::new();
@@ -910,7 +912,8 @@ fn fingerprint_of(hasher: blake3::Hasher) -> u64 {
     )
 }
 
-/// For the jobs that show articles (article pages, lists, archive years, feeds): the template, the route and
+/// For the jobs that show articles (article pages, lists, archive years, feeds) and the
+/// sitemap: the template, the route and
 /// a hash of every input `Pages::render` builds the page's own context from, with each article
 /// standing for itself by its [`crate::site::Article::digest`]. Everything else a page depends
 /// on (theme, settings, shared context) is in the shared part of the fingerprint. Other jobs
@@ -924,6 +927,7 @@ fn input_key(
     site: &Site,
     years: &[archive::Year],
     digests: &[u128],
+    sitemap: &std::sync::OnceLock<Vec<SitemapEntry>>,
 ) -> Option<(&'static str, String, blake3::Hash)> {
     let mut h = crate::digest::Stream::default();
     let article = |h: &mut crate::digest::Stream, i: usize| {
@@ -1015,6 +1019,24 @@ fn input_key(
                 }
             }
             ("archive_year.html", format!("archive/{}/", year.year))
+        }
+        // Its entries, hashed as they are: serialising every URL of the site to hash its
+        // context, and making that back into a context, cost more than rendering it.
+        Job::Sitemap { part, entries } => {
+            let all = sitemap.get_or_init(|| sitemap_entries(site, years));
+            let entries = all.get(entries.clone())?;
+            h.update(&(entries.len() as u64).to_le_bytes());
+            for e in entries {
+                h.update(e.loc.as_bytes()).update(&[0]);
+                match &e.lastmod {
+                    Some(d) => h.update(&[1]).update(d.as_bytes()),
+                    None => h.update(&[0]),
+                };
+            }
+            (
+                "sitemap.xml",
+                part.map_or_else(|| "sitemap.xml".to_string(), sitemap_part_route),
+            )
         }
         _ => return None,
     };
