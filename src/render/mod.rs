@@ -212,15 +212,13 @@ pub fn render(
     );
     shared.update(&[site.config.minify as u8]);
 
-    // Article digests stand for articles in fingerprints (see `input_key`): computed only when
-    // the sink keeps fingerprints.
-    let digests: Option<Vec<u128>> = sink
-        .tracks_fingerprints()
-        .then(|| site.articles.par_iter().map(|a| a.digest()).collect());
+    // Article digests stand for articles in fingerprints (see `input_key`), when the sink
+    // keeps fingerprints.
+    let digests: Option<&[u128]> = sink.tracks_fingerprints().then_some(&site.digests[..]);
     let shared_digest: [u8; 32] = *shared.finalize().as_bytes();
     let mut builder = ViewBuilder::new(site, labels);
     builder.render_cards_with(tera, &common_ctx, site.config.minify);
-    if let Some(digests) = &digests {
+    if let Some(digests) = digests {
         if earlier_cards.context == shared_digest {
             builder.reuse_cards(&earlier_cards, digests);
         }
@@ -243,7 +241,7 @@ pub fn render(
         tera,
         common: &common_ctx,
         shared: &shared_digest,
-        digests: digests.as_deref(),
+        digests,
         years: &years,
         opts,
         sink,
@@ -306,7 +304,7 @@ pub fn render(
         .try_for_each(|file| sink.put(file, None))?;
     let made = builder.into_made();
     let shells = shells.map(|memo| memo.into_kept(2 * list_pages));
-    Ok(match &digests {
+    Ok(match digests {
         Some(digests) => earlier_cards.update(shared_digest, digests, made, shells),
         None => (CardStore::default(), false),
     })

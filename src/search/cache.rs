@@ -230,6 +230,9 @@ pub struct MemoryCache {
     analyses: AnalysisCache,
     /// The posting lists of the last build.
     postings: Option<super::LiveIndex>,
+    /// The [`article_key`] of each article of the last build, by its [`Site::digests`] entry,
+    /// which covers everything the key is made from.
+    keys: rustc_hash::FxHashMap<u128, [u8; 32]>,
 }
 
 impl MemoryCache {
@@ -258,7 +261,26 @@ pub fn write_index_in_memory(
             ..MemoryCache::default()
         };
     }
-    let keys = article_keys(site);
+    // An article that kept its digest keeps its key: made again only for the others.
+    debug_assert_eq!(site.digests.len(), site.articles.len());
+    let keys: Vec<[u8; 32]> = site
+        .articles
+        .par_iter()
+        .zip(&site.digests)
+        .map(|(a, d)| {
+            memory
+                .keys
+                .get(d)
+                .copied()
+                .unwrap_or_else(|| article_key(a))
+        })
+        .collect();
+    memory.keys = site
+        .digests
+        .iter()
+        .copied()
+        .zip(keys.iter().copied())
+        .collect();
     let analyses = memory.analyses.analyses_of(site, &keys, excerpt_chars);
     super::build_live(site, &analyses, &keys, &mut memory.postings, emit)
 }

@@ -272,6 +272,9 @@ pub struct Site {
     pub sources: Vec<Term>,
     /// Content pages sorted by slug.
     pub pages: Vec<ContentPage>,
+    /// The [`Article::digest`] of each article, in site order, taken once when the site is
+    /// assembled: the fingerprints of pages, search keys and cards all start from them.
+    pub digests: Vec<u128>,
 }
 
 /// Builds the site model. Problems (an override for an unknown seed, slug clashes) are
@@ -414,6 +417,7 @@ pub fn assemble_from(
         .into_iter()
         .filter(|p| include_drafts || !p.fields.draft)
         .collect();
+    let digests = articles.par_iter().map(Article::digest).collect();
     (
         Site {
             config: config.clone(),
@@ -422,6 +426,7 @@ pub fn assemble_from(
             tags: tag_terms,
             sources: source_terms,
             pages,
+            digests,
         },
         diagnostics,
     )
