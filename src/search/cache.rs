@@ -233,6 +233,9 @@ pub struct MemoryCache {
     /// The [`article_key`] of each article of the last build, by its [`Site::digests`] entry,
     /// which covers everything the key is made from.
     keys: rustc_hash::FxHashMap<u128, [u8; 32]>,
+    /// The [`super::doc_fingerprint`] of each article of the last build, the same way (the
+    /// excerpt length it also covers is the cache's own).
+    doc_fingerprints: rustc_hash::FxHashMap<u128, u64>,
 }
 
 impl MemoryCache {
@@ -281,8 +284,31 @@ pub fn write_index_in_memory(
         .copied()
         .zip(keys.iter().copied())
         .collect();
+    let fingerprints: Vec<u64> = site
+        .articles
+        .par_iter()
+        .zip(&site.digests)
+        .zip(&keys)
+        .map(|((a, d), key)| match memory.doc_fingerprints.get(d) {
+            Some(&fp) => fp,
+            None => super::doc_fingerprint(a, key, excerpt_chars),
+        })
+        .collect();
+    memory.doc_fingerprints = site
+        .digests
+        .iter()
+        .copied()
+        .zip(fingerprints.iter().copied())
+        .collect();
     let analyses = memory.analyses.analyses_of(site, &keys, excerpt_chars);
-    super::build_live(site, &analyses, &keys, &mut memory.postings, emit)
+    super::build_live(
+        site,
+        &analyses,
+        &keys,
+        &fingerprints,
+        &mut memory.postings,
+        emit,
+    )
 }
 
 /// The files of [`write_index_in_memory`], sorted by path (for tests and tools).

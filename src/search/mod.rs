@@ -369,15 +369,28 @@ fn build_from(
     let shard_keys = write_postings(&numbered.table(), &out)?;
     // The posting lists are not needed for the documents: freed before they are made.
     drop(numbered);
-    write_documents(site, article_keys, &shard_keys, out)
+    let fingerprints = doc_fingerprints(site, article_keys);
+    write_documents(site, &fingerprints, &shard_keys, out)
+}
+
+/// The [`doc_fingerprint`] of every article, in site order.
+fn doc_fingerprints(site: &Site, article_keys: &[[u8; 32]]) -> Vec<u64> {
+    let excerpt_chars = site.config.search.excerpt_chars.max(2);
+    site.articles
+        .par_iter()
+        .zip(article_keys)
+        .map(|(a, key)| doc_fingerprint(a, key, excerpt_chars))
+        .collect()
 }
 
 /// [`build_from`], with the posting lists of the session's last build in `live`, updated in
-/// place when few documents changed (see [`LiveIndex`]) and left there for the next build.
+/// place when few documents changed (see [`LiveIndex`]) and left there for the next build,
+/// and the [`doc_fingerprint`] of each article given.
 fn build_live(
     site: &Site,
     analyses: &[&Analysis],
     article_keys: &[[u8; 32]],
+    doc_fingerprints: &[u64],
     live: &mut Option<LiveIndex>,
     emit: Emit,
 ) -> anyhow::Result<()> {
@@ -392,7 +405,7 @@ fn build_live(
         Some(index) if updated => index,
         _ => live.insert(LiveIndex::new(&docs, doc_keys, &avg)),
     };
-    write_files(site, &index.table(), article_keys, emit)
+    write_files(site, &index.table(), doc_fingerprints, emit)
 }
 
 /// The fingerprint of a dictionary shard and its posting blocks: its key, and each term with
@@ -484,12 +497,12 @@ impl<'a> Out<'a> {
 fn write_files(
     site: &Site,
     table: &postings::TermTable,
-    article_keys: &[[u8; 32]],
+    doc_fingerprints: &[u64],
     emit: Emit,
 ) -> anyhow::Result<()> {
     let out = Out::new(emit);
     let shard_keys = write_postings(table, &out)?;
-    write_documents(site, article_keys, &shard_keys, out)
+    write_documents(site, doc_fingerprints, &shard_keys, out)
 }
 
 /// Writes the dictionary shards and posting blocks of `table`; returns the shard keys, sorted.
@@ -583,7 +596,7 @@ fn write_postings(table: &postings::TermTable, out: &Out) -> anyhow::Result<Vec<
 /// every file `out` has seen; `shard_keys` are the dictionary shard keys, sorted.
 fn write_documents(
     site: &Site,
-    article_keys: &[[u8; 32]],
+    doc_fingerprints: &[u64],
     shard_keys: &[String],
     out: Out,
 ) -> anyhow::Result<()> {
@@ -604,11 +617,10 @@ fn write_documents(
     let records: Vec<DocRecords> = site
         .articles
         .par_iter()
-        .zip(article_keys)
+        .zip(doc_fingerprints)
         .enumerate()
-        .map(|(pos, (a, key))| -> anyhow::Result<DocRecords> {
+        .map(|(pos, (a, &fp))| -> anyhow::Result<DocRecords> {
             let id = site.articles.len() - 1 - pos;
-            let fp = doc_fingerprint(a, key, excerpt_chars);
             let doc_path = format!("search/d/{id}.json");
             let rest_path = format!("search/d/{id}.1.json");
             let doc_kept = tracks && emit.reuse(&doc_path, fp);
