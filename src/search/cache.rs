@@ -278,12 +278,7 @@ pub fn write_index_in_memory(
                 .unwrap_or_else(|| article_key(a))
         })
         .collect();
-    memory.keys = site
-        .digests
-        .iter()
-        .copied()
-        .zip(keys.iter().copied())
-        .collect();
+    memory.keys = by_digest(site, &keys);
     let fingerprints: Vec<u64> = site
         .articles
         .par_iter()
@@ -294,12 +289,7 @@ pub fn write_index_in_memory(
             None => super::doc_fingerprint(a, key, excerpt_chars),
         })
         .collect();
-    memory.doc_fingerprints = site
-        .digests
-        .iter()
-        .copied()
-        .zip(fingerprints.iter().copied())
-        .collect();
+    memory.doc_fingerprints = by_digest(site, &fingerprints);
     let analyses = memory.analyses.analyses_of(site, &keys, excerpt_chars);
     super::build_live(
         site,
@@ -309,6 +299,16 @@ pub fn write_index_in_memory(
         &mut memory.postings,
         emit,
     )
+}
+
+/// `values` (one per article, in site order) by the article's [`Site::digests`] entry: what a
+/// session keeps for the next build.
+fn by_digest<T: Copy>(site: &Site, values: &[T]) -> rustc_hash::FxHashMap<u128, T> {
+    site.digests
+        .iter()
+        .copied()
+        .zip(values.iter().copied())
+        .collect()
 }
 
 /// The files of [`write_index_in_memory`], sorted by path (for tests and tools).
