@@ -40,8 +40,8 @@ impl Hasher for Blake3Hasher {
 pub struct Stream(Vec<u8>);
 
 impl Default for Stream {
-    /// A stream with room for the pieces of a typical article: growing from empty copied them
-    /// over and over, which took half the time of an article's digest.
+    /// A stream with room for the pieces of a typical article, so that it is not grown (and its
+    /// pieces copied again) a handful of times per digest.
     fn default() -> Stream {
         Stream(Vec::with_capacity(4096))
     }

@@ -760,14 +760,10 @@ impl Pages<'_> {
                 ("atom.xml", route)
             }
             Job::Sitemap { part, entries } => {
-                let all = self.sitemap.get_or_init(|| sitemap_entries(site, years));
-                anyhow::ensure!(
-                    all.len() == sitemap_len(site, years),
-                    "internal error: the sitemap has {} entries, {} were planned",
-                    all.len(),
-                    sitemap_len(site, years)
+                ctx.insert(
+                    "entries",
+                    sitemap_part(self.sitemap, site, years, entries.clone())?,
                 );
-                ctx.insert("entries", &all[entries.clone()]);
                 let route = part.map_or_else(|| "sitemap.xml".to_string(), sitemap_part_route);
                 ("sitemap.xml", route)
             }
@@ -1021,8 +1017,8 @@ fn input_key(
         // Its entries, hashed as they are: serialising every URL of the site to hash its
         // context, and making that back into a context, cost more than rendering it.
         Job::Sitemap { part, entries } => {
-            let all = sitemap.get_or_init(|| sitemap_entries(site, years));
-            let entries = all.get(entries.clone())?;
+            // A sitemap that is not as planned is reported when the page is rendered.
+            let entries = sitemap_part(sitemap, site, years, entries.clone()).ok()?;
             h.update(&(entries.len() as u64).to_le_bytes());
             for e in entries {
                 h.update(e.loc.as_bytes()).update(&[0]);
@@ -1051,6 +1047,25 @@ fn sitemap_part_route(n: usize) -> String {
 struct SitemapEntry {
     loc: String,
     lastmod: Option<String>,
+}
+
+/// The entries in `range` of [`sitemap_entries`], made once in `cell` by the first job that
+/// asks; an error if they are not as many as [`sitemap_len`] planned.
+fn sitemap_part<'s>(
+    cell: &'s std::sync::OnceLock<Vec<SitemapEntry>>,
+    site: &Site,
+    years: &[archive::Year],
+    range: std::ops::Range<usize>,
+) -> Result<&'s [SitemapEntry]> {
+    let all = cell.get_or_init(|| sitemap_entries(site, years));
+    let planned = sitemap_len(site, years);
+    anyhow::ensure!(
+        all.len() == planned,
+        "internal error: the sitemap has {} entries, {planned} were planned",
+        all.len()
+    );
+    all.get(range)
+        .context("internal error: a sitemap part outside the sitemap")
 }
 
 /// How many entries [`sitemap_entries`] makes, without making them.
