@@ -595,7 +595,7 @@ impl Pages<'_> {
         let (template, route): (&str, String) = match job {
             Job::Article(i) => {
                 let a = &site.articles[*i];
-                ctx.insert("article", &builder.article(a)?);
+                ctx.insert("article", &builder.article(*i)?);
                 ctx.insert("page_title", &a.title);
                 ("article.html", a.route.clone())
             }
@@ -939,12 +939,13 @@ fn input_key(
         Job::Article(i) => {
             let a = &site.articles[*i];
             article(&mut h, *i);
-            h.update(&(a.related.len() as u64).to_le_bytes());
-            for &r in &a.related {
+            let related = &site.related[*i];
+            h.update(&(related.len() as u64).to_le_bytes());
+            for &r in related {
                 article(&mut h, r);
             }
-            optional(&mut h, a.newer);
-            optional(&mut h, a.older);
+            optional(&mut h, site.newer(*i));
+            optional(&mut h, site.older(*i));
             ("article.html", a.route.clone())
         }
         Job::List {

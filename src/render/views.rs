@@ -409,8 +409,9 @@ impl<'a> ViewBuilder<'a> {
         }
     }
 
-    /// Page view of an article.
-    pub fn article(&'a self, a: &'a Article) -> Result<ArticleView<'a>> {
+    /// Page view of article `i`.
+    pub fn article(&'a self, i: usize) -> Result<ArticleView<'a>> {
+        let a = &self.site.articles[i];
         let lang = self.site.config.language.as_str();
         let permalink = self.site.urls.absolute(&a.route);
         let description = description(a);
@@ -427,13 +428,12 @@ impl<'a> ViewBuilder<'a> {
             dateline: a.dateline.as_deref(),
             body_html: body_html(&a.body),
             word_count: a.word_count,
-            related: a
-                .related
+            related: self.site.related[i]
                 .iter()
-                .map(|&i| self.card_item(i))
+                .map(|&r| self.card_item(r))
                 .collect::<Result<_>>()?,
-            newer: a.newer.map(|i| self.card_value(i)),
-            older: a.older.map(|i| self.card_value(i)),
+            newer: self.site.newer(i).map(|n| self.card_value(n)),
+            older: self.site.older(i).map(|o| self.card_value(o)),
             description,
         })
     }

@@ -131,12 +131,6 @@ pub struct Article {
     pub word_count: usize,
     /// Minutes.
     pub reading_time: u32,
-    /// Indices into [`Site::articles`] of related articles, best first.
-    pub related: Vec<usize>,
-    /// Index of the next newer article in site order.
-    pub newer: Option<usize>,
-    /// Index of the next older article in site order.
-    pub older: Option<usize>,
     /// Hidden unless `--drafts`.
     pub draft: bool,
     /// Where each field came from (field name → origin), for `gazette inspect`.
@@ -170,13 +164,10 @@ impl Article {
     }
 
     /// A digest of everything the article is by itself. Its page (but for the related, newer and
-    /// older articles it links to), its card and its feed entry are functions of it and of the
-    /// site's settings, so a page whose articles keep their digests need not be rendered again.
-    ///
-    /// `related`, `newer` and `older` are left out: they are positions in the site, which shift
-    /// whenever an article is added before them; a page showing those articles adds their own
-    /// digests instead. Every other field is named here, so a new field does not compile until
-    /// it is hashed or left out on purpose.
+    /// older articles it links to, which are the site's: [`Site::related`]), its card and its
+    /// feed entry are functions of it and of the site's settings, so a page whose articles keep
+    /// their digests need not be rendered again. Every field is named here, so a new field does
+    /// not compile until it is hashed or left out on purpose.
     pub fn digest(&self) -> u128 {
         let Article {
             id,
@@ -200,9 +191,6 @@ impl Article {
             body,
             word_count,
             reading_time,
-            related: _,
-            newer: _,
-            older: _,
             draft,
             origins,
             warnings,
@@ -272,9 +260,26 @@ pub struct Site {
     pub sources: Vec<Term>,
     /// Content pages sorted by slug.
     pub pages: Vec<ContentPage>,
+    /// The related articles of each article, in site order: indices into
+    /// [`Site::articles`], best first. Kept apart from the articles since they are positions,
+    /// which shift whenever an article is added before them, while the articles themselves
+    /// stay the same.
+    pub related: Vec<Vec<usize>>,
     /// The [`Article::digest`] of each article, in site order, taken once when the site is
     /// assembled: the fingerprints of pages, search keys and cards all start from them.
     pub digests: Vec<u128>,
+}
+
+impl Site {
+    /// The index of the next newer article than article `i`, in site order.
+    pub fn newer(&self, i: usize) -> Option<usize> {
+        i.checked_sub(1)
+    }
+
+    /// The index of the next older article than article `i`, in site order.
+    pub fn older(&self, i: usize) -> Option<usize> {
+        (i + 1 < self.articles.len()).then_some(i + 1)
+    }
 }
 
 /// Builds the site model. Problems (an override for an unknown seed, slug clashes) are
@@ -398,19 +403,14 @@ pub fn assemble_from(
         }
     });
     let mut slots: Vec<Option<Article>> = articles.into_iter().map(Some).collect();
-    let mut articles: Vec<Article> = order
+    let articles: Vec<Article> = order
         .into_iter()
         .map(|i| slots[i].take().expect("a permutation"))
         .collect();
-    let n = articles.len();
-    for (i, a) in articles.iter_mut().enumerate() {
-        a.newer = i.checked_sub(1);
-        a.older = (i + 1 < n).then_some(i + 1);
-    }
 
     let tag_terms = collect_terms(&articles, Article::all_tags);
     let source_terms = collect_terms(&articles, |a| a.source.iter());
-    related::assign(&mut articles, 5, memo.map(|m| &mut m.related));
+    let related = related::assign(&articles, 5, memo.map(|m| &mut m.related));
 
     let pages = content
         .pages
@@ -426,6 +426,7 @@ pub fn assemble_from(
             tags: tag_terms,
             sources: source_terms,
             pages,
+            related,
             digests,
         },
         diagnostics,
@@ -576,9 +577,6 @@ fn apply(
         body,
         word_count,
         reading_time,
-        related: Vec::new(),
-        newer: None,
-        older: None,
         draft: f.draft.unwrap_or(false),
         origins,
         warnings: seed.warnings,

@@ -78,7 +78,7 @@ struct MemoEntry {
     related: Vec<usize>,
 }
 
-/// Fills `related` (indices into `articles`, best first) for every article.
+/// The related articles of every article: indices into `articles`, best first.
 ///
 /// With a `memo` of the last assignment, articles that cannot have changed keep what they had.
 /// News is added at the front (newest first). When every change since the memo is at the front
@@ -91,7 +91,7 @@ struct MemoEntry {
 /// became too common to count, or stopped being. Changes further back make a larger front.
 /// Either way, the result is what scoring every article gives (a unit test compares them), and
 /// the memo is left describing this site.
-pub fn assign(articles: &mut [Article], count: usize, memo: Option<&mut Memo>) {
+pub fn assign(articles: &[Article], count: usize, memo: Option<&mut Memo>) -> Vec<Vec<usize>> {
     let n = articles.len();
     let earlier: FxHashMap<&str, &MemoEntry> = memo
         .as_deref()
@@ -234,9 +234,7 @@ pub fn assign(articles: &mut [Article], count: usize, memo: Option<&mut Memo>) {
         m.dropped_words = dropped_words;
         m.scored = scored.into_inner();
     }
-    for (a, r) in articles.iter_mut().zip(related) {
-        a.related = r;
-    }
+    related
 }
 
 /// The related positions the memo holds for its article at `old`.
@@ -398,12 +396,13 @@ mod tests {
         let urls = Urls::new("https://example.org/").unwrap();
         let (site, _) =
             super::super::assemble(&config, &urls, seeds.to_vec(), Default::default(), false);
-        let mut articles = site.articles;
-        assign(&mut articles, 400, memo);
+        let articles = site.articles;
+        let related = assign(&articles, 400, memo);
         articles
             .iter()
-            .map(|a| {
-                let related = a.related.iter().map(|&j| articles[j].id.clone()).collect();
+            .zip(related)
+            .map(|(a, related)| {
+                let related = related.iter().map(|&j| articles[j].id.clone()).collect();
                 (a.id.clone(), related)
             })
             .collect()
