@@ -15,6 +15,8 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostics, Severity};
 use crate::output::{OutputFile, Sink, SiteFiles, Written};
 use crate::render::{self, CardStore, RenderOptions};
+use std::sync::Arc;
+
 use crate::seed::{self, ParseOptions, ParsedSeed};
 use crate::site::{self, Site};
 use crate::urls::Urls;
@@ -234,7 +236,7 @@ pub fn parse_seeds(
     files: &[PathBuf],
     opts: &ParseOptions,
     diagnostics: &mut Diagnostics,
-) -> (Vec<ParsedSeed>, u64) {
+) -> (Vec<Arc<ParsedSeed>>, u64) {
     parse_seeds_cached(files, opts, diagnostics, None, None)
 }
 
@@ -248,11 +250,11 @@ pub fn parse_seeds_cached(
     diagnostics: &mut Diagnostics,
     cache: Option<&mut SeedCache>,
     changed: Option<(&Path, &std::collections::BTreeSet<std::ffi::OsString>)>,
-) -> (Vec<ParsedSeed>, u64) {
+) -> (Vec<Arc<ParsedSeed>>, u64) {
     let key = cache.as_ref().map(|_| crate::cache::parser_key(opts));
     let cached = cache.as_deref();
     /// A seed's parse (or why it has none), its size, and its cache entry when caching.
-    type Parsed = (Result<ParsedSeed, String>, u64, Option<CachedSeed>);
+    type Parsed = (Result<Arc<ParsedSeed>, String>, u64, Option<CachedSeed>);
     let results: Vec<Parsed> = files
         .par_iter()
         .map(|path| {
@@ -260,7 +262,9 @@ pub fn parse_seeds_cached(
             let Some(key) = &key else {
                 return match std::fs::read(path) {
                     Ok(bytes) => (
-                        seed::parse_seed(path, &bytes, opts).map_err(|e| e.to_string()),
+                        seed::parse_seed(path, &bytes, opts)
+                            .map(Arc::new)
+                            .map_err(|e| e.to_string()),
                         bytes.len() as u64,
                         None,
                     ),
@@ -301,6 +305,7 @@ pub fn parse_seeds_cached(
             }
             match seed::parse_seed(path, &bytes, opts) {
                 Ok(seed) => {
+                    let seed = Arc::new(seed);
                     let entry = CachedSeed::new(hash, stat, hashed_at, &seed);
                     (Ok(seed), len, Some(entry))
                 }

@@ -148,13 +148,18 @@ enum Parse {
 }
 
 impl CachedSeed {
-    /// An entry for a seed just read and parsed.
-    pub fn new(hash: [u8; 32], stat: FileStat, hashed_at: u64, seed: &ParsedSeed) -> CachedSeed {
+    /// An entry for a seed just read and parsed, sharing the parse the build goes on with.
+    pub fn new(
+        hash: [u8; 32],
+        stat: FileStat,
+        hashed_at: u64,
+        seed: &std::sync::Arc<ParsedSeed>,
+    ) -> CachedSeed {
         CachedSeed {
             hash,
             stat,
             hashed_at,
-            parsed: Parse::Decoded(std::sync::Arc::new(seed.clone())),
+            parsed: Parse::Decoded(std::sync::Arc::clone(seed)),
         }
     }
 
@@ -175,13 +180,15 @@ impl CachedSeed {
     }
 
     /// The cached parse, or `None` if its bytes do not decode (then the seed is parsed again).
-    pub fn parsed(&self) -> Option<ParsedSeed> {
+    /// A parse kept in memory is shared, not copied: an unchanged seed is the same `Arc` from
+    /// one build of a session to the next, which is how assembly knows its article can stay.
+    pub fn parsed(&self) -> Option<std::sync::Arc<ParsedSeed>> {
         match &self.parsed {
-            Parse::Decoded(seed) => Some(ParsedSeed::clone(seed)),
+            Parse::Decoded(seed) => Some(std::sync::Arc::clone(seed)),
             Parse::Encoded(encoded) => {
                 let mut r = binary::Reader::new(encoded.bytes());
                 let seed = r.read()?;
-                r.is_empty().then_some(seed)
+                r.is_empty().then(|| std::sync::Arc::new(seed))
             }
         }
     }
@@ -466,7 +473,7 @@ mod seed_cache_tests {
             len: 40,
             mtime: 1_000_000_000_000,
         };
-        let entry = CachedSeed::new([7; 32], stat, now_nanos(), &seed);
+        let entry = CachedSeed::new([7; 32], stat, now_nanos(), &seed.clone().into());
         let mut cache = SeedCache::default();
         cache.replace("k", HashMap::from([(path.clone(), entry)]));
         assert!(cache.dirty);
@@ -529,7 +536,8 @@ mod seed_cache_tests {
             len: 20,
             mtime: 10 * TRUST_AFTER_NANOS,
         };
-        let hashed_long_after = CachedSeed::new([1; 32], stat, 20 * TRUST_AFTER_NANOS, &seed);
+        let hashed_long_after =
+            CachedSeed::new([1; 32], stat, 20 * TRUST_AFTER_NANOS, &seed.clone().into());
         assert!(hashed_long_after.vouches_for(stat));
         assert!(!hashed_long_after.vouches_for(FileStat { len: 21, ..stat }));
         assert!(!hashed_long_after.vouches_for(FileStat {
@@ -537,7 +545,8 @@ mod seed_cache_tests {
             ..stat
         }));
         // Hashed right after a write: the file could change again within the same tick.
-        let hashed_right_after = CachedSeed::new([1; 32], stat, stat.mtime + 1_000, &seed);
+        let hashed_right_after =
+            CachedSeed::new([1; 32], stat, stat.mtime + 1_000, &seed.clone().into());
         assert!(!hashed_right_after.vouches_for(stat));
     }
 }

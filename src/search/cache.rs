@@ -160,7 +160,7 @@ impl AnalysisCache {
         keys: &[[u8; 32]],
         excerpt_chars: usize,
     ) -> Vec<&Analysis> {
-        let articles: Vec<&Article> = site.articles.iter().collect();
+        let articles: Vec<&Article> = site.articles.iter().map(|a| &**a).collect();
         self.update(&articles, keys, excerpt_chars);
         self.all(keys)
     }
@@ -205,7 +205,7 @@ pub fn write_index_cached(site: &Site, cache_dir: &Path, emit: Emit) -> anyhow::
         || AnalysisCache::load(cache_dir, &key),
         || article_keys(site),
     );
-    let articles: Vec<&Article> = site.articles.iter().collect();
+    let articles: Vec<&Article> = site.articles.iter().map(|a| &**a).collect();
     cache.update(&articles, &keys, excerpt_chars);
     let analyses = cache.all(&keys);
     let (written, ()) = rayon::join(
@@ -318,7 +318,7 @@ pub fn build_index_in_memory(site: &Site, memory: &mut MemoryCache) -> Vec<Outpu
 
 /// The [`article_key`] of every article, in site order.
 pub(crate) fn article_keys(site: &Site) -> Vec<[u8; 32]> {
-    site.articles.par_iter().map(article_key).collect()
+    site.articles.par_iter().map(|a| article_key(a)).collect()
 }
 
 /// The bytes of a shard: [`MAGIC`], the cache key, the entry count, then per entry its key,

@@ -268,7 +268,7 @@ pub type Emit<'a> = &'a dyn Sink;
 /// Builds the search index files (under `search/`) for the site, analysing every article, and
 /// hands each to `emit`. The output depends only on the site model.
 pub fn write_index(site: &Site, emit: Emit) -> anyhow::Result<()> {
-    let articles: Vec<&Article> = site.articles.iter().collect();
+    let articles: Vec<&Article> = site.articles.iter().map(|a| &**a).collect();
     let (analyses, keys) = rayon::join(
         || analyze::analyze_all(&articles, site.config.search.excerpt_chars.max(2)),
         || cache::article_keys(site),

@@ -409,7 +409,7 @@ fn memory_cache_index_equals_uncached() {
 fn analysis_cache_round_trips_and_saves_only_when_changed() {
     let dir = tempfile::tempdir().unwrap();
     let site = site_of(SEEDS, "");
-    let articles: Vec<&Article> = site.articles.iter().collect();
+    let articles: Vec<&Article> = site.articles.iter().map(|a| &**a).collect();
     let keys: Vec<[u8; 32]> = articles.iter().map(|a| cache::article_key(a)).collect();
     let mut c = cache::AnalysisCache::default();
     c.update(&articles, &keys, 300);
@@ -436,7 +436,7 @@ fn analysis_cache_round_trips_and_saves_only_when_changed() {
 #[test]
 fn article_key_covers_what_the_analysis_reads() {
     let site = site_of(SEEDS, "");
-    let a = &site.articles[0];
+    let a: &crate::site::Article = &site.articles[0];
     let base = cache::article_key(a);
     let mut b = a.clone();
     b.title.push('!');
@@ -469,7 +469,7 @@ fn article_key_covers_what_the_analysis_reads() {
 #[test]
 fn doc_fingerprint_covers_what_the_document_shows() {
     let site = site_of(SEEDS, "");
-    let a = &site.articles[0];
+    let a: &crate::site::Article = &site.articles[0];
     let key = cache::article_key(a);
     let base = super::doc_fingerprint(a, &key, 300);
     assert_ne!(super::doc_fingerprint(a, &key, 301), base, "excerpt length");

@@ -12,13 +12,14 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::hash::Hash;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::content::{Content, ContentPage};
+use crate::content::{ArticleOverride, Content, ContentPage};
 use crate::diagnostics::Diagnostics;
 use crate::seed::{Block, Origin, ParsedSeed, SeedBody};
 use crate::urls::Urls;
@@ -252,8 +253,9 @@ pub struct Site {
     pub config: Config,
     /// URL builder.
     pub urls: Urls,
-    /// Articles, newest first; undated ones last, in seed order.
-    pub articles: Vec<Article>,
+    /// Articles, newest first; undated ones last, in seed order. Shared: an article a rebuild
+    /// of `gazette serve` did not change is the last site's.
+    pub articles: Vec<Arc<Article>>,
     /// Tags sorted by slug.
     pub tags: Vec<Term>,
     /// Sources sorted by slug.
@@ -287,7 +289,7 @@ impl Site {
 pub fn assemble(
     config: &Config,
     urls: &Urls,
-    seeds: Vec<ParsedSeed>,
+    seeds: Vec<impl Into<Arc<ParsedSeed>>>,
     content: Content,
     include_drafts: bool,
 ) -> (Site, Diagnostics) {
@@ -300,26 +302,133 @@ pub fn assemble(
 pub struct Memo {
     /// The related articles of the last site (see [`related::assign`]).
     pub related: related::Memo,
-    /// The tags the last site inferred.
-    inferred: Inferred,
+    /// The articles of the last site, in id order, with what each was made from.
+    articles: Vec<KeptArticle>,
+    /// What those articles were made under besides their seed and override: a digest of the
+    /// tag aliases.
+    made_under: u128,
+    /// The [`tags::Vocabulary::digest`] and tag limit their tags were inferred under, if
+    /// they were.
+    inferred_under: Option<(u128, usize)>,
 }
 
-/// The tags inferred from each text of a tagless article, under one vocabulary: an article
-/// whose title and body did not change gets the same ones, without its text being searched
-/// again.
-#[derive(Debug, Default)]
-struct Inferred {
-    /// The [`tags::Vocabulary::digest`] and tag limit they were inferred under.
-    under: (u128, usize),
-    /// By [`Inferred::key`].
-    tags: rustc_hash::FxHashMap<u128, Vec<TermRef>>,
+/// An article of the last site and what it was made from. One whose seed (the same parse,
+/// shared by the seed cache) and override are unchanged starts from it: it is not made again,
+/// and it stays the same article (the same `Arc`, with its digest) unless the site around it
+/// gives it another inferred tag, spelling or slug.
+#[derive(Debug)]
+struct KeptArticle {
+    seed: Arc<ParsedSeed>,
+    over: Option<ArticleOverride>,
+    draft: Draft,
 }
 
-impl Inferred {
-    /// What the tags inferred from an article depend on besides the vocabulary: its title and
-    /// body.
-    fn key(a: &Article) -> u128 {
-        crate::digest::of(&(&a.title, a.body.digest()))
+/// An article while the site is assembled.
+#[derive(Debug)]
+struct Draft {
+    /// Shared with the last site until a step changes it ([`Draft::article_mut`]).
+    article: Arc<Article>,
+    /// [`Article::digest`], while the article is the one it was taken for.
+    digest: Option<u128>,
+    /// The names the article had before each was given its first spelling, when they differ
+    /// from its own: the spellings of the next site are made from them.
+    own_names: Option<Box<Names>>,
+    /// [`slugs::default_slug`] of the article.
+    default_slug: String,
+}
+
+/// The tag and source names of an article.
+#[derive(Debug, Clone, PartialEq)]
+struct Names {
+    tags: Vec<TermRef>,
+    inferred_tags: Vec<TermRef>,
+    source: Option<TermRef>,
+}
+
+impl Names {
+    fn of(a: &Article) -> Names {
+        Names {
+            tags: a.tags.clone(),
+            inferred_tags: a.inferred_tags.clone(),
+            source: a.source.clone(),
+        }
+    }
+}
+
+impl Draft {
+    fn new(article: Article) -> Draft {
+        Draft {
+            default_slug: slugs::default_slug(&article.slug_hint, &article.id),
+            article: Arc::new(article),
+            digest: None,
+            own_names: None,
+        }
+    }
+
+    /// The article, to change: copied first if the last site shares it.
+    fn article_mut(&mut self) -> &mut Article {
+        self.digest = None;
+        Arc::make_mut(&mut self.article)
+    }
+
+    /// The names the article states and was inferred, before first spellings.
+    fn own_names(&self) -> (&[TermRef], &[TermRef], Option<&TermRef>) {
+        match &self.own_names {
+            Some(n) => (&n.tags, &n.inferred_tags, n.source.as_ref()),
+            None => {
+                let a = &self.article;
+                (&a.tags, &a.inferred_tags, a.source.as_ref())
+            }
+        }
+    }
+
+    /// Puts the article's own names back (before setting what they are made from again).
+    fn restore_own_names(&mut self) {
+        if let Some(own) = self.own_names.take() {
+            let a = self.article_mut();
+            a.tags = own.tags;
+            a.inferred_tags = own.inferred_tags;
+            a.source = own.source;
+        }
+    }
+
+    /// Gives each name its first spelling, keeping the article's own names aside if that
+    /// changes any.
+    fn spell(&mut self, spellings: &tags::Spellings) {
+        let a = &self.article;
+        if !spellings.differ(a.all_tags(), a.source.as_ref()) {
+            return;
+        }
+        let own = match self.own_names.take() {
+            Some(own) => *own,
+            None => Names::of(a),
+        };
+        let a = self.article_mut();
+        spellings.unify(
+            a.tags.iter_mut().chain(a.inferred_tags.iter_mut()),
+            a.source.as_mut(),
+        );
+        if Names::of(a) != own {
+            self.own_names = Some(Box::new(own));
+        }
+    }
+
+    /// Whether the article has this slug and redirect already.
+    fn has_slug(&self, slugged: &slugs::Slugged<'_>) -> bool {
+        let a = &self.article;
+        a.slug == slugged.slug
+            && match slugged.redirect_from {
+                None => a.redirects_from.is_empty(),
+                Some(from) => a.redirects_from == [Urls::article(from)],
+            }
+    }
+
+    /// Sets the slug, route and redirect (the route of the default slug) of the article.
+    fn set_slug(&mut self, slug: String, redirect: Option<String>) {
+        let a = self.article_mut();
+        a.route = Urls::article(&slug);
+        a.slug = slug;
+        a.redirects_from = redirect.into_iter().collect();
     }
 }
 
@@ -328,16 +437,16 @@ impl Inferred {
 pub fn assemble_from(
     config: &Config,
     urls: &Urls,
-    seeds: Vec<ParsedSeed>,
+    seeds: Vec<impl Into<Arc<ParsedSeed>>>,
     content: Content,
     include_drafts: bool,
     mut memo: Option<&mut Memo>,
 ) -> (Site, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
-    let mut seeds = seeds;
+    let mut seeds: Vec<Arc<ParsedSeed>> = seeds.into_iter().map(Into::into).collect();
     seeds.sort_by(|a, b| a.id.cmp(&b.id));
     for (id, o) in &content.overrides {
-        if !seeds.iter().any(|s| &s.id == id) {
+        if seeds.binary_search_by(|s| s.id.as_str().cmp(id)).is_err() {
             diagnostics.warn(format!(
                 "{}: override for seed {id:?}, but no seed has that id",
                 o.file.display()
@@ -345,56 +454,125 @@ pub fn assemble_from(
         }
     }
     let aliases = tags::Aliases::new(&config.tags.aliases);
-    let names = tags::Resolved::of_seeds(&seeds, &aliases);
-    let mut articles: Vec<Article> = seeds
+    let made_under = crate::digest::of(&config.tags.aliases);
+    // The last site's articles, when made under the same aliases.
+    let mut kept: Vec<KeptArticle> = memo
+        .as_deref_mut()
+        .filter(|m| m.made_under == made_under)
+        .map(|m| std::mem::take(&mut m.articles))
+        .unwrap_or_default();
+    let inferred_under = memo.as_deref().and_then(|m| m.inferred_under);
+    // Each seed with its override and, if it is unchanged, its kept article. Both lists are
+    // in id order.
+    let mut kept_iter = kept.drain(..).peekable();
+    let mut inputs: Vec<(Arc<ParsedSeed>, Option<&ArticleOverride>, Option<Draft>)> =
+        Vec::with_capacity(seeds.len());
+    for seed in seeds {
+        while kept_iter.next_if(|k| k.seed.id < seed.id).is_some() {}
+        let over = content.overrides.get(&seed.id);
+        let same = kept_iter
+            .next_if(|k| Arc::ptr_eq(&k.seed, &seed) && k.over.as_ref() == over)
+            .map(|k| k.draft);
+        inputs.push((seed, over, same));
+    }
+    drop(kept_iter);
+    let remember = memo.is_some();
+    // Only the seeds made again need their names resolved.
+    let names = tags::Resolved::of_seeds(
+        inputs.iter().filter(|i| i.2.is_none()).map(|i| &*i.0),
+        &aliases,
+    );
+    let (sources, mut drafts): (Vec<_>, Vec<Draft>) = inputs
         .into_par_iter()
-        .map(|seed| {
-            let ov = content.overrides.get(&seed.id);
-            apply(seed, ov, &names)
+        .map(|(seed, over, same)| match same {
+            Some(draft) => (Some((seed, over.cloned())), draft),
+            // A session keeps the seed for the next build; a build gives it away.
+            None if remember => {
+                let draft = Draft::new(apply(Arc::clone(&seed), over, &names));
+                (Some((seed, over.cloned())), draft)
+            }
+            None => (None, Draft::new(apply(seed, over, &names))),
         })
-        .filter(|a| include_drafts || !a.draft)
-        .collect();
+        .filter(|(_, d)| include_drafts || !d.article.draft)
+        .unzip();
 
-    let vocabulary = tags::Vocabulary::new(&articles, &config.tags.vocabulary, &aliases);
+    let vocabulary = tags::Vocabulary::new(
+        drafts.iter().map(|d| d.own_names().0),
+        &config.tags.vocabulary,
+        &aliases,
+    );
+    let under = (vocabulary.digest, config.tags.max_inferred);
     if config.tags.infer {
-        let under = (vocabulary.digest, config.tags.max_inferred);
-        let earlier = memo
-            .as_deref()
-            .map(|m| &m.inferred)
-            .filter(|i| i.under == under);
-        let keep = memo.is_some();
-        let inferred: Vec<(u128, Vec<TermRef>)> = articles
+        // A kept article inferred its tags under the same vocabulary: they stand.
+        let same_vocabulary = inferred_under == Some(under);
+        drafts
             .par_iter_mut()
-            .filter(|a| a.tags.is_empty())
-            .filter_map(|a| {
-                let key = keep.then(|| Inferred::key(a));
-                a.inferred_tags = match key.and_then(|k| earlier?.tags.get(&k)) {
-                    Some(tags) => tags.clone(),
-                    None => vocabulary.infer(&a.title, &a.body_text(), config.tags.max_inferred),
-                };
-                if !a.inferred_tags.is_empty() {
+            .filter(|d| d.article.tags.is_empty() && !(same_vocabulary && d.digest.is_some()))
+            .for_each(|d| {
+                let a = &d.article;
+                let inferred = vocabulary.infer(&a.title, &a.body_text(), config.tags.max_inferred);
+                if d.own_names().1 == inferred.as_slice() {
+                    return;
+                }
+                d.restore_own_names();
+                let a = d.article_mut();
+                if inferred.is_empty() {
+                    a.origins.remove("inferred_tags");
+                } else {
                     a.origins.insert("inferred_tags", Origin::Detected);
                 }
-                key.map(|k| (k, a.inferred_tags.clone()))
-            })
-            .collect();
-        if let Some(memo) = memo.as_deref_mut() {
-            memo.inferred = Inferred {
-                under,
-                tags: inferred.into_iter().collect(),
-            };
+                a.inferred_tags = inferred;
+            });
+    } else {
+        for d in drafts.iter_mut().filter(|d| !d.own_names().1.is_empty()) {
+            d.restore_own_names();
+            let a = d.article_mut();
+            a.inferred_tags.clear();
+            a.origins.remove("inferred_tags");
         }
     }
-    tags::unify_names(&mut articles);
 
-    slugs::assign(&mut articles, &mut diagnostics);
+    let mut spellings = tags::Spellings::default();
+    for d in &drafts {
+        let (tags, inferred, source) = d.own_names();
+        spellings.note(tags.iter().chain(inferred), source);
+    }
+    for d in &mut drafts {
+        d.spell(&spellings);
+    }
+
+    let slug_inputs: Vec<slugs::SlugInput> = drafts
+        .iter()
+        .map(|d| slugs::SlugInput {
+            id: &d.article.id,
+            file: &d.article.file,
+            pinned: d.article.pinned_slug.as_deref(),
+            default: &d.default_slug,
+        })
+        .collect();
+    // The slugs are decided from borrowed defaults; only those that differ from what the
+    // article has are copied in.
+    let changed: Vec<(usize, String, Option<String>)> =
+        slugs::assign(&slug_inputs, &mut diagnostics)
+            .into_iter()
+            .enumerate()
+            .filter(|(i, s)| !drafts[*i].has_slug(s))
+            .map(|(i, s)| (i, s.slug.into_owned(), s.redirect_from.map(Urls::article)))
+            .collect();
+    drop(slug_inputs);
+    for (i, slug, redirect) in changed {
+        drafts[i].set_slug(slug, redirect);
+    }
+
+    drafts
+        .par_iter_mut()
+        .filter(|d| d.digest.is_none())
+        .for_each(|d| d.digest = Some(d.article.digest()));
 
     // Newest first; undated last in seed (id) order. The sort is stable and ties break on id.
-    // Positions are sorted, then the articles moved once: sorting the articles themselves
-    // moved each (several hundred bytes) a dozen times.
-    let mut order: Vec<usize> = (0..articles.len()).collect();
+    let mut order: Vec<usize> = (0..drafts.len()).collect();
     order.sort_by(|&i, &j| {
-        let (a, b) = (&articles[i], &articles[j]);
+        let (a, b) = (&drafts[i].article, &drafts[j].article);
         match (a.date, b.date) {
             (Some(x), Some(y)) => y.cmp(&x).then_with(|| a.id.cmp(&b.id)),
             (Some(_), None) => std::cmp::Ordering::Less,
@@ -402,22 +580,36 @@ pub fn assemble_from(
             (None, None) => a.id.cmp(&b.id),
         }
     });
-    let mut slots: Vec<Option<Article>> = articles.into_iter().map(Some).collect();
-    let articles: Vec<Article> = order
-        .into_iter()
-        .map(|i| slots[i].take().expect("a permutation"))
+    let articles: Vec<Arc<Article>> = order
+        .iter()
+        .map(|&i| Arc::clone(&drafts[i].article))
+        .collect();
+    let digests: Vec<u128> = order
+        .iter()
+        .map(|&i| drafts[i].digest.expect("every article has its digest"))
         .collect();
 
     let tag_terms = collect_terms(&articles, Article::all_tags);
     let source_terms = collect_terms(&articles, |a| a.source.iter());
-    let related = related::assign(&articles, 5, memo.map(|m| &mut m.related));
+    let related = related::assign(&articles, 5, memo.as_deref_mut().map(|m| &mut m.related));
 
+    if let Some(memo) = memo {
+        memo.articles = sources
+            .into_iter()
+            .zip(drafts)
+            .map(|(source, draft)| {
+                let (seed, over) = source.expect("kept in a session");
+                KeptArticle { seed, over, draft }
+            })
+            .collect();
+        memo.made_under = made_under;
+        memo.inferred_under = config.tags.infer.then_some(under);
+    }
     let pages = content
         .pages
         .into_iter()
         .filter(|p| include_drafts || !p.fields.draft)
         .collect();
-    let digests = articles.par_iter().map(Article::digest).collect();
     (
         Site {
             config: config.clone(),
@@ -434,7 +626,7 @@ pub fn assemble_from(
 }
 
 fn collect_terms<'a, T: Iterator<Item = &'a TermRef>>(
-    articles: &'a [Article],
+    articles: &'a [Arc<Article>],
     terms_of: impl Fn(&'a Article) -> T,
 ) -> Vec<Term> {
     // Hashed while filled (tens of thousands of lookups), sorted once at the end.
@@ -497,10 +689,13 @@ fn markdown_to_text(markdown: &str) -> String {
 }
 
 fn apply(
-    seed: ParsedSeed,
+    seed: Arc<ParsedSeed>,
     ov: Option<&crate::content::ArticleOverride>,
     names: &tags::Resolved,
 ) -> Article {
+    // A parse no one else holds (`gazette build`) is taken apart; a shared one (kept by a
+    // session's seed cache) is copied.
+    let seed = Arc::try_unwrap(seed).unwrap_or_else(|shared| ParsedSeed::clone(&shared));
     let mut origins = BTreeMap::new();
     let f = ov.map(|o| o.fields.clone()).unwrap_or_default();
     macro_rules! pick {
@@ -601,7 +796,7 @@ mod tests {
             crate::seed::parse_seed(std::path::Path::new("001_a.txt"), seed.as_bytes(), &opts)
                 .unwrap();
         let (site, _) = assemble(&config, &urls, vec![parsed], Content::default(), false);
-        let mut a = site.articles.into_iter().next().unwrap();
+        let mut a = Arc::unwrap_or_clone(site.articles.into_iter().next().unwrap());
         a.body = body;
         a
     }
@@ -613,8 +808,12 @@ mod tests {
         let config = Config::parse("").unwrap();
         let urls = Urls::new("https://example.org/").unwrap();
         let opts = crate::seed::ParseOptions::from_config(&config);
+        // Shared, as a session's seed cache shares them: an unchanged seed is the same `Arc`.
         let seed = |name: &str, text: &str| {
-            crate::seed::parse_seed(std::path::Path::new(name), text.as_bytes(), &opts).unwrap()
+            Arc::new(
+                crate::seed::parse_seed(std::path::Path::new(name), text.as_bytes(), &opts)
+                    .unwrap(),
+            )
         };
         let tagless = seed(
             "001_a.txt",
@@ -635,7 +834,7 @@ mod tests {
                 .collect()
         };
         let mut memo = Memo::default();
-        let step = |seeds: Vec<ParsedSeed>, memo: &mut Memo| {
+        let step = |seeds: Vec<Arc<ParsedSeed>>, memo: &mut Memo| {
             let fresh = assemble(&config, &urls, seeds.clone(), Content::default(), false).0;
             let kept =
                 assemble_from(&config, &urls, seeds, Content::default(), false, Some(memo)).0;
@@ -653,10 +852,10 @@ mod tests {
             second.contains(&vec!["Bretagne".to_string(), "Maroc".to_string()]),
             "{second:?}"
         );
-        // The same vocabulary: the kept tags are taken, not inferred again (tampered with
-        // here to show it).
-        for tags in memo.inferred.tags.values_mut() {
-            tags.clear();
+        // The same vocabulary: the kept articles keep their tags, not inferred again
+        // (tampered with here to show it).
+        for kept in &mut memo.articles {
+            Arc::make_mut(&mut kept.draft.article).inferred_tags.clear();
         }
         let all = vec![tagless, bretagne, maroc];
         let kept = assemble_from(

@@ -91,7 +91,7 @@ struct MemoEntry {
 /// became too common to count, or stopped being. Changes further back make a larger front.
 /// Either way, the result is what scoring every article gives (a unit test compares them), and
 /// the memo is left describing this site.
-pub fn assign(articles: &[Article], count: usize, memo: Option<&mut Memo>) -> Vec<Vec<usize>> {
+pub fn assign(articles: &[Arc<Article>], count: usize, memo: Option<&mut Memo>) -> Vec<Vec<usize>> {
     let n = articles.len();
     let earlier: FxHashMap<&str, &MemoEntry> = memo
         .as_deref()
@@ -250,7 +250,7 @@ struct Front {
     old_front: usize,
 }
 
-fn front_change(memo: &Memo, articles: &[Article], keys: &[Arc<Keys>]) -> Option<Front> {
+fn front_change(memo: &Memo, articles: &[Arc<Article>], keys: &[Arc<Keys>]) -> Option<Front> {
     let old = &memo.articles;
     // The longest common tail of the two orders, same ids and same keys.
     let mut rest = 0;

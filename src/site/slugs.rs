@@ -4,11 +4,12 @@
 //! mechanically, never from the inferred title: improving the title rules must not move URLs.
 //! An override may pin another slug; the default one then redirects to it.
 
-use rayon::prelude::*;
+use std::borrow::Cow;
 
-use super::Article;
+use rustc_hash::FxHashSet;
+
 use crate::diagnostics::Diagnostics;
-use crate::urls::{slugify, truncate_slug, Urls};
+use crate::urls::{slugify, truncate_slug};
 
 /// Longest default slug, in bytes.
 const MAX_SLUG: usize = 60;
@@ -28,51 +29,78 @@ pub fn default_slug(slug_hint: &str, id: &str) -> String {
     }
 }
 
-/// Sets `slug`, `route` and `redirects_from` of every article. Articles are visited in id
-/// order, so on a clash the older seed keeps the plain slug and the newer one gets its id
-/// appended: adding a seed never moves an existing URL.
-pub fn assign(articles: &mut [Article], diagnostics: &mut Diagnostics) {
-    let mut order: Vec<usize> = (0..articles.len()).collect();
-    order.sort_by(|&a, &b| articles[a].id.cmp(&articles[b].id));
-    // Slugifying is the costly part and depends on the article alone: done side by side.
-    let mut derived: Vec<Option<String>> = articles
-        .par_iter()
-        .map(|a| Some(default_slug(&a.slug_hint, &a.id)))
-        .collect();
+/// What [`assign`] reads of an article.
+#[derive(Debug, Clone, Copy)]
+pub struct SlugInput<'a> {
+    /// Seed id, appended to the slug on a clash.
+    pub id: &'a str,
+    /// Seed file, for messages.
+    pub file: &'a std::path::Path,
+    /// The slug an override pins, if any.
+    pub pinned: Option<&'a str>,
+    /// [`default_slug`] of the article.
+    pub default: &'a str,
+}
+
+/// The slug of an article, and the default slug that redirects to it when an override pinned
+/// another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slugged<'a> {
+    /// URL slug.
+    pub slug: Cow<'a, str>,
+    /// The default slug, when it redirects to a pinned one.
+    pub redirect_from: Option<&'a str>,
+}
+
+/// The slug of every article, given in id order, so on a clash the older seed keeps the plain
+/// slug and the newer one gets its id appended: adding a seed never moves an existing URL.
+/// Default slugs are made beforehand ([`default_slug`], the costly part, which depends on the
+/// article alone and is kept from one build of a session to the next).
+pub fn assign<'a>(articles: &[SlugInput<'a>], diagnostics: &mut Diagnostics) -> Vec<Slugged<'a>> {
+    debug_assert!(articles.windows(2).all(|w| w[0].id <= w[1].id));
     // Sets for membership only (never iterated): hashed, not ordered.
-    let mut taken: rustc_hash::FxHashSet<String> = articles
+    let mut taken: FxHashSet<Cow<'a, str>> = articles
         .iter()
-        .filter_map(|a| a.pinned_slug.clone())
+        .filter_map(|a| a.pinned.map(Cow::Borrowed))
         .collect();
-    let mut pinned_seen: rustc_hash::FxHashSet<String> = Default::default();
-    for i in order {
-        let a = &mut articles[i];
-        let derived = derived[i].take().expect("each article is visited once");
-        match a.pinned_slug.clone() {
+    let mut pinned_seen: FxHashSet<&str> = Default::default();
+    articles
+        .iter()
+        .map(|a| match a.pinned {
             Some(pinned) => {
-                if !pinned_seen.insert(pinned.clone()) {
+                if !pinned_seen.insert(pinned) {
                     diagnostics.error(format!(
                         "{}: slug {pinned:?} is pinned by two overrides",
                         a.file.display()
                     ));
                 }
-                if derived != pinned && !taken.contains(&derived) {
-                    taken.insert(derived.clone());
-                    a.redirects_from.push(Urls::article(&derived));
+                let redirect_from =
+                    (a.default != pinned && !taken.contains(a.default)).then(|| {
+                        taken.insert(Cow::Borrowed(a.default));
+                        a.default
+                    });
+                Slugged {
+                    slug: Cow::Borrowed(pinned),
+                    redirect_from,
                 }
-                a.slug = pinned;
             }
             None => {
-                let mut slug = derived.clone();
-                if taken.contains(&slug) {
-                    slug = format!("{derived}-{}", slugify(&a.id));
+                let slug = if taken.contains(a.default) {
+                    let clash: Cow<'a, str> =
+                        Cow::Owned(format!("{}-{}", a.default, slugify(a.id)));
+                    taken.insert(clash.clone());
+                    clash
+                } else {
+                    taken.insert(Cow::Borrowed(a.default));
+                    Cow::Borrowed(a.default)
+                };
+                Slugged {
+                    slug,
+                    redirect_from: None,
                 }
-                taken.insert(slug.clone());
-                a.slug = slug;
             }
-        }
-        a.route = Urls::article(&a.slug);
-    }
+        })
+        .collect()
 }
 
 #[cfg(test)]

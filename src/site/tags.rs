@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::slugs::term_slug;
-use super::{Article, TermRef};
+use super::TermRef;
 use crate::text::{fold, fold_words, words};
 
 /// Tag aliases from `config.toml`, keyed by the folded variant.
@@ -66,7 +66,10 @@ pub struct Resolved<'a> {
 
 impl<'a> Resolved<'a> {
     /// The tag and source names of `seeds`, resolved with `aliases`.
-    pub fn of_seeds(seeds: &[crate::seed::ParsedSeed], aliases: &'a Aliases) -> Resolved<'a> {
+    pub fn of_seeds<'s>(
+        seeds: impl Iterator<Item = &'s crate::seed::ParsedSeed>,
+        aliases: &'a Aliases,
+    ) -> Resolved<'a> {
         let mut tags: HashMap<String, TermRef> = HashMap::new();
         let mut sources: HashMap<String, String> = HashMap::new();
         for s in seeds {
@@ -116,13 +119,18 @@ pub struct Vocabulary {
 }
 
 impl Vocabulary {
-    /// Stated tags of all articles, the configured vocabulary, and alias variants.
-    pub fn new(articles: &[Article], configured: &[String], aliases: &Aliases) -> Vocabulary {
+    /// The tags each article states (aliases resolved, in seed-id order), the configured
+    /// vocabulary, and alias variants.
+    pub fn new<'a>(
+        stated: impl IntoIterator<Item = &'a [TermRef]>,
+        configured: &[String],
+        aliases: &Aliases,
+    ) -> Vocabulary {
         let mut entries: BTreeMap<String, TermRef> = BTreeMap::new();
         // A tag is a function of its name: each distinct name is folded once, at its first use.
         let mut seen: rustc_hash::FxHashSet<&str> = Default::default();
-        for a in articles {
-            for t in &a.tags {
+        for tags in stated {
+            for t in tags {
                 if seen.insert(&t.name) {
                     entries
                         .entry(fold_words(&t.name))
@@ -198,36 +206,58 @@ impl Vocabulary {
     }
 }
 
-/// Gives every tag and source the display name of its first spelling in seed-id order.
-/// Expects `articles` in id order.
-pub fn unify_names(articles: &mut [Article]) {
-    let mut tag_names: rustc_hash::FxHashMap<String, String> = Default::default();
-    let mut source_names: rustc_hash::FxHashMap<String, String> = Default::default();
-    for a in articles.iter() {
-        for t in a.all_tags() {
-            if !tag_names.contains_key(&t.slug) {
-                tag_names.insert(t.slug.clone(), t.name.clone());
+/// The display name of every tag and source: its first spelling in seed-id order, so that a
+/// name does not change as seeds are added after it.
+#[derive(Debug, Default)]
+pub struct Spellings {
+    tags: rustc_hash::FxHashMap<String, String>,
+    sources: rustc_hash::FxHashMap<String, String>,
+}
+
+impl Spellings {
+    /// Notes the names of one article, as it states them (tags, inferred tags, source); called
+    /// for each article in seed-id order.
+    pub fn note<'a>(&mut self, tags: impl Iterator<Item = &'a TermRef>, source: Option<&TermRef>) {
+        for t in tags {
+            if !self.tags.contains_key(&t.slug) {
+                self.tags.insert(t.slug.clone(), t.name.clone());
             }
         }
-        if let Some(s) = &a.source {
-            if !source_names.contains_key(&s.slug) {
-                source_names.insert(s.slug.clone(), s.name.clone());
+        if let Some(s) = source {
+            if !self.sources.contains_key(&s.slug) {
+                self.sources.insert(s.slug.clone(), s.name.clone());
             }
         }
     }
-    // Most names are already the first spelling: copied only where they differ.
-    let unify = |t: &mut TermRef, names: &rustc_hash::FxHashMap<String, String>| {
-        let name = &names[&t.slug];
-        if t.name != *name {
-            t.name.clone_from(name);
+
+    /// Whether any of these names is not the first spelling of its tag or source.
+    pub fn differ<'a>(
+        &self,
+        mut tags: impl Iterator<Item = &'a TermRef>,
+        source: Option<&TermRef>,
+    ) -> bool {
+        tags.any(|t| self.tags[&t.slug] != t.name)
+            || source.is_some_and(|s| self.sources[&s.slug] != s.name)
+    }
+
+    /// Gives these names their first spelling. Most already have it: copied only where they
+    /// differ.
+    pub fn unify<'a>(
+        &self,
+        tags: impl Iterator<Item = &'a mut TermRef>,
+        source: Option<&mut TermRef>,
+    ) {
+        let unify = |t: &mut TermRef, names: &rustc_hash::FxHashMap<String, String>| {
+            let name = &names[&t.slug];
+            if t.name != *name {
+                t.name.clone_from(name);
+            }
+        };
+        for t in tags {
+            unify(t, &self.tags);
         }
-    };
-    for a in articles.iter_mut() {
-        for t in a.tags.iter_mut().chain(a.inferred_tags.iter_mut()) {
-            unify(t, &tag_names);
-        }
-        if let Some(s) = &mut a.source {
-            unify(s, &source_names);
+        if let Some(s) = source {
+            unify(s, &self.sources);
         }
     }
 }
@@ -242,7 +272,7 @@ mod tests {
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect();
         let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
-        Vocabulary::new(&[], &names, &Aliases::new(&table))
+        Vocabulary::new([], &names, &Aliases::new(&table))
     }
 
     #[test]
