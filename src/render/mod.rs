@@ -518,12 +518,42 @@ fn paginator<'a>(
     })
 }
 
+/// The key a list page of placed cards keeps its minified shell under (see
+/// [`minify::ShellMemo`]): everything the page shows but its cards, which are spliced in. With
+/// placed cards, the context of a list page ([`paginator`], and what [`Pages::render`] adds to
+/// it) is a function of these fields of its job and of what every page shares (`shared`:
+/// templates, settings, base path), not of which articles fill it. In debug builds every
+/// spliced page is checked against the page rendered in full.
+fn placed_list_key(shared: &[u8; 32], job: &Job) -> u128 {
+    let Job::List {
+        first_route,
+        title,
+        term,
+        items,
+        number,
+    } = job
+    else {
+        unreachable!("only list pages place their cards")
+    };
+    let term = term.map(|(kind, t)| (kind, &t.name, &t.slug));
+    crate::digest::of(&(
+        shared,
+        "placed list",
+        first_route,
+        title,
+        term,
+        number,
+        items.len(),
+    ))
+}
+
 /// The items on page `number` (from 1) of a list paginated by `per`.
 fn page_items(items: &[usize], number: usize, per: usize) -> &[usize] {
     &items[((number - 1) * per).min(items.len())..(number * per).min(items.len())]
 }
 
 /// What every page of a build is rendered with.
+#[derive(Clone, Copy)]
 struct Pages<'a> {
     site: &'a Site,
     /// Every entry of the sitemap ([`sitemap_entries`]), made by the first sitemap job that
@@ -592,6 +622,8 @@ impl Pages<'_> {
         let mut ctx = Context::new();
         // The articles of a list page whose cards are placed (see `ListItem::Placed`).
         let mut placed: Option<&[usize]> = None;
+        // Where a list page of placed cards keeps its shell (see `placed_list_key`).
+        let mut shell_key = None;
         let (template, route): (&str, String) = match job {
             Job::Article(i) => {
                 let a = &site.articles[*i];
@@ -617,10 +649,30 @@ impl Pages<'_> {
                 } else {
                     placed_index
                 };
-                let p = paginator(builder, first_route, items, *number, reads)?;
                 if reads.is_some() {
-                    placed = Some(page_items(items, *number, site.config.paginate_by));
+                    let page = page_items(items, *number, site.config.paginate_by);
+                    placed = Some(page);
+                    // A minified page of placed cards is its shell with its cards spliced in,
+                    // and its shell is a function of the job but for which articles fill it:
+                    // looked up before its context is even built.
+                    if let (Some(memo), true) = (shells, site.config.minify) {
+                        let key = placed_list_key(shared, job);
+                        let fragment = |id: usize| builder.card_fragment(card_at_marker(page, id));
+                        if let Some(bytes) = memo.page(key, fragment)? {
+                            let route = Urls::paginated(first_route, *number);
+                            if cfg!(debug_assertions) {
+                                self.check_spliced(job, &route, &bytes)?;
+                            }
+                            let path = Urls::output_path(&route);
+                            return sink.put(OutputFile { path, bytes }, fingerprint);
+                        }
+                        shell_key = Some(minify::ShellKey {
+                            memo,
+                            key: Some(key),
+                        });
+                    }
                 }
+                let p = paginator(builder, first_route, items, *number, reads)?;
                 ctx.insert("paginator", &p);
                 let page_title = if *number > 1 {
                     format!("{title} – {} {number}", labels.page)
@@ -805,42 +857,6 @@ impl Pages<'_> {
             None => id,
         };
         let fragment = |id: usize| builder.card_fragment(card_of_marker(id));
-        // A list page of placed cards is the same page whichever cards fill it: its minified
-        // shell is kept under the digest of its context, and a page with the same context is
-        // made by splicing its cards into that shell, without rendering it.
-        let mut shell_key = None;
-        if let (Some(memo), Some(_), true) = (shells, placed, minified) {
-            let mut hasher = blake3::Hasher::new();
-            hasher
-                .update(shared)
-                .update(b"placed list\0")
-                .update(template.as_bytes())
-                .update(&[0]);
-            let json = serde_json::to_vec(&ctx.clone().into_json())
-                .context("cannot hash the template context")?;
-            hasher.update(&json);
-            let key = u128::from_le_bytes(
-                hasher.finalize().as_bytes()[..16]
-                    .try_into()
-                    .expect("16 bytes"),
-            );
-            if let Some(bytes) = memo.page(key, fragment)? {
-                if cfg!(debug_assertions) {
-                    let made = self.render_text(template, ctx, &route, is_html, |text| {
-                        minify::html_with_fragments(text, fragment, None)
-                    })?;
-                    anyhow::ensure!(
-                        bytes == made,
-                        "internal error: /{route} spliced into a kept shell differs from /{route} rendered"
-                    );
-                }
-                return sink.put(OutputFile { path, bytes }, fingerprint);
-            }
-            shell_key = Some(minify::ShellKey {
-                memo,
-                key: Some(key),
-            });
-        }
         let bytes = self.render_text(template, ctx, &route, is_html, |text| {
             if !minified {
                 return Ok(text.as_bytes().to_vec());
@@ -866,6 +882,26 @@ impl Pages<'_> {
             Ok(bytes)
         })?;
         sink.put(OutputFile { path, bytes }, fingerprint)
+    }
+
+    /// Checks a page spliced into a kept shell against the same page rendered in full, without
+    /// shells nor fingerprints (debug builds: what tests run).
+    fn check_spliced(&self, job: &Job, route: &str, spliced: &[u8]) -> Result<()> {
+        let sink = crate::output::Collect::default();
+        let full = Pages {
+            shells: None,
+            digests: None,
+            sink: &sink,
+            ..*self
+        };
+        full.render(job)?;
+        let path = Urls::output_path(route);
+        let made = sink.into_files().into_iter().find(|(f, _)| f.path == path);
+        anyhow::ensure!(
+            made.is_some_and(|(f, _)| f.bytes == spliced),
+            "internal error: /{route} spliced into a kept shell differs from /{route} rendered"
+        );
+        Ok(())
     }
 
     /// Renders `template` with the page's own context `ctx` and the shared one, puts the
