@@ -17,35 +17,54 @@ use crate::text::fold_words;
 const WINDOW: usize = 60;
 
 /// What relatedness reads of an article: its tag slugs and its title words (four letters or
-/// more, folded), each sorted and once.
+/// more, folded), each once, as ids of a [`Terms`] table.
 #[derive(Debug, PartialEq, Eq)]
 struct Keys {
-    tags: Vec<String>,
-    words: Vec<String>,
+    tags: Vec<u32>,
+    words: Vec<u32>,
 }
 
-impl Keys {
-    fn of(a: &Article) -> Keys {
-        let mut tags: Vec<String> = a.all_tags().map(|t| t.slug.clone()).collect();
-        tags.sort();
-        tags.dedup();
-        let folded = fold_words(&a.title);
-        let mut words: Vec<String> = folded
-            .split(' ')
-            .filter(|w| w.chars().count() >= 4)
-            .map(str::to_string)
-            .collect();
-        words.sort();
-        words.dedup();
-        Keys { tags, words }
+/// The strings of [`Keys`], before they are given ids: made side by side, then numbered in
+/// order.
+fn key_strings(a: &Article) -> (Vec<String>, Vec<String>) {
+    let mut tags: Vec<String> = a.all_tags().map(|t| t.slug.clone()).collect();
+    tags.sort();
+    tags.dedup();
+    let folded = fold_words(&a.title);
+    let mut words: Vec<String> = folded
+        .split(' ')
+        .filter(|w| w.chars().count() >= 4)
+        .map(str::to_string)
+        .collect();
+    words.sort();
+    words.dedup();
+    (tags, words)
+}
+
+/// Tag slugs and title words by id, so that posting lists are vectors indexed by id rather
+/// than maps of strings. One table for both; their posting lists are apart. Ids are kept
+/// from one assignment to the next of a memo, so kept keys stay valid.
+#[derive(Debug, Default)]
+struct Terms {
+    ids: FxHashMap<String, u32>,
+}
+
+impl Terms {
+    fn id(&mut self, term: String) -> u32 {
+        let next = self.ids.len() as u32;
+        *self.ids.entry(term).or_insert(next)
     }
-}
 
-/// A digest of what [`Keys::of`] reads, to tell whether an article's keys can be taken from
-/// the last assignment.
-fn key_inputs(a: &Article) -> u128 {
-    let tags: Vec<&str> = a.all_tags().map(|t| t.slug.as_str()).collect();
-    crate::digest::of(&(&a.title, tags))
+    fn keys(&mut self, (tags, words): (Vec<String>, Vec<String>)) -> Keys {
+        Keys {
+            tags: tags.into_iter().map(|t| self.id(t)).collect(),
+            words: words.into_iter().map(|w| self.id(w)).collect(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.ids.len()
+    }
 }
 
 /// The related articles of the last assignment, for the next one to start from (the rebuilds
@@ -56,8 +75,11 @@ pub struct Memo {
     articles: Vec<MemoEntry>,
     /// The `count` it was made with.
     count: usize,
-    /// Title words too common to relate articles, with that site's threshold.
-    dropped_words: FxHashSet<String>,
+    /// The ids of its keys.
+    terms: Terms,
+    /// By word id: whether the word was too common to relate articles, with that site's
+    /// threshold.
+    dropped_words: Vec<bool>,
     /// How many articles the last assignment scored (the others kept their related articles).
     scored: usize,
 }
@@ -71,8 +93,9 @@ impl Memo {
 
 #[derive(Debug)]
 struct MemoEntry {
-    id: String,
-    inputs: u128,
+    /// The article, shared with that site: an article that is still the same `Arc` has the
+    /// same keys.
+    article: Arc<Article>,
     keys: Arc<Keys>,
     /// Positions in that site's order.
     related: Vec<usize>,
@@ -91,67 +114,84 @@ struct MemoEntry {
 /// became too common to count, or stopped being. Changes further back make a larger front.
 /// Either way, the result is what scoring every article gives (a unit test compares them), and
 /// the memo is left describing this site.
-pub fn assign(articles: &[Arc<Article>], count: usize, memo: Option<&mut Memo>) -> Vec<Vec<usize>> {
+pub fn assign(
+    articles: &[Arc<Article>],
+    count: usize,
+    mut memo: Option<&mut Memo>,
+) -> Vec<Vec<usize>> {
     let n = articles.len();
-    let earlier: FxHashMap<&str, &MemoEntry> = memo
-        .as_deref()
-        .map(|m| m.articles.iter().map(|e| (e.id.as_str(), e)).collect())
-        .unwrap_or_default();
-    let remember = memo.is_some();
-    let (inputs, keys): (Vec<u128>, Vec<Arc<Keys>>) = articles
-        .par_iter()
+    let mut own_terms = Terms::default();
+    let (terms, earlier_entries) = match memo.as_deref_mut() {
+        Some(m) => (&mut m.terms, m.articles.as_slice()),
+        None => (&mut own_terms, &[][..]),
+    };
+    let earlier: FxHashMap<&str, &MemoEntry> = earlier_entries
+        .iter()
+        .map(|e| (e.article.id.as_str(), e))
+        .collect();
+    // An article that is the same `Arc` as in the memo has the same keys; the others' are
+    // made side by side, then numbered.
+    let kept_keys: Vec<Option<Arc<Keys>>> = articles
+        .iter()
         .map(|a| {
-            // Only a memo needs to know whether an article's keys can be taken from the last.
-            let inputs = if remember { key_inputs(a) } else { 0 };
-            let keys = match earlier.get(a.id.as_str()) {
-                Some(e) if e.inputs == inputs => Arc::clone(&e.keys),
-                _ => Arc::new(Keys::of(a)),
-            };
-            (inputs, keys)
+            earlier
+                .get(a.id.as_str())
+                .filter(|e| Arc::ptr_eq(&e.article, a))
+                .map(|e| Arc::clone(&e.keys))
         })
-        .unzip();
-    let mut tag_postings: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
-    let mut word_postings: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+        .collect();
+    let strings: Vec<Option<(Vec<String>, Vec<String>)>> = articles
+        .par_iter()
+        .zip(&kept_keys)
+        .map(|(a, kept)| kept.is_none().then(|| key_strings(a)))
+        .collect();
+    let keys: Vec<Arc<Keys>> = kept_keys
+        .into_iter()
+        .zip(strings)
+        .map(|(kept, strings)| match (kept, strings) {
+            (Some(kept), _) => kept,
+            (None, Some(strings)) => Arc::new(terms.keys(strings)),
+            (None, None) => unreachable!("keys are made for every article not kept"),
+        })
+        .collect();
+    let mut tag_postings: Vec<Vec<usize>> = vec![Vec::new(); terms.len()];
+    let mut word_postings: Vec<Vec<usize>> = vec![Vec::new(); terms.len()];
     for (i, k) in keys.iter().enumerate() {
-        for t in &k.tags {
-            tag_postings.entry(t).or_default().push(i);
+        for &t in &k.tags {
+            tag_postings[t as usize].push(i);
         }
-        for w in &k.words {
-            word_postings.entry(w).or_default().push(i);
+        for &w in &k.words {
+            word_postings[w as usize].push(i);
         }
     }
     // Words in more than a tenth of the titles say nothing about relatedness.
     let common = (n / 10).max(20);
-    let dropped_words: FxHashSet<String> = word_postings
-        .iter()
-        .filter(|(_, p)| p.len() > common)
-        .map(|(w, _)| w.to_string())
-        .collect();
-    let mut flipped: Vec<&str> = Vec::new();
+    let dropped_words: Vec<bool> = word_postings.iter().map(|p| p.len() > common).collect();
+    let mut flipped_postings: Vec<Vec<usize>> = Vec::new();
     if let Some(m) = memo.as_deref() {
-        flipped.extend(
-            word_postings
-                .keys()
-                .filter(|w| dropped_words.contains(**w) != m.dropped_words.contains(**w))
-                .copied(),
-        );
+        for (w, p) in word_postings.iter().enumerate() {
+            let was = m.dropped_words.get(w).copied().unwrap_or(false);
+            if !p.is_empty() && dropped_words[w] != was {
+                flipped_postings.push(p.clone());
+            }
+        }
     }
-    let flipped_postings: Vec<Vec<usize>> =
-        flipped.iter().map(|w| word_postings[w].clone()).collect();
-    word_postings.retain(|_, p| p.len() <= common);
+    for (p, &dropped) in word_postings.iter_mut().zip(&dropped_words) {
+        if dropped {
+            p.clear();
+        }
+    }
 
     let score = |scores: &mut Scores, i: usize| -> Vec<usize> {
         let k = &keys[i];
-        for t in &k.tags {
-            for j in window(&tag_postings[t.as_str()], i) {
+        for &t in &k.tags {
+            for j in window(&tag_postings[t as usize], i) {
                 scores.add(j, 1, 0);
             }
         }
-        for w in &k.words {
-            if let Some(p) = word_postings.get(w.as_str()) {
-                for j in window(p, i) {
-                    scores.add(j, 0, 1);
-                }
+        for &w in &k.words {
+            for j in window(&word_postings[w as usize], i) {
+                scores.add(j, 0, 1);
             }
         }
         scores.best(i, count)
@@ -170,21 +210,20 @@ pub fn assign(articles: &[Arc<Article>], count: usize, memo: Option<&mut Memo>) 
             // windows held a removed one kept it among its related articles or not: if it did,
             // it is scored again below; if not, the others' scores are what they were.)
             let mut again = vec![false; n];
-            let mut lists_at_front: FxHashSet<&str> = FxHashSet::default();
+            let mut tags_at_front: FxHashSet<u32> = FxHashSet::default();
+            let mut words_at_front: FxHashSet<u32> = FxHashSet::default();
             for k in &keys[..new_front] {
-                lists_at_front.extend(k.tags.iter().map(String::as_str));
-                lists_at_front.extend(k.words.iter().map(String::as_str));
+                tags_at_front.extend(k.tags.iter().copied());
+                words_at_front.extend(k.words.iter().copied());
             }
-            for list in lists_at_front {
-                let postings = tag_postings
-                    .get(list)
-                    .into_iter()
-                    .chain(word_postings.get(list));
-                for p in postings {
-                    let rest = p.partition_point(|&j| j < new_front);
-                    for &j in p[rest..].iter().take(WINDOW + 1) {
-                        again[j] = true;
-                    }
+            let lists = tags_at_front
+                .iter()
+                .map(|&t| &tag_postings[t as usize])
+                .chain(words_at_front.iter().map(|&w| &word_postings[w as usize]));
+            for p in lists {
+                let rest = p.partition_point(|&j| j < new_front);
+                for &j in p[rest..].iter().take(WINDOW + 1) {
+                    again[j] = true;
                 }
             }
             for p in &flipped_postings {
@@ -220,12 +259,10 @@ pub fn assign(articles: &[Arc<Article>], count: usize, memo: Option<&mut Memo>) 
     if let Some(m) = memo {
         m.articles = articles
             .iter()
-            .zip(inputs)
             .zip(keys)
             .zip(&related)
-            .map(|(((a, inputs), keys), related)| MemoEntry {
-                id: a.id.clone(),
-                inputs,
+            .map(|((a, keys), related)| MemoEntry {
+                article: Arc::clone(a),
                 keys,
                 related: related.clone(),
             })
@@ -260,7 +297,7 @@ fn front_change(memo: &Memo, articles: &[Arc<Article>], keys: &[Arc<Keys>]) -> O
             &keys[articles.len() - 1 - rest],
         );
         let e = &old[old.len() - 1 - rest];
-        if a.id != e.id || (!Arc::ptr_eq(k, &e.keys) && **k != *e.keys) {
+        if a.id != e.article.id || (!Arc::ptr_eq(k, &e.keys) && **k != *e.keys) {
             break;
         }
         rest += 1;
@@ -274,7 +311,7 @@ fn front_change(memo: &Memo, articles: &[Arc<Article>], keys: &[Arc<Keys>]) -> O
         .collect();
     let rest_ids_changed = old[old_front..]
         .iter()
-        .any(|e| front_ids.contains(e.id.as_str()));
+        .any(|e| front_ids.contains(e.article.id.as_str()));
     (!rest_ids_changed).then_some(Front {
         new_front,
         old_front,
