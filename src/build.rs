@@ -157,6 +157,9 @@ pub struct Built<Files = Vec<OutputFile>> {
     pub seeds_read: usize,
     /// Bytes of seed text read.
     pub seed_bytes: u64,
+    /// How its pages were made: kept from the last build, spliced into kept shells, or
+    /// rendered with their template.
+    pub pages: render::PageCounts,
 }
 
 /// What a finished build reports on its summary line.
@@ -440,6 +443,8 @@ struct Loaded {
     seed_bytes: u64,
     /// The cards this build made or took, for the next one.
     cards: CardStore,
+    /// How its pages were made.
+    pages: render::PageCounts,
 }
 
 impl Loaded {
@@ -451,6 +456,7 @@ impl Loaded {
             timings: self.timings,
             seeds_read: self.seeds_read,
             seed_bytes: self.seed_bytes,
+            pages: self.pages,
         }
     }
 }
@@ -487,13 +493,14 @@ fn build_into(
     let mut diagnostics = Diagnostics::default();
     let mut timings = Timings::with_progress(opts.progress.clone());
     match build_inner(opts, &mut diagnostics, &mut timings, reuse, sink) {
-        Ok((site, seeds_read, seed_bytes, cards)) => Ok(Loaded {
+        Ok((site, seeds_read, seed_bytes, cards, pages)) => Ok(Loaded {
             site,
             diagnostics,
             timings,
             seeds_read,
             seed_bytes,
             cards,
+            pages,
         }),
         Err(error) => Err(BuildFailure { error, diagnostics }),
     }
@@ -534,7 +541,7 @@ fn build_inner(
     timings: &mut Timings,
     reuse: Reuse<'_>,
     sink: &dyn Sink,
-) -> Result<(Site, usize, u64, CardStore)> {
+) -> Result<(Site, usize, u64, CardStore, render::PageCounts)> {
     let ((site, seeds_read, seed_bytes), after) = match reuse {
         Reuse::Nothing => (
             load_site_cached(opts, timings, diagnostics, None, None)?,
@@ -596,7 +603,11 @@ fn build_inner(
     // Taken only now: a build that fails before rendering leaves a session its cards. (One
     // that fails while rendering does not; the next build makes them again.)
     let earlier = earlier_cards.take();
-    let (cards, changed) = timings.time("render", || {
+    let render::Rendered {
+        cards,
+        cards_changed: changed,
+        pages,
+    } = timings.time("render", || {
         render::render(
             &site,
             &theme,
@@ -641,7 +652,7 @@ fn build_inner(
             diagnostics.warnings()
         );
     }
-    Ok((site, seeds_read, seed_bytes, cards))
+    Ok((site, seeds_read, seed_bytes, cards, pages))
 }
 
 /// The cards of earlier builds, where a build takes them from.

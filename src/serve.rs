@@ -236,6 +236,11 @@ fn rebuild(
             }
             if opts.verbose {
                 eprint!("{}", built.timings.report());
+                let p = built.pages;
+                eprintln!(
+                    "  pages: {} rendered, {} spliced into kept shells, {} kept",
+                    p.templated, p.spliced, p.kept
+                );
             }
             eprintln!(
                 "built {} articles, {} files in {} ms",

@@ -280,6 +280,7 @@ fn serve_session_rebuilds_equal_fresh_builds() {
     // The pages whose shell is unchanged (the home pages but the last) are spliced from the
     // shell kept by the last rebuild; a debug build also renders them whole and compares.
     let mut second = second;
+    let mut spliced = Vec::new();
     for (n, title) in ["Sommet européen", "Grève des cheminots", "Crue de la Seine"]
         .iter()
         .enumerate()
@@ -289,7 +290,10 @@ fn serve_session_rebuilds_equal_fresh_builds() {
             common::french_seed(title, &format!("0{}/06/2024", n + 1), "Politique"),
         )
         .unwrap();
-        let next = session.build(&opts, &second).unwrap().files;
+        let built = session.build(&opts, &second).unwrap();
+        spliced.push(built.pages.spliced);
+        assert!(built.pages.kept > 0, "{title}: {:?}", built.pages);
+        let next = built.files;
         assert_eq!(
             listed(&next),
             fresh(build::build_in_memory(&opts).unwrap()),
@@ -297,6 +301,13 @@ fn serve_session_rebuilds_equal_fresh_builds() {
         );
         second = next;
     }
+    // 4, 5 then 6 articles, two to a page: the first and third add keep the number of home
+    // pages, so every full page (the first, then the first two) keeps its shell, and so do
+    // the full pages of the `Politique` tag, which every new article carries.
+    assert!(
+        spliced[0] >= 1 && spliced[2] >= 2,
+        "list pages spliced into kept shells per add: {spliced:?}"
+    );
 
     // Only an update date changes: the article keeps its place, and only its page, its
     // feed entries and its line of the sitemap change.

@@ -156,7 +156,7 @@ pub fn render(
     sink: &dyn Sink,
     earlier_cards: CardStore,
     keep_memos: bool,
-) -> Result<(CardStore, bool)> {
+) -> Result<Rendered> {
     let lang_code = site.config.language.as_str();
     let labels = lang::labels(lang_code);
     let mut nav = Vec::new();
@@ -234,7 +234,9 @@ pub fn render(
         .filter(|job| matches!(job, Job::List { .. }))
         .count();
     let sitemap = std::sync::OnceLock::new();
+    let counters = Counters::default();
     let pages = Pages {
+        counters: &counters,
         site,
         sitemap: &sitemap,
         builder: &builder,
@@ -304,9 +306,14 @@ pub fn render(
         .try_for_each(|file| sink.put(file, None))?;
     let made = builder.into_made();
     let shells = shells.map(|memo| memo.into_kept(2 * list_pages));
-    Ok(match digests {
+    let (cards, cards_changed) = match digests {
         Some(digests) => earlier_cards.update(shared_digest, digests, made, shells),
         None => (CardStore::default(), false),
+    };
+    Ok(Rendered {
+        cards,
+        cards_changed,
+        pages: counters.counts(),
     })
 }
 
@@ -521,10 +528,11 @@ fn paginator<'a>(
 /// The key a list page of placed cards keeps its minified shell under (see
 /// [`minify::ShellMemo`]): everything the page shows but its cards, which are spliced in. With
 /// placed cards, the context of a list page ([`paginator`], and what [`Pages::render`] adds to
-/// it) is a function of these fields of its job and of what every page shares (`shared`:
-/// templates, settings, base path), not of which articles fill it. In debug builds every
-/// spliced page is checked against the page rendered in full.
-fn placed_list_key(shared: &[u8; 32], job: &Job) -> u128 {
+/// it) is a function of these fields of its job, of how many pages and items it counts (the
+/// item count only where the template reads it, see [`list_reads::ItemCount`]) and of what
+/// every page shares (`shared`: templates, settings, base path), not of which articles fill
+/// it. In debug builds every spliced page is checked against the page rendered in full.
+fn placed_list_key(shared: &[u8; 32], job: &Job, per: usize, reads: list_reads::PageReads) -> u128 {
     let Job::List {
         first_route,
         title,
@@ -536,6 +544,9 @@ fn placed_list_key(shared: &[u8; 32], job: &Job) -> u128 {
         unreachable!("only list pages place their cards")
     };
     let term = term.map(|(kind, t)| (kind, &t.name, &t.slug));
+    let total_pages = items.len().div_ceil(per).max(1);
+    let on_page = page_items(items, *number, per).len();
+    let total_items = reads.total_items.read_on(*number).then_some(items.len());
     crate::digest::of(&(
         shared,
         "placed list",
@@ -543,7 +554,7 @@ fn placed_list_key(shared: &[u8; 32], job: &Job) -> u128 {
         title,
         term,
         number,
-        items.len(),
+        (total_pages, on_page, total_items),
     ))
 }
 
@@ -552,9 +563,56 @@ fn page_items(items: &[usize], number: usize, per: usize) -> &[usize] {
     &items[((number - 1) * per).min(items.len())..(number * per).min(items.len())]
 }
 
+/// How the pages of a build were made: what `gazette serve -v` reports after each rebuild.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PageCounts {
+    /// Pages and feeds taken from the last build as they were (same fingerprint).
+    pub kept: usize,
+    /// List pages made by splicing their cards into a shell kept from the last build, without
+    /// their template.
+    pub spliced: usize,
+    /// Pages and feeds rendered with their template.
+    pub templated: usize,
+}
+
+/// [`PageCounts`] as the pages are made, side by side.
+#[derive(Debug, Default)]
+struct Counters {
+    kept: std::sync::atomic::AtomicUsize,
+    spliced: std::sync::atomic::AtomicUsize,
+    templated: std::sync::atomic::AtomicUsize,
+}
+
+impl Counters {
+    fn add(counter: &std::sync::atomic::AtomicUsize) {
+        counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn counts(self) -> PageCounts {
+        PageCounts {
+            kept: self.kept.into_inner(),
+            spliced: self.spliced.into_inner(),
+            templated: self.templated.into_inner(),
+        }
+    }
+}
+
+/// What [`render`] leaves for the next build and tells of this one.
+#[derive(Debug)]
+pub struct Rendered {
+    /// The cards for the next build.
+    pub cards: CardStore,
+    /// Whether they differ from the earlier ones (the card cache is saved only then).
+    pub cards_changed: bool,
+    /// How the pages were made.
+    pub pages: PageCounts,
+}
+
 /// What every page of a build is rendered with.
 #[derive(Clone, Copy)]
 struct Pages<'a> {
+    /// How the pages were made, so far.
+    counters: &'a Counters,
     site: &'a Site,
     /// Every entry of the sitemap ([`sitemap_entries`]), made by the first sitemap job that
     /// needs them rather than before rendering starts.
@@ -614,6 +672,7 @@ impl Pages<'_> {
             hasher.update(key.as_bytes());
             let fp = fingerprint_of(hasher);
             if sink.reuse(&Urls::output_path(&route), fp) {
+                Counters::add(&self.counters.kept);
                 return Ok(());
             }
             fingerprint = Some(fp);
@@ -649,14 +708,15 @@ impl Pages<'_> {
                 } else {
                     placed_index
                 };
-                if reads.is_some() {
+                if let Some(page_reads) = reads {
                     let page = page_items(items, *number, site.config.paginate_by);
                     placed = Some(page);
                     // A minified page of placed cards is its shell with its cards spliced in,
                     // and its shell is a function of the job but for which articles fill it:
                     // looked up before its context is even built.
                     if let (Some(memo), true) = (shells, site.config.minify) {
-                        let key = placed_list_key(shared, job);
+                        let per = site.config.paginate_by;
+                        let key = placed_list_key(shared, job, per, page_reads);
                         let fragment = |id: usize| builder.card_fragment(card_at_marker(page, id));
                         if let Some(bytes) = memo.page(key, fragment)? {
                             let route = Urls::paginated(first_route, *number);
@@ -664,6 +724,7 @@ impl Pages<'_> {
                                 self.check_spliced(job, &route, &bytes)?;
                             }
                             let path = Urls::output_path(&route);
+                            Counters::add(&self.counters.spliced);
                             return sink.put(OutputFile { path, bytes }, fingerprint);
                         }
                         shell_key = Some(minify::ShellKey {
@@ -844,6 +905,7 @@ impl Pages<'_> {
             hasher.update(&json);
             let fp = fingerprint_of(hasher);
             if sink.reuse(&path, fp) {
+                Counters::add(&self.counters.kept);
                 return Ok(());
             }
             fingerprint = Some(fp);
@@ -888,7 +950,9 @@ impl Pages<'_> {
     /// shells nor fingerprints (debug builds: what tests run).
     fn check_spliced(&self, job: &Job, route: &str, spliced: &[u8]) -> Result<()> {
         let sink = crate::output::Collect::default();
+        let counters = Counters::default();
         let full = Pages {
+            counters: &counters,
             shells: None,
             digests: None,
             sink: &sink,
@@ -914,6 +978,7 @@ impl Pages<'_> {
         is_html: bool,
         finish: impl FnOnce(&str) -> Result<Vec<u8>>,
     ) -> Result<Vec<u8>> {
+        Counters::add(&self.counters.templated);
         let mut full = self.common.clone();
         full.extend(ctx);
         let mut text = self
