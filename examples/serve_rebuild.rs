@@ -109,7 +109,14 @@ fn main() {
         let changes = build::Changes::Seeds([name.to_os_string()].into());
         let (t, built) = build(&mut session, &served, &changes);
         add_one.push(t);
-        last_stages = built.timings.report();
+        let p = built.pages;
+        last_stages = format!(
+            "{}  pages: {} rendered, {} spliced into kept shells, {} kept\n",
+            built.timings.report(),
+            p.templated,
+            p.spliced,
+            p.kept
+        );
         served = built.files;
     }
     if !add_one.is_empty() {

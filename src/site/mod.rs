@@ -914,3 +914,6 @@ mod tests {
         assert_eq!(heads, ["", "Un.", "a\nb", "Un."]);
     }
 }
+
+#[cfg(test)]
+mod series_tests;

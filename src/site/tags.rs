@@ -236,8 +236,11 @@ impl Spellings {
         mut tags: impl Iterator<Item = &'a TermRef>,
         source: Option<&TermRef>,
     ) -> bool {
-        tags.any(|t| self.tags[&t.slug] != t.name)
-            || source.is_some_and(|s| self.sources[&s.slug] != s.name)
+        // A name not noted (which a caller noting every article never has) differs.
+        let differs = |names: &rustc_hash::FxHashMap<String, String>, t: &TermRef| {
+            names.get(&t.slug) != Some(&t.name)
+        };
+        tags.any(|t| differs(&self.tags, t)) || source.is_some_and(|s| differs(&self.sources, s))
     }
 
     /// Gives these names their first spelling. Most already have it: copied only where they
@@ -248,8 +251,7 @@ impl Spellings {
         source: Option<&mut TermRef>,
     ) {
         let unify = |t: &mut TermRef, names: &rustc_hash::FxHashMap<String, String>| {
-            let name = &names[&t.slug];
-            if t.name != *name {
+            if let Some(name) = names.get(&t.slug).filter(|n| **n != t.name) {
                 t.name.clone_from(name);
             }
         };
