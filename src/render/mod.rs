@@ -237,6 +237,7 @@ pub fn render(
     let counters = Counters::default();
     let pages = Pages {
         counters: &counters,
+        default_sitemap: theme.is_default("templates/sitemap.xml"),
         site,
         sitemap: &sitemap,
         builder: &builder,
@@ -613,6 +614,8 @@ pub struct Rendered {
 struct Pages<'a> {
     /// How the pages were made, so far.
     counters: &'a Counters,
+    /// Whether the theme's sitemap template is the default one ([`default_sitemap`]).
+    default_sitemap: bool,
     site: &'a Site,
     /// Every entry of the sitemap ([`sitemap_entries`]), made by the first sitemap job that
     /// needs them rather than before rendering starts.
@@ -873,11 +876,31 @@ impl Pages<'_> {
                 ("atom.xml", route)
             }
             Job::Sitemap { part, entries } => {
-                ctx.insert(
-                    "entries",
-                    sitemap_part(self.sitemap, site, years, entries.clone())?,
-                );
+                let entries = sitemap_part(self.sitemap, site, years, entries.clone())?;
                 let route = part.map_or_else(|| "sitemap.xml".to_string(), sitemap_part_route);
+                // The largest page of a site, and the slowest through tera: written directly
+                // when the theme's template is the default one (debug builds check that both
+                // give the same bytes).
+                if self.default_sitemap {
+                    Counters::add(&self.counters.templated);
+                    let bytes = default_sitemap(entries);
+                    if cfg!(debug_assertions) {
+                        let mut ctx = Context::new();
+                        ctx.insert("entries", entries);
+                        ctx.insert("canonical", &urls.absolute(&route));
+                        ctx.insert("current_path", &urls.route(&route));
+                        let made = self.render_text("sitemap.xml", ctx, &route, false, |t| {
+                            Ok(t.as_bytes().to_vec())
+                        })?;
+                        anyhow::ensure!(
+                            made == bytes,
+                            "internal error: /{route} written directly differs from its template"
+                        );
+                    }
+                    let path = Urls::output_path(&route);
+                    return sink.put(OutputFile { path, bytes }, fingerprint);
+                }
+                ctx.insert("entries", entries);
                 ("sitemap.xml", route)
             }
             Job::SitemapIndex { parts } => {
@@ -1151,6 +1174,28 @@ struct SitemapEntry {
     lastmod: Option<String>,
 }
 
+/// A sitemap (or a part) as the default theme's `sitemap.xml` template writes it.
+fn default_sitemap(entries: &[SitemapEntry]) -> Vec<u8> {
+    let mut out = String::with_capacity(100 + entries.len() * 96);
+    out.push_str(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
+         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for e in entries {
+        out.push_str("<url><loc>");
+        out.push_str(&html::escape(&e.loc));
+        out.push_str("</loc>");
+        if let Some(lastmod) = &e.lastmod {
+            out.push_str("<lastmod>");
+            out.push_str(&html::escape(lastmod));
+            out.push_str("</lastmod>");
+        }
+        out.push_str("</url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out.into_bytes()
+}
+
 /// The entries in `range` of [`sitemap_entries`], made once in `cell` by the first job that
 /// asks; an error if they are not as many as [`sitemap_len`] planned.
 fn sitemap_part<'s>(
@@ -1241,4 +1286,34 @@ fn sitemap_entries(site: &Site, years: &[archive::Year]) -> Vec<SitemapEntry> {
         out.push(plain("search/".into()));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sitemap written directly is what the default theme's template makes of the same
+    /// entries, with and without update dates and with characters to escape.
+    #[test]
+    fn default_sitemap_equals_its_template() {
+        let theme = Theme::load(std::path::Path::new("/nonexistent"), "default").unwrap();
+        assert!(theme.is_default("templates/sitemap.xml"));
+        let tera = load_templates(&theme).unwrap();
+        let entries = [
+            SitemapEntry {
+                loc: "https://example.org/repo/".into(),
+                lastmod: None,
+            },
+            SitemapEntry {
+                loc: "https://example.org/repo/articles/l'été-&-<après>/".into(),
+                lastmod: Some("2021-07-27".into()),
+            },
+        ];
+        for entries in [&entries[..0], &entries[..]] {
+            let mut ctx = Context::new();
+            ctx.insert("entries", entries);
+            let made = tera.render("sitemap.xml", &ctx).unwrap();
+            assert_eq!(String::from_utf8(default_sitemap(entries)).unwrap(), made);
+        }
+    }
 }

@@ -73,6 +73,13 @@ impl Theme {
         Ok(out)
     }
 
+    /// Whether the file at `path` is the default theme's own (not replaced by the site's
+    /// theme), so that the renderer may write what it makes without its template.
+    pub fn is_default(&self, path: &str) -> bool {
+        let embedded = DEFAULT_THEME.get_file(path).map(|f| f.contents());
+        embedded.is_some() && self.files.get(path).map(Vec::as_slice) == embedded
+    }
+
     /// Static assets, relative to `static/`.
     pub fn assets(&self) -> impl Iterator<Item = (&str, &[u8])> {
         self.files.iter().filter_map(|(path, bytes)| {
