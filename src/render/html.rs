@@ -8,6 +8,12 @@ use crate::urls::slugify;
 /// through here, so runs without special characters are copied in one piece.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
+    escape_into(&mut out, text);
+    out
+}
+
+/// [`escape`], appended to `out`: what a page written without its template (the sitemap) uses.
+pub fn escape_into(out: &mut String, text: &str) {
     let mut copied = 0;
     for (i, byte) in text.bytes().enumerate() {
         let entity = match byte {
@@ -24,7 +30,6 @@ pub fn escape(text: &str) -> String {
         copied = i + 1;
     }
     out.push_str(&text[copied..]);
-    out
 }
 
 /// The body as HTML: blocks escaped, headings given stable `id`s for `#anchor` links; an

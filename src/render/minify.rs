@@ -159,6 +159,19 @@ pub fn expand_markers<T: AsRef<str>>(
 pub struct Shell {
     minified: Arc<String>,
     ids: Vec<usize>,
+    /// Where each marker is in `minified`, found once when the shell is made: splicing is then
+    /// copying. `None` when a marker did not survive minification as is.
+    spans: Option<Vec<std::ops::Range<usize>>>,
+}
+
+impl Shell {
+    fn new(minified: Arc<String>, ids: Vec<usize>) -> Shell {
+        Shell {
+            spans: marker_spans(&minified, ids.len()),
+            minified,
+            ids,
+        }
+    }
 }
 
 /// Minified page shells by key: a digest of the shell before minification, or (for list pages
@@ -231,6 +244,9 @@ impl<'a> ShellMemo<'a> {
         let Some(shell) = self.get(key) else {
             return Ok(None);
         };
+        let Some(spans) = &shell.spans else {
+            return Ok(None);
+        };
         let mut spliced = Vec::with_capacity(shell.ids.len());
         for &id in &shell.ids {
             match fragment(id)? {
@@ -238,29 +254,46 @@ impl<'a> ShellMemo<'a> {
                 Fragment::Raw(_) => return Ok(None),
             }
         }
-        let page = splice(&shell.minified, &spliced);
-        if page.is_some() {
-            self.keep(key, shell);
-        }
-        Ok(page)
+        let page = splice_at(&shell.minified, spans, &spliced);
+        self.keep(key, shell);
+        Ok(Some(page))
     }
 }
 
 /// The minified shell with each marker replaced by its fragment, in order; `None` when a
 /// marker did not survive minification as is.
 fn splice(minified: &str, fragments: &[&str]) -> Option<Vec<u8>> {
-    let mut out =
-        String::with_capacity(minified.len() + fragments.iter().map(|s| s.len()).sum::<usize>());
-    let mut rest = minified;
-    for (place, fragment) in fragments.iter().enumerate() {
+    let spans = marker_spans(minified, fragments.len())?;
+    Some(splice_at(minified, &spans, fragments))
+}
+
+/// Where the markers of places `0..count` are in a minified shell, in order; `None` when one
+/// did not survive minification as is.
+fn marker_spans(minified: &str, count: usize) -> Option<Vec<std::ops::Range<usize>>> {
+    let mut spans = Vec::with_capacity(count);
+    let mut from = 0;
+    for place in 0..count {
         let expected = minified_marker(place);
-        let at = memchr::memmem::find(rest.as_bytes(), expected.as_bytes())?;
-        out.push_str(&rest[..at]);
-        out.push_str(fragment);
-        rest = &rest[at + expected.len()..];
+        let at = from + memchr::memmem::find(&minified.as_bytes()[from..], expected.as_bytes())?;
+        from = at + expected.len();
+        spans.push(at..from);
     }
-    out.push_str(rest);
-    Some(out.into_bytes())
+    Some(spans)
+}
+
+/// The minified shell with the marker at each of `spans` replaced by its fragment.
+fn splice_at(minified: &str, spans: &[std::ops::Range<usize>], fragments: &[&str]) -> Vec<u8> {
+    debug_assert_eq!(spans.len(), fragments.len());
+    let len = minified.len() + fragments.iter().map(|s| s.len()).sum::<usize>();
+    let mut out = Vec::with_capacity(len);
+    let mut copied = 0;
+    for (span, fragment) in spans.iter().zip(fragments) {
+        out.extend_from_slice(&minified.as_bytes()[copied..span.start]);
+        out.extend_from_slice(fragment.as_bytes());
+        copied = span.end;
+    }
+    out.extend_from_slice(&minified.as_bytes()[copied..]);
+    out
 }
 
 /// Where [`html_with_fragments`] finds and keeps minified shells.
@@ -324,11 +357,7 @@ pub fn html_with_fragments<'f>(
         None => (minify_shell(), None),
     };
     if let Some((memo, key)) = keep_under {
-        let shell = Shell {
-            minified: Arc::clone(&minified),
-            ids,
-        };
-        memo.keep(key, Arc::new(shell));
+        memo.keep(key, Arc::new(Shell::new(Arc::clone(&minified), ids)));
     }
     if spliced.is_empty() {
         return Ok(minified.as_bytes().to_vec());
@@ -468,10 +497,7 @@ mod tests {
         // A shell the memo got wrong would show: one made from another page is not taken.
         let mut wrong = shells.clone();
         for v in wrong.0.values_mut() {
-            *v = Arc::new(Shell {
-                minified: Arc::new("<p>stale".to_string()),
-                ids: vec![0, 1],
-            });
+            *v = Arc::new(Shell::new(Arc::new("<p>stale".to_string()), vec![0, 1]));
         }
         let third = ShellMemo::new(&wrong);
         let other = page(2, 0).replace("<title>t</title>", "<title>u</title>");

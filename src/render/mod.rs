@@ -1183,11 +1183,11 @@ fn default_sitemap(entries: &[SitemapEntry]) -> Vec<u8> {
     );
     for e in entries {
         out.push_str("<url><loc>");
-        out.push_str(&html::escape(&e.loc));
+        html::escape_into(&mut out, &e.loc);
         out.push_str("</loc>");
         if let Some(lastmod) = &e.lastmod {
             out.push_str("<lastmod>");
-            out.push_str(&html::escape(lastmod));
+            html::escape_into(&mut out, lastmod);
             out.push_str("</lastmod>");
         }
         out.push_str("</url>\n");

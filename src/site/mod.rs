@@ -569,24 +569,24 @@ pub fn assemble_from(
         .filter(|d| d.digest.is_none())
         .for_each(|d| d.digest = Some(d.article.digest()));
 
-    // Newest first; undated last in seed (id) order. The sort is stable and ties break on id.
-    let mut order: Vec<usize> = (0..drafts.len()).collect();
-    order.sort_by(|&i, &j| {
-        let (a, b) = (&drafts[i].article, &drafts[j].article);
-        match (a.date, b.date) {
-            (Some(x), Some(y)) => y.cmp(&x).then_with(|| a.id.cmp(&b.id)),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => a.id.cmp(&b.id),
-        }
-    });
+    // Newest first; undated last in seed (id) order. The drafts are in id order, so ties
+    // break on their position: integers compared, not ids.
+    let mut order: Vec<(bool, std::cmp::Reverse<Option<NaiveDate>>, usize)> = drafts
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let date = d.article.date;
+            (date.is_none(), std::cmp::Reverse(date), i)
+        })
+        .collect();
+    order.sort_unstable();
     let articles: Vec<Arc<Article>> = order
         .iter()
-        .map(|&i| Arc::clone(&drafts[i].article))
+        .map(|&(_, _, i)| Arc::clone(&drafts[i].article))
         .collect();
     let digests: Vec<u128> = order
         .iter()
-        .map(|&i| drafts[i].digest.expect("every article has its digest"))
+        .map(|&(_, _, i)| drafts[i].digest.expect("every article has its digest"))
         .collect();
 
     let tag_terms = collect_terms(&articles, Article::all_tags);
