@@ -225,9 +225,13 @@ struct LiveTerm {
 }
 
 impl LiveTerm {
-    fn encode(&mut self, n_docs: u32) {
+    fn encoding(&self, n_docs: u32) -> Encoded {
         let (docs, payloads): (Vec<u32>, Vec<u8>) = self.postings.iter().copied().unzip();
-        self.encoded = Encoded::new(&docs, &payloads, n_docs);
+        Encoded::new(&docs, &payloads, n_docs)
+    }
+
+    fn encode(&mut self, n_docs: u32) {
+        self.encoded = self.encoding(n_docs);
         self.stale = false;
     }
 }
@@ -285,14 +289,20 @@ impl LiveIndex {
             return false;
         };
         let (old_n, new_n) = (self.doc_keys.len() as u32, doc_keys.len() as u32);
+        // Only lists that changed are encoded again, unless the bitmap length changed with
+        // the count (once in eight documents), which can change any list's encoding.
+        let mut stale: Vec<String> = Vec::new();
         if !removed.is_empty() {
             let gone = removed.start as u32..removed.end as u32;
-            for term in self.terms.values_mut() {
+            for (t, term) in self.terms.iter_mut() {
                 let from = term.postings.partition_point(|p| p.0 < gone.start);
                 let to = term.postings.partition_point(|p| p.0 < gone.end);
                 if from < to {
                     term.postings.drain(from..to);
-                    term.stale = true;
+                    if !term.stale {
+                        term.stale = true;
+                        stale.push(t.clone());
+                    }
                 }
             }
             self.terms.retain(|_, t| !t.postings.is_empty());
@@ -304,22 +314,40 @@ impl LiveIndex {
                 let posting = (id as u32, payload(tf, &norms, hint));
                 let term = match self.terms.get_mut(t) {
                     Some(term) => term,
+                    // Marked stale (and noted) below, like any list that changed.
                     None => self.terms.entry(t.to_string()).or_insert(LiveTerm {
                         postings: Vec::new(),
                         encoded: Encoded::new(&[], &[], 0),
-                        stale: true,
+                        stale: false,
                     }),
                 };
                 let at = term.postings.partition_point(|p| p.0 < posting.0);
                 term.postings.insert(at, posting);
-                term.stale = true;
+                if !term.stale {
+                    term.stale = true;
+                    stale.push(t.to_string());
+                }
             }
         }
-        self.terms.par_iter_mut().for_each(|(_, term)| {
-            if term.stale || term.encoded.depends_on_count(old_n, new_n) {
-                term.encode(new_n);
+        if old_n.div_ceil(8) != new_n.div_ceil(8) {
+            self.terms.par_iter_mut().for_each(|(_, term)| {
+                if term.stale || term.encoded.depends_on_count(old_n, new_n) {
+                    term.encode(new_n);
+                }
+            });
+        } else {
+            // Encoded side by side, then put in place; lists emptied are gone from the map.
+            let terms = &self.terms;
+            let encoded: Vec<(&String, Encoded)> = stale
+                .par_iter()
+                .filter_map(|t| terms.get(t).map(|term| (t, term.encoding(new_n))))
+                .collect();
+            for (t, encoded) in encoded {
+                let term = self.terms.get_mut(t).expect("a list just encoded");
+                term.encoded = encoded;
+                term.stale = false;
             }
-        });
+        }
         self.doc_keys = doc_keys.to_vec();
         true
     }
