@@ -395,17 +395,28 @@ fn build_live(
     emit: Emit,
 ) -> anyhow::Result<()> {
     check_lengths(site, analyses, article_keys);
-    let docs: Vec<&Analysis> = analyses.iter().rev().copied().collect();
-    let doc_keys: Vec<[u8; 32]> = article_keys.iter().rev().copied().collect();
-    let avg = averages(&docs);
-    let updated = live
-        .as_mut()
-        .is_some_and(|index| index.update(&docs, &doc_keys, &avg));
-    let index = match live {
-        Some(index) if updated => index,
-        _ => live.insert(LiveIndex::new(&docs, doc_keys, &avg)),
-    };
-    write_files(site, &index.table(), doc_fingerprints, emit)
+    let out = Out::new(emit);
+    // The posting lists (updated, sorted into shards: much of it on one core) and the
+    // document files (which do not read them) are made side by side; `meta.json` needs both.
+    let (shard_keys, documents) = rayon::join(
+        || {
+            let docs: Vec<&Analysis> = analyses.iter().rev().copied().collect();
+            let doc_keys: Vec<[u8; 32]> = article_keys.iter().rev().copied().collect();
+            let avg = averages(&docs);
+            let updated = live
+                .as_mut()
+                .is_some_and(|index| index.update(&docs, &doc_keys, &avg));
+            let index = match live {
+                Some(index) if updated => index,
+                _ => live.insert(LiveIndex::new(&docs, doc_keys, &avg)),
+            };
+            write_postings(&index.table(), &out)
+        },
+        || write_document_files(site, doc_fingerprints, &out),
+    );
+    let shard_keys = shard_keys?;
+    documents?;
+    write_meta(site, &shard_keys, out)
 }
 
 /// The fingerprint of a dictionary shard and its posting blocks: its key, and each term with
@@ -489,20 +500,6 @@ impl<'a> Out<'a> {
         self.record(f.path.clone(), digest);
         self.emit.put(f, None)
     }
-}
-
-/// Writes every index file from the posting lists of `table` and the site, each handed to
-/// `emit` as soon as it is made; `meta.json`, whose content hash covers every other file,
-/// comes last.
-fn write_files(
-    site: &Site,
-    table: &postings::TermTable,
-    doc_fingerprints: &[u64],
-    emit: Emit,
-) -> anyhow::Result<()> {
-    let out = Out::new(emit);
-    let shard_keys = write_postings(table, &out)?;
-    write_documents(site, doc_fingerprints, &shard_keys, out)
 }
 
 /// Writes the dictionary shards and posting blocks of `table`; returns the shard keys, sorted.
@@ -600,11 +597,16 @@ fn write_documents(
     shard_keys: &[String],
     out: Out,
 ) -> anyhow::Result<()> {
+    write_document_files(site, doc_fingerprints, &out)?;
+    write_meta(site, shard_keys, out)
+}
+
+/// Writes the document files and the filters.
+fn write_document_files(site: &Site, doc_fingerprints: &[u64], out: &Out) -> anyhow::Result<()> {
     let cfg = &site.config.search;
     let n_docs = site.articles.len() as u32;
     let emit = out.emit;
     let put = |f| out.put(f);
-    let keys: Vec<&str> = shard_keys.iter().map(String::as_str).collect();
 
     // Documents: metadata and the first excerpt segment, second segment apart. The excerpt is
     // cut again from the body here rather than kept in every analysis (see `Analysis`). Both
@@ -703,8 +705,15 @@ fn write_documents(
     put(OutputFile {
         path: "search/f/facets.json".into(),
         bytes: serde_json::to_vec(&facets).expect("serialisable"),
-    })?;
+    })
+}
 
+/// Writes `meta.json`, whose content hash covers every file `out` has seen; `shard_keys` are
+/// the dictionary shard keys, sorted.
+fn write_meta(site: &Site, shard_keys: &[String], out: Out) -> anyhow::Result<()> {
+    let cfg = &site.config.search;
+    let emit = out.emit;
+    let keys: Vec<&str> = shard_keys.iter().map(String::as_str).collect();
     let mut langs = BTreeMap::new();
     for a in &site.articles {
         *langs.entry(a.language.as_str()).or_insert(0) += 1;

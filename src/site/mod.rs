@@ -589,9 +589,17 @@ pub fn assemble_from(
         .map(|&(_, _, i)| drafts[i].digest.expect("every article has its digest"))
         .collect();
 
-    let tag_terms = collect_terms(&articles, Article::all_tags);
-    let source_terms = collect_terms(&articles, |a| a.source.iter());
-    let related = related::assign(&articles, 5, memo.as_deref_mut().map(|m| &mut m.related));
+    // Related articles and the term lists read the ordered articles only: side by side.
+    let related_memo = memo.as_deref_mut().map(|m| &mut m.related);
+    let (related, (tag_terms, source_terms)) = rayon::join(
+        || related::assign(&articles, 5, related_memo),
+        || {
+            (
+                collect_terms(&articles, Article::all_tags),
+                collect_terms(&articles, |a| a.source.iter()),
+            )
+        },
+    );
 
     if let Some(memo) = memo {
         memo.articles = sources
