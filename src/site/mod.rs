@@ -310,6 +310,8 @@ pub struct Memo {
     /// The [`tags::Vocabulary::digest`] and tag limit their tags were inferred under, if
     /// they were.
     inferred_under: Option<(u128, usize)>,
+    /// The first spellings their names were given.
+    spellings: tags::Spellings,
 }
 
 /// An article of the last site and what it was made from. One whose seed (the same parse,
@@ -496,11 +498,20 @@ pub fn assemble_from(
         .filter(|(_, d)| include_drafts || !d.article.draft)
         .unzip();
 
-    let vocabulary = tags::Vocabulary::new(
-        drafts.iter().map(|d| d.own_names().0),
-        &config.tags.vocabulary,
-        &aliases,
+    // The vocabulary and the slugs read what each article states, and not each other:
+    // decided side by side. Slugs are set last, after the steps that take an article as it is
+    // while it is the one kept.
+    let (vocabulary, (slugged, slug_diagnostics)) = rayon::join(
+        || {
+            tags::Vocabulary::new(
+                drafts.iter().map(|d| d.own_names().0),
+                &config.tags.vocabulary,
+                &aliases,
+            )
+        },
+        || slugs_to_set(&drafts),
     );
+    diagnostics.extend(slug_diagnostics);
     let under = (vocabulary.digest, config.tags.max_inferred);
     if config.tags.infer {
         // A kept article inferred its tags under the same vocabulary: they stand.
@@ -537,30 +548,14 @@ pub fn assemble_from(
         let (tags, inferred, source) = d.own_names();
         spellings.note(tags.iter().chain(inferred), source);
     }
+    // Under the same spellings as the last site, an article kept as it was has them already.
+    let same_spellings = memo.as_deref().is_some_and(|m| m.spellings == spellings);
     for d in &mut drafts {
-        d.spell(&spellings);
+        if !(same_spellings && d.digest.is_some()) {
+            d.spell(&spellings);
+        }
     }
-
-    let slug_inputs: Vec<slugs::SlugInput> = drafts
-        .iter()
-        .map(|d| slugs::SlugInput {
-            id: &d.article.id,
-            file: &d.article.file,
-            pinned: d.article.pinned_slug.as_deref(),
-            default: &d.default_slug,
-        })
-        .collect();
-    // The slugs are decided from borrowed defaults; only those that differ from what the
-    // article has are copied in.
-    let changed: Vec<(usize, String, Option<String>)> =
-        slugs::assign(&slug_inputs, &mut diagnostics)
-            .into_iter()
-            .enumerate()
-            .filter(|(i, s)| !drafts[*i].has_slug(s))
-            .map(|(i, s)| (i, s.slug.into_owned(), s.redirect_from.map(Urls::article)))
-            .collect();
-    drop(slug_inputs);
-    for (i, slug, redirect) in changed {
+    for (i, slug, redirect) in slugged {
         drafts[i].set_slug(slug, redirect);
     }
 
@@ -612,6 +607,7 @@ pub fn assemble_from(
             .collect();
         memo.made_under = made_under;
         memo.inferred_under = config.tags.infer.then_some(under);
+        memo.spellings = spellings;
     }
     let pages = content
         .pages
@@ -631,6 +627,29 @@ pub fn assemble_from(
         },
         diagnostics,
     )
+}
+
+/// The slugs (with the redirect from the default slug, as a route) that differ from what each
+/// article (by position in `drafts`, id order) has, and the problems found.
+fn slugs_to_set(drafts: &[Draft]) -> (Vec<(usize, String, Option<String>)>, Diagnostics) {
+    let mut diagnostics = Diagnostics::default();
+    let inputs: Vec<slugs::SlugInput> = drafts
+        .iter()
+        .map(|d| slugs::SlugInput {
+            id: &d.article.id,
+            file: &d.article.file,
+            pinned: d.article.pinned_slug.as_deref(),
+            default: &d.default_slug,
+        })
+        .collect();
+    // Decided from borrowed defaults; only those that differ are copied out.
+    let changed = slugs::assign(&inputs, &mut diagnostics)
+        .into_iter()
+        .enumerate()
+        .filter(|(i, s)| !drafts[*i].has_slug(s))
+        .map(|(i, s)| (i, s.slug.into_owned(), s.redirect_from.map(Urls::article)))
+        .collect();
+    (changed, diagnostics)
 }
 
 fn collect_terms<'a, T: Iterator<Item = &'a TermRef>>(

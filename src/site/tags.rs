@@ -208,7 +208,7 @@ impl Vocabulary {
 
 /// The display name of every tag and source: its first spelling in seed-id order, so that a
 /// name does not change as seeds are added after it.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct Spellings {
     tags: rustc_hash::FxHashMap<String, String>,
     sources: rustc_hash::FxHashMap<String, String>,
