@@ -260,13 +260,6 @@ impl<'a> ShellMemo<'a> {
     }
 }
 
-/// The minified shell with each marker replaced by its fragment, in order; `None` when a
-/// marker did not survive minification as is.
-fn splice(minified: &str, fragments: &[&str]) -> Option<Vec<u8>> {
-    let spans = marker_spans(minified, fragments.len())?;
-    Some(splice_at(minified, &spans, fragments))
-}
-
 /// Where the markers of places `0..count` are in a minified shell, in order; `None` when one
 /// did not survive minification as is.
 fn marker_spans(minified: &str, count: usize) -> Option<Vec<std::ops::Range<usize>>> {
@@ -343,27 +336,40 @@ pub fn html_with_fragments<'f>(
         Arc::new(String::from_utf8(html(shell.as_bytes())).expect("minify-html keeps UTF-8 text"))
     };
     // A shell with raw fragments in it holds those fragments: it can be kept under a key that
-    // does not cover them (the caller's) only if it has none.
-    let (minified, keep_under) = match shells {
+    // does not cover them (the caller's) only if it has none. A shell known by its digest
+    // has the same text, so the same markers in the same places: only this page's ids are
+    // its own.
+    let (made, keep_under) = match shells {
         Some(ShellKey {
             memo,
             key: Some(key),
-        }) => (minify_shell(), (!any_raw).then_some((memo, key))),
+        }) => (
+            Shell::new(minify_shell(), ids),
+            (!any_raw).then_some((memo, key)),
+        ),
         Some(ShellKey { memo, key: None }) => {
             let digest = crate::digest::of(&shell);
-            let known = memo.get(digest).map(|s| Arc::clone(&s.minified));
-            (known.unwrap_or_else(minify_shell), Some((memo, digest)))
+            let made = match memo.get(digest) {
+                Some(known) => Shell {
+                    minified: Arc::clone(&known.minified),
+                    ids,
+                    spans: known.spans.clone(),
+                },
+                None => Shell::new(minify_shell(), ids),
+            };
+            (made, Some((memo, digest)))
         }
-        None => (minify_shell(), None),
+        None => (Shell::new(minify_shell(), ids), None),
     };
+    let made = Arc::new(made);
     if let Some((memo, key)) = keep_under {
-        memo.keep(key, Arc::new(Shell::new(Arc::clone(&minified), ids)));
+        memo.keep(key, Arc::clone(&made));
     }
     if spliced.is_empty() {
-        return Ok(minified.as_bytes().to_vec());
+        return Ok(made.minified.as_bytes().to_vec());
     }
-    match splice(&minified, &spliced) {
-        Some(out) => Ok(out),
+    match &made.spans {
+        Some(spans) => Ok(splice_at(&made.minified, spans, &spliced)),
         // The theme put the fragment where its marker did not survive minification as is.
         None => {
             let full = expand_markers(page, |id| fragment(id).map(Fragment::text))?;

@@ -724,7 +724,8 @@ impl Pages<'_> {
                         if let Some(bytes) = memo.page(key, fragment)? {
                             let route = Urls::paginated(first_route, *number);
                             if cfg!(debug_assertions) {
-                                self.check_spliced(job, &route, &bytes)?;
+                                let how = "spliced into a kept shell";
+                                self.check_against_template(job, &route, &bytes, how)?;
                             }
                             let path = Urls::output_path(&route);
                             Counters::add(&self.counters.spliced);
@@ -877,7 +878,7 @@ impl Pages<'_> {
             }
             Job::Sitemap { part, entries } => {
                 let entries = sitemap_part(self.sitemap, site, years, entries.clone())?;
-                let route = part.map_or_else(|| "sitemap.xml".to_string(), sitemap_part_route);
+                let route = sitemap_route(*part);
                 // The largest page of a site, and the slowest through tera: written directly
                 // when the theme's template is the default one (debug builds check that both
                 // give the same bytes).
@@ -885,17 +886,7 @@ impl Pages<'_> {
                     Counters::add(&self.counters.templated);
                     let bytes = default_sitemap(entries);
                     if cfg!(debug_assertions) {
-                        let mut ctx = Context::new();
-                        ctx.insert("entries", entries);
-                        ctx.insert("canonical", &urls.absolute(&route));
-                        ctx.insert("current_path", &urls.route(&route));
-                        let made = self.render_text("sitemap.xml", ctx, &route, false, |t| {
-                            Ok(t.as_bytes().to_vec())
-                        })?;
-                        anyhow::ensure!(
-                            made == bytes,
-                            "internal error: /{route} written directly differs from its template"
-                        );
+                        self.check_against_template(job, &route, &bytes, "written directly")?;
                     }
                     let path = Urls::output_path(&route);
                     return sink.put(OutputFile { path, bytes }, fingerprint);
@@ -969,24 +960,26 @@ impl Pages<'_> {
         sink.put(OutputFile { path, bytes }, fingerprint)
     }
 
-    /// Checks a page spliced into a kept shell against the same page rendered in full, without
-    /// shells nor fingerprints (debug builds: what tests run).
-    fn check_spliced(&self, job: &Job, route: &str, spliced: &[u8]) -> Result<()> {
+    /// Checks a page made without its template (`how`: spliced into a kept shell, or the
+    /// sitemap written directly) against the same page rendered in full, through its template,
+    /// without shells nor fingerprints (debug builds: what tests run).
+    fn check_against_template(&self, job: &Job, route: &str, made: &[u8], how: &str) -> Result<()> {
         let sink = crate::output::Collect::default();
         let counters = Counters::default();
         let full = Pages {
             counters: &counters,
             shells: None,
             digests: None,
+            default_sitemap: false,
             sink: &sink,
             ..*self
         };
         full.render(job)?;
         let path = Urls::output_path(route);
-        let made = sink.into_files().into_iter().find(|(f, _)| f.path == path);
+        let rendered = sink.into_files().into_iter().find(|(f, _)| f.path == path);
         anyhow::ensure!(
-            made.is_some_and(|(f, _)| f.bytes == spliced),
-            "internal error: /{route} spliced into a kept shell differs from /{route} rendered"
+            rendered.is_some_and(|(f, _)| f.bytes == made),
+            "internal error: /{route} {how} differs from /{route} rendered"
         );
         Ok(())
     }
@@ -1152,15 +1145,17 @@ fn input_key(
                     None => h.update(&[0]),
                 };
             }
-            (
-                "sitemap.xml",
-                part.map_or_else(|| "sitemap.xml".to_string(), sitemap_part_route),
-            )
+            ("sitemap.xml", sitemap_route(*part))
         }
         _ => return None,
     };
     h.update(route.as_bytes());
     Some((template, route, h.finalize()))
+}
+
+/// Route of the sitemap, or of its part `n` (from 1) when it is split.
+fn sitemap_route(part: Option<usize>) -> String {
+    part.map_or_else(|| "sitemap.xml".to_string(), sitemap_part_route)
 }
 
 /// Route of part `n` (from 1) of a split sitemap.
