@@ -355,6 +355,11 @@ impl Names {
             source: a.source.clone(),
         }
     }
+
+    /// Whether these are the names `a` has.
+    fn are_those_of(&self, a: &Article) -> bool {
+        self.tags == a.tags && self.inferred_tags == a.inferred_tags && self.source == a.source
+    }
 }
 
 impl Draft {
@@ -410,7 +415,7 @@ impl Draft {
             a.tags.iter_mut().chain(a.inferred_tags.iter_mut()),
             a.source.as_mut(),
         );
-        if Names::of(a) != own {
+        if !own.are_those_of(a) {
             self.own_names = Some(Box::new(own));
         }
     }
