@@ -229,7 +229,7 @@ pub struct MemoryCache {
     excerpt_chars: usize,
     analyses: AnalysisCache,
     /// The posting lists of the last build.
-    postings: Option<super::LiveIndex>,
+    pub(super) postings: Option<super::LiveIndex>,
     /// The [`article_key`] of each article of the last build, by its [`Site::digests`] entry,
     /// which covers everything the key is made from.
     keys: rustc_hash::FxHashMap<u128, [u8; 32]>,

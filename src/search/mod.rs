@@ -25,14 +25,19 @@
 //! - `search/f/facets.json`, `search/f/t/<slug>.bin`, `search/f/s/<slug>.bin`: tag and source
 //!   names and document lists for filters, fetched only when a filter is used.
 //!
-//! Document ids run oldest first: the article at position `p` of [`Site::articles`] (newest
-//! first, undated articles last) has id `n - 1 - p`. "Sort by date" is still a sort by id and
-//! needs no data (dated articles have the highest ids, newest last; undated ones the lowest),
-//! and a new seed, which is most often the newest article, takes the next id: every existing
-//! `d/<id>.json` keeps its name and bytes, so a rebuild rewrites and republishes few files.
-//! For the same reason the average field lengths of BM25F are rounded to 4 significant bits
-//! ([`coarse`]) before the payloads are computed: one more article rarely moves them, so it
-//! rarely changes the postings of terms it does not contain.
+//! - `search/o.bin`: the date rank of each document, by id (see below), for sorting by date.
+//!
+//! Document ids follow seed order ([`Site::in_seed_order`]): seeds are named in the order they
+//! arrive, so a new seed takes the next id whatever its date, and every existing
+//! `d/<id>.json` keeps its name and bytes; a rebuild rewrites and republishes few files, and
+//! `gazette serve` updates its posting lists in place ([`LiveIndex`]). Ids in date order would
+//! have made "sort by date" free, but a back-dated seed would then have shifted the id of every
+//! newer article, renaming thousands of files. Date order is kept apart in `o.bin`: rank
+//! `n - 1 - p` for the article at position `p` of [`Site::articles`] (newest first, undated
+//! last), so ranks run oldest first, undated articles lowest; each rank takes [`Meta::ow`]
+//! bytes, little-endian. For the same reason the average field lengths of BM25F are rounded
+//! to 4 significant bits ([`coarse`]) before the payloads are computed: one more article
+//! rarely moves them, so it rarely changes the postings of terms it does not contain.
 //!
 //! Everything is built from sorted collections: the same site gives byte-identical files.
 //! Building the index starts from each article's [`analyze::Analysis`], which an incremental
@@ -65,7 +70,7 @@ pub use cache::{
 pub use encode::{decode_postings, encode_postings, file_name};
 
 /// Version of the file formats, checked by `search.js`.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// BM25 term-frequency saturation.
 pub const K1: f64 = 1.2;
@@ -245,9 +250,11 @@ struct Meta<'a> {
     v: u32,
     /// Documents.
     n: usize,
-    /// Dated documents: ids from `n - nd` up are dated (oldest first, newest last); the ids
-    /// below are the undated documents.
+    /// Dated documents: date ranks (`o.bin`) from `n - nd` up are dated (oldest first, newest
+    /// last); the ranks below are the undated documents.
     nd: usize,
+    /// Bytes per rank in `o.bin`: [`rank_width`].
+    ow: usize,
     k1: f64,
     /// Articles per language.
     langs: BTreeMap<&'a str, usize>,
@@ -286,6 +293,39 @@ pub(crate) fn collect_files(write: impl FnOnce(Emit) -> anyhow::Result<()>) -> V
     let sink = crate::output::Collect::default();
     write(&sink).expect("collecting never fails");
     sink.into_files().into_iter().map(|(f, _)| f).collect()
+}
+
+/// The document id of each article, in site order: its place in seed order.
+fn doc_ids(site: &Site) -> Vec<u32> {
+    let mut ids = vec![0; site.articles.len()];
+    for (id, &position) in site.in_seed_order.iter().enumerate() {
+        ids[position] = id as u32;
+    }
+    ids
+}
+
+/// Bytes per date rank in `o.bin` for `n` documents: the fewest that hold rank `n - 1`.
+fn rank_width(n: usize) -> usize {
+    match n {
+        0..=0x1_0000 => 2,
+        0x1_0001..=0x100_0000 => 3,
+        _ => 4,
+    }
+}
+
+/// `o.bin`: the date rank of each document, by id (see the module docs).
+fn order_file(site: &Site) -> OutputFile {
+    let n = site.articles.len();
+    let width = rank_width(n);
+    let mut bytes = Vec::with_capacity(n * width);
+    for &position in &site.in_seed_order {
+        let rank = (n - 1 - position) as u32;
+        bytes.extend_from_slice(&rank.to_le_bytes()[..width]);
+    }
+    OutputFile {
+        path: "search/o.bin".into(),
+        bytes,
+    }
 }
 
 /// What `meta.json`'s content hash knows of one file: the blake3 of its bytes, or, for a
@@ -362,8 +402,8 @@ fn build_from(
     emit: Emit,
 ) -> anyhow::Result<()> {
     check_lengths(site, analyses, article_keys);
-    // Documents in id order: oldest first (see the module docs).
-    let docs: Vec<&Analysis> = analyses.iter().rev().copied().collect();
+    // Documents in id order: seed order (see the module docs).
+    let docs: Vec<&Analysis> = site.in_seed_order.iter().map(|&p| analyses[p]).collect();
     let numbered = postings::number_all(&docs, &averages(&docs), false);
     let out = Out::new(emit);
     let shard_keys = write_postings(&numbered.table(), &out)?;
@@ -400,8 +440,12 @@ fn build_live(
     // document files (which do not read them) are made side by side; `meta.json` needs both.
     let (shard_keys, documents) = rayon::join(
         || {
-            let docs: Vec<&Analysis> = analyses.iter().rev().copied().collect();
-            let doc_keys: Vec<[u8; 32]> = article_keys.iter().rev().copied().collect();
+            let docs: Vec<&Analysis> = site.in_seed_order.iter().map(|&p| analyses[p]).collect();
+            let doc_keys: Vec<[u8; 32]> = site
+                .in_seed_order
+                .iter()
+                .map(|&p| article_keys[p])
+                .collect();
             let avg = averages(&docs);
             let updated = live
                 .as_mut()
@@ -614,15 +658,15 @@ fn write_document_files(site: &Site, doc_fingerprints: &[u64], out: &Out) -> any
     // with the same id keeps them, and they are not made again.
     let excerpt_chars = cfg.excerpt_chars.max(2);
     let tracks = emit.tracks_fingerprints();
+    let ids = doc_ids(site);
     /// What [`Out::record`] notes of an article's document and its second part, if any.
     type DocRecords = [Option<(String, FileDigest)>; 2];
     let records: Vec<DocRecords> = site
         .articles
         .par_iter()
         .zip(doc_fingerprints)
-        .enumerate()
-        .map(|(pos, (a, &fp))| -> anyhow::Result<DocRecords> {
-            let id = site.articles.len() - 1 - pos;
+        .zip(&ids)
+        .map(|((a, &fp), &id)| -> anyhow::Result<DocRecords> {
             let doc_path = format!("search/d/{id}.json");
             let rest_path = format!("search/d/{id}.1.json");
             let doc_kept = tracks && emit.reuse(&doc_path, fp);
@@ -693,15 +737,16 @@ fn write_document_files(site: &Site, doc_fingerprints: &[u64], out: &Out) -> any
             .collect();
         entries.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
         for t in list {
-            let ids: BTreeSet<u32> = t.articles.iter().map(|&i| n_docs - 1 - i as u32).collect();
-            let ids: Vec<u32> = ids.into_iter().collect();
+            let docs: BTreeSet<u32> = t.articles.iter().map(|&i| ids[i]).collect();
+            let docs: Vec<u32> = docs.into_iter().collect();
             put(OutputFile {
                 path: format!("search/f/{kind}/{}.bin", file_name(&t.slug)),
-                bytes: encode_postings(&ids, None, n_docs),
+                bytes: encode_postings(&docs, None, n_docs),
             })?;
         }
         facets.insert(kind, entries);
     }
+    put(order_file(site))?;
     put(OutputFile {
         path: "search/f/facets.json".into(),
         bytes: serde_json::to_vec(&facets).expect("serialisable"),
@@ -736,6 +781,7 @@ fn write_meta(site: &Site, shard_keys: &[String], out: Out) -> anyhow::Result<()
         v: FORMAT_VERSION,
         n: site.articles.len(),
         nd: site.articles.iter().filter(|a| a.date.is_some()).count(),
+        ow: rank_width(site.articles.len()),
         k1: K1,
         langs,
         keys: front_code(&keys),

@@ -202,10 +202,10 @@ pub(crate) fn number_all<'a>(
 const MAX_LIVE_CHANGES: usize = 64;
 
 /// The posting lists of the last build of a `gazette serve` session, updated in place when
-/// the next build differs by a few documents whose ids are the only ones to change: the
-/// newest article added (ids run oldest first, so it takes the next id), the newest removed,
-/// or an article changed without moving. Anything else (an article inserted among older
-/// ones shifts every id after it) makes them again from scratch.
+/// the next build differs by a few documents whose ids are the only ones to change: a new seed
+/// added (ids follow seed order, so it takes the next id, whatever its date), the last removed,
+/// or an article changed in place. Anything else (a seed inserted among earlier ones by its
+/// name shifts every id after it) makes them again from scratch.
 #[derive(Debug, Default)]
 pub struct LiveIndex {
     /// [`super::cache::article_key`] of each document, in id order.
@@ -213,6 +213,9 @@ pub struct LiveIndex {
     /// The field length averages the payloads were computed with, as bits.
     avg: [u64; 4],
     terms: BTreeMap<String, LiveTerm>,
+    /// Builds these lists were updated for in place since they were made (for tests: what
+    /// a seed added at the end of seed order must not cost is making them again).
+    pub(super) updates: usize,
 }
 
 #[derive(Debug)]
@@ -270,6 +273,7 @@ impl LiveIndex {
             doc_keys,
             avg: bits(avg),
             terms,
+            updates: 0,
         }
     }
 
@@ -349,6 +353,7 @@ impl LiveIndex {
             }
         }
         self.doc_keys = doc_keys.to_vec();
+        self.updates += 1;
         true
     }
 

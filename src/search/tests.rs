@@ -71,16 +71,24 @@ struct Reader {
     files: BTreeMap<String, Vec<u8>>,
     n: u32,
     keys: Vec<String>,
+    /// The date rank of each document, by id, read from `o.bin` as `search.js` reads it.
+    ranks: Vec<u32>,
 }
 
 impl Reader {
     fn new(site: &Site) -> Reader {
         let files = files_of(site);
         let meta: serde_json::Value = serde_json::from_slice(&files["search/meta.json"]).unwrap();
+        let width = meta["ow"].as_u64().unwrap() as usize;
+        let ranks = files["search/o.bin"]
+            .chunks(width)
+            .map(|c| c.iter().rev().fold(0u32, |r, &b| r * 256 + u32::from(b)))
+            .collect();
         Reader {
             n: meta["n"].as_u64().unwrap() as u32,
             keys: decode_keys(meta["keys"].as_str().unwrap()),
             files,
+            ranks,
         }
     }
 
@@ -153,11 +161,13 @@ impl Reader {
             .filter(|(_, (n, _))| *n == terms.len())
             .map(|(d, (_, s))| (d, s))
             .collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
+        // Equal scores: newest first, as `search.js` breaks ties.
+        let rank = |d: u32| self.ranks[d as usize];
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(rank(b.0).cmp(&rank(a.0))));
         ranked
             .into_iter()
             .map(|(d, _)| {
-                site.articles[self.n as usize - 1 - d as usize]
+                site.articles[self.n as usize - 1 - rank(d) as usize]
                     .title
                     .clone()
             })
@@ -241,7 +251,7 @@ fn doc_files_hold_display_fields_without_base_path() {
         .iter()
         .position(|a| a.title.starts_with("Israël"))
         .unwrap();
-    let id = site.articles.len() - 1 - idx;
+    let id = site.in_seed_order.iter().position(|&p| p == idx).unwrap();
     let doc: serde_json::Value =
         serde_json::from_slice(&files[&format!("search/d/{id}.json")]).unwrap();
     assert_eq!(doc["r"], site.articles[idx].route.as_str());
@@ -578,6 +588,63 @@ fn adding_the_newest_article_keeps_existing_doc_files() {
     assert_eq!(newest["t"], "Un article tout neuf");
     let meta: serde_json::Value = serde_json::from_slice(&after["search/meta.json"]).unwrap();
     assert_eq!(meta["v"], FORMAT_VERSION);
+}
+
+/// A seed dated before every other, named last, takes the next id: the other articles keep
+/// their document files, `o.bin` ranks it oldest, and a session updates its posting lists in
+/// place instead of making them again.
+#[test]
+fn a_back_dated_seed_takes_the_next_id() {
+    let first = site_of(SEEDS, "");
+    let before = files_of(&first);
+    let old = "Un article ancien\nUn vieil article sur Pegasus et la défense, retrouvé dans les archives.\nRND, 01/06/2015\nEtiquettes : Pegasus,\nSoyez le premier à commenter\n";
+    let mut seeds = SEEDS.to_vec();
+    seeds.push(("005_eeeeeeeeeeeeeeee.txt", old));
+    let site = site_of(&seeds, "");
+    assert_eq!(site.articles.last().unwrap().title, "Un article ancien");
+    let after = files_of(&site);
+    for (path, bytes) in &before {
+        if path.starts_with("search/d/") {
+            assert_eq!(after.get(path), Some(bytes), "{path}");
+        }
+    }
+    let n = SEEDS.len();
+    let added: serde_json::Value =
+        serde_json::from_slice(&after[&format!("search/d/{n}.json")]).unwrap();
+    assert_eq!(added["t"], "Un article ancien");
+    // Every document's rank puts it where the site lists it (newest first).
+    let reader = Reader::new(&site);
+    assert_eq!(reader.ranks.len(), n + 1);
+    for (id, &rank) in reader.ranks.iter().enumerate() {
+        let doc: serde_json::Value =
+            serde_json::from_slice(&after[&format!("search/d/{id}.json")]).unwrap();
+        assert_eq!(doc["t"], site.articles[n - rank as usize].title.as_str());
+    }
+    // In a session, with articles of equal field lengths so that the averages stay put.
+    let words = ["alpha", "bravo", "charlie", "delta", "echo"];
+    let texts: Vec<(String, String)> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let year = [2020, 2021, 2022, 2023, 2015][i];
+            (
+                format!("{:03}_{}.txt", i + 1, "f".repeat(16)),
+                format!("Article {w}\nUn texte sur {w} et la défense.\nRND, 01/06/{year}\nEtiquettes : Pegasus,\n"),
+            )
+        })
+        .collect();
+    let seeds_of = |k: usize| -> Vec<(&str, &str)> {
+        texts[..k]
+            .iter()
+            .map(|(name, text)| (name.as_str(), text.as_str()))
+            .collect()
+    };
+    let mut memory = cache::MemoryCache::default();
+    build_index_in_memory(&site_of(&seeds_of(4), ""), &mut memory);
+    let site = site_of(&seeds_of(5), "");
+    assert_eq!(site.articles.last().unwrap().title, "Article echo");
+    assert!(build_index_in_memory(&site, &mut memory) == build_index(&site));
+    assert_eq!(memory.postings.as_ref().map(|p| p.updates), Some(1));
 }
 
 #[test]

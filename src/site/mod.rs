@@ -270,6 +270,10 @@ pub struct Site {
     /// The [`Article::digest`] of each article, in site order, taken once when the site is
     /// assembled: the fingerprints of pages, search keys and cards all start from them.
     pub digests: Vec<u128>,
+    /// The articles in seed (id) order, as indices into [`Site::articles`]. Seeds are named in
+    /// the order they arrive, so a new seed, whatever its date, comes last here: the search
+    /// index numbers its documents in this order, which a back-dated seed does not disturb.
+    pub in_seed_order: Vec<usize>,
 }
 
 impl Site {
@@ -588,6 +592,10 @@ pub fn assemble_from(
         .iter()
         .map(|&(_, _, i)| drafts[i].digest.expect("every article has its digest"))
         .collect();
+    let mut in_seed_order = vec![0; order.len()];
+    for (position, &(_, _, i)) in order.iter().enumerate() {
+        in_seed_order[i] = position;
+    }
 
     // Related articles and the term lists read the ordered articles only: side by side.
     let related_memo = memo.as_deref_mut().map(|m| &mut m.related);
@@ -629,6 +637,7 @@ pub fn assemble_from(
             pages,
             related,
             digests,
+            in_seed_order,
         },
         diagnostics,
     )

@@ -162,7 +162,7 @@
   }
 
   // ---- Index reading ----
-  var FORMAT_VERSION = 3; // src/search/mod.rs FORMAT_VERSION
+  var FORMAT_VERSION = 4; // src/search/mod.rs FORMAT_VERSION
   var SEGMENTS = 3; // excerpt segments; a posting hint below this names the one holding the match
   // Shard keys of meta.json: `0co 2b 2c|de` → co cob coc cod coe (see front_code in src/search).
   function decodeKeys(text) {
@@ -290,6 +290,23 @@
       function (bytes) { return new Set(decodePostings(bytes, 0, false).ids); },
       function () { return new Set(); });
   };
+  // The date rank of each document, by id (ids follow the order seeds arrived in): ranks run
+  // oldest first, dated documents from n - nd up, undated ones below.
+  Engine.prototype.ranks = function () {
+    var self = this, n = self.meta.n, w = self.meta.ow || 4;
+    if (!self.rankList) {
+      self.rankList = self.get('search/o.bin', 'bytes').then(function (bytes) {
+        var ranks = new Uint32Array(n);
+        for (var i = 0, pos = 0; i < n; i++, pos += w) {
+          var r = 0;
+          for (var b = w - 1; b >= 0; b--) r = r * 256 + bytes[pos + b];
+          ranks[i] = r;
+        }
+        return ranks;
+      }, function (e) { self.rankList = null; throw e; });
+    }
+    return self.rankList;
+  };
   Engine.prototype.facets = function () { return this.get('search/f/facets.json', 'json'); };
   Engine.prototype.doc = function (id) { return this.get('search/d/' + id + '.json', 'json'); };
   // The display fields of a document and its excerpt segments 1, 2 (as `y`), for a match
@@ -380,9 +397,9 @@
       if (opts.tag) filters.push(self.filterSet('t', opts.tag));
       if (opts.source) filters.push(self.filterSet('s', opts.source));
       if (!parsed.words.length && !filters.length) return { total: 0, exact: true, page: 1, pages: 0, hits: [], empty: true };
-      return Promise.all([Promise.all(parsed.words.map(function (w) { return self.expand(w); })), Promise.all(filters)])
+      return Promise.all([Promise.all(parsed.words.map(function (w) { return self.expand(w); })), Promise.all(filters), self.ranks()])
         .then(function (r) {
-          var expansions = r[0], sets = r[1];
+          var expansions = r[0], sets = r[1], rank = r[2];
           var allEntries = [].concat.apply([], expansions);
           return Promise.all(allEntries.map(function (c) { return self.postings(c.e); })).then(function (lists) {
             var k = 0, perWord = expansions.map(function (exp) {
@@ -423,11 +440,11 @@
             var ids = [];
             scores.forEach(function (_, d) { if (sets.every(function (s) { return s.has(d); })) ids.push(d); });
             var sort = opts.sort || (parsed.words.length ? '' : 'date');
-            // Ids run oldest first: dated documents from u = n - nd up, undated ones below u.
+            // Ranks run oldest first: dated documents from u = n - nd up, undated ones below u.
             var u = n - (meta.nd === undefined ? n : meta.nd);
-            if (sort === 'date') ids.sort(function (a, b) { return b - a; });
-            else if (sort === 'old') ids.sort(function (a, b) { return (a >= u) !== (b >= u) ? (a >= u ? -1 : 1) : a >= u ? a - b : b - a; });
-            else ids.sort(function (a, b) { return scores.get(b)[0] - scores.get(a)[0] || b - a; });
+            if (sort === 'date') ids.sort(function (a, b) { return rank[b] - rank[a]; });
+            else if (sort === 'old') ids.sort(function (a, b) { var x = rank[a], y = rank[b]; return (x >= u) !== (y >= u) ? (x >= u ? -1 : 1) : x >= u ? x - y : y - x; });
+            else ids.sort(function (a, b) { return scores.get(b)[0] - scores.get(a)[0] || rank[b] - rank[a]; });
             var want = page * rpp;
             var verified = ids, exact = true;
             var verify = parsed.phrases.length ? self.verifyPhrases(ids, parsed.phrases, scores, want + 1) : Promise.resolve(null);
