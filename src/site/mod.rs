@@ -592,6 +592,7 @@ pub fn assemble_from(
         .iter()
         .map(|&(_, _, i)| drafts[i].digest.expect("every article has its digest"))
         .collect();
+    let seed_ranks: Vec<u32> = order.iter().map(|&(_, _, i)| i as u32).collect();
     let mut in_seed_order = vec![0; order.len()];
     for (position, &(_, _, i)) in order.iter().enumerate() {
         in_seed_order[i] = position;
@@ -600,7 +601,7 @@ pub fn assemble_from(
     // Related articles and the term lists read the ordered articles only: side by side.
     let related_memo = memo.as_deref_mut().map(|m| &mut m.related);
     let (related, (tag_terms, source_terms)) = rayon::join(
-        || related::assign(&articles, 5, related_memo),
+        || related::assign(&articles, &seed_ranks, 5, related_memo),
         || {
             (
                 collect_terms(&articles, Article::all_tags),

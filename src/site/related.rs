@@ -7,8 +7,10 @@
 
 use std::sync::Arc;
 
+use chrono::Datelike;
+
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use super::Article;
 use crate::text::fold_words;
@@ -101,41 +103,79 @@ struct MemoEntry {
     related: Vec<usize>,
 }
 
+/// What breaks ties between candidates as relatedness as strong: each article's day (number
+/// of days since the common era, `None` when undated) and its rank in seed order. Both stay
+/// what they were for an article when others are added or removed anywhere, which is what
+/// lets [`assign`] keep the related articles of those whose windows did not change.
+pub struct Placing<'a> {
+    /// By site position.
+    pub days: Vec<Option<i32>>,
+    /// By site position: the article's place in seed (id) order.
+    pub seed_ranks: &'a [u32],
+}
+
+impl Placing<'_> {
+    /// Days between articles `i` and `j`; an undated article is farther than any dated one.
+    fn distance(&self, i: usize, j: usize) -> u32 {
+        match (self.days[i], self.days[j]) {
+            (Some(a), Some(b)) => a.abs_diff(b),
+            _ => u32::MAX,
+        }
+    }
+}
+
 /// The related articles of every article: indices into `articles`, best first.
 ///
 /// With a `memo` of the last assignment, articles that cannot have changed keep what they had.
-/// News is added at the front (newest first). When every change since the memo is at the front
-/// of the site order (new or changed articles before all others, removed ones before all
-/// others) and the rest is the same articles in the same order with the same keys, the windows
-/// of an article of the rest are what they were, but for front articles coming in or going out
-/// (the distances between the others are unchanged). So only the front is scored again, with
-/// the articles of the rest within [`WINDOW`] places of a front article in a shared list, those
-/// that had a removed article among their related ones, and those with a title word that
-/// became too common to count, or stopped being. Changes further back make a larger front.
-/// Either way, the result is what scoring every article gives (a unit test compares them), and
-/// the memo is left describing this site.
+/// An article's related articles depend only on the windows of its lists (the [`WINDOW`]
+/// entries on each side of it in the posting list of each of its tags and title words) and on
+/// the days and seed ranks of the candidates there, which do not move when other articles come
+/// and go. So, whatever the dates of the changes (a new seed is as often back-dated as fresh),
+/// only these are scored again: the articles added or changed, those within `WINDOW + 1`
+/// entries of one of them in a shared list, those within as many entries of the place an
+/// article removed or changed held, and those with a title word that became too common to
+/// count, or stopped being. The others keep their related articles, moved to their new
+/// positions. Either way, the result is what scoring every article gives (a unit test compares
+/// them), and the memo is left describing this site.
 pub fn assign(
     articles: &[Arc<Article>],
+    seed_ranks: &[u32],
     count: usize,
     mut memo: Option<&mut Memo>,
 ) -> Vec<Vec<usize>> {
     let n = articles.len();
+    assert_eq!(seed_ranks.len(), n, "one seed rank per article");
+    let placing = Placing {
+        days: articles
+            .iter()
+            .map(|a| a.date.map(|d| d.num_days_from_ce()))
+            .collect(),
+        seed_ranks,
+    };
     let mut own_terms = Terms::default();
     let (terms, earlier_entries) = match memo.as_deref_mut() {
         Some(m) => (&mut m.terms, m.articles.as_slice()),
         None => (&mut own_terms, &[][..]),
     };
-    let earlier: FxHashMap<&str, &MemoEntry> = earlier_entries
-        .iter()
-        .map(|e| (e.article.id.as_str(), e))
-        .collect();
+    // The memo's position of the article of each id, by site position.
+    let same_id: Vec<Option<usize>> = {
+        let earlier: FxHashMap<&str, usize> = earlier_entries
+            .iter()
+            .enumerate()
+            .map(|(old, e)| (e.article.id.as_str(), old))
+            .collect();
+        articles
+            .iter()
+            .map(|a| earlier.get(a.id.as_str()).copied())
+            .collect()
+    };
     // An article that is the same `Arc` as in the memo has the same keys; the others' are
     // made side by side, then numbered.
     let kept_keys: Vec<Option<Arc<Keys>>> = articles
         .iter()
-        .map(|a| {
-            earlier
-                .get(a.id.as_str())
+        .zip(&same_id)
+        .map(|(a, old)| {
+            old.map(|old| &earlier_entries[old])
                 .filter(|e| Arc::ptr_eq(&e.article, a))
                 .map(|e| Arc::clone(&e.keys))
         })
@@ -194,58 +234,56 @@ pub fn assign(
                 scores.add(j, 0, 1);
             }
         }
-        scores.best(i, count)
+        scores.best(i, count, &placing)
     };
-    let kept = memo
-        .as_deref()
-        .filter(|m| m.count == count)
-        .and_then(|m| front_change(m, articles, &keys))
-        .map(|front| {
-            let Front {
-                new_front,
-                old_front,
-            } = front;
-            // Articles of the rest whose windows now hold a front article: those within
-            // `WINDOW` places of the front of a list a front article is in. (An article whose
-            // windows held a removed one kept it among its related articles or not: if it did,
-            // it is scored again below; if not, the others' scores are what they were.)
-            let mut again = vec![false; n];
-            let mut tags_at_front: FxHashSet<u32> = FxHashSet::default();
-            let mut words_at_front: FxHashSet<u32> = FxHashSet::default();
-            for k in &keys[..new_front] {
-                tags_at_front.extend(k.tags.iter().copied());
-                words_at_front.extend(k.words.iter().copied());
-            }
-            let lists = tags_at_front
-                .iter()
-                .map(|&t| &tag_postings[t as usize])
-                .chain(words_at_front.iter().map(|&w| &word_postings[w as usize]));
-            for p in lists {
-                let rest = p.partition_point(|&j| j < new_front);
-                for &j in p[rest..].iter().take(WINDOW + 1) {
-                    again[j] = true;
+    let kept = memo.as_deref().filter(|m| m.count == count).map(|m| {
+        let moves = Moves::between(m, articles, &keys, &same_id);
+        let mut again = vec![false; n];
+        let lists_of = |k: &Keys| {
+            let tags = k.tags.iter().map(|&t| &tag_postings[t as usize]);
+            let words = k.words.iter().map(|&w| &word_postings[w as usize]);
+            tags.chain(words).collect::<Vec<&Vec<usize>>>()
+        };
+        // Around each article added or changed, in each of its lists.
+        for (i, old) in moves.old_of_new.iter().enumerate() {
+            if old.is_none() {
+                again[i] = true;
+                for list in lists_of(&keys[i]) {
+                    mark_around(&mut again, list, i);
                 }
             }
-            for p in &flipped_postings {
-                for &j in p {
-                    again[j] = true;
+        }
+        // Around the place each article removed or changed held: where the first article after
+        // it that stayed now is.
+        let mut next_stayed = n;
+        for (old, new) in moves.new_of_old.iter().enumerate().rev() {
+            match new {
+                Some(new) => next_stayed = *new,
+                None => {
+                    for list in lists_of(&m.articles[old].keys) {
+                        mark_around(&mut again, list, next_stayed);
+                    }
                 }
             }
-            (new_front, old_front, again)
-        });
+        }
+        for p in &flipped_postings {
+            for &j in p {
+                again[j] = true;
+            }
+        }
+        (moves, again)
+    });
     let scored = std::sync::atomic::AtomicUsize::new(0);
     let related: Vec<Vec<usize>> = (0..n)
         .into_par_iter()
         .map_init(
             || None,
             |scores: &mut Option<Scores>, i| {
-                if let Some((new_front, old_front, again)) = &kept {
-                    if i >= *new_front && !again[i] {
-                        let before = &memo_related(memo.as_deref(), i - new_front + old_front);
-                        let moved: Option<Vec<usize>> = before
-                            .iter()
-                            .map(|&j| (j >= *old_front).then(|| j - old_front + new_front))
-                            .collect();
+                if let Some((moves, again)) = &kept {
+                    if let (false, Some(old)) = (again[i], moves.old_of_new[i]) {
+                        let before = memo_related(memo.as_deref(), old);
+                        let moved: Option<Vec<usize>> =
+                            before.iter().map(|&j| moves.new_of_old[j]).collect();
                         if let Some(moved) = moved {
                             return moved;
                         }
@@ -274,48 +312,61 @@ pub fn assign(
     related
 }
 
+/// Marks the entries of a sorted posting list within `WINDOW + 1` places of where position
+/// `at` is or would be: the articles whose windows an article coming or going there changes.
+fn mark_around(again: &mut [bool], list: &[usize], at: usize) {
+    let entry = list.partition_point(|&j| j < at);
+    let from = entry.saturating_sub(WINDOW + 1);
+    let to = (entry + WINDOW + 2).min(list.len());
+    for &j in &list[from..to] {
+        again[j] = true;
+    }
+}
+
 /// The related positions the memo holds for its article at `old`.
 fn memo_related(memo: Option<&Memo>, old: usize) -> &[usize] {
     memo.map_or(&[], |m| m.articles[old].related.as_slice())
 }
 
-/// Where the changes since a memo end: the articles before `new_front` (in the site) and
-/// before `old_front` (in the memo) differ; the rest is the same articles, in the same order,
-/// with the same keys.
-struct Front {
-    new_front: usize,
-    old_front: usize,
+/// Which articles stayed since a memo: the same id, keys and day. (Their relative order is
+/// then the same, since the site orders by day, then seed order.) The others count as removed
+/// from their old place and added at their new one.
+struct Moves {
+    /// By position in the site: the position in the memo of the same article, if it stayed.
+    old_of_new: Vec<Option<usize>>,
+    /// By position in the memo: the position in the site, if it stayed.
+    new_of_old: Vec<Option<usize>>,
 }
 
-fn front_change(memo: &Memo, articles: &[Arc<Article>], keys: &[Arc<Keys>]) -> Option<Front> {
-    let old = &memo.articles;
-    // The longest common tail of the two orders, same ids and same keys.
-    let mut rest = 0;
-    while rest < old.len() && rest < articles.len() {
-        let (a, k) = (
-            &articles[articles.len() - 1 - rest],
-            &keys[articles.len() - 1 - rest],
-        );
-        let e = &old[old.len() - 1 - rest];
-        if a.id != e.article.id || (!Arc::ptr_eq(k, &e.keys) && **k != *e.keys) {
-            break;
+impl Moves {
+    fn between(
+        memo: &Memo,
+        articles: &[Arc<Article>],
+        keys: &[Arc<Keys>],
+        same_id: &[Option<usize>],
+    ) -> Moves {
+        let mut new_of_old = vec![None; memo.articles.len()];
+        let old_of_new = articles
+            .iter()
+            .zip(keys)
+            .zip(same_id)
+            .enumerate()
+            .map(|(new, ((a, k), old))| {
+                let old = (*old)?;
+                let e = &memo.articles[old];
+                let same = Arc::ptr_eq(&e.article, a)
+                    || (e.article.date == a.date && (Arc::ptr_eq(k, &e.keys) || **k == *e.keys));
+                same.then(|| {
+                    new_of_old[old] = Some(new);
+                    old
+                })
+            })
+            .collect();
+        Moves {
+            old_of_new,
+            new_of_old,
         }
-        rest += 1;
     }
-    let (new_front, old_front) = (articles.len() - rest, old.len() - rest);
-    // A changed article in the rest (moved by a new date, or given other keys) breaks the
-    // common tail before the front: then more than the front changed.
-    let front_ids: FxHashSet<&str> = articles[..new_front]
-        .iter()
-        .map(|a| a.id.as_str())
-        .collect();
-    let rest_ids_changed = old[old_front..]
-        .iter()
-        .any(|e| front_ids.contains(e.article.id.as_str()));
-    (!rest_ids_changed).then_some(Front {
-        new_front,
-        old_front,
-    })
 }
 
 /// Shared-tag and shared-word counts of the candidates of one article, in a dense table reused
@@ -345,15 +396,17 @@ impl Scores {
     }
 
     /// The `count` best candidates for article `i` (never `i` itself), best first: more shared
-    /// tags, then more shared words, then nearer in site order, then lower index. That order is
-    /// total, so keeping the best `count` while scanning gives what a full sort would, without
-    /// sorting the hundreds of candidates an article has. Leaves the table empty for the next
-    /// article.
-    fn best(&mut self, i: usize, count: usize) -> Vec<usize> {
+    /// tags, then more shared words, then fewer days apart, then earlier in seed order. That
+    /// order is total, so keeping the best `count` while scanning gives what a full sort would,
+    /// without sorting the hundreds of candidates an article has. Leaves the table empty for
+    /// the next article.
+    fn best(&mut self, i: usize, count: usize, placing: &Placing) -> Vec<usize> {
         // One integer per candidate, smaller is better: the score inverted, then the distance,
-        // then the index.
+        // then the seed rank.
         let rank = |j: usize, score: u64| -> u128 {
-            (u128::from(!score) << 64) | ((j.abs_diff(i) as u128) << 32) | j as u128
+            (u128::from(!score) << 64)
+                | (u128::from(placing.distance(i, j)) << 32)
+                | u128::from(placing.seed_ranks[j])
         };
         let mut best: Vec<(u128, usize)> = Vec::with_capacity(count + 1);
         for j in self.touched.drain(..) {
@@ -425,16 +478,22 @@ mod tests {
         parse_seed(std::path::Path::new(&path), text.as_bytes(), &opts).unwrap()
     }
 
-    /// The related articles (by id) of every article (by id), `count` of each: with a count
-    /// far above the five of a site, every candidate of an article shows, so that any change
-    /// of its windows shows too.
-    fn related_of(seeds: &[ParsedSeed], memo: Option<&mut Memo>) -> Vec<(String, Vec<String>)> {
+    /// The related articles (by id) of every article (by id), `count` of each.
+    fn related_of(
+        seeds: &[ParsedSeed],
+        count: usize,
+        memo: Option<&mut Memo>,
+    ) -> Vec<(String, Vec<String>)> {
         let config = Config::parse("").unwrap();
         let urls = Urls::new("https://example.org/").unwrap();
         let (site, _) =
             super::super::assemble(&config, &urls, seeds.to_vec(), Default::default(), false);
         let articles = site.articles;
-        let related = assign(&articles, 400, memo);
+        let mut seed_ranks = vec![0; articles.len()];
+        for (rank, &position) in site.in_seed_order.iter().enumerate() {
+            seed_ranks[position] = rank as u32;
+        }
+        let related = assign(&articles, &seed_ranks, count, memo);
         articles
             .iter()
             .zip(related)
@@ -446,69 +505,140 @@ mod tests {
     }
 
     /// A series of assignments from a memo gives what assigning from scratch gives, after
-    /// changes at the front (the incremental case, which scores few articles) and elsewhere
-    /// (which scores them all).
+    /// changes of any date: each scores few articles, but for a change of the threshold of
+    /// common words or a change of everything.
     #[test]
     fn assigning_from_a_memo_equals_assigning_from_scratch() {
         let mut seeds: Vec<ParsedSeed> = (0..1200).map(|n| seed(n, n as u32, 0)).collect();
-        let mut memo = Memo::default();
-        assert!(related_of(&seeds, Some(&mut memo)) == related_of(&seeds, None));
-        assert_eq!(memo.scored(), 1200);
-        let mut check = |seeds: &[ParsedSeed], what: &str, incremental: bool| {
-            let got = related_of(seeds, Some(&mut memo));
-            let want = related_of(seeds, None);
-            let wrong = got.iter().zip(&want).filter(|(g, w)| g != w).count();
-            assert!(
-                got.len() == want.len() && wrong == 0,
-                "{what}: {wrong} articles differ"
-            );
-            let scored = memo.scored();
-            assert_eq!(
-                scored < seeds.len() / 2,
-                incremental,
-                "{what}: {scored} scored"
-            );
+        // Two series: five related articles, as a site has, where a change of an article's
+        // windows need not show in what it keeps; and a count far above, where every
+        // candidate shows, so that any change of its windows shows too.
+        let mut memos = [(5, Memo::default()), (400, Memo::default())];
+        for (count, memo) in &mut memos {
+            assert!(related_of(&seeds, *count, Some(memo)) == related_of(&seeds, *count, None));
+            assert_eq!(memo.scored(), 1200);
+        }
+        // `incremental`: whether fewer than half the articles are scored, when it is known.
+        let mut check = |seeds: &[ParsedSeed], what: &str, incremental: Option<bool>| {
+            for (count, memo) in &mut memos {
+                let got = related_of(seeds, *count, Some(memo));
+                let want = related_of(seeds, *count, None);
+                let wrong = got.iter().zip(&want).filter(|(g, w)| g != w).count();
+                assert!(
+                    got.len() == want.len() && wrong == 0,
+                    "{what}, {count} related: {wrong} articles differ"
+                );
+                let scored = memo.scored();
+                if let Some(incremental) = incremental {
+                    assert_eq!(
+                        scored < seeds.len() / 2,
+                        incremental,
+                        "{what}, {count} related: {scored} scored"
+                    );
+                }
+            }
         };
-        // The newest article, then three at once.
         // The newest article, with `crise`: 121 titles of 1,201 have it now, one more than a
         // tenth, and it stops counting for the articles that have it.
         seeds.push(seed(1200, 3000, 0));
-        check(&seeds, "one newest article", true);
+        check(&seeds, "one newest article", Some(true));
         for n in 1201..1204 {
             seeds.push(seed(n, 3000 + n as u32, 0));
         }
-        check(&seeds, "three newest articles", true);
+        check(&seeds, "three newest articles", Some(true));
         // The newest article retitled and retagged, then removed.
         let last = seeds.len() - 1;
         seeds[last] = seed(1203, 4203, 1);
-        check(&seeds, "the newest article changed", true);
+        check(&seeds, "the newest article changed", Some(true));
         seeds.pop();
-        check(&seeds, "the newest article removed", true);
-        check(&seeds, "nothing changed", true);
-        // Changes further back: everything newer than them is scored again.
+        check(&seeds, "the newest article removed", Some(true));
+        check(&seeds, "nothing changed", Some(true));
+        // Changes further back score as few.
         seeds.push(seed(1204, 300, 0));
-        check(&seeds, "a back-dated article", false);
+        check(&seeds, "a back-dated article", Some(true));
+        seeds.push(seed(1205, 300, 3));
+        check(&seeds, "another on the same day", Some(true));
         seeds[200] = seed(200, 200, 2);
-        check(&seeds, "an old article changed", false);
+        check(&seeds, "an old article changed", Some(true));
+        seeds[201] = seed(201, 900, 0);
+        check(&seeds, "an old article moved to another date", Some(true));
         seeds.remove(100);
-        check(&seeds, "an old article removed", false);
-        check(&seeds, "nothing changed again", true);
+        check(&seeds, "an old article removed", Some(true));
+        // Several at once, of all kinds: with eight tags, each change reaches a few hundred
+        // articles, so how many are scored is not asserted.
+        seeds.remove(700);
+        seeds.remove(40);
+        seeds[500] = seed(500, 501, 4);
+        seeds.push(seed(1206, 10, 0));
+        seeds.push(seed(1207, 2000, 5));
+        check(&seeds, "several changes at once", None);
+        check(&seeds, "nothing changed again", Some(true));
+        // Every article redated: all scored.
+        for (k, s) in seeds.iter_mut().enumerate() {
+            *s = seed(k, 5000 - k as u32, 0);
+        }
+        check(&seeds, "everything changed", Some(false));
     }
 
-    /// More shared tags first, then more shared words, then nearer, then the lower index.
+    /// An article removed from a window lets the next one in at its edge, and that one can
+    /// become related though the removed one was not: the article whose window it was is
+    /// scored again. Two hundred articles share a tag, one a day; the newest and the one 61 entries
+    /// down the tag's list (just outside the newest's window) also share a title word, so that
+    /// once an article between them goes, the latter comes first.
     #[test]
-    fn best_orders_by_tags_words_distance_then_index() {
+    fn an_article_removed_from_a_window_lets_the_next_one_in() {
+        let opts = ParseOptions::from_config(&Config::parse("").unwrap());
+        let seed = |n: usize| {
+            let word = if n == 0 || n == 61 { "zanzibar" } else { "" };
+            let date = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()
+                - chrono::Duration::days(n as i64);
+            let text = format!(
+                "Article {word} {n:04}\n\nUn texte.\n\nAFP, {}\nEtiquettes : Thème,\n",
+                date.format("%d/%m/%Y")
+            );
+            let path = format!("{n:04}_{n:016x}.txt");
+            parse_seed(std::path::Path::new(&path), text.as_bytes(), &opts).unwrap()
+        };
+        let mut seeds: Vec<ParsedSeed> = (0..200).map(seed).collect();
+        let mut memo = Memo::default();
+        let first = related_of(&seeds, 5, Some(&mut memo));
+        assert!(!first[0].1.contains(&seeds[61].id), "outside the window");
+        seeds.remove(30);
+        let got = related_of(&seeds, 5, Some(&mut memo));
+        assert_eq!(got[0].1[0], seeds[60].id, "inside now, and first");
+        assert!(got == related_of(&seeds, 5, None));
+        assert!(memo.scored() < seeds.len() / 2, "{} scored", memo.scored());
+    }
+
+    /// More shared tags first, then more shared words, then fewer days apart (undated
+    /// farthest), then earlier in seed order.
+    #[test]
+    fn best_orders_by_tags_words_days_then_seed_rank() {
+        // Article 5 is on day 100; 3 and 7 are two days away, 3 named later than 7.
+        let days = [90, 80, 95, 102, 99, 100, 0, 98, 0, 70, 0, 0];
+        let seed_ranks = [0, 1, 2, 9, 4, 5, 6, 3, 8, 7, 10, 11];
+        let mut days: Vec<Option<i32>> = days.iter().map(|&d| Some(d)).collect();
+        days[10] = None;
+        let placing = Placing {
+            days,
+            seed_ranks: &seed_ranks,
+        };
         let mut s = Scores::new(12);
         s.add(1, 0, 3); // words only
         s.add(9, 1, 0); // a tag, far
         s.add(7, 1, 0); // a tag, nearer
-        s.add(3, 1, 0); // a tag, as near as 7 but a lower index
+        s.add(3, 1, 0); // a tag, as near as 7 but later in seed order
+        s.add(10, 1, 0); // a tag, undated
         s.add(6, 2, 0); // two tags
         s.add(4, 1, 1); // a tag and a word
         s.add(5, 9, 9); // the article itself
-        assert_eq!(s.best(5, 5), vec![6, 4, 3, 7, 9]);
-        assert_eq!(s.best(5, 5), Vec::<usize>::new(), "the table is left empty");
+        assert_eq!(s.best(5, 7, &placing), vec![6, 4, 7, 3, 9, 10, 1]);
+        assert_eq!(
+            s.best(5, 5, &placing),
+            Vec::<usize>::new(),
+            "the table is left empty"
+        );
         s.add(2, 0, 1);
-        assert_eq!(s.best(5, 0), Vec::<usize>::new());
+        assert_eq!(s.best(5, 0, &placing), Vec::<usize>::new());
     }
 }
