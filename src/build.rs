@@ -768,7 +768,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             })
         }
     };
-    let mut timings = loaded.timings;
+    let Loaded {
+        site,
+        diagnostics,
+        mut timings,
+        cards,
+        ..
+    } = loaded;
+    let (articles, tags, sources) = (site.articles.len(), site.tags.len(), site.sources.len());
+    crate::drop_in_background((site, cards));
     if opts.cache {
         timings.stages.insert(
             0,
@@ -781,14 +789,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
     timings.record("write output", write.elapsed());
     let report = BuildReport {
-        articles: loaded.site.articles.len(),
-        tags: loaded.site.tags.len(),
-        sources: loaded.site.sources.len(),
+        articles,
+        tags,
+        sources,
         pages: written.pages,
         files: written.files,
         bytes: written.bytes,
         elapsed: start.elapsed(),
-        diagnostics: loaded.diagnostics,
+        diagnostics,
         timings,
     };
     if let Some(stamp) = stamp.filter(|s| s.settled) {

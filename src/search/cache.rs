@@ -212,6 +212,8 @@ pub fn write_index_cached(site: &Site, cache_dir: &Path, emit: Emit) -> anyhow::
         || super::build_from(site, &analyses, &keys, emit),
         || cache.save(cache_dir, &key),
     );
+    drop(analyses);
+    crate::drop_in_background(cache);
     written
 }
 
