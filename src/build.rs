@@ -480,7 +480,37 @@ enum Reuse<'a> {
         cards: &'a mut CardStore,
         search: &'a mut crate::search::MemoryCache,
         assembly: &'a mut site::Memo,
+        templates: &'a mut ParsedTemplates,
     },
+}
+
+/// The templates of a session's last build, parsed, under a digest of their sources: a rebuild
+/// whose templates did not change (a seed added) does not parse them again.
+#[derive(Default)]
+struct ParsedTemplates(Option<(blake3::Hash, tera::Tera)>);
+
+impl ParsedTemplates {
+    /// The theme's templates, parsed, or the last ones when their sources are the same.
+    fn of(&mut self, theme: &render::theme::Theme) -> Result<&tera::Tera> {
+        let mut digest = crate::digest::Stream::default();
+        for (path, bytes) in theme.files.range("templates/".to_string()..) {
+            if !path.starts_with("templates/") {
+                break;
+            }
+            digest
+                .update(&(path.len() as u64).to_le_bytes())
+                .update(path.as_bytes())
+                .update(&(bytes.len() as u64).to_le_bytes())
+                .update(bytes);
+        }
+        let digest = digest.finalize();
+        if self.0.as_ref().is_none_or(|(kept, _)| *kept != digest) {
+            // A failed parse leaves nothing behind: the next build tries again.
+            self.0 = None;
+            self.0 = Some((digest, render::load_templates(theme)?));
+        }
+        Ok(&self.0.as_ref().expect("parsed just now or before").1)
+    }
 }
 
 /// Runs the pipeline, reusing what `reuse` holds, and handing every output file to `sink` as
@@ -523,6 +553,8 @@ struct AfterParse<'a> {
     /// Keep what only the next rebuild of a session uses (the cards serialised for templates,
     /// the shells of list pages): held in memory, never saved.
     keep_memos: bool,
+    /// The session's parsed templates, if any.
+    templates: Option<&'a mut ParsedTemplates>,
 }
 
 fn saved(saving: Option<Saving>, what: &str) -> Result<()> {
@@ -551,6 +583,7 @@ fn build_inner(
                 search: SearchCache::Off,
                 cache_dir: None,
                 keep_memos: false,
+                templates: None,
             },
         ),
         Reuse::Session {
@@ -558,6 +591,7 @@ fn build_inner(
             cards,
             search,
             assembly,
+            templates,
         } => (
             load_site_cached(opts, timings, diagnostics, Some(seeds), Some(assembly))?,
             AfterParse {
@@ -566,6 +600,7 @@ fn build_inner(
                 search: SearchCache::Memory(search),
                 cache_dir: None,
                 keep_memos: true,
+                templates: Some(templates),
             },
         ),
         Reuse::Disk {
@@ -585,6 +620,7 @@ fn build_inner(
                 search: SearchCache::Disk(dir),
                 cache_dir: Some(dir),
                 keep_memos: false,
+                templates: None,
             };
             (loaded, after)
         }
@@ -595,9 +631,17 @@ fn build_inner(
         search,
         cache_dir,
         keep_memos,
+        templates,
     } = after;
     let theme = render::theme::Theme::load(&opts.root, &site.config.theme)?;
-    let tera = timings.time("parse templates", || render::load_templates(&theme))?;
+    let parsed_here;
+    let tera = match templates {
+        Some(templates) => timings.time("parse templates", || templates.of(&theme))?,
+        None => {
+            parsed_here = timings.time("parse templates", || render::load_templates(&theme))?;
+            &parsed_here
+        }
+    };
     // One after the other, not side by side: both stages use every core, and running them
     // together would add their peak memory for no gain in time.
     // Taken only now: a build that fails before rendering leaves a session its cards. (One
@@ -608,15 +652,7 @@ fn build_inner(
         cards_changed: changed,
         pages,
     } = timings.time("render", || {
-        render::render(
-            &site,
-            &theme,
-            &tera,
-            &opts.render,
-            sink,
-            earlier,
-            keep_memos,
-        )
+        render::render(&site, &theme, tera, &opts.render, sink, earlier, keep_memos)
     })?;
     let mut saving_cards = None;
     let cards = match cache_dir {
@@ -954,6 +990,7 @@ pub struct Session {
     cards: CardStore,
     search: crate::search::MemoryCache,
     assembly: site::Memo,
+    templates: ParsedTemplates,
     /// What the last site of the session is made of, for the next build to reuse.
     kept: crate::output::Kept,
 }
@@ -994,6 +1031,7 @@ impl Session {
             cards: &mut self.cards,
             search: &mut self.search,
             assembly: &mut self.assembly,
+            templates: &mut self.templates,
         };
         let mut loaded = build_into(opts, reuse, &sink)?;
         let (files, kept) = sink.into_site_files();
@@ -1011,6 +1049,28 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A session's templates follow the theme: parsed again when a template changes, comes or
+    /// goes, and a broken one is reported each time, not kept.
+    #[test]
+    fn session_templates_follow_the_theme() {
+        let dir = tempfile::tempdir().unwrap();
+        let theme = render::theme::Theme::load(dir.path(), "default").unwrap();
+        let mut parsed = ParsedTemplates::default();
+        let names = |t: &tera::Tera| t.get_template_names().count();
+        let before = names(parsed.of(&theme).unwrap());
+        let mut more = render::theme::Theme::load(dir.path(), "default").unwrap();
+        more.files
+            .insert("templates/extra.html".into(), b"{{ 1 + 1 }}".to_vec());
+        let with_extra = parsed.of(&more).unwrap();
+        assert_eq!(names(with_extra), before + 1);
+        assert!(with_extra.get_template_names().any(|n| n == "extra.html"));
+        more.files
+            .insert("templates/extra.html".into(), b"{{ 1 + }}".to_vec());
+        assert!(parsed.of(&more).is_err());
+        assert!(parsed.of(&more).is_err(), "still broken");
+        assert_eq!(names(parsed.of(&theme).unwrap()), before);
+    }
 
     /// Two files with one id (the same name in two folders): the first is kept, the second
     /// reported and skipped; the seeds come back sorted by id.
