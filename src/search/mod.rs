@@ -25,7 +25,8 @@
 //! - `search/f/facets.json`, `search/f/t/<slug>.bin`, `search/f/s/<slug>.bin`: tag and source
 //!   names and document lists for filters, fetched only when a filter is used.
 //!
-//! - `search/o.bin`: the date rank of each document, by id (see below), for sorting by date.
+//! - `search/o.bin`: the date rank of each document, by id (see below), fetched only to sort
+//!   by date or to put results of equal score newest first (3 bytes a document from 65,537 on).
 //!
 //! Document ids follow seed order ([`Site::in_seed_order`]): seeds are named in the order they
 //! arrive, so a new seed takes the next id whatever its date, and every existing

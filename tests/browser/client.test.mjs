@@ -26,6 +26,34 @@ for (const c of CASES) {
   for (const e of check(c, routes, marked)) fail(`${c.q}: ${e}`);
 }
 
+// Equal scores come newest first (ids follow seed order, so this takes the date ranks); the
+// fixture has such ties, or this check would prove nothing.
+let ties = 0;
+for (const c of CASES) {
+  const res = await engine.search(c.q, { rpp: 50 });
+  for (let i = 1; i < res.hits.length; i++) {
+    const [a, b] = [res.hits[i - 1], res.hits[i]];
+    if (a.score !== b.score) continue;
+    ties++;
+    if ((a.doc.d || '') < (b.doc.d || '')) fail(`${c.q}: tie not newest first: ${a.doc.r} (${a.doc.d}) before ${b.doc.r} (${b.doc.d})`);
+  }
+}
+if (!ties) fail('no query of expectations.mjs has two results with equal scores');
+// The ranks (search/o.bin) are fetched only when they order something.
+const ranksFetched = async (q, opts) => {
+  let fetchedRanks = false;
+  const fresh = new gs.Engine(async (url, kind) => {
+    if (url.startsWith('search/o.bin')) fetchedRanks = true;
+    const buf = readFileSync(dist + '/' + url.replace(/\?.*$/, ''));
+    return kind === 'json' ? JSON.parse(buf.toString('utf8')) : kind === 'text' ? buf.toString('utf8') : new Uint8Array(buf);
+  });
+  await fresh.search(q, opts);
+  return fetchedRanks;
+};
+if (await ranksFetched('pommes tarte', {})) fail('ranks fetched for a single result');
+if (!(await ranksFetched('mistral', {}))) fail('ranks not fetched for a tie');
+if (!(await ranksFetched('pommes', { sort: 'date' }))) fail('ranks not fetched to sort by date');
+
 // Seed text stays text: the title with a script tag comes back verbatim, to be set as textContent.
 const xss = await engine.search('alert', {});
 if (!xss.hits.length || !xss.hits[0].doc.t.includes('<script>alert(1)</script>')) fail('xss title not returned verbatim');

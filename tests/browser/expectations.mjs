@@ -10,6 +10,10 @@ export const ARTICLES = {
   recette: 'articles/une-recette-de-tarte-aux-pommes/',
   gantz: 'articles/lors-de-sa-visite-a-paris-le-ministre/',
   nso: 'articles/l-editeur-de-spyware-nso-aurait-ete-pret-a/',
+  // Two articles alike but for a city and the date, so that they score the same; the later
+  // seed is the older article (ties come newest first, whatever the seed order).
+  mistralLyon: 'articles/le-mistral-souffle-fort-sur-lyon/',
+  mistralNice: 'articles/le-mistral-souffle-fort-sur-nice/',
 };
 const A = ARTICLES;
 
@@ -34,6 +38,7 @@ export const CASES = [
   { q: 'logiciel espion', include: [A.logicielEspion, A.logicielMairie], first: A.logicielEspion },
   { q: 'pommes tarte', exactly: [A.recette] },
   { q: 'alert formulaire', exactly: [A.xss] },
+  { q: 'mistral', exactly: [A.mistralLyon, A.mistralNice], first: A.mistralLyon, mark: 'mistral' },
   { q: 'zzzyxw', exactly: [] },
 ];
 

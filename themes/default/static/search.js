@@ -386,7 +386,7 @@
   }
 
   /* Runs a query. opts: {tag, source, sort: ''|'date'|'old', page (1-based), rpp}.
-   * Resolves to {total, exact, page, pages, hits: [{id, doc, text, terms}]} */
+   * Resolves to {total, exact, page, pages, hits: [{id, doc, text, terms, score}]} */
   Engine.prototype.search = function (q, opts) {
     var self = this;
     opts = opts || {};
@@ -397,9 +397,9 @@
       if (opts.tag) filters.push(self.filterSet('t', opts.tag));
       if (opts.source) filters.push(self.filterSet('s', opts.source));
       if (!parsed.words.length && !filters.length) return { total: 0, exact: true, page: 1, pages: 0, hits: [], empty: true };
-      return Promise.all([Promise.all(parsed.words.map(function (w) { return self.expand(w); })), Promise.all(filters), self.ranks()])
+      return Promise.all([Promise.all(parsed.words.map(function (w) { return self.expand(w); })), Promise.all(filters)])
         .then(function (r) {
-          var expansions = r[0], sets = r[1], rank = r[2];
+          var expansions = r[0], sets = r[1];
           var allEntries = [].concat.apply([], expansions);
           return Promise.all(allEntries.map(function (c) { return self.postings(c.e); })).then(function (lists) {
             var k = 0, perWord = expansions.map(function (exp) {
@@ -440,24 +440,35 @@
             var ids = [];
             scores.forEach(function (_, d) { if (sets.every(function (s) { return s.has(d); })) ids.push(d); });
             var sort = opts.sort || (parsed.words.length ? '' : 'date');
-            // Ranks run oldest first: dated documents from u = n - nd up, undated ones below u.
-            var u = n - (meta.nd === undefined ? n : meta.nd);
-            if (sort === 'date') ids.sort(function (a, b) { return rank[b] - rank[a]; });
-            else if (sort === 'old') ids.sort(function (a, b) { var x = rank[a], y = rank[b]; return (x >= u) !== (y >= u) ? (x >= u ? -1 : 1) : x >= u ? x - y : y - x; });
-            else ids.sort(function (a, b) { return scores.get(b)[0] - scores.get(a)[0] || rank[b] - rank[a]; });
             var want = page * rpp;
-            var verified = ids, exact = true;
-            var verify = parsed.phrases.length ? self.verifyPhrases(ids, parsed.phrases, scores, want + 1) : Promise.resolve(null);
-            return verify.then(function (v) {
-              if (v) { verified = v.ids; exact = v.exact; }
-              var slice = verified.slice((page - 1) * rpp, want);
-              return Promise.all(slice.map(function (d) {
-                var hint = scores.get(d)[1];
-                if (hint > 0 && hint < SEGMENTS) return self.rest(d).then(function (doc) { return { id: d, doc: doc, text: doc.y[hint - 1] || '' }; });
-                return self.doc(d).then(function (doc) { return { id: d, doc: doc, text: doc.x || '' }; });
-              })).then(function (hits) {
-                hits.forEach(function (h) { h.terms = matchedTerms; });
-                return { total: verified.length, exact: exact, page: page, pages: Math.ceil(verified.length / rpp), hits: hits };
+            var byScore = function (a, b) { return scores.get(b)[0] - scores.get(a)[0]; };
+            // Equal scores are ordered newest first, which takes the date ranks: fetched only when
+            // two results tie on the page asked for (or anywhere, with phrases to verify).
+            var needRanks = sort === 'date' || sort === 'old';
+            if (!needRanks) {
+              ids.sort(function (a, b) { return byScore(a, b) || b - a; });
+              var edge = parsed.phrases.length ? ids.length : Math.min(ids.length, want + 1);
+              for (var i = 1; i < edge && !needRanks; i++) needRanks = byScore(ids[i - 1], ids[i]) === 0;
+            }
+            return (needRanks ? self.ranks() : Promise.resolve(null)).then(function (rank) {
+              // Ranks run oldest first: dated documents from u = n - nd up, undated ones below u.
+              var u = n - (meta.nd === undefined ? n : meta.nd);
+              if (sort === 'date') ids.sort(function (a, b) { return rank[b] - rank[a]; });
+              else if (sort === 'old') ids.sort(function (a, b) { var x = rank[a], y = rank[b]; return (x >= u) !== (y >= u) ? (x >= u ? -1 : 1) : x >= u ? x - y : y - x; });
+              else if (rank) ids.sort(function (a, b) { return byScore(a, b) || rank[b] - rank[a]; });
+              var verified = ids, exact = true;
+              var verify = parsed.phrases.length ? self.verifyPhrases(ids, parsed.phrases, scores, want + 1) : Promise.resolve(null);
+              return verify.then(function (v) {
+                if (v) { verified = v.ids; exact = v.exact; }
+                var slice = verified.slice((page - 1) * rpp, want);
+                return Promise.all(slice.map(function (d) {
+                  var hint = scores.get(d)[1];
+                  if (hint > 0 && hint < SEGMENTS) return self.rest(d).then(function (doc) { return { id: d, doc: doc, text: doc.y[hint - 1] || '' }; });
+                  return self.doc(d).then(function (doc) { return { id: d, doc: doc, text: doc.x || '' }; });
+                })).then(function (hits) {
+                  hits.forEach(function (h) { h.terms = matchedTerms; h.score = scores.get(h.id)[0]; });
+                  return { total: verified.length, exact: exact, page: page, pages: Math.ceil(verified.length / rpp), hits: hits };
+                });
               });
             });
           });
