@@ -566,6 +566,22 @@ fn a_damaged_analysis_cache_is_ignored() {
     assert!(build_index_cached(&site, &file) == want);
 }
 
+/// Checks that every document file of the index `before` is in `after` as it was, and returns
+/// the document `after` adds under the next id.
+fn next_document(
+    before: &BTreeMap<String, Vec<u8>>,
+    after: &BTreeMap<String, Vec<u8>>,
+) -> serde_json::Value {
+    let mut ids = 0;
+    for (path, bytes) in before {
+        if path.starts_with("search/d/") {
+            assert_eq!(after.get(path), Some(bytes), "{path}");
+            ids += usize::from(!path.ends_with(".1.json"));
+        }
+    }
+    serde_json::from_slice(&after[&format!("search/d/{ids}.json")]).unwrap()
+}
+
 /// Adding the newest article keeps the document files of the others, and with the rounded
 /// length averages the postings of terms it does not contain.
 #[test]
@@ -577,14 +593,7 @@ fn adding_the_newest_article_keeps_existing_doc_files() {
     let site = site_of(&seeds, "");
     assert_eq!(site.articles[0].title, "Un article tout neuf");
     let after = files_of(&site);
-    for (path, bytes) in &before {
-        if path.starts_with("search/d/") {
-            assert_eq!(after.get(path), Some(bytes), "{path}");
-        }
-    }
-    let n = SEEDS.len();
-    let newest: serde_json::Value =
-        serde_json::from_slice(&after[&format!("search/d/{n}.json")]).unwrap();
+    let newest = next_document(&before, &after);
     assert_eq!(newest["t"], "Un article tout neuf");
     let meta: serde_json::Value = serde_json::from_slice(&after["search/meta.json"]).unwrap();
     assert_eq!(meta["v"], FORMAT_VERSION);
@@ -603,15 +612,9 @@ fn a_back_dated_seed_takes_the_next_id() {
     let site = site_of(&seeds, "");
     assert_eq!(site.articles.last().unwrap().title, "Un article ancien");
     let after = files_of(&site);
-    for (path, bytes) in &before {
-        if path.starts_with("search/d/") {
-            assert_eq!(after.get(path), Some(bytes), "{path}");
-        }
-    }
-    let n = SEEDS.len();
-    let added: serde_json::Value =
-        serde_json::from_slice(&after[&format!("search/d/{n}.json")]).unwrap();
+    let added = next_document(&before, &after);
     assert_eq!(added["t"], "Un article ancien");
+    let n = SEEDS.len();
     // Every document's rank puts it where the site lists it (newest first).
     let reader = Reader::new(&site);
     assert_eq!(reader.ranks.len(), n + 1);

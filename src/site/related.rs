@@ -103,15 +103,15 @@ struct MemoEntry {
     related: Vec<usize>,
 }
 
-/// What breaks ties between candidates as relatedness as strong: each article's day (number
-/// of days since the common era, `None` when undated) and its rank in seed order. Both stay
-/// what they were for an article when others are added or removed anywhere, which is what
-/// lets [`assign`] keep the related articles of those whose windows did not change.
-pub struct Placing<'a> {
+/// What breaks ties between equally related candidates: each article's day (days since the
+/// common era, `None` when undated) and its rank in seed order. Neither changes how two
+/// articles compare when others come and go anywhere, which is what lets [`assign`] keep the
+/// related articles of those whose windows did not change.
+struct Placing<'a> {
     /// By site position.
-    pub days: Vec<Option<i32>>,
+    days: Vec<Option<i32>>,
     /// By site position: the article's place in seed (id) order.
-    pub seed_ranks: &'a [u32],
+    seed_ranks: &'a [u32],
 }
 
 impl Placing<'_> {
