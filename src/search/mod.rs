@@ -28,7 +28,7 @@
 //! - `search/o.bin`: the date rank of each document, by id (see below), fetched only to sort
 //!   by date or to put results of equal score newest first (3 bytes a document from 65,537 on).
 //!
-//! Document ids follow seed order ([`Site::in_seed_order`]): seeds are named in the order they
+//! Document ids follow seed order ([`Site::seed_ranks`]): seeds are named in the order they
 //! arrive, so a new seed takes the next id whatever its date, and every existing
 //! `d/<id>.json` keeps its name and bytes; a rebuild rewrites and republishes few files, and
 //! `gazette serve` updates its posting lists in place ([`LiveIndex`]). Ids in date order would
@@ -296,13 +296,13 @@ pub(crate) fn collect_files(write: impl FnOnce(Emit) -> anyhow::Result<()>) -> V
     sink.into_files().into_iter().map(|(f, _)| f).collect()
 }
 
-/// The document id of each article, in site order: its place in seed order.
-fn doc_ids(site: &Site) -> Vec<u32> {
-    let mut ids = vec![0; site.articles.len()];
-    for (id, &position) in site.in_seed_order.iter().enumerate() {
-        ids[position] = id as u32;
+/// The articles in document id order (seed order), as indices into [`Site::articles`].
+fn in_seed_order(site: &Site) -> Vec<usize> {
+    let mut positions = vec![0; site.articles.len()];
+    for (position, &id) in site.seed_ranks.iter().enumerate() {
+        positions[id as usize] = position;
     }
-    ids
+    positions
 }
 
 /// Bytes per date rank in `o.bin` for `n` documents: the fewest that hold rank `n - 1`.
@@ -318,10 +318,11 @@ fn rank_width(n: usize) -> usize {
 fn order_file(site: &Site) -> OutputFile {
     let n = site.articles.len();
     let width = rank_width(n);
-    let mut bytes = Vec::with_capacity(n * width);
-    for &position in &site.in_seed_order {
+    let mut bytes = vec![0; n * width];
+    for (position, &id) in site.seed_ranks.iter().enumerate() {
         let rank = (n - 1 - position) as u32;
-        bytes.extend_from_slice(&rank.to_le_bytes()[..width]);
+        let at = id as usize * width;
+        bytes[at..at + width].copy_from_slice(&rank.to_le_bytes()[..width]);
     }
     OutputFile {
         path: "search/o.bin".into(),
@@ -404,7 +405,7 @@ fn build_from(
 ) -> anyhow::Result<()> {
     check_lengths(site, analyses, article_keys);
     // Documents in id order: seed order (see the module docs).
-    let docs: Vec<&Analysis> = site.in_seed_order.iter().map(|&p| analyses[p]).collect();
+    let docs: Vec<&Analysis> = in_seed_order(site).iter().map(|&p| analyses[p]).collect();
     let numbered = postings::number_all(&docs, &averages(&docs), false);
     let out = Out::new(emit);
     let shard_keys = write_postings(&numbered.table(), &out)?;
@@ -441,12 +442,9 @@ fn build_live(
     // document files (which do not read them) are made side by side; `meta.json` needs both.
     let (shard_keys, documents) = rayon::join(
         || {
-            let docs: Vec<&Analysis> = site.in_seed_order.iter().map(|&p| analyses[p]).collect();
-            let doc_keys: Vec<[u8; 32]> = site
-                .in_seed_order
-                .iter()
-                .map(|&p| article_keys[p])
-                .collect();
+            let order = in_seed_order(site);
+            let docs: Vec<&Analysis> = order.iter().map(|&p| analyses[p]).collect();
+            let doc_keys: Vec<[u8; 32]> = order.iter().map(|&p| article_keys[p]).collect();
             let avg = averages(&docs);
             let updated = live
                 .as_mut()
@@ -659,14 +657,13 @@ fn write_document_files(site: &Site, doc_fingerprints: &[u64], out: &Out) -> any
     // with the same id keeps them, and they are not made again.
     let excerpt_chars = cfg.excerpt_chars.max(2);
     let tracks = emit.tracks_fingerprints();
-    let ids = doc_ids(site);
     /// What [`Out::record`] notes of an article's document and its second part, if any.
     type DocRecords = [Option<(String, FileDigest)>; 2];
     let records: Vec<DocRecords> = site
         .articles
         .par_iter()
         .zip(doc_fingerprints)
-        .zip(&ids)
+        .zip(&site.seed_ranks)
         .map(|((a, &fp), &id)| -> anyhow::Result<DocRecords> {
             let doc_path = format!("search/d/{id}.json");
             let rest_path = format!("search/d/{id}.1.json");
@@ -738,7 +735,7 @@ fn write_document_files(site: &Site, doc_fingerprints: &[u64], out: &Out) -> any
             .collect();
         entries.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
         for t in list {
-            let docs: BTreeSet<u32> = t.articles.iter().map(|&i| ids[i]).collect();
+            let docs: BTreeSet<u32> = t.articles.iter().map(|&i| site.seed_ranks[i]).collect();
             let docs: Vec<u32> = docs.into_iter().collect();
             put(OutputFile {
                 path: format!("search/f/{kind}/{}.bin", file_name(&t.slug)),

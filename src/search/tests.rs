@@ -251,7 +251,7 @@ fn doc_files_hold_display_fields_without_base_path() {
         .iter()
         .position(|a| a.title.starts_with("Israël"))
         .unwrap();
-    let id = site.in_seed_order.iter().position(|&p| p == idx).unwrap();
+    let id = site.seed_ranks[idx];
     let doc: serde_json::Value =
         serde_json::from_slice(&files[&format!("search/d/{id}.json")]).unwrap();
     assert_eq!(doc["r"], site.articles[idx].route.as_str());

@@ -270,10 +270,11 @@ pub struct Site {
     /// The [`Article::digest`] of each article, in site order, taken once when the site is
     /// assembled: the fingerprints of pages, search keys and cards all start from them.
     pub digests: Vec<u128>,
-    /// The articles in seed (id) order, as indices into [`Site::articles`]. Seeds are named in
-    /// the order they arrive, so a new seed, whatever its date, comes last here: the search
-    /// index numbers its documents in this order, which a back-dated seed does not disturb.
-    pub in_seed_order: Vec<usize>,
+    /// The place of each article in seed (id) order, in site order. Seeds are named in the
+    /// order they arrive, so a new seed, whatever its date, takes the next place: the search
+    /// index numbers its documents by it, and related articles break ties on it, neither of
+    /// which a back-dated seed then disturbs.
+    pub seed_ranks: Vec<u32>,
 }
 
 impl Site {
@@ -593,10 +594,6 @@ pub fn assemble_from(
         .map(|&(_, _, i)| drafts[i].digest.expect("every article has its digest"))
         .collect();
     let seed_ranks: Vec<u32> = order.iter().map(|&(_, _, i)| i as u32).collect();
-    let mut in_seed_order = vec![0; order.len()];
-    for (position, &(_, _, i)) in order.iter().enumerate() {
-        in_seed_order[i] = position;
-    }
 
     // Related articles and the term lists read the ordered articles only: side by side.
     let related_memo = memo.as_deref_mut().map(|m| &mut m.related);
@@ -638,7 +635,7 @@ pub fn assemble_from(
             pages,
             related,
             digests,
-            in_seed_order,
+            seed_ranks,
         },
         diagnostics,
     )

@@ -489,11 +489,7 @@ mod tests {
         let (site, _) =
             super::super::assemble(&config, &urls, seeds.to_vec(), Default::default(), false);
         let articles = site.articles;
-        let mut seed_ranks = vec![0; articles.len()];
-        for (rank, &position) in site.in_seed_order.iter().enumerate() {
-            seed_ranks[position] = rank as u32;
-        }
-        let related = assign(&articles, &seed_ranks, count, memo);
+        let related = assign(&articles, &site.seed_ranks, count, memo);
         articles
             .iter()
             .zip(related)
