@@ -484,26 +484,15 @@ enum Reuse<'a> {
     },
 }
 
-/// The templates of a session's last build, parsed, under a digest of their sources: a rebuild
-/// whose templates did not change (a seed added) does not parse them again.
+/// The templates of a session's last build, parsed, under the digest of the theme they came
+/// from: a rebuild whose theme did not change (a seed added) does not parse them again.
 #[derive(Default)]
 struct ParsedTemplates(Option<(blake3::Hash, tera::Tera)>);
 
 impl ParsedTemplates {
-    /// The theme's templates, parsed, or the last ones when their sources are the same.
+    /// The theme's templates, parsed, or the last ones when the theme is the same.
     fn of(&mut self, theme: &render::theme::Theme) -> Result<&tera::Tera> {
-        let mut digest = crate::digest::Stream::default();
-        for (path, bytes) in theme.files.range("templates/".to_string()..) {
-            if !path.starts_with("templates/") {
-                break;
-            }
-            digest
-                .update(&(path.len() as u64).to_le_bytes())
-                .update(path.as_bytes())
-                .update(&(bytes.len() as u64).to_le_bytes())
-                .update(bytes);
-        }
-        let digest = digest.finalize();
+        let digest = theme.digest();
         if self.0.as_ref().is_none_or(|(kept, _)| *kept != digest) {
             // A failed parse leaves nothing behind: the next build tries again.
             self.0 = None;

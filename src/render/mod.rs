@@ -195,13 +195,7 @@ pub fn render(
     // Everything every page depends on besides its own context.
     let mut shared = blake3::Hasher::new();
     shared.update(env!("CARGO_PKG_VERSION").as_bytes());
-    for (name, bytes) in &theme.files {
-        shared
-            .update(name.as_bytes())
-            .update(&[0])
-            .update(bytes)
-            .update(&[0]);
-    }
+    shared.update(theme.digest().as_bytes());
     serde_json::to_writer(&mut shared, &common_ctx.clone().into_json())
         .context("cannot hash the template context")?;
     shared.update(

@@ -80,6 +80,20 @@ impl Theme {
         embedded.is_some() && self.files.get(path).map(Vec::as_slice) == embedded
     }
 
+    /// A digest of every file, path and bytes: what anything made from the theme (parsed
+    /// templates, page fingerprints) is kept under.
+    pub fn digest(&self) -> blake3::Hash {
+        let mut digest = crate::digest::Stream::default();
+        for (path, bytes) in &self.files {
+            digest
+                .update(&(path.len() as u64).to_le_bytes())
+                .update(path.as_bytes())
+                .update(&(bytes.len() as u64).to_le_bytes())
+                .update(bytes);
+        }
+        digest.finalize()
+    }
+
     /// Static assets, relative to `static/`.
     pub fn assets(&self) -> impl Iterator<Item = (&str, &[u8])> {
         self.files.iter().filter_map(|(path, bytes)| {
