@@ -41,6 +41,8 @@ pub struct BuildOptions {
     /// Reuse `.gazette-cache/` (parsed seeds, output manifest) and update it; `--no-cache`
     /// turns it off.
     pub cache: bool,
+    /// Replace an output folder that holds files gazette did not write (`--force`).
+    pub force: bool,
 }
 
 /// A callback told each stage name as the stage starts (`parse seeds`, `render`, …), so the
@@ -67,6 +69,7 @@ impl BuildOptions {
             render: RenderOptions::default(),
             progress: None,
             cache: false,
+            force: false,
         }
     }
 }
@@ -724,15 +727,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         error,
         diagnostics: Diagnostics::default(),
     };
-    crate::output::check_output_location(&opts.root, &opts.output).map_err(fail)?;
     let cache_dir = project_path(&opts.root, crate::cache::DIR);
+    let target = output_target(opts, &cache_dir).map_err(fail)?;
+    let output = target.dir.as_path();
     // Taken before any input is read: an input edited during the build changes the next stamp.
     let stamp = opts
         .cache
         .then(|| crate::cache::input_stamp(&opts.root, &output_options(opts)));
     if let Some(report) = stamp
         .as_ref()
-        .and_then(|s| up_to_date(opts, &cache_dir, s, start))
+        .and_then(|s| up_to_date(output, &cache_dir, s, start))
     {
         return Ok(report);
     }
@@ -747,7 +751,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             || {
                 rayon::join(
                     || crate::cache::SeedCache::load(&cache_dir),
-                    || crate::cache::Manifest::load(&cache_dir).filter(|m| m.matches(&opts.output)),
+                    || crate::cache::Manifest::load(&cache_dir).filter(|m| m.matches(output)),
                 )
             },
             || crate::cache::load_cards(&cache_dir),
@@ -761,10 +765,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
     let cache_load = start.elapsed();
     let destination = match &manifest {
-        Some(old) => Destination::Update(crate::cache::Update::new(&opts.output, old)),
-        None => {
-            Destination::Fresh(crate::output::Staging::new(&opts.output, opts.cache).map_err(fail)?)
-        }
+        Some(old) => Destination::Update(crate::cache::Update::new(output, old)),
+        None => Destination::Fresh(crate::output::Staging::new(output, opts.cache).map_err(fail)?),
     };
     let loaded = build_into(opts, reuse, &destination)?;
     let write = Instant::now();
@@ -777,7 +779,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         crate::cache::LastBuild::remove(&cache_dir);
     }
     let committed = destination
-        .commit(&opts.output, opts.cache)
+        .commit(output, opts.cache)
         .and_then(|(written, manifest)| {
             if let Some(m) = manifest {
                 m.save(&cache_dir)?;
@@ -852,6 +854,21 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     Ok(report)
 }
 
+/// The checked output folder of a build (see [`crate::output::target`]); what the checks
+/// repaired is told on standard error, outside the build's diagnostics.
+fn output_target(opts: &BuildOptions, cache_dir: &Path) -> Result<crate::output::Target> {
+    let real = crate::output::absolute(&opts.output);
+    let ownership = crate::output::Ownership {
+        force: opts.force,
+        written_before: Manifest::load(cache_dir).is_some_and(|m| m.output == real),
+    };
+    let target = crate::output::target::resolve(&opts.root, &opts.output, ownership)?;
+    for note in &target.notes {
+        eprintln!("warning: {note}");
+    }
+    Ok(target)
+}
+
 /// Every option that changes what a build writes, for [`crate::cache::input_stamp`].
 fn output_options(opts: &BuildOptions) -> String {
     format!(
@@ -868,7 +885,7 @@ fn output_options(opts: &BuildOptions) -> String {
 /// The report of the last build, when nothing changed since: the inputs have the stamp it
 /// recorded and the output folder is as it left it.
 fn up_to_date(
-    opts: &BuildOptions,
+    output: &Path,
     cache_dir: &Path,
     stamp: &crate::cache::InputStamp,
     start: Instant,
@@ -877,7 +894,7 @@ fn up_to_date(
         return None;
     }
     let last = crate::cache::LastBuild::load(cache_dir).filter(|l| l.stamp == stamp.digest)?;
-    if !Manifest::load(cache_dir)?.matches(&opts.output) {
+    if !Manifest::load(cache_dir)?.matches(output) {
         return None;
     }
     let mut diagnostics = Diagnostics::default();

@@ -886,14 +886,14 @@ pub(crate) fn write_replace(path: &Path, bytes: &[u8]) -> Result<(u64, u128)> {
 /// A changed file, held until the build has succeeded.
 struct Pending {
     file: OutputFile,
-    hash: [u8; 32],
     fingerprint: Option<u64>,
 }
 
-/// Updates in place an output folder that still matches the manifest of the last build: a page
-/// whose fingerprint did not change is not rendered, a file whose bytes did not change is not
-/// written, and changed files are held in memory until [`Update::commit`], so a failed build
-/// leaves the folder as it was.
+/// Updates an output folder that still matches the manifest of the last build: a page whose
+/// fingerprint did not change is not rendered, a file whose bytes did not change is not
+/// written again but linked into the new tree, and changed files are held in memory until
+/// [`Update::commit`] stages and swaps in the new tree, so a failed or stopped build leaves the
+/// folder as it was.
 pub struct Update<'a> {
     output: &'a Path,
     old: &'a Manifest,
@@ -914,54 +914,27 @@ impl<'a> Update<'a> {
         }
     }
 
-    /// Writes the changed files, deletes those gone from the site, and returns the new
-    /// manifest with what the folder now holds.
+    /// Stages the new output (unchanged files linked from the current one, changed files
+    /// written), swaps it in whole, and returns the new manifest with what the folder holds:
+    /// whatever stops the build, the output is the old site or the new one.
     pub fn commit(self) -> Result<(Manifest, Written)> {
-        let mut files: BTreeMap<String, Entry> = self
-            .kept
-            .into_inner()
-            .unwrap_or_else(|e| e.into_inner())
-            .into_iter()
-            .collect();
-        let pending = self.pending.into_inner().unwrap_or_else(|e| e.into_inner());
+        let staging = crate::output::Staging::new(self.output, true)?;
+        let kept = self.kept.into_inner().unwrap_or_else(|e| e.into_inner());
         let output = self.output;
-        let written: Vec<(String, Entry)> = pending
+        let mut files: BTreeMap<String, Entry> = kept
             .into_par_iter()
-            .map(|p| {
-                let path = output.join(&p.file.path);
-                if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent)
-                        .with_context(|| format!("cannot create {}", parent.display()))?;
-                }
-                let (len, mtime) = write_replace(&path, &p.file.bytes)?;
-                let entry = Entry {
-                    len,
-                    mtime,
-                    hash: p.hash,
-                    fingerprint: p.fingerprint,
-                };
-                Ok((p.file.path, entry))
+            .map(|(path, old)| {
+                let (len, mtime) = staging.link(&path, &output.join(&path))?;
+                Ok((path, Entry { len, mtime, ..old }))
             })
             .collect::<Result<_>>()?;
-        files.extend(written);
-        for gone in self.old.files.keys().filter(|p| !files.contains_key(*p)) {
-            let path = output.join(gone);
-            std::fs::remove_file(&path)
-                .with_context(|| format!("cannot delete {}", path.display()))?;
-            // Remove folders the deletion left empty (never the output folder itself).
-            let mut dir = path.parent();
-            while let Some(d) = dir.filter(|d| *d != output) {
-                if std::fs::remove_dir(d).is_err() {
-                    break;
-                }
-                dir = d.parent();
-            }
-        }
-        let mut total = Written::default();
-        for (path, e) in &files {
-            total.add(path, e.len);
-        }
-        Ok((Manifest::of(output, files), total))
+        let pending = self.pending.into_inner().unwrap_or_else(|e| e.into_inner());
+        pending
+            .into_par_iter()
+            .try_for_each(|p| staging.put(p.file, p.fingerprint))?;
+        let (written, records) = staging.commit()?;
+        files.extend(records);
+        Ok((Manifest::of(output, files), written))
     }
 }
 
@@ -1007,11 +980,7 @@ impl Sink for Update<'_> {
                 .pending
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .push(Pending {
-                    file,
-                    hash,
-                    fingerprint,
-                }),
+                .push(Pending { file, fingerprint }),
         }
         Ok(())
     }

@@ -61,9 +61,14 @@ impl PublishArgs {
 
 #[derive(Args, Debug, Clone)]
 struct SiteArgs {
-    /// Output folder; replaced atomically when the build succeeds.
-    #[arg(long, short, default_value = "dist")]
-    output: PathBuf,
+    /// Output folder, replaced whole and atomically when the build succeeds [default: dist/
+    /// under --root; a relative path is relative to the current folder]. A folder that holds
+    /// files gazette did not write is refused unless --force is given.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Replace the output folder even if it holds files gazette did not write.
+    #[arg(long)]
+    force: bool,
     #[command(flatten)]
     publish: PublishArgs,
     /// Ignore and do not update .gazette-cache/ (parsed seeds, rendered pages, output manifest):
@@ -123,6 +128,15 @@ enum Command {
 fn main() -> ExitCode {
     gazette::return_freed_memory_sooner();
     let cli = Cli::parse();
+    if matches!(
+        cli.command,
+        Command::Build(_) | Command::Check(_) | Command::Serve(_)
+    ) {
+        if let Err(message) = check_root(&cli.root) {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    }
     let result = match &cli.command {
         Command::Build(args) => run_build(&cli, args),
         Command::Check(args) => run_check(&cli, args),
@@ -154,11 +168,35 @@ fn main() -> ExitCode {
     }
 }
 
+/// Refuses a `--root` that is not a gazette project before anything is created: a typo must
+/// not build an empty site over an output folder.
+fn check_root(root: &std::path::Path) -> Result<(), String> {
+    if !root.is_dir() {
+        return Err(format!(
+            "the project folder {} does not exist (--root)",
+            root.display()
+        ));
+    }
+    if !root.join("config.toml").is_file() && !root.join("seeds").is_dir() {
+        return Err(format!(
+            "{} is not a gazette project: it has neither config.toml nor seeds/ \
+             (create one with `gazette init DIR`)",
+            root.display()
+        ));
+    }
+    Ok(())
+}
+
 fn options(cli: &Cli, args: &SiteArgs) -> BuildOptions {
+    let defaults = args.publish.options(cli.root.clone());
     BuildOptions {
-        output: args.output.clone(),
+        output: args
+            .output
+            .clone()
+            .unwrap_or_else(|| build::project_path(&cli.root, "dist")),
         cache: !args.no_cache,
-        ..args.publish.options(cli.root.clone())
+        force: args.force,
+        ..defaults
     }
 }
 
@@ -206,6 +244,7 @@ impl Spinner {
 
 fn run_build(cli: &Cli, args: &SiteArgs) -> anyhow::Result<ExitCode> {
     let mut opts = options(cli, args);
+    gazette::output::stop_cleanly_on_signals();
     let spinner = Spinner::start(cli.quiet);
     opts.progress = spinner.progress();
     let result = build::build(&opts);
@@ -228,7 +267,7 @@ fn run_build(cli: &Cli, args: &SiteArgs) -> anyhow::Result<ExitCode> {
                 eprintln!("{d}");
             }
             eprintln!(
-                "error: build failed, {} left untouched: {failure}",
+                "error: build failed, {} left as it was: {failure}",
                 opts.output.display()
             );
             Ok(ExitCode::from(1))

@@ -18,6 +18,12 @@ use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+mod swap;
+pub mod target;
+
+pub use swap::stop_cleanly_on_signals;
+pub use target::{Ownership, Target};
+
 /// A file of the built site: path relative to the output folder, and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
@@ -25,28 +31,6 @@ pub struct OutputFile {
     pub path: String,
     /// Contents.
     pub bytes: Vec<u8>,
-}
-
-/// Refuses output folders whose replacement would destroy the site's sources: the project
-/// root itself, one of its ancestors, or a folder inside `seeds/`, `content/` or `themes/`.
-pub fn check_output_location(root: &Path, output: &Path) -> Result<()> {
-    let root = absolute(root);
-    let output = absolute(output);
-    if root.starts_with(&output) {
-        bail!(
-            "refusing to write the site into {}: it contains the project itself",
-            output.display()
-        );
-    }
-    for source in ["seeds", "content", "themes", "src"] {
-        if output.starts_with(root.join(source)) {
-            bail!(
-                "refusing to write the site into {}: it is inside the project's {source}/ folder",
-                output.display()
-            );
-        }
-    }
-    Ok(())
 }
 
 /// The absolute, lexically normal form of a path (`a/./b/../c` → `/cwd/a/c`), without touching
@@ -476,8 +460,9 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Prepares a fresh staging folder for `output`. With `record`, every file's size, time
-    /// and hash is kept for [`Staging::commit`] to return.
+    /// Prepares a fresh staging folder beside `output`, the real folder a [`target::resolve`]
+    /// checked. With `record`, every file's size, time and hash is kept for
+    /// [`Staging::commit`] to return.
     pub fn new(output: &Path, record: bool) -> Result<Staging> {
         let parent = output
             .parent()
@@ -485,17 +470,18 @@ impl Staging {
             .unwrap_or(Path::new("."));
         fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
-        let name = output
+        output
             .file_name()
-            .context("the output path has no folder name")?
-            .to_string_lossy()
-            .into_owned();
-        let dir = parent.join(format!(".{name}.gazette-new-{}", std::process::id()));
-        let retired = parent.join(format!(".{name}.gazette-old-{}", std::process::id()));
+            .context("the output path has no folder name")?;
+        let dir = target::sibling(output, "new", std::process::id());
+        let retired = target::sibling(output, "old", std::process::id());
         if dir.exists() {
             fs::remove_dir_all(&dir).ok();
         }
+        swap::note_staged(&dir);
         fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        fs::write(dir.join(target::MARKER), target::MARKER_TEXT)
+            .with_context(|| format!("cannot write {}", dir.display()))?;
         Ok(Staging {
             output: output.to_path_buf(),
             dir,
@@ -529,28 +515,39 @@ impl Staging {
         Ok(())
     }
 
-    /// Swaps the new folder in place of the output. Returns what was written and, when
-    /// recording, each file's record sorted by path.
+    /// Stages `path` as the same file as `from` (a file of the current output, unchanged):
+    /// a hard link where the file system has them, else a copy. Returns the staged file's
+    /// size and modification time (a link keeps both).
+    pub fn link(&self, path: &str, from: &Path) -> Result<(u64, u128)> {
+        stop_if_interrupted()?;
+        check_path(path)?;
+        let to = self.dir.join(path);
+        self.make_parent(&to)?;
+        if fs::hard_link(from, &to).is_err() {
+            fs::copy(from, &to).with_context(|| format!("cannot copy {}", from.display()))?;
+        }
+        let meta = fs::metadata(&to).with_context(|| format!("cannot read {}", to.display()))?;
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .add(path, meta.len());
+        Ok((meta.len(), mtime_nanos(&meta)))
+    }
+
+    /// Swaps the new folder in place of the output and removes the previous site. Returns what
+    /// was written and, when recording, each file's record sorted by path.
     pub fn commit(mut self) -> Result<(Written, Vec<(String, WrittenFile)>)> {
-        let retired = self.retired.clone();
-        let output = self.output.clone();
-        if output.exists() {
-            fs::rename(&output, &retired)
-                .with_context(|| format!("cannot move the old {} aside", output.display()))?;
-        }
-        if let Err(e) = fs::rename(&self.dir, &output) {
-            // Put the previous site back before reporting.
-            if retired.exists() {
-                fs::rename(&retired, &output).ok();
-            }
-            return Err(e)
-                .with_context(|| format!("cannot move the new site into {}", output.display()));
-        }
+        stop_if_interrupted()?;
+        let old = swap::swap_in(&self.dir, &self.output, &self.retired)?;
         self.committed = true;
-        if retired.exists() {
-            remove_tree(&retired)
-                .with_context(|| format!("cannot remove {}", retired.display()))?;
+        if let Some(old) = old.filter(|old| remove_tree(old).is_err()) {
+            // The new site is published; the next build removes what is left of the old one.
+            eprintln!(
+                "warning: the previous site could not be removed from {}",
+                old.display()
+            );
         }
+        swap::forget_staged(&self.dir);
         let written = *self.written.lock().unwrap_or_else(|e| e.into_inner());
         let mut records = self
             .record
@@ -562,10 +559,18 @@ impl Staging {
     }
 }
 
+/// Fails once Ctrl-C or SIGTERM asked the build to stop, so no more is staged.
+fn stop_if_interrupted() -> Result<()> {
+    if swap::interrupted() {
+        bail!("interrupted");
+    }
+    Ok(())
+}
+
 /// Removes a folder and everything in it, two levels of sub-folders in parallel: the previous
 /// site has tens of thousands of files, and deleting them one by one is a visible share of a
 /// build.
-fn remove_tree(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn remove_tree(dir: &Path) -> std::io::Result<()> {
     fn children(dir: &Path) -> std::io::Result<Vec<(PathBuf, bool)>> {
         fs::read_dir(dir)?
             .map(|e| {
@@ -604,6 +609,7 @@ impl Sink for Staging {
     }
 
     fn put(&self, file: OutputFile, fingerprint: Option<u64>) -> Result<()> {
+        stop_if_interrupted()?;
         self.claims.claim(&file.path)?;
         let path = self.dir.join(&file.path);
         self.make_parent(&path)?;
@@ -632,6 +638,7 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             fs::remove_dir_all(&self.dir).ok();
+            swap::forget_staged(&self.dir);
         }
     }
 }
@@ -722,17 +729,6 @@ mod tests {
         assert!(claim_all(&[file("a/b.html"), file("c")]).is_ok());
     }
 
-    #[test]
-    fn refuses_outputs_that_hold_the_sources() {
-        let root = Path::new("/tmp/site");
-        assert!(check_output_location(root, Path::new("/tmp/site")).is_err());
-        assert!(check_output_location(root, Path::new("/tmp")).is_err());
-        assert!(check_output_location(root, Path::new("/tmp/site/seeds/out")).is_err());
-        assert!(check_output_location(root, Path::new("/tmp/site/dist")).is_ok());
-        assert!(check_output_location(root, Path::new("/tmp/site/dist/../..")).is_err());
-    }
-
-    /// Writes `files` through a [`Staging`] folder and swaps it in.
     fn write_all(output: &Path, files: &[OutputFile]) -> Result<Written> {
         let staging = Staging::new(output, false)?;
         for f in files {
