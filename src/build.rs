@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use crate::cache::Manifest;
 use crate::cache::{CachedSeed, FileStat, SeedCache};
 use crate::config::Config;
-use crate::diagnostics::{Diagnostics, Severity};
+use crate::diagnostics::Diagnostics;
 use crate::output::{OutputFile, Sink, SiteFiles, Written};
 use crate::render::{self, CardStore, RenderOptions};
 use std::sync::Arc;
@@ -323,8 +323,9 @@ pub fn parse_seeds_cached(
         total += len;
         match r {
             Ok(s) => {
-                for w in &s.warnings {
-                    diagnostics.warn(w.clone());
+                let file = s.file.display().to_string();
+                for w in crate::diagnostics::summarise(&file, &s.warnings) {
+                    diagnostics.warn(w);
                 }
                 if let Some(entry) = entry {
                     fresh.insert(s.file.clone(), entry);
@@ -385,11 +386,14 @@ pub fn load_site_cached(
         let known = watched.as_mut().and_then(|w| w.take_listing_now(&seed_dir));
         let (files, changed) = match known {
             Some((files, changed)) => (files, Some(changed)),
-            None => (
-                seed::list_seed_files(&seed_dir)
-                    .with_context(|| format!("cannot list {}", seed_dir.display()))?,
-                None,
-            ),
+            None => {
+                let listing = seed::list_seeds(&seed_dir)
+                    .with_context(|| format!("cannot list {}", seed_dir.display()))?;
+                for (path, why) in &listing.skipped {
+                    diagnostics.warn(format!("{}: {why}", path.display()));
+                }
+                (listing.files, None)
+            }
         };
         let (seeds, bytes) = parse_seeds_cached(
             &files,
@@ -406,9 +410,10 @@ pub fn load_site_cached(
         }
         Ok((count, seeds, bytes))
     })?;
-    let (content, content_errors) = timings.time("read content", || {
+    let (mut content, content_errors) = timings.time("read content", || {
         crate::content::load(&project_path(&opts.root, "content"))
     });
+    content.url_lock = Arc::new(site::lock::UrlLock::load(&opts.root)?);
     if !content_errors.is_empty() {
         let mut msg = String::new();
         for e in &content_errors {
@@ -419,7 +424,12 @@ pub fn load_site_cached(
     let (site, site_diags) = timings.time("assemble site", || {
         site::assemble_from(&config, &urls, seeds, content, opts.drafts, assembly)
     });
+    // Site-wide errors (an override taking another article's URL) fail the build.
+    let site_errors = site_diags.errors();
     diagnostics.extend(site_diags);
+    if site_errors > 0 {
+        anyhow::bail!("{site_errors} URL error(s) (listed above)");
+    }
     if diagnostics.errors() > 0 && opts.strict {
         anyhow::bail!("--strict: {} seed error(s)", diagnostics.errors());
     }
@@ -800,6 +810,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         cards,
         ..
     } = loaded;
+    // Recorded once the site is published (never by `check` or `serve`).
+    if let Err(error) = site.url_lock_after().save(&opts.root) {
+        return Err(BuildFailure { error, diagnostics });
+    }
     let (articles, tags, sources) = (site.articles.len(), site.tags.len(), site.sources.len());
     crate::drop_in_background((site, cards));
     if opts.cache {
@@ -835,12 +849,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                 report.files as u64,
                 report.bytes,
             ],
-            diagnostics: report
-                .diagnostics
-                .items()
-                .iter()
-                .map(|d| (d.severity == Severity::Error, d.message.clone()))
-                .collect(),
+            diagnostics: report.diagnostics.items().to_vec(),
         };
         if let Err(error) = last.save(&cache_dir) {
             return Err(BuildFailure {
@@ -881,12 +890,8 @@ fn up_to_date(
         return None;
     }
     let mut diagnostics = Diagnostics::default();
-    for (error, message) in last.diagnostics {
-        if error {
-            diagnostics.error(message);
-        } else {
-            diagnostics.warn(message);
-        }
+    for d in last.diagnostics {
+        diagnostics.push(d);
     }
     let mut timings = Timings::default();
     timings.record("up to date", start.elapsed());

@@ -442,7 +442,9 @@ fn is_input(root: &Path, path: &Path) -> bool {
         .next()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
     {
-        Some(first) if first == "config.toml" => comps.next().is_none(),
+        Some(first) if first == "config.toml" || first == crate::site::lock::FILE => {
+            comps.next().is_none()
+        }
         Some(first) => matches!(first.as_str(), "seeds" | "content" | "themes"),
         None => false,
     }
