@@ -850,6 +850,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                 report.bytes,
             ],
             diagnostics: report.diagnostics.items().to_vec(),
+            url_lock: site::lock::digest(&opts.root),
         };
         if let Err(error) = last.save(&cache_dir) {
             return Err(BuildFailure {
@@ -885,7 +886,8 @@ fn up_to_date(
     if !stamp.settled {
         return None;
     }
-    let last = crate::cache::LastBuild::load(cache_dir).filter(|l| l.stamp == stamp.digest)?;
+    let last = crate::cache::LastBuild::load(cache_dir)
+        .filter(|l| l.stamp == stamp.digest && l.url_lock == site::lock::digest(&opts.root))?;
     if !Manifest::load(cache_dir)?.matches(&opts.output) {
         return None;
     }

@@ -566,7 +566,7 @@ const LAST_BUILD_FILE: &str = "last-build.bin";
 const LAST_BUILD_MAGIC: &[u8] = b"gazette last build 2\n";
 
 /// The inputs of a build as their stats describe them, for a rebuild with nothing changed to
-/// end at once: the options, the gazette binary, `config.toml`, `urls.lock`, and every file under `seeds/`,
+/// end at once: the options, the gazette binary, `config.toml`, and every file under `seeds/`,
 /// `content/` and `themes/`, by path, size and modification time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputStamp {
@@ -606,7 +606,6 @@ pub fn input_stamp(root: &Path, options: &str) -> InputStamp {
         }
     };
     add(&mut h, &root.join("config.toml"));
-    add(&mut h, &root.join(crate::site::lock::FILE));
     for (dir, depth) in [
         ("seeds", 1),
         ("content", usize::MAX),
@@ -646,6 +645,9 @@ pub struct LastBuild {
     pub counts: [u64; 6],
     /// Its notes, warnings and errors.
     pub diagnostics: Vec<Diagnostic>,
+    /// [`crate::site::lock::digest`] of the `urls.lock` it left. Not part of the stamp, since
+    /// the build itself writes the file: compared by content after it.
+    pub url_lock: [u8; 32],
 }
 
 impl LastBuild {
@@ -677,10 +679,12 @@ impl LastBuild {
             let message = r.read()?;
             diagnostics.push(Diagnostic { severity, message });
         }
+        let url_lock = r.read()?;
         r.is_empty().then_some(LastBuild {
             stamp,
             counts,
             diagnostics,
+            url_lock,
         })
     }
 
@@ -701,6 +705,7 @@ impl LastBuild {
             binary::write(&mut out, &severity);
             binary::write(&mut out, &d.message);
         }
+        binary::write(&mut out, &self.url_lock);
         write_replace(&dir.join(LAST_BUILD_FILE), &seal(out)).map(drop)
     }
 

@@ -116,6 +116,13 @@ impl UrlLock {
     }
 }
 
+/// The blake3 of the lock file of the project at `root` as it is now (of nothing if absent),
+/// for a rebuild to tell whether it changed since the last build wrote it.
+pub fn digest(root: &Path) -> [u8; 32] {
+    let bytes = std::fs::read(root.join(FILE)).unwrap_or_default();
+    *blake3::hash(&bytes).as_bytes()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
