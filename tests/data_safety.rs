@@ -349,3 +349,27 @@ fn every_skipped_entry_of_seeds_is_named_and_fails_strict() {
     let strict = common::try_build(root, &out, &["--strict"]);
     common::failure_message(&strict);
 }
+
+#[test]
+fn a_template_error_while_rendering_names_the_line() {
+    let site = common::site(
+        CONFIG,
+        &[(
+            &seed_name(1),
+            &common::french_seed("Première affaire", "12/03/2023", "Justice"),
+        )],
+    );
+    let templates = site.path().join("themes/default/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("article.html"),
+        "<!doctype html>\n<title>x</title>\n<p>{{ article.no_such_field }}</p>\n",
+    )
+    .unwrap();
+    let o = common::try_build(site.path(), &site.path().join("dist"), &[]);
+    let err = common::failure_message(&o);
+    assert!(
+        err.contains("templates/article.html:3: <p>{{ article.no_such_field }}</p>"),
+        "{err}"
+    );
+}
