@@ -204,7 +204,7 @@ impl AllowedHosts {
             return true;
         };
         let name = host_name(host);
-        self.names.iter().any(|n| *n == name) || (self.any_ip && name.parse::<IpAddr>().is_ok())
+        self.names.contains(&name) || (self.any_ip && name.parse::<IpAddr>().is_ok())
     }
 }
 
