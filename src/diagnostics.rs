@@ -117,25 +117,27 @@ pub const SHOWN_PER_KIND: usize = 3;
 /// first [`SHOWN_PER_KIND`] of each kind, then one line per kind counting the others. A 60 MB
 /// seed once printed 44,275 lines, which hid every other warning of the build.
 pub fn summarise(file: &str, warnings: &[String]) -> Vec<String> {
-    let mut seen: std::collections::BTreeMap<String, usize> = Default::default();
+    // Kind → how many, and the first of them without its file and line.
+    let mut seen: std::collections::BTreeMap<String, (usize, &str)> = Default::default();
     let mut out = Vec::new();
     for w in warnings {
-        let n = seen.entry(kind_of(file, w)).or_insert(0);
+        let (kind, message) = kind_of(file, w);
+        let (n, _) = seen.entry(kind).or_insert((0, message));
         *n += 1;
         if *n <= SHOWN_PER_KIND {
             out.push(w.clone());
         }
     }
-    for (kind, n) in seen.into_iter().filter(|(_, n)| *n > SHOWN_PER_KIND) {
+    for (n, first) in seen.into_values().filter(|(n, _)| *n > SHOWN_PER_KIND) {
         let more = thousands(n - SHOWN_PER_KIND);
-        out.push(format!("{file}: … and {more} more like this ({kind})"));
+        out.push(format!("{file}: … and {more} more like this ({first})"));
     }
     out
 }
 
-/// What a warning says once its file, line, numbers and quoted text are left out: warnings
-/// of one kind differ only in those.
-fn kind_of(file: &str, warning: &str) -> String {
+/// What a warning says once its file, line, numbers and quoted text are left out (warnings of
+/// one kind differ only in those), and its message without its file and line.
+fn kind_of<'a>(file: &str, warning: &'a str) -> (String, &'a str) {
     let rest = warning.strip_prefix(file).unwrap_or(warning);
     let rest = rest.strip_prefix(':').unwrap_or(rest);
     let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
@@ -156,7 +158,7 @@ fn kind_of(file: &str, warning: &str) -> String {
             _ => kind.push(c),
         }
     }
-    kind
+    (kind, rest)
 }
 
 /// `44270` → `44,270`.
@@ -189,7 +191,7 @@ mod tests {
         assert_eq!(shown[3], warnings[44_275]);
         assert_eq!(
             shown[4],
-            "seeds/001_a.txt: … and 44,272 more like this (impossible date `…` ignored)"
+            "seeds/001_a.txt: … and 44,272 more like this (impossible date `1/13/2020` ignored)"
         );
         // A few of a kind are shown as they are.
         assert_eq!(summarise(file, &warnings[..3]), warnings[..3]);

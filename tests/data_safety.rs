@@ -373,3 +373,24 @@ fn a_template_error_while_rendering_names_the_line() {
         "{err}"
     );
 }
+
+#[test]
+fn many_warnings_of_one_kind_are_summed_up() {
+    let long = "x".repeat(120);
+    let tags = vec![long.as_str(); 40].join(", ");
+    let site = common::site(
+        CONFIG,
+        &[(
+            &seed_name(1),
+            &common::french_seed("Première affaire", "12/03/2023", &tags),
+        )],
+    );
+    let o = common::build(site.path(), &site.path().join("dist"), &[]);
+    let err = stderr(&o);
+    let alike = err
+        .matches("tag longer than 100 characters ignored")
+        .count();
+    // Three as they are, and the summary, which names the kind.
+    assert_eq!(alike, 4, "{err}");
+    assert!(err.contains("… and 37 more like this"), "{err}");
+}
