@@ -781,6 +781,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     if let Some(p) = &opts.progress {
         (p.0)("write output");
     }
+    // The URLs about to be published, recorded first (never by `check` or `serve`): a URL in
+    // `dist/` is always in the lock; one in the lock but not published is harmless.
+    if let Err(error) = loaded.site.url_lock_after().save(&opts.root) {
+        return Err(BuildFailure {
+            error,
+            diagnostics: loaded.diagnostics,
+        });
+    }
     if opts.cache {
         // The manifest is removed first: if writing fails half-way, the next build is a full one.
         Manifest::remove(&cache_dir);
@@ -810,10 +818,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         cards,
         ..
     } = loaded;
-    // Recorded once the site is published (never by `check` or `serve`).
-    if let Err(error) = site.url_lock_after().save(&opts.root) {
-        return Err(BuildFailure { error, diagnostics });
-    }
     let (articles, tags, sources) = (site.articles.len(), site.tags.len(), site.sources.len());
     crate::drop_in_background((site, cards));
     if opts.cache {
