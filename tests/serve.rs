@@ -330,3 +330,28 @@ fn redirects_to_a_non_ascii_folder_without_failing() {
     let page = get(server.port, "/repo/static/%C3%A9t%C3%A9/");
     assert_eq!(page.status, 200);
 }
+
+#[test]
+fn honours_urls_lock_and_never_writes_it() {
+    let site = new_site();
+    let lock = "001_aaaaaaaaaaaaaaaa ancienne-adresse\n";
+    std::fs::write(site.path().join("urls.lock"), lock).unwrap();
+    let server = start(site.path());
+    let page = get(server.port, "/repo/articles/ancienne-adresse/");
+    assert_eq!(page.status, 200, "the locked URL is served");
+    assert!(page.body.contains("Réforme des retraites"));
+    let since = generation(&page);
+    std::fs::write(
+        site.path().join("seeds/002_bbbbbbbbbbbbbbbb.txt"),
+        common::french_seed("Grève dans les transports", "14/03/2023", "Transports"),
+    )
+    .unwrap();
+    reload_until(server.port, since, "/repo/", |p| {
+        p.body.contains("Grève dans les transports")
+    });
+    // A preview claims no URL: only `gazette build` records them.
+    assert_eq!(
+        std::fs::read_to_string(site.path().join("urls.lock")).unwrap(),
+        lock
+    );
+}
