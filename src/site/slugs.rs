@@ -76,14 +76,15 @@ pub fn assign<'a>(
         .map(|(slug, id)| (Cow::Borrowed(*slug), *id))
         .collect();
     let pins = hold_pins(articles, &mut taken, diagnostics);
-    articles
+    let mut clashes = Vec::new();
+    let out = articles
         .iter()
         .zip(pins)
         .map(|(a, pin)| {
             let slug = match (pin, a.locked.first()) {
                 (Some(pin), _) => Cow::Borrowed(pin),
                 (None, Some(locked)) => Cow::Borrowed(locked.as_str()),
-                (None, None) => fresh_slug(a, &mut taken, diagnostics),
+                (None, None) => fresh_slug(a, &mut taken, &mut clashes),
             };
             let mut redirect_from: Vec<&'a str> = a
                 .locked
@@ -100,7 +101,27 @@ pub fn assign<'a>(
                 redirect_from,
             }
         })
-        .collect()
+        .collect();
+    note_clashes(clashes, diagnostics);
+    out
+}
+
+/// How many slug clashes are noted one by one before the others are counted in one line.
+const SHOWN_CLASHES: usize = 10;
+
+/// The notes of new articles whose slug was taken: the first [`SHOWN_CLASHES`], then a count
+/// (the first build of a large archive may have thousands; `urls.lock` lists every one).
+fn note_clashes(clashes: Vec<String>, diagnostics: &mut Diagnostics) {
+    let more = clashes.len().saturating_sub(SHOWN_CLASHES);
+    for note in clashes.into_iter().take(SHOWN_CLASHES) {
+        diagnostics.note(note);
+    }
+    if more > 0 {
+        diagnostics.note(format!(
+            "… and {more} more new articles whose slug was taken got their seed id appended \
+             (urls.lock lists every slug)"
+        ));
+    }
 }
 
 /// The pinned slug of each article that may have it, marked as taken. A pin is refused when
@@ -148,7 +169,7 @@ fn hold_pins<'a>(
 fn fresh_slug<'a>(
     a: &SlugInput<'a>,
     taken: &mut Taken<'a>,
-    diagnostics: &mut Diagnostics,
+    notes: &mut Vec<String>,
 ) -> Cow<'a, str> {
     let Some(&holder) = taken.get(a.default) else {
         taken.insert(Cow::Borrowed(a.default), a.id);
@@ -162,7 +183,7 @@ fn fresh_slug<'a>(
         }
         slug = format!("{base}-{n}");
     }
-    diagnostics.note(format!(
+    notes.push(format!(
         "{}: the slug {:?} is that of seed {holder}; this article is at articles/{slug}/",
         a.file.display(),
         a.default
@@ -224,6 +245,17 @@ mod tests {
             &mut Diagnostics::default(),
         );
         assert_eq!(slugs(&out), ["la-crise", "la-crise-005-b"]);
+    }
+
+    #[test]
+    fn many_clashes_are_counted_after_the_first_few() {
+        let ids: Vec<String> = (0..50).map(|i| format!("{i:03}_x")).collect();
+        let articles: Vec<SlugInput> = ids.iter().map(|id| input(id, "la-une", &[])).collect();
+        let mut d = Diagnostics::default();
+        let out = assign(&articles, &FxHashMap::default(), &mut d);
+        assert_eq!(out[49].slug, "la-une-049-x");
+        assert_eq!(d.items().len(), SHOWN_CLASHES + 1);
+        assert!(d.items()[SHOWN_CLASHES].message.contains("… and 39 more"));
     }
 
     #[test]
