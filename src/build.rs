@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use crate::cache::Manifest;
 use crate::cache::{CachedSeed, FileStat, SeedCache};
 use crate::config::Config;
-use crate::diagnostics::{Diagnostics, Severity};
+use crate::diagnostics::Diagnostics;
 use crate::output::{OutputFile, Sink, SiteFiles, Written};
 use crate::render::{self, CardStore, RenderOptions};
 use std::sync::Arc;
@@ -326,8 +326,9 @@ pub fn parse_seeds_cached(
         total += len;
         match r {
             Ok(s) => {
-                for w in &s.warnings {
-                    diagnostics.warn(w.clone());
+                let file = s.file.display().to_string();
+                for w in crate::diagnostics::summarise(&file, &s.warnings) {
+                    diagnostics.warn(w);
                 }
                 if let Some(entry) = entry {
                     fresh.insert(s.file.clone(), entry);
@@ -388,11 +389,14 @@ pub fn load_site_cached(
         let known = watched.as_mut().and_then(|w| w.take_listing_now(&seed_dir));
         let (files, changed) = match known {
             Some((files, changed)) => (files, Some(changed)),
-            None => (
-                seed::list_seed_files(&seed_dir)
-                    .with_context(|| format!("cannot list {}", seed_dir.display()))?,
-                None,
-            ),
+            None => {
+                let listing = seed::list_seeds(&seed_dir)
+                    .with_context(|| format!("cannot list {}", seed_dir.display()))?;
+                for (path, why) in &listing.skipped {
+                    diagnostics.warn(format!("{}: {why}", path.display()));
+                }
+                (listing.files, None)
+            }
         };
         let (seeds, bytes) = parse_seeds_cached(
             &files,
@@ -409,9 +413,10 @@ pub fn load_site_cached(
         }
         Ok((count, seeds, bytes))
     })?;
-    let (content, content_errors) = timings.time("read content", || {
+    let (mut content, content_errors) = timings.time("read content", || {
         crate::content::load(&project_path(&opts.root, "content"))
     });
+    content.url_lock = Arc::new(site::lock::UrlLock::load(&opts.root)?);
     if !content_errors.is_empty() {
         let mut msg = String::new();
         for e in &content_errors {
@@ -422,7 +427,12 @@ pub fn load_site_cached(
     let (site, site_diags) = timings.time("assemble site", || {
         site::assemble_from(&config, &urls, seeds, content, opts.drafts, assembly)
     });
+    // Site-wide errors (an override taking another article's URL) fail the build.
+    let site_errors = site_diags.errors();
     diagnostics.extend(site_diags);
+    if site_errors > 0 {
+        anyhow::bail!("{site_errors} URL error(s) (listed above)");
+    }
     if diagnostics.errors() > 0 && opts.strict {
         anyhow::bail!("--strict: {} seed error(s)", diagnostics.errors());
     }
@@ -736,7 +746,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         .then(|| crate::cache::input_stamp(&opts.root, &output_options(opts)));
     if let Some(report) = stamp
         .as_ref()
-        .and_then(|s| up_to_date(output, &cache_dir, s, start))
+        .and_then(|s| up_to_date(&opts.root, output, &cache_dir, s, start))
     {
         return Ok(report);
     }
@@ -772,6 +782,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let write = Instant::now();
     if let Some(p) = &opts.progress {
         (p.0)("write output");
+    }
+    // The URLs about to be published, recorded first (never by `check` or `serve`): a URL in
+    // `dist/` is always in the lock; one in the lock but not published is harmless.
+    if let Err(error) = loaded.site.url_lock_after().save(&opts.root) {
+        return Err(BuildFailure {
+            error,
+            diagnostics: loaded.diagnostics,
+        });
     }
     if opts.cache {
         // The manifest is removed first: if writing fails half-way, the next build is a full one.
@@ -837,12 +855,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                 report.files as u64,
                 report.bytes,
             ],
-            diagnostics: report
-                .diagnostics
-                .items()
-                .iter()
-                .map(|d| (d.severity == Severity::Error, d.message.clone()))
-                .collect(),
+            diagnostics: report.diagnostics.items().to_vec(),
+            url_lock: site::lock::digest(&opts.root),
         };
         if let Err(error) = last.save(&cache_dir) {
             return Err(BuildFailure {
@@ -885,6 +899,7 @@ fn output_options(opts: &BuildOptions) -> String {
 /// The report of the last build, when nothing changed since: the inputs have the stamp it
 /// recorded and the output folder is as it left it.
 fn up_to_date(
+    root: &Path,
     output: &Path,
     cache_dir: &Path,
     stamp: &crate::cache::InputStamp,
@@ -893,17 +908,14 @@ fn up_to_date(
     if !stamp.settled {
         return None;
     }
-    let last = crate::cache::LastBuild::load(cache_dir).filter(|l| l.stamp == stamp.digest)?;
+    let last = crate::cache::LastBuild::load(cache_dir)
+        .filter(|l| l.stamp == stamp.digest && l.url_lock == site::lock::digest(root))?;
     if !Manifest::load(cache_dir)?.matches(output) {
         return None;
     }
     let mut diagnostics = Diagnostics::default();
-    for (error, message) in last.diagnostics {
-        if error {
-            diagnostics.error(message);
-        } else {
-            diagnostics.warn(message);
-        }
+    for d in last.diagnostics {
+        diagnostics.push(d);
     }
     let mut timings = Timings::default();
     timings.record("up to date", start.elapsed());

@@ -32,6 +32,7 @@ use std::sync::Mutex;
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::output::{OutputFile, Sink, Written};
 use crate::render::minify::Fragment;
 use crate::render::CardStore;
@@ -45,7 +46,7 @@ const SEED_SHARDS: usize = 8;
 
 /// Start of every seed shard: what the file is and the version of its layout. Change it when
 /// the layout of a shard or of [`crate::seed::binary`] changes, so that old shards are ignored.
-const SHARD_MAGIC: &[u8] = b"gazette seed cache 2\n";
+const SHARD_MAGIC: &[u8] = b"gazette seed cache 3\n";
 
 /// Identifies the parser and its settings: the source of `src/seed/` and of the text helpers it
 /// uses, the dependency lock file (language detection and decoding crates), the crate version,
@@ -236,7 +237,9 @@ impl WatchedSeeds {
         files.retain(|p| p.file_name().is_none_or(|n| !changed.contains(n)));
         for name in &changed {
             let path = dir.join(name);
-            if path.extension().is_some_and(|e| e == "txt") && path.is_file() {
+            // As a listing finds seeds: a regular file, a link not followed.
+            let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+            if path.extension().is_some_and(|e| e == "txt") && regular {
                 let at = files.partition_point(|p| p.file_name() < Some(name.as_os_str()));
                 files.insert(at, path);
             }
@@ -329,8 +332,9 @@ impl SeedCache {
         let shards: Vec<Option<Shard>> = (0..SEED_SHARDS)
             .into_par_iter()
             .map(|i| {
-                let bytes = std::fs::read(shard_file(dir, i)).ok()?;
-                let shard = decode_shard(bytes)?;
+                let path = shard_file(dir, i);
+                let bytes = std::fs::read(&path).ok()?;
+                let shard = decode_shard(&path, bytes)?;
                 let digest = shard_digest(&shard.key, shard.entries.iter().map(|(p, e)| (p, e)));
                 Some((shard, digest))
             })
@@ -370,7 +374,8 @@ impl SeedCache {
             }
             // The JSON shards of earlier versions are dead weight once a binary one is written.
             let _ = std::fs::remove_file(dir.join(format!("seeds-{i}.json")));
-            write_replace(&shard_file(dir, i), &encode_shard(&self.key, shard)).map(drop)
+            let bytes = seal(encode_shard(&self.key, shard));
+            write_replace(&shard_file(dir, i), &bytes).map(drop)
         })
     }
 }
@@ -414,9 +419,12 @@ struct DecodedShard {
     entries: Vec<(PathBuf, CachedSeed)>,
 }
 
-/// A shard read back, or `None` if it is not one of this version and complete. The parses are
-/// checked when decoded ([`CachedSeed::parsed`]).
-fn decode_shard(bytes: Vec<u8>) -> Option<DecodedShard> {
+/// A shard read back from `path`, or `None` if it is not one of this version, sealed and
+/// complete (a damaged one is reported, see [`unseal`]). The parses are checked when decoded
+/// ([`CachedSeed::parsed`]).
+fn decode_shard(path: &Path, mut bytes: Vec<u8>) -> Option<DecodedShard> {
+    let body = unseal(path, &bytes, SHARD_MAGIC, &[b"gazette seed cache 2\n"])?.len();
+    bytes.truncate(SHARD_MAGIC.len() + body);
     let buf = std::sync::Arc::new(bytes);
     let body = buf.strip_prefix(SHARD_MAGIC)?;
     let mut r = binary::Reader::new(body);
@@ -495,7 +503,7 @@ mod seed_cache_tests {
         assert!(SeedCache::load(dir.path()).entries.is_empty());
         let mut bytes = good;
         bytes.pop();
-        assert!(decode_shard(bytes).is_none());
+        assert!(decode_shard(Path::new("x"), bytes).is_none());
     }
 
     #[test]
@@ -555,7 +563,7 @@ mod seed_cache_tests {
 const LAST_BUILD_FILE: &str = "last-build.bin";
 
 /// Start of that file: what it is and the version of its layout.
-const LAST_BUILD_MAGIC: &[u8] = b"gazette last build 1\n";
+const LAST_BUILD_MAGIC: &[u8] = b"gazette last build 2\n";
 
 /// The inputs of a build as their stats describe them, for a rebuild with nothing changed to
 /// end at once: the options, the gazette binary, `config.toml`, and every file under `seeds/`,
@@ -635,15 +643,25 @@ pub struct LastBuild {
     pub stamp: [u8; 32],
     /// Articles, tags, sources, pages, files, bytes.
     pub counts: [u64; 6],
-    /// Its warnings and errors, as (error?, message).
-    pub diagnostics: Vec<(bool, String)>,
+    /// Its notes, warnings and errors.
+    pub diagnostics: Vec<Diagnostic>,
+    /// [`crate::site::lock::digest`] of the `urls.lock` it left. Not part of the stamp, since
+    /// the build itself writes the file: compared by content after it.
+    pub url_lock: [u8; 32],
 }
 
 impl LastBuild {
     /// Reads the record of the last build, if there is one of this version.
     pub fn load(dir: &Path) -> Option<LastBuild> {
-        let bytes = std::fs::read(dir.join(LAST_BUILD_FILE)).ok()?;
-        let mut r = binary::Reader::new(bytes.strip_prefix(LAST_BUILD_MAGIC)?);
+        let path = dir.join(LAST_BUILD_FILE);
+        let bytes = std::fs::read(&path).ok()?;
+        let body = unseal(
+            &path,
+            &bytes,
+            LAST_BUILD_MAGIC,
+            &[b"gazette last build 1\n"],
+        )?;
+        let mut r = binary::Reader::new(body);
         let stamp = r.read()?;
         let mut counts = [0u64; 6];
         for c in &mut counts {
@@ -652,13 +670,21 @@ impl LastBuild {
         let n: usize = r.read()?;
         let mut diagnostics = Vec::with_capacity(n.min(bytes.len()));
         for _ in 0..n {
-            let error: u32 = r.read()?;
-            diagnostics.push((error == 1, r.read()?));
+            let severity = match r.read::<u32>()? {
+                0 => Severity::Warning,
+                1 => Severity::Error,
+                2 => Severity::Note,
+                _ => return None,
+            };
+            let message = r.read()?;
+            diagnostics.push(Diagnostic { severity, message });
         }
+        let url_lock = r.read()?;
         r.is_empty().then_some(LastBuild {
             stamp,
             counts,
             diagnostics,
+            url_lock,
         })
     }
 
@@ -670,11 +696,17 @@ impl LastBuild {
             binary::write(&mut out, c);
         }
         binary::write(&mut out, &self.diagnostics.len());
-        for (error, message) in &self.diagnostics {
-            binary::write(&mut out, &u32::from(*error));
-            binary::write(&mut out, message);
+        for d in &self.diagnostics {
+            let severity: u32 = match d.severity {
+                Severity::Warning => 0,
+                Severity::Error => 1,
+                Severity::Note => 2,
+            };
+            binary::write(&mut out, &severity);
+            binary::write(&mut out, &d.message);
         }
-        write_replace(&dir.join(LAST_BUILD_FILE), &out).map(drop)
+        binary::write(&mut out, &self.url_lock);
+        write_replace(&dir.join(LAST_BUILD_FILE), &seal(out)).map(drop)
     }
 
     /// Forgets the last build, so that the next one goes through the whole pipeline.
@@ -687,14 +719,16 @@ impl LastBuild {
 const CARDS_FILE: &str = "cards.bin";
 
 /// Start of the cards file: what it is and the version of its layout.
-const CARDS_MAGIC: &[u8] = b"gazette cards 1\n";
+const CARDS_MAGIC: &[u8] = b"gazette cards 2\n";
 
 /// Reads the cards of the last build ([`CardStore`]); none if absent, unreadable or of
 /// another version.
 pub fn load_cards(dir: &Path) -> CardStore {
     let read = || -> Option<CardStore> {
-        let bytes = std::fs::read(dir.join(CARDS_FILE)).ok()?;
-        let mut r = binary::Reader::new(bytes.strip_prefix(CARDS_MAGIC)?);
+        let path = dir.join(CARDS_FILE);
+        let bytes = std::fs::read(&path).ok()?;
+        let body = unseal(&path, &bytes, CARDS_MAGIC, &[b"gazette cards 1\n"])?;
+        let mut r = binary::Reader::new(body);
         let context = r.read()?;
         let count: usize = r.read()?;
         let mut cards = rustc_hash::FxHashMap::with_capacity_and_hasher(
@@ -740,7 +774,7 @@ pub fn save_cards(dir: &Path, store: &CardStore) -> Result<()> {
         binary::write(&mut out, &minified);
         binary::write(&mut out, text);
     }
-    write_replace(&dir.join(CARDS_FILE), &out).map(drop)
+    write_replace(&dir.join(CARDS_FILE), &seal(out)).map(drop)
 }
 
 /// One file of the output folder as the last build left it.
@@ -770,7 +804,7 @@ pub use crate::output::absolute;
 const MANIFEST_FILE: &str = "manifest.bin";
 
 /// Start of the manifest file: what it is and the version of its layout.
-const MANIFEST_MAGIC: &[u8] = b"gazette manifest 1\n";
+const MANIFEST_MAGIC: &[u8] = b"gazette manifest 2\n";
 
 impl Manifest {
     /// The manifest of `output` as it is now, holding `files`.
@@ -799,8 +833,10 @@ impl Manifest {
 
     /// Reads the manifest of a project, if there is a readable one of this version.
     pub fn load(dir: &Path) -> Option<Manifest> {
-        let bytes = std::fs::read(dir.join(MANIFEST_FILE)).ok()?;
-        let mut r = binary::Reader::new(bytes.strip_prefix(MANIFEST_MAGIC)?);
+        let path = dir.join(MANIFEST_FILE);
+        let bytes = std::fs::read(&path).ok()?;
+        let body = unseal(&path, &bytes, MANIFEST_MAGIC, &[b"gazette manifest 1\n"])?;
+        let mut r = binary::Reader::new(body);
         let output: PathBuf = r.read()?;
         let count: usize = r.read()?;
         let mut files = BTreeMap::new();
@@ -847,7 +883,7 @@ impl Manifest {
         }
         // The JSON manifest of earlier versions would otherwise stay behind.
         let _ = std::fs::remove_file(dir.join("manifest.json"));
-        write_replace(&dir.join(MANIFEST_FILE), &out).map(drop)
+        write_replace(&dir.join(MANIFEST_FILE), &seal(out)).map(drop)
     }
 
     /// Forgets the manifest, so that the next build is a full one.
@@ -871,6 +907,65 @@ impl Manifest {
                 .dirs
                 .par_iter()
                 .all(|(rel, mtime)| stat(&output.join(rel)).map(|s| s.1) == Some(*mtime))
+    }
+}
+
+/// Length of the checksum that ends every cache file.
+const SEAL_LEN: usize = 32;
+
+/// `bytes` (a cache file: its magic, then its content) followed by their blake3: a flipped
+/// byte in a cached parse or card would otherwise be published as text, build after build.
+pub(crate) fn seal(mut bytes: Vec<u8>) -> Vec<u8> {
+    let sum = blake3::hash(&bytes);
+    bytes.extend_from_slice(sum.as_bytes());
+    bytes
+}
+
+/// The content after `magic` of the sealed cache file `path` read as `bytes`, or `None` when
+/// it is not one of this layout. A file that is neither intact nor of a known layout (one of
+/// this or another gazette version, or an unsealed one of the `older` layouts) is damaged or
+/// foreign: it is reported once ([`warn_damaged`]), and the caller rebuilds what it held.
+pub(crate) fn unseal<'a>(
+    path: &Path,
+    bytes: &'a [u8],
+    magic: &[u8],
+    older: &[&[u8]],
+) -> Option<&'a [u8]> {
+    let intact = bytes
+        .len()
+        .checked_sub(SEAL_LEN)
+        .map(|n| bytes.split_at(n))
+        .filter(|(body, sum)| blake3::hash(body).as_bytes() == *sum)
+        .map(|(body, _)| body);
+    match intact {
+        Some(body) => {
+            let content = body.strip_prefix(magic);
+            if content.is_none() && !body.starts_with(b"gazette ") {
+                warn_damaged(path, "not a gazette cache file");
+            }
+            content
+        }
+        None => {
+            if !older.iter().any(|m| bytes.starts_with(m)) {
+                warn_damaged(path, "its checksum does not match its content");
+            }
+            None
+        }
+    }
+}
+
+/// Says on stderr, once per file and process, that a cache file was discarded. Not a build
+/// diagnostic: the site is not at fault and the output is the same, so `--strict` does not
+/// fail on it, and a later up-to-date build does not repeat it.
+fn warn_damaged(path: &Path, why: &str) {
+    static WARNED: Mutex<std::collections::BTreeSet<PathBuf>> =
+        Mutex::new(std::collections::BTreeSet::new());
+    let mut warned = WARNED.lock().unwrap_or_else(|e| e.into_inner());
+    if warned.insert(path.to_path_buf()) {
+        eprintln!(
+            "warning: {}: damaged cache file ({why}); discarded, its content is made again",
+            path.display()
+        );
     }
 }
 

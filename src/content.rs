@@ -119,6 +119,9 @@ pub struct Content {
     pub pages: Vec<ContentPage>,
     /// Overrides by seed id.
     pub overrides: BTreeMap<String, ArticleOverride>,
+    /// The published slugs, from `urls.lock` at the project root (read beside `content/`,
+    /// since both are what the project states about its articles besides the seeds).
+    pub url_lock: std::sync::Arc<crate::site::lock::UrlLock>,
 }
 
 /// Reads `content/` (a missing folder is an empty one). Each bad file is reported; the others

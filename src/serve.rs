@@ -64,6 +64,10 @@ struct State {
 struct Shared {
     state: Mutex<State>,
     changed: Condvar,
+    /// Who may ask ([`AllowedHosts`]).
+    hosts: AllowedHosts,
+    /// Long-polls being held now (at most [`MAX_POLLS`]).
+    polls: std::sync::atomic::AtomicUsize,
 }
 
 /// The live-reload snippet injected before `</body>`: long-polls the events endpoint with the
@@ -146,9 +150,85 @@ pub fn route(target: &str, base: &str, exists: &dyn Fn(&str) -> bool) -> Route {
         return Route::File(file);
     }
     if !rel.is_empty() && !rel.ends_with('/') && exists(&format!("{rel}/index.html")) {
-        return Route::Redirect(format!("{path}/"));
+        return Route::Redirect(format!("{}/", encode_path(&path)));
     }
     Route::NotFound
+}
+
+/// A decoded path as a `Location` may carry it: every byte but unreserved ones and `/`
+/// percent-encoded. A header value must be visible ASCII, and a folder may be named `été`.
+fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Most live-reload long-polls held at once: each holds a thread for up to [`POLL_WAIT`], and
+/// a page left open in many tabs (or a script) must not pile up threads without bound.
+const MAX_POLLS: usize = 64;
+
+/// The names a request's `Host` may give: loopback names, the IP the server is bound to (any
+/// IP literal when bound to all interfaces) and the host of `base_url`. A page of another
+/// site whose name was made to point at this machine (DNS rebinding) sends its own name, and
+/// must not read the preview, drafts included.
+#[derive(Debug, Clone)]
+pub struct AllowedHosts {
+    names: Vec<String>,
+    any_ip: bool,
+}
+
+impl AllowedHosts {
+    /// The hosts of a server bound to `bound`, previewing a site whose `base_url` may be known.
+    pub fn new(bound: IpAddr, base_url: Option<&str>) -> AllowedHosts {
+        let mut names: Vec<String> = ["localhost", "127.0.0.1", "::1"].map(String::from).to_vec();
+        names.push(bound.to_string());
+        if let Some(host) = base_url.and_then(url_host) {
+            names.push(host);
+        }
+        AllowedHosts {
+            names,
+            any_ip: bound.is_unspecified(),
+        }
+    }
+
+    /// Whether a request with this `Host` header is answered. A request without one (HTTP/1.0)
+    /// is: browsers always send it, and DNS rebinding needs a browser.
+    pub fn allows(&self, host: Option<&str>) -> bool {
+        let Some(host) = host else {
+            return true;
+        };
+        let name = host_name(host);
+        self.names.contains(&name) || (self.any_ip && name.parse::<IpAddr>().is_ok())
+    }
+}
+
+/// The name of a `Host` header value, without its port or brackets, in lower case.
+fn host_name(host: &str) -> String {
+    let host = host.trim();
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(name, port)| {
+            if port.bytes().all(|b| b.is_ascii_digit()) {
+                name
+            } else {
+                host
+            }
+        }),
+    };
+    name.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// The host of an `http(s)://host[:port]/…` URL.
+fn url_host(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    Some(host_name(authority)).filter(|h| !h.is_empty())
 }
 
 /// The Content-Type of an output file, by extension.
@@ -191,14 +271,19 @@ padding:1rem;border-left:4px solid #f05252;overflow:auto}}</style></head><body><
     )
 }
 
-/// Base path used for serving: from `--base-url` when given, else from `config.toml`, else `/`.
-fn base_path(opts: &BuildOptions) -> String {
-    let from = opts.base_url.clone().or_else(|| {
+/// The site's `base_url`: `--base-url` when given, else that of `config.toml`, if readable.
+fn configured_base_url(opts: &BuildOptions) -> Option<String> {
+    opts.base_url.clone().or_else(|| {
         crate::config::Config::load(&opts.root.join("config.toml"))
             .ok()
             .map(|c| c.base_url)
-    });
-    from.and_then(|u| BasePath::from_base_url(&u).ok())
+    })
+}
+
+/// Base path used for serving: from `--base-url` when given, else from `config.toml`, else `/`.
+fn base_path(opts: &BuildOptions) -> String {
+    configured_base_url(opts)
+        .and_then(|u| BasePath::from_base_url(&u).ok())
         .map(|b| b.as_str().to_string())
         .unwrap_or_else(|| "/".to_string())
 }
@@ -297,6 +382,8 @@ pub fn run(opts: ServeOptions) -> Result<()> {
             site: Err("not built yet".into()),
         }),
         changed: Condvar::new(),
+        hosts: AllowedHosts::new(local.ip(), configured_base_url(&opts.build).as_deref()),
+        polls: std::sync::atomic::AtomicUsize::new(0),
     });
     let mut session = build::Session::default();
     rebuild(
@@ -442,7 +529,9 @@ fn is_input(root: &Path, path: &Path) -> bool {
         .next()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
     {
-        Some(first) if first == "config.toml" => comps.next().is_none(),
+        Some(first) if first == "config.toml" || first == crate::site::lock::FILE => {
+            comps.next().is_none()
+        }
         Some(first) => matches!(first.as_str(), "seeds" | "content" | "themes"),
         None => false,
     }
@@ -463,9 +552,16 @@ fn open_browser(url: &str) {
     }
 }
 
+/// A response header. Values are ASCII by construction (see [`encode_path`]); one that is
+/// not is sent empty rather than panicking in a request thread.
 fn header(name: &str, value: &str) -> tiny_http::Header {
+    let value = if value.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        value
+    } else {
+        ""
+    };
     tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .expect("static header names and ASCII values are valid")
+        .expect("static header names and visible ASCII values are valid")
 }
 
 fn respond(request: tiny_http::Request, status: u16, ctype: &str, body: Vec<u8>) {
@@ -492,6 +588,19 @@ fn handle(request: tiny_http::Request, shared: &Shared) {
             b"method not allowed\n".to_vec(),
         );
     }
+    let host = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str().to_string());
+    if !shared.hosts.allows(host.as_deref()) {
+        return respond(
+            request,
+            421,
+            "text/plain; charset=utf-8",
+            b"misdirected request: this preview answers to localhost only\n".to_vec(),
+        );
+    }
     let (generation, base, site) = {
         let s = shared.state.lock().unwrap_or_else(|e| e.into_inner());
         (s.generation, s.base.clone(), s.site.clone())
@@ -511,23 +620,7 @@ fn handle(request: tiny_http::Request, shared: &Shared) {
             "text/plain; charset=utf-8",
             b"forbidden\n".to_vec(),
         ),
-        Route::Events(since) => {
-            let mut current = generation;
-            if since == Some(generation) {
-                let guard = shared.state.lock().unwrap_or_else(|e| e.into_inner());
-                let (guard, _) = shared
-                    .changed
-                    .wait_timeout_while(guard, POLL_WAIT, |s| s.generation == generation)
-                    .unwrap_or_else(|e| e.into_inner());
-                current = guard.generation;
-            }
-            respond(
-                request,
-                200,
-                "text/plain; charset=utf-8",
-                current.to_string().into_bytes(),
-            )
-        }
+        Route::Events(since) => poll(request, shared, since, generation),
         _ if site.is_err() => {
             let msg = site.as_ref().err().cloned().unwrap_or_default();
             respond(
@@ -559,6 +652,40 @@ fn handle(request: tiny_http::Request, shared: &Shared) {
     }
 }
 
+/// Answers a long-poll: at once when the page is behind, else when a build is done or
+/// [`POLL_WAIT`] has passed. Past [`MAX_POLLS`] held at once, at once with 503 and
+/// `Retry-After`: the reload script tries again a second later.
+fn poll(request: tiny_http::Request, shared: &Shared, since: Option<u64>, generation: u64) {
+    use std::sync::atomic::Ordering;
+    let mut current = generation;
+    if since == Some(generation) {
+        if shared.polls.fetch_add(1, Ordering::SeqCst) >= MAX_POLLS {
+            shared.polls.fetch_sub(1, Ordering::SeqCst);
+            let response =
+                tiny_http::Response::from_data(b"too many live-reload clients\n".to_vec())
+                    .with_status_code(503)
+                    .with_header(header("Retry-After", "1"))
+                    .with_header(header("Cache-Control", "no-store"));
+            let _ = request.respond(response);
+            return;
+        }
+        let guard = shared.state.lock().unwrap_or_else(|e| e.into_inner());
+        let (guard, _) = shared
+            .changed
+            .wait_timeout_while(guard, POLL_WAIT, |s| s.generation == generation)
+            .unwrap_or_else(|e| e.into_inner());
+        current = guard.generation;
+        drop(guard);
+        shared.polls.fetch_sub(1, Ordering::SeqCst);
+    }
+    respond(
+        request,
+        200,
+        "text/plain; charset=utf-8",
+        current.to_string().into_bytes(),
+    )
+}
+
 /// Puts the current generation into the injected script of an HTML page.
 fn fill_generation(bytes: &[u8], path: &str, generation: u64) -> Vec<u8> {
     if !path.ends_with(".html") {
@@ -586,9 +713,54 @@ mod tests {
             "index.html",
             "articles/a/index.html",
             "static/style.css",
+            "static/été/index.html",
             "404.html",
         ];
         route(target, "/repo/", &|p| files.contains(&p))
+    }
+
+    #[test]
+    fn a_redirect_to_a_non_ascii_folder_is_a_valid_header() {
+        let route = r("/repo/static/%C3%A9t%C3%A9");
+        assert_eq!(route, Route::Redirect("/repo/static/%C3%A9t%C3%A9/".into()));
+        let Route::Redirect(location) = route else {
+            unreachable!()
+        };
+        // What used to panic in the request thread.
+        let h = header("Location", &location);
+        assert_eq!(h.value.as_str(), "/repo/static/%C3%A9t%C3%A9/");
+        assert_eq!(header("Location", "/été/").value.as_str(), "");
+    }
+
+    #[test]
+    fn only_known_hosts_are_answered() {
+        let loopback = AllowedHosts::new(
+            IpAddr::V4(Ipv4Addr::LOCALHOST),
+            Some("https://user.github.io/repo/"),
+        );
+        for ok in [
+            "localhost",
+            "localhost:8000",
+            "127.0.0.1:4000",
+            "[::1]:4000",
+            "LOCALHOST.",
+            "user.github.io",
+        ] {
+            assert!(loopback.allows(Some(ok)), "{ok}");
+        }
+        assert!(loopback.allows(None));
+        for refused in [
+            "evil.example",
+            "evil.example:4000",
+            "192.168.1.5",
+            "localhost.evil.example",
+            "",
+        ] {
+            assert!(!loopback.allows(Some(refused)), "{refused}");
+        }
+        let lan = AllowedHosts::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), None);
+        assert!(lan.allows(Some("192.168.1.5:4000")));
+        assert!(!lan.allows(Some("evil.example")));
     }
 
     #[test]

@@ -77,6 +77,10 @@ fn cached_build(root: &Path, out: &Path) {
 fn fresh_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let copy = tempfile::tempdir().unwrap();
     std::fs::copy(root.join("config.toml"), copy.path().join("config.toml")).unwrap();
+    // Committed beside the seeds: a CI build without any cache has it too.
+    if root.join("urls.lock").exists() {
+        std::fs::copy(root.join("urls.lock"), copy.path().join("urls.lock")).unwrap();
+    }
     std::fs::create_dir(copy.path().join("seeds")).unwrap();
     for e in std::fs::read_dir(root.join("seeds")).unwrap() {
         let e = e.unwrap();

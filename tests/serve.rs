@@ -69,13 +69,27 @@ impl Response {
 
 /// Sends `target` exactly as written (no normalisation, unlike real clients).
 fn get(port: u16, target: &str) -> Response {
+    get_as(port, target, "127.0.0.1")
+}
+
+/// Sends a request for `target` without reading the answer.
+fn send(port: u16, target: &str, host: &str) -> TcpStream {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
     write!(
         s,
-        "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        "GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
+    s
+}
+
+/// [`get`] with this `Host` header.
+fn get_as(port: u16, target: &str, host: &str) -> Response {
+    read_response(send(port, target, host))
+}
+
+fn read_response(mut s: TcpStream) -> Response {
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).unwrap();
     let raw = String::from_utf8_lossy(&raw).into_owned();
@@ -256,4 +270,88 @@ fn shows_a_broken_template_and_recovers() {
     std::fs::remove_file(templates.join("index.html")).unwrap();
     let home = reload_until(port, g1, "/repo/", |p| p.status == 200);
     assert!(home.body.contains("Réforme des retraites"));
+}
+
+#[test]
+fn answers_only_to_its_own_host_names() {
+    let site = new_site();
+    let server = start(site.path());
+    // A DNS-rebinding page sends its own name: refused, whatever it asks for.
+    for target in ["/repo/", "/repo/__gazette/events?since=0"] {
+        let r = get_as(server.port, target, "evil.example:4000");
+        assert_eq!(r.status, 421, "{target}: {}", r.body);
+        assert!(!r.body.contains("Réforme"), "{target} leaked the site");
+    }
+    for host in [
+        "localhost",
+        &format!("localhost:{}", server.port),
+        "[::1]",
+        "user.github.io",
+    ] {
+        assert_eq!(get_as(server.port, "/repo/", host).status, 200, "{host}");
+    }
+}
+
+#[test]
+fn caps_the_long_poll_clients() {
+    let site = new_site();
+    let server = start(site.path());
+    let since = generation(&get(server.port, "/repo/"));
+    let target = format!("/repo/__gazette/events?since={since}");
+    // 64 pages waiting for a rebuild, each holding a thread of the server.
+    let held: Vec<TcpStream> = (0..64)
+        .map(|_| send(server.port, &target, "127.0.0.1"))
+        .collect();
+    // Let the server take them all before the 65th.
+    std::thread::sleep(Duration::from_millis(500));
+    let start = std::time::Instant::now();
+    let extra = get(server.port, &target);
+    assert_eq!(extra.status, 503, "{}", extra.body);
+    assert_eq!(extra.header("Retry-After").as_deref(), Some("1"));
+    assert!(start.elapsed() < Duration::from_secs(5), "answered at once");
+    // Pages still load meanwhile.
+    assert_eq!(get(server.port, "/repo/").status, 200);
+    drop(held);
+}
+
+#[test]
+fn redirects_to_a_non_ascii_folder_without_failing() {
+    let site = new_site();
+    let folder = site.path().join("themes/default/static/été");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("index.html"), "<p>été</p>").unwrap();
+    let server = start(site.path());
+    let r = get(server.port, "/repo/static/%C3%A9t%C3%A9");
+    assert_eq!(r.status, 302, "{}", r.headers);
+    assert_eq!(
+        r.header("Location").as_deref(),
+        Some("/repo/static/%C3%A9t%C3%A9/")
+    );
+    let page = get(server.port, "/repo/static/%C3%A9t%C3%A9/");
+    assert_eq!(page.status, 200);
+}
+
+#[test]
+fn honours_urls_lock_and_never_writes_it() {
+    let site = new_site();
+    let lock = "001_aaaaaaaaaaaaaaaa ancienne-adresse\n";
+    std::fs::write(site.path().join("urls.lock"), lock).unwrap();
+    let server = start(site.path());
+    let page = get(server.port, "/repo/articles/ancienne-adresse/");
+    assert_eq!(page.status, 200, "the locked URL is served");
+    assert!(page.body.contains("Réforme des retraites"));
+    let since = generation(&page);
+    std::fs::write(
+        site.path().join("seeds/002_bbbbbbbbbbbbbbbb.txt"),
+        common::french_seed("Grève dans les transports", "14/03/2023", "Transports"),
+    )
+    .unwrap();
+    reload_until(server.port, since, "/repo/", |p| {
+        p.body.contains("Grève dans les transports")
+    });
+    // A preview claims no URL: only `gazette build` records them.
+    assert_eq!(
+        std::fs::read_to_string(site.path().join("urls.lock")).unwrap(),
+        lock
+    );
 }

@@ -7,6 +7,7 @@ pub mod archive;
 pub mod html;
 pub mod lang;
 pub mod list_reads;
+pub mod locate;
 pub mod minify;
 pub mod theme;
 pub mod views;
@@ -148,7 +149,27 @@ enum Job<'a> {
 /// sink tracks fingerprints), with whether the store changed. With `keep_memos` (the rebuilds
 /// of `gazette serve`) they also carry what is kept in memory only: the cards serialised for
 /// templates and the shells of list pages.
+///
+/// A failure names the template line of what failed when it can be found ([`locate`]).
 pub fn render(
+    site: &Site,
+    theme: &Theme,
+    tera: &Tera,
+    opts: &RenderOptions,
+    sink: &dyn Sink,
+    earlier_cards: CardStore,
+    keep_memos: bool,
+) -> Result<Rendered> {
+    render_site(site, theme, tera, opts, sink, earlier_cards, keep_memos).map_err(|e| {
+        match locate::locate(&format!("{e:#}"), theme) {
+            Some(at) => e.context(at),
+            None => e,
+        }
+    })
+}
+
+/// [`render`], its errors as they come.
+fn render_site(
     site: &Site,
     theme: &Theme,
     tera: &Tera,

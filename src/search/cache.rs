@@ -100,8 +100,9 @@ impl AnalysisCache {
         let shards: Vec<Option<Entries>> = (0..SHARDS)
             .into_par_iter()
             .map(|i| {
-                let bytes = std::fs::read(shard_file(dir, i)).ok()?;
-                decode_shard(&bytes, key, i)
+                let path = shard_file(dir, i);
+                let bytes = std::fs::read(&path).ok()?;
+                decode_shard(&path, &bytes, key, i)
             })
             .collect();
         let mut out = AnalysisCache::default();
@@ -349,19 +350,14 @@ fn encode_shard(key: &str, entries: &[(&[u8; 32], &Analysis)]) -> Vec<u8> {
             }
         }
     }
-    let sum = blake3::hash(&out);
-    out.extend_from_slice(sum.as_bytes());
-    out
+    crate::cache::seal(out)
 }
 
-/// A shard read back, or `None` if it is not one of this layout and key, complete, and with
-/// every entry in shard `shard` and consistent.
-fn decode_shard(bytes: &[u8], key: &str, shard: usize) -> Option<Entries> {
-    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(32)?)?;
-    if blake3::hash(body).as_bytes() != sum {
-        return None;
-    }
-    let mut r = Reader::new(body.strip_prefix(MAGIC)?);
+/// A shard read back from `path`, or `None` if it is not one of this layout and key, intact
+/// (a damaged one is reported, see [`crate::cache::unseal`]), complete, and with every entry
+/// in shard `shard` and consistent.
+fn decode_shard(path: &Path, bytes: &[u8], key: &str, shard: usize) -> Option<Entries> {
+    let mut r = Reader::new(crate::cache::unseal(path, bytes, MAGIC, &[])?);
     if r.read::<String>()? != key {
         return None;
     }

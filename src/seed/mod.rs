@@ -213,9 +213,25 @@ impl ParseOptions {
 /// The seed files of a folder, sorted by file name so the output never depends on the
 /// directory order of the file system.
 pub fn list_seed_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
+    list_seeds(dir).map(|l| l.files)
+}
+
+/// What a listing of `seeds/` found: the seed files, and every other entry, which the build
+/// skips and must name (a seed silently left out is an article silently unpublished).
+#[derive(Debug, Default)]
+pub struct SeedListing {
+    /// Regular `.txt` files, sorted by file name.
+    pub files: Vec<PathBuf>,
+    /// Everything else but hidden entries (`.gitkeep`, `.git`, editor files), with why it is
+    /// skipped.
+    pub skipped: Vec<(PathBuf, &'static str)>,
+}
+
+/// Lists `dir` (see [`SeedListing`]); a missing folder is an empty one.
+pub fn list_seeds(dir: &Path) -> std::io::Result<SeedListing> {
+    let mut listing = SeedListing::default();
     if !dir.exists() {
-        return Ok(files);
+        return Ok(listing);
     }
     for entry in walkdir::WalkDir::new(dir)
         .min_depth(1)
@@ -224,11 +240,33 @@ pub fn list_seed_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     {
         let entry = entry.map_err(std::io::Error::other)?;
         let path = entry.path();
-        if entry.file_type().is_file() && path.extension().is_some_and(|e| e == "txt") {
-            files.push(path.to_path_buf());
+        let hidden = entry.file_name().as_encoded_bytes().starts_with(b".");
+        match skip_reason(entry.file_type(), path) {
+            None => listing.files.push(path.to_path_buf()),
+            Some(why) if !hidden => listing.skipped.push((path.to_path_buf(), why)),
+            Some(_) => {}
         }
     }
-    Ok(files)
+    Ok(listing)
+}
+
+/// Why an entry of `seeds/` is not a seed, if it is not (the type is that of the entry
+/// itself: a symbolic link is not followed, since it could lead out of the project).
+fn skip_reason(kind: std::fs::FileType, path: &Path) -> Option<&'static str> {
+    let ext = path.extension().map(|e| e.to_string_lossy());
+    if kind.is_symlink() {
+        Some("skipped: a symbolic link, not a seed file (copy the file instead)")
+    } else if kind.is_dir() {
+        Some("skipped: a folder (seeds are the .txt files directly in seeds/)")
+    } else if !kind.is_file() {
+        Some("skipped: not a regular file (a FIFO, socket or device)")
+    } else if ext.as_deref() == Some("txt") {
+        None
+    } else if ext.is_some_and(|e| e.eq_ignore_ascii_case("txt")) {
+        Some("skipped: seed files must end in .txt, in lower case")
+    } else {
+        Some("skipped: not a .txt file")
+    }
 }
 
 pub mod binary;

@@ -4,6 +4,7 @@
 //! (overrides win), slugs and redirects, tags (aliases merged, inferred tags for tagless seeds),
 //! sources, order, related articles and previous/next links. Later stages only read a [`Site`].
 
+pub mod lock;
 pub mod related;
 pub mod slugs;
 pub mod tags;
@@ -275,9 +276,27 @@ pub struct Site {
     /// index numbers its documents by it, and related articles break ties on it, neither of
     /// which a back-dated seed then disturbs.
     pub seed_ranks: Vec<u32>,
+    /// The `urls.lock` the slugs were given under (see [`lock`]).
+    pub url_lock: Arc<lock::UrlLock>,
 }
 
 impl Site {
+    /// The `urls.lock` a build of this site leaves: the lock it was made under, with the slugs
+    /// (and former slugs) of its articles, drafts aside since they are not published. Made
+    /// only by `gazette build`, which writes it: a preview must not claim URLs.
+    pub fn url_lock_after(&self) -> lock::UrlLock {
+        let mut out = (*self.url_lock).clone();
+        for a in self.articles.iter().filter(|a| !a.draft) {
+            let former = a.redirects_from.iter().filter_map(|route| {
+                let slug = route.strip_prefix("articles/")?.strip_suffix('/')?;
+                Some(slug.to_string())
+            });
+            let slugs = std::iter::once(a.slug.clone()).chain(former).collect();
+            out.entries.insert(a.id.clone(), slugs);
+        }
+        out
+    }
+
     /// The index of the next newer article than article `i`, in site order.
     pub fn newer(&self, i: usize) -> Option<usize> {
         i.checked_sub(1)
@@ -425,22 +444,23 @@ impl Draft {
         }
     }
 
-    /// Whether the article has this slug and redirect already.
+    /// Whether the article has this slug and these redirects already.
     fn has_slug(&self, slugged: &slugs::Slugged<'_>) -> bool {
         let a = &self.article;
         a.slug == slugged.slug
-            && match slugged.redirect_from {
-                None => a.redirects_from.is_empty(),
-                Some(from) => a.redirects_from == [Urls::article(from)],
-            }
+            && a.redirects_from.len() == slugged.redirect_from.len()
+            && a.redirects_from
+                .iter()
+                .zip(&slugged.redirect_from)
+                .all(|(route, from)| *route == Urls::article(from))
     }
 
-    /// Sets the slug, route and redirect (the route of the default slug) of the article.
-    fn set_slug(&mut self, slug: String, redirect: Option<String>) {
+    /// Sets the slug, route and redirects (routes of former slugs) of the article.
+    fn set_slug(&mut self, slug: String, redirects: Vec<String>) {
         let a = self.article_mut();
         a.route = Urls::article(&slug);
         a.slug = slug;
-        a.redirects_from = redirect.into_iter().collect();
+        a.redirects_from = redirects;
     }
 }
 
@@ -507,6 +527,11 @@ pub fn assemble_from(
         })
         .filter(|(_, d)| include_drafts || !d.article.draft)
         .unzip();
+    tags::warn_unusable(
+        drafts.iter().map(|d| &*d.article),
+        &aliases,
+        &mut diagnostics,
+    );
 
     // The vocabulary and the slugs read what each article states, and not each other:
     // decided side by side. Slugs are set last, after the steps that take an article as it is
@@ -519,7 +544,7 @@ pub fn assemble_from(
                 &aliases,
             )
         },
-        || slugs_to_set(&drafts),
+        || slugs_to_set(&drafts, &content.url_lock),
     );
     diagnostics.extend(slug_diagnostics);
     let under = (vocabulary.digest, config.tags.max_inferred);
@@ -636,14 +661,18 @@ pub fn assemble_from(
             related,
             digests,
             seed_ranks,
+            url_lock: content.url_lock,
         },
         diagnostics,
     )
 }
 
-/// The slugs (with the redirect from the default slug, as a route) that differ from what each
-/// article (by position in `drafts`, id order) has, and the problems found.
-fn slugs_to_set(drafts: &[Draft]) -> (Vec<(usize, String, Option<String>)>, Diagnostics) {
+/// A slug, the routes redirecting to it, for the article at a position in the drafts.
+type SlugToSet = (usize, String, Vec<String>);
+
+/// The slugs (with the redirects, as routes) that differ from what each article (by position
+/// in `drafts`, id order) has, under the published slugs of `lock`, and the problems found.
+fn slugs_to_set(drafts: &[Draft], lock: &lock::UrlLock) -> (Vec<SlugToSet>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let inputs: Vec<slugs::SlugInput> = drafts
         .iter()
@@ -652,14 +681,18 @@ fn slugs_to_set(drafts: &[Draft]) -> (Vec<(usize, String, Option<String>)>, Diag
             file: &d.article.file,
             pinned: d.article.pinned_slug.as_deref(),
             default: &d.default_slug,
+            locked: lock.slugs_of(&d.article.id),
         })
         .collect();
     // Decided from borrowed defaults; only those that differ are copied out.
-    let changed = slugs::assign(&inputs, &mut diagnostics)
+    let changed = slugs::assign(&inputs, &lock.owners(), &mut diagnostics)
         .into_iter()
         .enumerate()
         .filter(|(i, s)| !drafts[*i].has_slug(s))
-        .map(|(i, s)| (i, s.slug.into_owned(), s.redirect_from.map(Urls::article)))
+        .map(|(i, s)| {
+            let redirects = s.redirect_from.into_iter().map(Urls::article).collect();
+            (i, s.slug.into_owned(), redirects)
+        })
         .collect();
     (changed, diagnostics)
 }
@@ -776,7 +809,9 @@ fn apply(
     let mut tag_refs: Vec<TermRef> = Vec::new();
     for t in &stated_tags {
         let r = names.tag(t);
-        if !r.slug.is_empty() && !tag_refs.iter().any(|x| x.slug == r.slug) {
+        // A name with nothing to make a URL of is dropped (see `tags::warn_unusable`).
+        let usable = !r.slug.is_empty() && r.slug != "-";
+        if usable && !tag_refs.iter().any(|x| x.slug == r.slug) {
             tag_refs.push(r);
         }
     }

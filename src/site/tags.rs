@@ -54,6 +54,30 @@ impl Aliases {
     }
 }
 
+/// Warns of each stated tag made only of punctuation (`---`, `?!`), which has no letter or
+/// digit to make a URL of: such tags once all became the tag `-` and merged into one. They are
+/// dropped from the article ([`super::Article::tags`]); the warning names the seed.
+pub fn warn_unusable<'a>(
+    articles: impl Iterator<Item = &'a super::Article>,
+    aliases: &Aliases,
+    diagnostics: &mut crate::diagnostics::Diagnostics,
+) {
+    for a in articles {
+        // Cheap test first: a name with a letter or digit always has a slug.
+        let unusable = a
+            .stated_tags
+            .iter()
+            .filter(|t| !t.chars().any(char::is_alphanumeric))
+            .filter(|t| aliases.resolve(t).slug == "-");
+        for t in unusable {
+            diagnostics.warn(format!(
+                "{}: tag {t:?} has no letter or digit to make a URL of; dropped",
+                a.file.display()
+            ));
+        }
+    }
+}
+
 /// Tag and source names as stated in the seeds, each resolved once: a site of 10,000 articles
 /// states ~50,000 tags but a few hundred distinct names, and resolving one (folding, aliases,
 /// slug) costs far more than finding it here.
