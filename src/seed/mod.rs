@@ -235,6 +235,7 @@ pub mod binary;
 pub mod clean;
 pub mod dates;
 pub mod decode;
+pub mod extract;
 pub mod parse;
 
 pub use parse::parse_seed;

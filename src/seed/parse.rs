@@ -69,11 +69,20 @@ pub fn parse_seed(file: &Path, bytes: &[u8], opts: &ParseOptions) -> Result<Pars
     let units = build_units(&lines);
     let bp = Boilerplate::cached(&opts.boilerplate);
 
-    // Classification.
+    // Main-content extraction, then classification of what may be metadata.
+    let ex = extract_units(&units);
     let mut meta = Meta::default();
     let mut kinds: Vec<Kind> = Vec::with_capacity(units.len());
-    for u in &units {
-        kinds.push(classify(u, &bp, &mut meta, &mut w));
+    for (i, u) in units.iter().enumerate() {
+        let kind = if ex.meta_allowed(i) {
+            classify(u, &bp, &mut meta, &mut w)
+        } else {
+            Kind::Drop
+        };
+        kinds.push(match kind {
+            Kind::Text | Kind::Bullet(_) if !ex.keeps(i) => Kind::Drop,
+            k => k,
+        });
     }
     positional_sources(&units, &mut kinds, &mut meta);
 
@@ -102,11 +111,14 @@ pub fn parse_seed(file: &Path, bytes: &[u8], opts: &ParseOptions) -> Result<Pars
         }
     }
 
-    let mut title: Option<Field<String>> = None;
+    let mut title: Option<Field<String>> = extracted_title(&ex, &units, &mut meta);
     let mut start = 0;
-    if let (Some(Item::Text(t, line)), true) = (items.first(), items.len() > 1) {
+    if let (None, Some(Item::Text(t, line)), true) = (&title, items.first(), items.len() > 1) {
         if heading_like(t, 120, 20, true) {
-            title = Some(Field::new(trim_title(t), Origin::Line(*line)));
+            title = Some(Field::new(
+                site_stripped(&ex, t, &mut meta),
+                Origin::Line(*line),
+            ));
             start = 1;
         }
     }
@@ -257,8 +269,50 @@ pub fn parse_seed(file: &Path, bytes: &[u8], opts: &ParseOptions) -> Result<Pars
     })
 }
 
+/// Runs main-content extraction over the units; a metadata-looking line is never a headline.
+fn extract_units(units: &[Unit]) -> super::extract::Extraction {
+    let texts: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
+    let meta_like = |t: &str| {
+        let toks = tokenize(t);
+        byline(t, &toks).is_some() || date_line(t, &toks).is_some()
+    };
+    super::extract::extract(&texts, &meta_like)
+}
+
+/// The headline extraction found above the article, or the page-title line's headline part
+/// when the page had furniture but no headline line; the page title's site part becomes a
+/// low-priority source.
+fn extracted_title(
+    ex: &super::extract::Extraction,
+    units: &[Unit],
+    meta: &mut Meta,
+) -> Option<Field<String>> {
+    if let Some(h) = ex.headline {
+        let t = site_stripped(ex, &units[h].text, meta);
+        return Some(Field::new(t, Origin::Line(units[h].line)));
+    }
+    let (i, head, site) = ex.page_title.as_ref().filter(|_| ex.active)?;
+    meta.source(site.clone(), units[*i].line, 0);
+    Some(Field::new(head.clone(), Origin::Line(units[*i].line)))
+}
+
+/// `t` without the site name when it is the page-title line (`Headline | Site`).
+fn site_stripped(ex: &super::extract::Extraction, t: &str, meta: &mut Meta) -> String {
+    match &ex.page_title {
+        Some((_, head, site))
+            if ex.active
+                && t.trim().starts_with(head.as_str())
+                && t.trim().ends_with(site.as_str()) =>
+        {
+            meta.source(site.clone(), 0, 0);
+            head.clone()
+        }
+        _ => trim_title(t),
+    }
+}
+
 /// At most `max` bytes of `s`, cut back to a character boundary.
-fn prefix(s: &str, max: usize) -> &str {
+pub(super) fn prefix(s: &str, max: usize) -> &str {
     let mut end = s.len().min(max);
     while !s.is_char_boundary(end) {
         end -= 1;
@@ -1539,7 +1593,7 @@ pub fn cut_title(sentence: &str, max: usize) -> String {
 }
 
 /// ISO 639-1 code of a whatlang language (ISO 639-3).
-fn iso639_1(code3: &str) -> Option<&'static str> {
+pub(super) fn iso639_1(code3: &str) -> Option<&'static str> {
     Some(match code3 {
         "fra" => "fr",
         "eng" => "en",

@@ -1,0 +1,391 @@
+//! Furniture cues: the few words every news site uses, in many languages, for its comment
+//! section, its "read also" links, its photo credits and its subscription prompts. These are
+//! general knowledge of page furniture, matched on folded text (lowercase, no accents), never
+//! phrases of one site.
+
+/// What a cue says a unit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cue {
+    /// No cue.
+    None,
+    /// Opens a comment section (`12 comments`, `Leave a reply`, `Réagissez`).
+    CommentsStart,
+    /// Opens a related / most-read list: the article is over.
+    SectionEnd,
+    /// A single "read also" link.
+    Teaser,
+    /// A photo caption or credit.
+    Caption,
+    /// Subscription, paywall, newsletter, app, cookie or login prompt.
+    Notice,
+    /// A copyright line.
+    Copyright,
+}
+
+/// Headers of a comment section (whole line, folded, number and punctuation removed).
+const COMMENT_HEADERS: &[&str] = &[
+    "comments",
+    "comment",
+    "commentaires",
+    "commentaire",
+    "reactions",
+    "reaction",
+    "reagir",
+    "reagissez",
+    "leave a reply",
+    "leave a comment",
+    "post a comment",
+    "add a comment",
+    "add comment",
+    "join the conversation",
+    "join the discussion",
+    "show comments",
+    "view comments",
+    "laisser un commentaire",
+    "laissez un commentaire",
+    "ajouter un commentaire",
+    "poster un commentaire",
+    "vos commentaires",
+    "vos reactions",
+    "voir les commentaires",
+    "afficher les commentaires",
+    "kommentare",
+    "comentarios",
+    "comentarios",
+    "commenti",
+    "comentarii",
+    "komentarze",
+    "komentari",
+    "komentar",
+    "kommentarer",
+    "reacties",
+    "commenter cet article",
+    "comment on this article",
+    "discussion",
+];
+
+/// Headers of the lists that follow an article (whole line, folded).
+const SECTION_HEADERS: &[&str] = &[
+    "related",
+    "related articles",
+    "related stories",
+    "related posts",
+    "related news",
+    "related content",
+    "related coverage",
+    "more stories",
+    "more news",
+    "more from",
+    "most read",
+    "most popular",
+    "most viewed",
+    "trending",
+    "trending now",
+    "you may also like",
+    "you might also like",
+    "recommended",
+    "recommended for you",
+    "read next",
+    "up next",
+    "latest news",
+    "top stories",
+    "sur le meme sujet",
+    "a lire aussi",
+    "lire aussi",
+    "a lire egalement",
+    "les plus lus",
+    "les plus lues",
+    "articles les plus lus",
+    "les plus partages",
+    "les plus commentes",
+    "dans la meme rubrique",
+    "a voir aussi",
+    "a decouvrir",
+    "a decouvrir aussi",
+    "nos articles",
+    "articles similaires",
+    "articles associes",
+    "vous aimerez aussi",
+    "vous aimerez aussi",
+    "vous pourriez aussi aimer",
+    "dernieres actualites",
+    "dernieres infos",
+    "en continu",
+    "mehr zum thema",
+    "meistgelesen",
+    "tambien te puede interesar",
+    "noticias relacionadas",
+    "leggi anche",
+    "veja tambem",
+    "leia tambem",
+];
+
+/// Openings of a single "read also" link line (folded).
+const TEASER_OPENINGS: &[&str] = &[
+    "lire aussi",
+    "a lire aussi",
+    "lire egalement",
+    "a lire egalement",
+    "lire la suite",
+    "voir aussi",
+    "a voir aussi",
+    "a voir",
+    "a ecouter",
+    "ecouter aussi",
+    "read also",
+    "read more",
+    "also read",
+    "see also",
+    "related",
+    "more:",
+    "continue reading",
+    "click here",
+    "watch:",
+    "leggi anche",
+    "lesen sie auch",
+    "mehr zum thema",
+    "leia tambem",
+    "lea tambien",
+];
+
+/// Openings of a caption or credit line (folded).
+const CAPTION_OPENINGS: &[&str] = &[
+    "photo",
+    "photos",
+    "credit",
+    "credits",
+    "image",
+    "images",
+    "illustration",
+    "legende",
+    "caption",
+    "source image",
+    "foto",
+    "bild",
+    "above:",
+    "pictured",
+    "video",
+    "(photo",
+    "(credit",
+    "(image",
+];
+
+/// Words that mark a credit at the end of a short line (`… / AFP`, `Getty Images`).
+const CREDIT_WORDS: &[&str] = &[
+    "getty images",
+    "shutterstock",
+    "afp photo",
+    "reuters/",
+    "/ afp",
+    "/afp",
+    "/ reuters",
+    "ap photo",
+    "istock",
+    "epa",
+    "photo credit",
+    "photograph:",
+];
+
+/// Phrases of subscription, paywall, newsletter, app, login and cookie prompts (folded): a
+/// line of up to [`CUE_MAX_WORDS`] words holding one is a notice.
+const NOTICE_PHRASES: &[&str] = &[
+    "abonnez-vous",
+    "abonnez vous",
+    "deja abonne",
+    "s'abonner",
+    "reserve aux abonnes",
+    "reservee aux abonnes",
+    "article reserve",
+    "il vous reste",
+    "de cet article a lire",
+    "inscrivez-vous",
+    "connectez-vous",
+    "identifiez-vous",
+    "telechargez l'application",
+    "telecharger l'application",
+    "notre newsletter",
+    "la newsletter",
+    "nos newsletters",
+    "tous droits reserves",
+    "suivez-nous",
+    "already a subscriber",
+    "subscribe to",
+    "subscribe now",
+    "subscribers only",
+    "for subscribers",
+    "sign up for",
+    "sign up to",
+    "create an account",
+    "create a free account",
+    "free trial",
+    "download the app",
+    "download our app",
+    "our newsletter",
+    "all rights reserved",
+    "we use cookies",
+    "uses cookies",
+    "utilise des cookies",
+    "utilisons des cookies",
+    "privacy policy",
+    "terms of use",
+    "terms of service",
+    "follow us",
+    "share this",
+    "to continue reading",
+    "pour lire la suite",
+    "pour continuer a lire",
+];
+
+/// Words that make a short line (up to [`NOTICE_SHORT_WORDS`] words) a notice.
+const NOTICE_WORDS: &[&str] = &[
+    "abonne",
+    "abonnes",
+    "abonnement",
+    "newsletter",
+    "newsletters",
+    "subscribe",
+    "subscriber",
+    "subscription",
+    "login",
+    "sign in",
+    "log in",
+    "sign up",
+    "se connecter",
+    "connexion",
+    "per month",
+    "par mois",
+    "/mois",
+    "/month",
+    "advertisement",
+    "publicite",
+    "sponsored",
+    "sponsorise",
+];
+
+/// Longest line (words) that the single words of [`NOTICE_WORDS`] mark as a notice.
+const NOTICE_SHORT_WORDS: usize = 12;
+
+/// Longest line (words) that a notice or caption cue may mark: a longer one is prose that
+/// merely mentions the word.
+const CUE_MAX_WORDS: usize = 40;
+
+/// The cue of a unit, if any.
+pub fn cue(text: &str, words: usize) -> Cue {
+    if words > CUE_MAX_WORDS + 20 || text.len() > 600 {
+        return Cue::None;
+    }
+    if text.contains('©') || text.to_ascii_lowercase().starts_with("copyright") {
+        return Cue::Copyright;
+    }
+    let folded = crate::text::fold(text.trim());
+    let bare = bare(&folded);
+    if words <= 6 {
+        if COMMENT_HEADERS.contains(&bare.as_str()) {
+            return Cue::CommentsStart;
+        }
+        if SECTION_HEADERS.contains(&bare.as_str()) {
+            return Cue::SectionEnd;
+        }
+    }
+    if TEASER_OPENINGS.iter().any(|o| opens(&folded, o)) && words <= CUE_MAX_WORDS {
+        return Cue::Teaser;
+    }
+    if words <= 25 && caption_like(&folded) {
+        return Cue::Caption;
+    }
+    let notice = (words <= CUE_MAX_WORDS && NOTICE_PHRASES.iter().any(|w| has_word(&folded, w)))
+        || (words <= NOTICE_SHORT_WORDS && NOTICE_WORDS.iter().any(|w| has_word(&folded, w)));
+    if notice {
+        return Cue::Notice;
+    }
+    Cue::None
+}
+
+/// The folded line without digits and punctuation, words single-spaced (`12 Comments:` →
+/// `comments`).
+fn bare(folded: &str) -> String {
+    folded
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `folded` starts with `opening` as a whole word (or the opening ends in punctuation).
+fn opens(folded: &str, opening: &str) -> bool {
+    let f = folded.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '(');
+    f.strip_prefix(opening).is_some_and(|rest| {
+        opening.ends_with([':', '/']) || rest.is_empty() || !rest.starts_with(char::is_alphanumeric)
+    })
+}
+
+/// `w` occurs in `folded` not inside a longer word.
+fn has_word(folded: &str, w: &str) -> bool {
+    folded.match_indices(w).any(|(at, _)| {
+        let before = folded[..at].chars().next_back();
+        let after = folded[at + w.len()..].chars().next();
+        let edge = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+        (edge(before) || !w.starts_with(char::is_alphanumeric))
+            && (edge(after) || !w.ends_with(char::is_alphanumeric))
+    })
+}
+
+/// A caption or credit: opens with a caption word and a colon or dash, or is a short line
+/// ending in a credit.
+fn caption_like(folded: &str) -> bool {
+    let opened = CAPTION_OPENINGS.iter().any(|o| {
+        opens(folded, o) && {
+            let rest = folded.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '(');
+            let rest = rest[o.len()..].trim_start();
+            o.ends_with(':') || rest.starts_with([':', '-', '–', '|', '/']) || rest.is_empty()
+        }
+    });
+    opened || CREDIT_WORDS.iter().any(|w| has_word(folded, w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(t: &str) -> Cue {
+        cue(t, t.split_whitespace().count())
+    }
+
+    #[test]
+    fn comment_and_section_headers() {
+        assert_eq!(c("12 commentaires"), Cue::CommentsStart);
+        assert_eq!(c("Leave a Reply"), Cue::CommentsStart);
+        assert_eq!(c("Comments (4)"), Cue::CommentsStart);
+        assert_eq!(c("Sur le même sujet"), Cue::SectionEnd);
+        assert_eq!(c("Most Read"), Cue::SectionEnd);
+    }
+
+    #[test]
+    fn captions_and_credits() {
+        assert_eq!(c("(Photo : AFP)"), Cue::Caption);
+        assert_eq!(c("Photo: John Smith/Getty Images"), Cue::Caption);
+        assert_eq!(
+            c("Des manifestants à Paris, le 3 mars. Ludovic Marin / AFP"),
+            Cue::Caption
+        );
+        assert_eq!(c("© Reuters"), Cue::Copyright);
+        assert_eq!(
+            c("Le photographe a exposé ses images au musée pendant tout l'été."),
+            Cue::None
+        );
+    }
+
+    #[test]
+    fn teasers_and_notices() {
+        assert_eq!(c("À lire aussi : La piscine rouvre"), Cue::Teaser);
+        assert_eq!(c("Read more: Pool closes"), Cue::Teaser);
+        assert_eq!(c("Lire aussitôt la lettre, dit-il."), Cue::None);
+        assert_eq!(c("Il vous reste 64 % de cet article à lire."), Cue::Notice);
+        assert_eq!(c("Sign up for our daily newsletter"), Cue::Notice);
+        assert_eq!(c("Offre spéciale : 1 € par mois"), Cue::Notice);
+        assert_eq!(
+            c("Le gouvernement offre une aide aux familles modestes touchées par la hausse des prix."),
+            Cue::None
+        );
+    }
+}

@@ -1,0 +1,280 @@
+//! What one unit of text says about itself: length, stopword density, final punctuation,
+//! and its jusText-style class, then reclassification by context.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashSet;
+
+use super::cues::{cue, Cue};
+
+/// Below this many characters a unit is *short*: too little text to judge alone.
+pub const LENGTH_LOW: usize = 70;
+/// From this many characters a dense unit is *good* on its own.
+pub const LENGTH_HIGH: usize = 200;
+/// Stopword density from which text reads as running prose of the language.
+pub const STOPS_HIGH: f32 = 0.30;
+/// Stopword density under which a unit is a list of names, not prose.
+pub const STOPS_LOW: f32 = 0.20;
+
+/// jusText's classes of a block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// Long running prose.
+    Good,
+    /// Prose-like but short or a little thin.
+    NearGood,
+    /// Too short to tell alone.
+    Short,
+    /// Furniture-like: no sentence shape, few stopwords, or a furniture cue.
+    Bad,
+}
+
+/// The features of one unit.
+#[derive(Debug, Clone)]
+pub struct Features {
+    /// Characters.
+    pub chars: usize,
+    /// Words.
+    pub words: usize,
+    /// Share of words in the language's stop list; `None` without a list.
+    pub stop_density: Option<f32>,
+    /// Ends with sentence punctuation.
+    pub sentence: bool,
+    /// A furniture cue.
+    pub cue: Cue,
+    class: Class,
+}
+
+impl Features {
+    /// Measures one unit; `stops` is the folded stop list of the page's language.
+    pub fn of(text: &str, stops: Option<&FxHashSet<String>>) -> Features {
+        let t = text.trim();
+        let chars = t.chars().count();
+        let (words, stop_hits) = count_stops(t, stops);
+        let stop_density = stops.map(|_| {
+            if words == 0 {
+                0.0
+            } else {
+                stop_hits as f32 / words as f32
+            }
+        });
+        let sentence = ends_sentence(t);
+        let cue = cue(t, words);
+        let mut f = Features {
+            chars,
+            words,
+            stop_density,
+            sentence,
+            cue,
+            class: Class::Short,
+        };
+        f.class = f.initial_class();
+        f
+    }
+
+    /// The class before context.
+    pub fn class(&self) -> Class {
+        self.class
+    }
+
+    /// Good or near-good before context.
+    pub fn class_good_ish(&self) -> bool {
+        matches!(self.class, Class::Good | Class::NearGood)
+    }
+
+    fn initial_class(&self) -> Class {
+        if matches!(self.cue, Cue::Caption | Cue::Notice | Cue::Copyright) {
+            return Class::Bad;
+        }
+        if self.chars < LENGTH_LOW {
+            return Class::Short;
+        }
+        let density = match self.stop_density {
+            Some(d) => d,
+            // No stop list (Chinese, Japanese, Thai…): sentence shape and length decide.
+            None if self.sentence && self.chars >= LENGTH_LOW => STOPS_HIGH,
+            None => 0.0,
+        };
+        if density >= STOPS_HIGH {
+            if self.chars >= LENGTH_HIGH || self.sentence {
+                Class::Good
+            } else {
+                Class::NearGood
+            }
+        } else if density >= STOPS_LOW {
+            Class::NearGood
+        } else {
+            Class::Bad
+        }
+    }
+}
+
+/// Score of a unit for the main-region search: good text counts for its length, bad units
+/// against it, short ones a little against.
+pub fn score(f: &Features, c: Class) -> i64 {
+    let len = f.chars as i64;
+    match c {
+        Class::Good => len,
+        Class::NearGood => len / 2,
+        Class::Short => -10,
+        Class::Bad => -(len.clamp(20, 60)),
+    }
+}
+
+/// jusText's context rules: a short unit takes the class of its nearest non-short neighbours
+/// when they agree (good if one is good and it ends a sentence); then a near-good unit next to
+/// good text is good, one among bad units is bad.
+pub fn context(classes: &mut [Class]) {
+    let orig = classes.to_vec();
+    let n = orig.len();
+    let neighbour = |i: usize, back: bool| -> Option<Class> {
+        let mut j = i;
+        loop {
+            if back {
+                j = j.checked_sub(1)?;
+            } else {
+                j += 1;
+                if j >= n {
+                    return None;
+                }
+            }
+            if orig[j] != Class::Short {
+                return Some(orig[j]);
+            }
+        }
+    };
+    for i in 0..n {
+        if orig[i] != Class::Short {
+            continue;
+        }
+        let good = |c: Option<Class>| matches!(c, Some(Class::Good | Class::NearGood));
+        let (p, q) = (neighbour(i, true), neighbour(i, false));
+        classes[i] = match (good(p), good(q)) {
+            (true, true) => Class::Good,
+            (true, false) if q.is_none() => Class::Good,
+            (false, true) if p.is_none() => Class::Good,
+            (false, false) => Class::Bad,
+            _ => Class::Short,
+        };
+    }
+    let snapshot = classes.to_vec();
+    for i in 0..n {
+        if snapshot[i] != Class::NearGood {
+            continue;
+        }
+        let near = |j: Option<usize>| j.and_then(|j| snapshot.get(j)).copied();
+        let (p, q) = (near(i.checked_sub(1)), near(Some(i + 1)));
+        let good = |c: Option<Class>| matches!(c, Some(Class::Good));
+        let bad = |c: Option<Class>| matches!(c, Some(Class::Bad) | None);
+        classes[i] = if good(p) || good(q) {
+            Class::Good
+        } else if bad(p) && bad(q) {
+            Class::Bad
+        } else {
+            Class::NearGood
+        };
+    }
+}
+
+/// Words and stop-list hits in `t` (words folded: lowercase, accents stripped).
+fn count_stops(t: &str, stops: Option<&FxHashSet<String>>) -> (usize, usize) {
+    let mut words = 0;
+    let mut hits = 0;
+    let mut buf = String::new();
+    for w in t.split(|c: char| !c.is_alphanumeric()) {
+        if w.is_empty() {
+            continue;
+        }
+        words += 1;
+        if let Some(s) = stops {
+            buf.clear();
+            if w.is_ascii() {
+                buf.extend(w.chars().map(|c| c.to_ascii_lowercase()));
+            } else {
+                buf.push_str(&crate::text::fold(w));
+            }
+            hits += usize::from(s.contains(buf.as_str()));
+        }
+    }
+    (words, hits)
+}
+
+/// Ends with sentence punctuation (closing quotes and brackets allowed after it).
+pub fn ends_sentence(t: &str) -> bool {
+    let t = t.trim_end_matches([
+        '»', '"', '”', '’', '\'', ')', ']', ' ', '\u{a0}', '\u{202f}',
+    ]);
+    t.ends_with(['.', '!', '?', '…', ':', ';', '。', '！', '？', '؟', '।'])
+}
+
+/// Ends with a period (or ellipsis): a sentence, never a headline.
+pub fn ends_with_period(t: &str) -> bool {
+    let t = t.trim_end_matches(['»', '"', '”', '’', '\'', ')', ' ']);
+    t.ends_with(['.', '…', '。', ',', ';', ':'])
+}
+
+/// A headline: capitalised, 3–30 words, at most 200 characters, no final period, and no
+/// breadcrumb or menu separators.
+pub fn headline_like(t: &str) -> bool {
+    let n = t.chars().count();
+    let words = t.split_whitespace().count();
+    let first = t.chars().next().unwrap_or(' ');
+    (10..=200).contains(&n)
+        && (2..=30).contains(&words)
+        && (first.is_uppercase() || first.is_numeric() || matches!(first, '«' | '"' | '“' | '‘'))
+        && !ends_with_period(t)
+        && !t.contains(['>', '|', '»', '/', '©'])
+        && !t.contains(" · ")
+}
+
+/// Language of the page, guessed from its longer lines (menus are short), as ISO 639-1.
+pub fn page_language(texts: &[&str]) -> Option<&'static str> {
+    const SAMPLE: usize = 2_000;
+    let mut sample = String::with_capacity(SAMPLE + 200);
+    for t in texts {
+        if t.len() >= 80 {
+            sample.push_str(super::super::parse::prefix(t, 400));
+            sample.push('\n');
+            if sample.len() >= SAMPLE {
+                break;
+            }
+        }
+    }
+    if sample.len() < 80 {
+        for t in texts {
+            sample.push_str(super::super::parse::prefix(t, 200));
+            sample.push('\n');
+            if sample.len() >= SAMPLE {
+                break;
+            }
+        }
+    }
+    let info = whatlang::detect(&sample)?;
+    super::super::parse::iso639_1(info.lang().code())
+}
+
+/// The folded stop list of a language, built once per language for the whole process.
+pub fn stop_set(lang: &str) -> Option<&'static FxHashSet<String>> {
+    static SETS: OnceLock<HashMap<&'static str, FxHashSet<String>>> = OnceLock::new();
+    let sets = SETS.get_or_init(|| {
+        stop_words::available_languages()
+            .iter()
+            .filter_map(|&code| {
+                let words = stop_words::lookup(code)?;
+                let set = words
+                    .iter()
+                    .flat_map(|w| {
+                        let f = crate::text::fold(w);
+                        f.split(|c: char| !c.is_alphanumeric())
+                            .filter(|p| !p.is_empty())
+                            .map(str::to_string)
+                            .collect::<Vec<_>>()
+                    })
+                    .collect();
+                Some((code, set))
+            })
+            .collect()
+    });
+    sets.get(lang).filter(|s| !s.is_empty())
+}

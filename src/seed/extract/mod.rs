@@ -1,0 +1,310 @@
+//! Main-content extraction: which lines of a whole scraped page are the article.
+//!
+//! A scraper that keeps the whole visible text of a page leaves menus, share bars, captions,
+//! teasers, paywall notices and comment threads around the article. This stage decides, unit by
+//! unit (a unit is a paragraph-sized line), what is article and what is furniture, from what
+//! plain text still carries:
+//!
+//! 1. **Features** ([`features`]): length, words, stopword density in the page's language
+//!    (lists from the `stop-words` crate), final punctuation, and cue words for furniture that
+//!    every news site has (comments, "read also", subscription, credits; [`cues`]).
+//! 2. **Classes**, jusText style: a long unit dense in stopwords is *good*, a fairly dense one
+//!    *near-good*, a short one *short*, the rest *bad*; then short and near-good units take the
+//!    class their neighbours give them (a short line between two paragraphs stays; a short line
+//!    among menu items goes).
+//! 3. **Region**, readability style: the contiguous run of units with the best score (good text
+//!    counts for its length, furniture against it) is the article; a comment section or a
+//!    "related / most read" header inside it ends it.
+//! 4. **Headline**: the heading-like line nearest above the region, preferring the one the
+//!    page-title line (`Headline | Site`) repeats.
+//!
+//! A page with little furniture (a seed that is only an article) is left whole: the stage is
+//! then only the cue rules (captions, teasers, notices), so precision never costs the article.
+
+mod cues;
+mod features;
+
+pub use cues::Cue;
+pub use features::Class;
+
+use features::Features;
+
+/// What a unit became, shown by `gazette inspect --explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Part of the article (metadata roles are decided later, by the line classifier).
+    Article,
+    /// The headline.
+    Headline,
+    /// Site furniture outside the article (menus, footers, teasers lists).
+    Furniture,
+    /// A comment section or what follows it.
+    Comment,
+    /// A photo caption or credit.
+    Caption,
+    /// A "read also" / "related" teaser.
+    Teaser,
+    /// A paywall, subscription, newsletter, app or cookie notice.
+    Notice,
+}
+
+impl Role {
+    /// The word `inspect --explain` prints.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Article => "body",
+            Role::Headline => "title",
+            Role::Furniture => "furniture",
+            Role::Comment => "comment",
+            Role::Caption => "caption",
+            Role::Teaser => "teaser",
+            Role::Notice => "notice",
+        }
+    }
+}
+
+/// The decision on one unit and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// What it became.
+    pub role: Role,
+    /// The rule that decided it, for `inspect --explain`.
+    pub rule: &'static str,
+    /// Its class after context.
+    pub class: Class,
+    /// Stopword density (words in the stop list / words), when the language has a list.
+    pub stop_density: Option<f32>,
+}
+
+/// The result of extraction over the units of one seed.
+#[derive(Debug, Clone)]
+pub struct Extraction {
+    /// One verdict per unit.
+    pub verdicts: Vec<Verdict>,
+    /// Unit index of the headline, when one was found above the article.
+    pub headline: Option<usize>,
+    /// Headline and site name read from a page-title line (`Headline | Site`).
+    pub page_title: Option<(usize, String, String)>,
+    /// Whether the page had enough furniture for the region rules to apply.
+    pub active: bool,
+    /// First and last unit (inclusive) where metadata lines may be read.
+    pub meta_window: (usize, usize),
+}
+
+impl Extraction {
+    /// Whether unit `i` stays in the body when it is running text.
+    pub fn keeps(&self, i: usize) -> bool {
+        self.verdicts
+            .get(i)
+            .is_none_or(|v| matches!(v.role, Role::Article))
+    }
+
+    /// Whether unit `i` may be read as a metadata line (date, byline, tags, source).
+    pub fn meta_allowed(&self, i: usize) -> bool {
+        i >= self.meta_window.0 && i <= self.meta_window.1
+    }
+}
+
+/// Fewest units classed bad (after context) for a page to count as a whole page rather than
+/// an article: headline, dateline, byline, source and tags alone stay under it.
+const MIN_BAD_UNITS: usize = 6;
+/// Units looked at above the article for its headline.
+const HEADLINE_LOOKBACK: usize = 30;
+/// Short units after the article still read for metadata (tags, source, credits).
+const META_TAIL: usize = 12;
+
+/// Decides, for each unit text, whether it is article or furniture. `meta_like` tells whether
+/// a short line is a metadata line (date, byline), which is never a headline.
+pub fn extract(texts: &[&str], meta_like: &dyn Fn(&str) -> bool) -> Extraction {
+    let lang = features::page_language(texts);
+    let stops = lang.and_then(features::stop_set);
+    let feats: Vec<Features> = texts.iter().map(|t| Features::of(t, stops)).collect();
+    let mut classes: Vec<Class> = feats.iter().map(Features::class).collect();
+    features::context(&mut classes);
+    let mut verdicts: Vec<Verdict> = feats
+        .iter()
+        .zip(&classes)
+        .map(|(f, &class)| Verdict {
+            role: Role::Article,
+            rule: "kept: article text",
+            class,
+            stop_density: f.stop_density,
+        })
+        .collect();
+    let bad = classes.iter().filter(|c| **c == Class::Bad).count();
+    let region = region(&feats, &classes);
+    let end_cut = region.and_then(|(s, e)| end_cue(&feats, s, e));
+    let active = bad >= MIN_BAD_UNITS || end_cut.is_some();
+    let page_title = page_title(texts);
+    let mut out = Extraction {
+        verdicts: Vec::new(),
+        headline: None,
+        page_title,
+        active,
+        meta_window: (0, texts.len().saturating_sub(1)),
+    };
+    if active {
+        if let Some((s, e)) = region {
+            let e = end_cut.map_or(e, |c| c.saturating_sub(1).max(s));
+            apply_region(&mut verdicts, &feats, s, e, end_cut);
+            let h = headline(texts, &feats, s, out.page_title.as_ref(), meta_like);
+            if let Some(h) = h {
+                verdicts[h].role = Role::Headline;
+                verdicts[h].rule = "headline: heading-like line above the article";
+            }
+            out.headline = h;
+            let tail = (e + META_TAIL).min(end_cut.unwrap_or(usize::MAX).saturating_sub(1));
+            out.meta_window = (h.unwrap_or(s), tail.max(e).min(texts.len() - 1));
+        }
+    }
+    apply_cues(&mut verdicts, &feats);
+    out.verdicts = verdicts;
+    out
+}
+
+/// The best-scoring contiguous run of units (maximum-sum segment): good text adds its length,
+/// near-good half of it, bad units take away. `None` when nothing scores above zero.
+fn region(feats: &[Features], classes: &[Class]) -> Option<(usize, usize)> {
+    let mut best: Option<(i64, usize, usize)> = None;
+    let mut sum = 0i64;
+    let mut start = 0usize;
+    for (i, (f, c)) in feats.iter().zip(classes).enumerate() {
+        let score = features::score(f, *c);
+        if sum <= 0 {
+            sum = 0;
+            start = i;
+        }
+        sum += score;
+        if score > 0 && best.is_none_or(|b| sum > b.0) {
+            best = Some((sum, start, i));
+        }
+    }
+    let (_, s, e) = best?;
+    // The run may open on a non-positive unit; start on its first positive one.
+    let s = (s..=e).find(|&i| features::score(&feats[i], classes[i]) > 0)?;
+    Some((s, e))
+}
+
+/// The first unit after some article text in `s..=e` that opens a comment section or a
+/// related/most-read list: the article ends before it.
+fn end_cue(feats: &[Features], s: usize, e: usize) -> Option<usize> {
+    let mut seen = 0usize;
+    for (i, f) in feats.iter().enumerate().take(e + 1).skip(s) {
+        if seen >= 200 && matches!(f.cue, Cue::CommentsStart | Cue::SectionEnd) {
+            return Some(i);
+        }
+        if f.class_good_ish() {
+            seen += f.chars;
+        }
+    }
+    // A comment header right after the region ends it too (it keeps what follows out).
+    feats
+        .get(e + 1..)
+        .and_then(|rest| {
+            rest.iter()
+                .take(3)
+                .position(|f| f.cue == Cue::CommentsStart)
+        })
+        .map(|k| e + 1 + k)
+}
+
+/// Marks units outside `s..=e` as furniture (or comments after a comment cue), and bad units
+/// inside it as furniture.
+fn apply_region(
+    verdicts: &mut [Verdict],
+    feats: &[Features],
+    s: usize,
+    e: usize,
+    cut: Option<usize>,
+) {
+    let comment_from = cut.filter(|&c| feats[c].cue == Cue::CommentsStart);
+    for (i, v) in verdicts.iter_mut().enumerate() {
+        if i < s {
+            v.role = Role::Furniture;
+            v.rule = "furniture: before the article's main run of text";
+        } else if i > e {
+            if comment_from.is_some_and(|c| i >= c) {
+                v.role = Role::Comment;
+                v.rule = "comment: after a comment-section header";
+            } else {
+                v.role = Role::Furniture;
+                v.rule = "furniture: after the article's main run of text";
+            }
+        } else if v.class == Class::Bad {
+            v.role = Role::Furniture;
+            v.rule = "furniture: bad block (short or few stopwords) among bad neighbours";
+        }
+    }
+}
+
+/// Drops captions, teasers and notices wherever they are.
+fn apply_cues(verdicts: &mut [Verdict], feats: &[Features]) {
+    for (v, f) in verdicts.iter_mut().zip(feats) {
+        if v.role != Role::Article {
+            continue;
+        }
+        let (role, rule) = match f.cue {
+            Cue::Caption => (Role::Caption, "caption: photo caption or credit"),
+            Cue::Teaser => (Role::Teaser, "teaser: read-also / related link"),
+            Cue::Notice => (Role::Notice, "notice: subscription, paywall or app prompt"),
+            _ => continue,
+        };
+        v.role = role;
+        v.rule = rule;
+    }
+}
+
+/// A first line `Headline | Site` (or ` - `, ` – `, ` — `): (unit, headline part, site part).
+fn page_title(texts: &[&str]) -> Option<(usize, String, String)> {
+    let (i, t) = texts
+        .iter()
+        .enumerate()
+        .find(|(_, t)| t.chars().any(char::is_alphanumeric))?;
+    let t = t.trim();
+    if t.chars().count() > 200 || features::ends_with_period(t) {
+        return None;
+    }
+    let (cut, sep_len) = [" | ", " – ", " — ", " - ", " :: ", " · "]
+        .iter()
+        .filter_map(|sep| t.rfind(sep).map(|at| (at, sep.len())))
+        .max_by_key(|(at, _)| *at)?;
+    let head = t[..cut].trim();
+    let site = t[cut + sep_len..].trim();
+    let ok =
+        head.split_whitespace().count() >= 2 && (1..=6).contains(&site.split_whitespace().count());
+    ok.then(|| (i, head.to_string(), site.to_string()))
+}
+
+/// The headline above the article starting at unit `s`: the line the page title repeats, else
+/// the nearest heading-like line of three or more words that is not metadata or a cue.
+fn headline(
+    texts: &[&str],
+    feats: &[Features],
+    s: usize,
+    page_title: Option<&(usize, String, String)>,
+    meta_like: &dyn Fn(&str) -> bool,
+) -> Option<usize> {
+    let from = s.saturating_sub(HEADLINE_LOOKBACK);
+    let after_title = page_title.map_or(0, |p| p.0 + 1);
+    let from = from.max(after_title.min(s));
+    if let Some((_, head, site)) = page_title {
+        let (h, si) = (crate::text::fold(head), crate::text::fold(site));
+        let found = (from..s).rev().find(|&i| {
+            let f = crate::text::fold(texts[i].trim());
+            f == h || f == si && site.split_whitespace().count() >= 3
+        });
+        if found.is_some() {
+            return found;
+        }
+    }
+    (from..s).rev().find(|&i| {
+        let t = texts[i].trim();
+        feats[i].cue == Cue::None
+            && features::headline_like(t)
+            && t.split_whitespace().count() >= 3
+            && !meta_like(t)
+    })
+}
+
+#[cfg(test)]
+mod tests;
