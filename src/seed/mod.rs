@@ -238,4 +238,4 @@ pub mod decode;
 pub mod extract;
 pub mod parse;
 
-pub use parse::parse_seed;
+pub use parse::{explain_seed, parse_seed, Explained};

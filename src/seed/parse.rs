@@ -46,6 +46,100 @@ const LANG_SAMPLE: usize = 1_000;
 
 /// Parses one seed. Never panics; an unreadable seed is a [`SeedError`].
 pub fn parse_seed(file: &Path, bytes: &[u8], opts: &ParseOptions) -> Result<ParsedSeed, SeedError> {
+    parse_traced(file, bytes, opts, None)
+}
+
+/// One line of the seed as `gazette inspect --explain` shows it: what it became and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explained {
+    /// 1-based line of the seed.
+    pub line: usize,
+    /// The line's text (first 100 characters).
+    pub text: String,
+    /// What it became: title, date, byline, tags, source, metadata, body, furniture, comment,
+    /// caption, teaser, notice.
+    pub became: String,
+    /// The rule or score that decided it.
+    pub why: String,
+}
+
+/// Parses one seed and tells, for each line, what it became and the rule that decided it, so
+/// an editor can see why a line was dropped and fix it with an override.
+pub fn explain_seed(
+    file: &Path,
+    bytes: &[u8],
+    opts: &ParseOptions,
+) -> Result<(ParsedSeed, Vec<Explained>), SeedError> {
+    let mut trace = Vec::new();
+    let seed = parse_traced(file, bytes, opts, Some(&mut trace))?;
+    let fields: [(&str, &Origin); 6] = [
+        ("title", &seed.title.origin),
+        ("date", &seed.date.origin),
+        ("updated", &seed.updated.origin),
+        ("byline", &seed.authors.origin),
+        ("tags", &seed.tags.origin),
+        ("source", &seed.source.origin),
+    ];
+    for e in &mut trace {
+        for (name, origin) in fields {
+            if *origin == Origin::Line(e.line) && !e.became.starts_with(name) {
+                e.became = if e.became == "metadata" || e.became == "title" {
+                    name.to_string()
+                } else {
+                    format!("{name} ({})", e.became)
+                };
+            }
+        }
+        if e.became == "body" && seed.summary.origin == Origin::Line(e.line) {
+            e.became = "summary".to_string();
+        }
+    }
+    Ok((seed, trace))
+}
+
+/// What each unit became before body assembly, for [`explain_seed`].
+fn trace_units(
+    units: &[Unit],
+    kinds: &[Kind],
+    ex: &super::extract::Extraction,
+    trace: &mut Vec<Explained>,
+) {
+    for (i, (u, k)) in units.iter().zip(kinds).enumerate() {
+        let v = &ex.verdicts[i];
+        let (became, why): (&str, String) = match k {
+            Kind::Meta { .. } => ("metadata", "date, byline, tags or source line".into()),
+            Kind::Text | Kind::Bullet(_) => ("body", describe(v)),
+            Kind::Drop if v.role != super::extract::Role::Article => (v.role.label(), describe(v)),
+            Kind::Drop if !ex.meta_allowed(i) => (
+                "furniture",
+                "outside the article and the lines around it".into(),
+            ),
+            Kind::Drop => ("furniture", "boilerplate pattern or decoration".into()),
+        };
+        trace.push(Explained {
+            line: u.line,
+            text: u.text.chars().take(100).collect(),
+            became: became.to_string(),
+            why,
+        });
+    }
+}
+
+/// A verdict's rule with its class and stopword density.
+fn describe(v: &super::extract::Verdict) -> String {
+    match v.stop_density {
+        Some(d) => format!("{} [{:?}, stopwords {:.2}]", v.rule, v.class, d),
+        None => format!("{} [{:?}]", v.rule, v.class),
+    }
+}
+
+/// [`parse_seed`], recording each line's fate in `trace` when one is given.
+fn parse_traced(
+    file: &Path,
+    bytes: &[u8],
+    opts: &ParseOptions,
+    trace: Option<&mut Vec<Explained>>,
+) -> Result<ParsedSeed, SeedError> {
     let mut w = Warn {
         file: file.display().to_string(),
         list: Vec::new(),
@@ -85,6 +179,9 @@ pub fn parse_seed(file: &Path, bytes: &[u8], opts: &ParseOptions) -> Result<Pars
         });
     }
     positional_sources(&units, &mut kinds, &mut meta);
+    if let Some(trace) = trace {
+        trace_units(&units, &kinds, &ex, trace);
+    }
 
     // Body assembly.
     let content: Vec<usize> = (0..units.len())

@@ -98,6 +98,8 @@ const SECTION_HEADERS: &[&str] = &[
     "articles les plus lus",
     "les plus partages",
     "les plus commentes",
+    "most commented",
+    "most shared",
     "dans la meme rubrique",
     "a voir aussi",
     "a decouvrir",
@@ -231,6 +233,10 @@ const NOTICE_PHRASES: &[&str] = &[
     "terms of service",
     "follow us",
     "share this",
+    "share on",
+    "click to",
+    "partager sur",
+    "partagez sur",
     "to continue reading",
     "pour lire la suite",
     "pour continuer a lire",
@@ -279,13 +285,11 @@ pub fn cue(text: &str, words: usize) -> Cue {
     }
     let folded = crate::text::fold(text.trim());
     let bare = bare(&folded);
-    if words <= 6 {
-        if COMMENT_HEADERS.contains(&bare.as_str()) {
-            return Cue::CommentsStart;
-        }
-        if SECTION_HEADERS.contains(&bare.as_str()) {
-            return Cue::SectionEnd;
-        }
+    if words <= 12 && comments_start(&folded, &bare) {
+        return Cue::CommentsStart;
+    }
+    if words <= 6 && header_of(&bare, SECTION_HEADERS) {
+        return Cue::SectionEnd;
     }
     if TEASER_OPENINGS.iter().any(|o| opens(&folded, o)) && words <= CUE_MAX_WORDS {
         return Cue::Teaser;
@@ -299,6 +303,36 @@ pub fn cue(text: &str, words: usize) -> Cue {
         return Cue::Notice;
     }
     Cue::None
+}
+
+/// Words that, with a count, head a comment section (`34 responses to …`, `12 réactions`).
+const COUNTED_COMMENT_WORDS: &[&str] = &[
+    "comments", "comment", "commentaires", "commentaire", "responses", "replies", "reponses",
+    "reactions", "thoughts", "kommentare", "comentarios", "commenti",
+];
+
+/// Endings of the line above a comment (`jane says:`, `Paul a écrit :`).
+const COMMENTER_ENDINGS: &[&str] = &[" says:", " said:", " wrote:", " dit :", " a ecrit :", " a dit :"];
+
+/// A comment-section header: a known header, a count of comments, or a commenter's line.
+fn comments_start(folded: &str, bare: &str) -> bool {
+    if header_of(bare, COMMENT_HEADERS) {
+        return true;
+    }
+    let counted = folded.split_whitespace().next().is_some_and(|w| w.parse::<u32>().is_ok())
+        && bare.split(' ').take(2).any(|w| COUNTED_COMMENT_WORDS.contains(&w));
+    let f = folded.trim_end().replace(" :", ":");
+    counted || COMMENTER_ENDINGS.iter().any(|e| f.ends_with(&e.replace(" :", ":")))
+}
+
+/// `bare` is one of `headers`, or a header after a short site name (`PFT Most Commented`).
+fn header_of(bare: &str, headers: &[&str]) -> bool {
+    headers.iter().any(|h| {
+        bare == *h
+            || bare
+                .strip_suffix(h)
+                .is_some_and(|pre| pre.ends_with(' ') && pre.split_whitespace().count() <= 2)
+    })
 }
 
 /// The folded line without digits and punctuation, words single-spaced (`12 Comments:` →

@@ -35,8 +35,6 @@ pub enum Class {
 pub struct Features {
     /// Characters.
     pub chars: usize,
-    /// Words.
-    pub words: usize,
     /// Share of words in the language's stop list; `None` without a list.
     pub stop_density: Option<f32>,
     /// Ends with sentence punctuation.
@@ -63,7 +61,6 @@ impl Features {
         let cue = cue(t, words);
         let mut f = Features {
             chars,
-            words,
             stop_density,
             sentence,
             cue,
@@ -76,11 +73,6 @@ impl Features {
     /// The class before context.
     pub fn class(&self) -> Class {
         self.class
-    }
-
-    /// Good or near-good before context.
-    pub fn class_good_ish(&self) -> bool {
-        matches!(self.class, Class::Good | Class::NearGood)
     }
 
     fn initial_class(&self) -> Class {
@@ -100,6 +92,7 @@ impl Features {
             if self.chars >= LENGTH_HIGH || self.sentence {
                 Class::Good
             } else {
+                // A longish line without final punctuation: a headline or a teaser title.
                 Class::NearGood
             }
         } else if density >= STOPS_LOW {
@@ -122,9 +115,10 @@ pub fn score(f: &Features, c: Class) -> i64 {
     }
 }
 
-/// jusText's context rules: a short unit takes the class of its nearest non-short neighbours
-/// when they agree (good if one is good and it ends a sentence); then a near-good unit next to
-/// good text is good, one among bad units is bad.
+/// jusText's context rules: a short unit takes the class of its nearest good or bad
+/// neighbours (short and near-good ones skipped) when they agree, and at the edge of the page
+/// the one neighbour it has; then a near-good unit is bad between bad neighbours and good when
+/// a neighbour is good or it ends a sentence.
 pub fn context(classes: &mut [Class]) {
     let orig = classes.to_vec();
     let n = orig.len();
@@ -139,40 +133,26 @@ pub fn context(classes: &mut [Class]) {
                     return None;
                 }
             }
-            if orig[j] != Class::Short {
+            if matches!(orig[j], Class::Good | Class::Bad) {
                 return Some(orig[j]);
             }
         }
     };
     for i in 0..n {
-        if orig[i] != Class::Short {
-            continue;
-        }
-        let good = |c: Option<Class>| matches!(c, Some(Class::Good | Class::NearGood));
         let (p, q) = (neighbour(i, true), neighbour(i, false));
-        classes[i] = match (good(p), good(q)) {
-            (true, true) => Class::Good,
-            (true, false) if q.is_none() => Class::Good,
-            (false, true) if p.is_none() => Class::Good,
-            (false, false) => Class::Bad,
-            _ => Class::Short,
-        };
-    }
-    let snapshot = classes.to_vec();
-    for i in 0..n {
-        if snapshot[i] != Class::NearGood {
-            continue;
-        }
-        let near = |j: Option<usize>| j.and_then(|j| snapshot.get(j)).copied();
-        let (p, q) = (near(i.checked_sub(1)), near(Some(i + 1)));
-        let good = |c: Option<Class>| matches!(c, Some(Class::Good));
-        let bad = |c: Option<Class>| matches!(c, Some(Class::Bad) | None);
-        classes[i] = if good(p) || good(q) {
-            Class::Good
-        } else if bad(p) && bad(q) {
-            Class::Bad
-        } else {
-            Class::NearGood
+        let good = |c: Option<Class>| c == Some(Class::Good);
+        let bad = |c: Option<Class>| c == Some(Class::Bad);
+        classes[i] = match orig[i] {
+            Class::Short => match (p, q) {
+                _ if good(p) && good(q) => Class::Good,
+                (None, q) if good(q) => Class::Good,
+                (p, None) if good(p) => Class::Good,
+                _ if good(p) || good(q) => Class::Short,
+                _ => Class::Bad,
+            },
+            Class::NearGood if bad(p) && bad(q) => Class::Bad,
+            Class::NearGood if good(p) || good(q) => Class::Good,
+            c => c,
         };
     }
 }

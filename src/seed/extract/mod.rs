@@ -145,7 +145,6 @@ pub fn extract(texts: &[&str], meta_like: &dyn Fn(&str) -> bool) -> Extraction {
     };
     if active {
         if let Some((s, e)) = region {
-            let e = end_cut.map_or(e, |c| c.saturating_sub(1).max(s));
             apply_region(&mut verdicts, &feats, s, e, end_cut);
             let h = headline(texts, &feats, s, out.page_title.as_ref(), meta_like);
             if let Some(h) = h {
@@ -163,48 +162,60 @@ pub fn extract(texts: &[&str], meta_like: &dyn Fn(&str) -> bool) -> Extraction {
 }
 
 /// The best-scoring contiguous run of units (maximum-sum segment): good text adds its length,
-/// near-good half of it, bad units take away. `None` when nothing scores above zero.
+/// near-good half of it, bad units take away. A comment or related-list header is a barrier no
+/// run crosses, and runs after the first comment header that follows real article text count
+/// for a quarter (a long thread must not outweigh the article). `None` when nothing scores.
 fn region(feats: &[Features], classes: &[Class]) -> Option<(usize, usize)> {
     let mut best: Option<(i64, usize, usize)> = None;
+    let mut seg: Option<(i64, usize, usize)> = None;
     let mut sum = 0i64;
     let mut start = 0usize;
+    let mut comments = false;
+    let mut top = 0i64;
+    let mut close = |seg: &mut Option<(i64, usize, usize)>, comments: bool| {
+        if let Some((v, s, e)) = seg.take() {
+            let v = if comments { v / 4 } else { v };
+            if best.is_none_or(|b| v > b.0) {
+                best = Some((v, s, e));
+            }
+        }
+    };
     for (i, (f, c)) in feats.iter().zip(classes).enumerate() {
+        if matches!(f.cue, Cue::CommentsStart | Cue::SectionEnd) {
+            top = top.max(seg.map_or(0, |s| s.0));
+            close(&mut seg, comments);
+            comments |= f.cue == Cue::CommentsStart && top >= MIN_ARTICLE_SCORE;
+            sum = 0;
+            start = i + 1;
+            continue;
+        }
         let score = features::score(f, *c);
         if sum <= 0 {
+            top = top.max(seg.map_or(0, |s| s.0));
+            close(&mut seg, comments);
             sum = 0;
             start = i;
         }
         sum += score;
-        if score > 0 && best.is_none_or(|b| sum > b.0) {
-            best = Some((sum, start, i));
+        if score > 0 && seg.is_none_or(|b| sum > b.0) {
+            seg = Some((sum, start, i));
         }
     }
+    close(&mut seg, comments);
     let (_, s, e) = best?;
     // The run may open on a non-positive unit; start on its first positive one.
     let s = (s..=e).find(|&i| features::score(&feats[i], classes[i]) > 0)?;
     Some((s, e))
 }
 
-/// The first unit after some article text in `s..=e` that opens a comment section or a
-/// related/most-read list: the article ends before it.
-fn end_cue(feats: &[Features], s: usize, e: usize) -> Option<usize> {
-    let mut seen = 0usize;
-    for (i, f) in feats.iter().enumerate().take(e + 1).skip(s) {
-        if seen >= 200 && matches!(f.cue, Cue::CommentsStart | Cue::SectionEnd) {
-            return Some(i);
-        }
-        if f.class_good_ish() {
-            seen += f.chars;
-        }
-    }
-    // A comment header right after the region ends it too (it keeps what follows out).
+/// Score of article text before a comment header for what follows it to count as comments.
+const MIN_ARTICLE_SCORE: i64 = 400;
+
+/// The first comment header after the region (within a few units): what follows is comments.
+fn end_cue(feats: &[Features], _s: usize, e: usize) -> Option<usize> {
     feats
         .get(e + 1..)
-        .and_then(|rest| {
-            rest.iter()
-                .take(3)
-                .position(|f| f.cue == Cue::CommentsStart)
-        })
+        .and_then(|rest| rest.iter().take(4).position(|f| f.cue == Cue::CommentsStart))
         .map(|k| e + 1 + k)
 }
 
