@@ -132,10 +132,11 @@ pub fn extract(texts: &[&str], meta_like: &dyn Fn(&str) -> bool) -> Extraction {
         })
         .collect();
     let bad = classes.iter().filter(|c| **c == Class::Bad).count();
-    let region = region(&feats, &classes);
+    let page_title = page_title(texts);
+    let anchor = page_title.as_ref().and_then(|p| title_repeat(texts, p));
+    let region = region(&feats, &classes, anchor);
     let end_cut = region.and_then(|(s, e)| end_cue(&feats, s, e));
     let active = bad >= MIN_BAD_UNITS || end_cut.is_some();
-    let page_title = page_title(texts);
     let mut out = Extraction {
         verdicts: Vec::new(),
         headline: None,
@@ -146,7 +147,7 @@ pub fn extract(texts: &[&str], meta_like: &dyn Fn(&str) -> bool) -> Extraction {
     if active {
         if let Some((s, e)) = region {
             apply_region(&mut verdicts, &feats, s, e, end_cut);
-            let h = headline(texts, &feats, s, out.page_title.as_ref(), meta_like);
+            let h = headline(texts, &feats, s, out.page_title.as_ref(), anchor, meta_like);
             if let Some(h) = h {
                 verdicts[h].role = Role::Headline;
                 verdicts[h].rule = "headline: heading-like line above the article";
@@ -165,7 +166,7 @@ pub fn extract(texts: &[&str], meta_like: &dyn Fn(&str) -> bool) -> Extraction {
 /// near-good half of it, bad units take away. A comment or related-list header is a barrier no
 /// run crosses, and runs after the first comment header that follows real article text count
 /// for a quarter (a long thread must not outweigh the article). `None` when nothing scores.
-fn region(feats: &[Features], classes: &[Class]) -> Option<(usize, usize)> {
+fn region(feats: &[Features], classes: &[Class], anchor: Option<usize>) -> Option<(usize, usize)> {
     let mut best: Option<(i64, usize, usize)> = None;
     let mut seg: Option<(i64, usize, usize)> = None;
     let mut sum = 0i64;
@@ -189,7 +190,10 @@ fn region(feats: &[Features], classes: &[Class]) -> Option<(usize, usize)> {
             start = i + 1;
             continue;
         }
-        let score = features::score(f, *c);
+        let mut score = features::score(f, *c);
+        if score > 0 && anchor.is_some_and(|a| i > a && i <= a + ANCHOR_REACH) {
+            score *= ANCHOR_WEIGHT;
+        }
         if sum <= 0 {
             top = top.max(seg.map_or(0, |s| s.0));
             close(&mut seg, comments);
@@ -206,6 +210,27 @@ fn region(feats: &[Features], classes: &[Class]) -> Option<(usize, usize)> {
     // The run may open on a non-positive unit; start on its first positive one.
     let s = (s..=e).find(|&i| features::score(&feats[i], classes[i]) > 0)?;
     Some((s, e))
+}
+
+/// Units after the headline the page title repeats whose text weighs more in the region search:
+/// the article starts under its headline.
+const ANCHOR_REACH: usize = 8;
+/// How much more they weigh.
+const ANCHOR_WEIGHT: i64 = 3;
+
+/// The unit that repeats the page title's headline (the on-page headline): a line of three or
+/// more words that the page-title line starts with, followed by a separator.
+fn title_repeat(texts: &[&str], p: &(usize, String, String)) -> Option<usize> {
+    let full = crate::text::fold(texts[p.0].trim());
+    (p.0 + 1..texts.len()).find(|&i| {
+        let t = texts[i].trim();
+        if t.len() >= full.len() || t.split_whitespace().count() < 3 {
+            return false;
+        }
+        let f = crate::text::fold(t);
+        full.strip_prefix(f.as_str())
+            .is_some_and(|rest| [" | ", " - ", " – ", " — ", " :: ", " · "].iter().any(|s| rest.starts_with(s)))
+    })
 }
 
 /// Score of article text before a comment header for what follows it to count as comments.
@@ -293,20 +318,14 @@ fn headline(
     feats: &[Features],
     s: usize,
     page_title: Option<&(usize, String, String)>,
+    anchor: Option<usize>,
     meta_like: &dyn Fn(&str) -> bool,
 ) -> Option<usize> {
     let from = s.saturating_sub(HEADLINE_LOOKBACK);
     let after_title = page_title.map_or(0, |p| p.0 + 1);
     let from = from.max(after_title.min(s));
-    if let Some((_, head, site)) = page_title {
-        let (h, si) = (crate::text::fold(head), crate::text::fold(site));
-        let found = (from..s).rev().find(|&i| {
-            let f = crate::text::fold(texts[i].trim());
-            f == h || f == si && site.split_whitespace().count() >= 3
-        });
-        if found.is_some() {
-            return found;
-        }
+    if let Some(found) = anchor.filter(|&a| a < s) {
+        return Some(found);
     }
     (from..s).rev().find(|&i| {
         let t = texts[i].trim();
