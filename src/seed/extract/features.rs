@@ -116,8 +116,8 @@ pub fn score(f: &Features, c: Class) -> i64 {
 }
 
 /// jusText's context rules: a short unit takes the class of its nearest good or bad
-/// neighbours (short and near-good ones skipped) when they agree, and at the edge of the page
-/// the one neighbour it has; then a near-good unit is bad between bad neighbours and good when
+/// neighbours (short and near-good ones skipped) when they agree (at the edge of the page it
+/// stays short); then a near-good unit is bad between bad neighbours and good when
 /// a neighbour is good or it ends a sentence.
 pub fn context(classes: &mut [Class]) {
     let orig = classes.to_vec();
@@ -145,9 +145,7 @@ pub fn context(classes: &mut [Class]) {
         classes[i] = match orig[i] {
             Class::Short => match (p, q) {
                 _ if good(p) && good(q) => Class::Good,
-                (None, q) if good(q) => Class::Good,
-                (p, None) if good(p) => Class::Good,
-                _ if good(p) || good(q) => Class::Short,
+                _ if good(p) || good(q) || p.is_none() || q.is_none() => Class::Short,
                 _ => Class::Bad,
             },
             Class::NearGood if bad(p) && bad(q) => Class::Bad,
