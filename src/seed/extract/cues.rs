@@ -98,6 +98,11 @@ const SECTION_HEADERS: &[&str] = &[
     "articles les plus lus",
     "les plus partages",
     "les plus commentes",
+    "articles correspondants",
+    "articles lies",
+    "a lire sur le meme sujet",
+    "pour aller plus loin",
+    "en savoir plus",
     "most commented",
     "most shared",
     "dans la meme rubrique",
@@ -314,9 +319,21 @@ const COUNTED_COMMENT_WORDS: &[&str] = &[
 /// Endings of the line above a comment (`jane says:`, `Paul a écrit :`).
 const COMMENTER_ENDINGS: &[&str] = &[" says:", " said:", " wrote:", " dit :", " a ecrit :", " a dit :"];
 
-/// A comment-section header: a known header, a count of comments, or a commenter's line.
+/// Phrases of a comment form (`Your email address will not be published`).
+const COMMENT_FORM: &[&str] = &[
+    "will not be published",
+    "required fields are marked",
+    "ne sera pas publiee",
+    "ne sera pas publie",
+    "champs obligatoires sont indiques",
+    "you must be logged in to post a comment",
+    "connecte pour publier un commentaire",
+];
+
+/// A comment-section header: a known header, a count of comments, a comment form, or a
+/// commenter's line.
 fn comments_start(folded: &str, bare: &str) -> bool {
-    if header_of(bare, COMMENT_HEADERS) {
+    if header_of(bare, COMMENT_HEADERS) || COMMENT_FORM.iter().any(|p| folded.contains(p)) {
         return true;
     }
     let counted = folded.split_whitespace().next().is_some_and(|w| w.parse::<u32>().is_ok())
@@ -374,7 +391,11 @@ fn caption_like(folded: &str) -> bool {
             o.ends_with(':') || rest.starts_with([':', '-', '–', '|', '/']) || rest.is_empty()
         }
     });
-    opened || CREDIT_WORDS.iter().any(|w| has_word(folded, w))
+    let credit_inside = folded.split_whitespace().count() <= 15
+        && [", photo:", ", photo :", "photo:", "credit photo", "credit:", "credits:"]
+            .iter()
+            .any(|p| folded.contains(p));
+    opened || credit_inside || CREDIT_WORDS.iter().any(|w| has_word(folded, w))
 }
 
 #[cfg(test)]

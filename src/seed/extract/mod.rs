@@ -105,9 +105,9 @@ impl Extraction {
     }
 }
 
-/// Fewest units classed bad (after context) for a page to count as a whole page rather than
+/// Fewest units left bad or short by context for a page to count as a whole page rather than
 /// an article: headline, dateline, byline, source and tags alone stay under it.
-const MIN_BAD_UNITS: usize = 6;
+const MIN_BAD_UNITS: usize = 8;
 /// Units looked at above the article for its headline.
 const HEADLINE_LOOKBACK: usize = 30;
 /// Short units after the article still read for metadata (tags, source, credits).
@@ -131,7 +131,10 @@ pub fn extract(texts: &[&str], meta_like: &dyn Fn(&str) -> bool) -> Extraction {
             stop_density: f.stop_density,
         })
         .collect();
-    let bad = classes.iter().filter(|c| **c == Class::Bad).count();
+    let bad = classes
+        .iter()
+        .filter(|c| matches!(c, Class::Bad | Class::Short))
+        .count();
     let page_title = page_title(texts);
     let anchor = page_title.as_ref().and_then(|p| title_repeat(texts, p));
     let region = region(&feats, &classes, anchor);
