@@ -322,6 +322,9 @@ const COMMENTER_ENDINGS: &[&str] = &[" says:", " said:", " wrote:", " dit :", " 
 /// Phrases of a comment form (`Your email address will not be published`).
 const COMMENT_FORM: &[&str] = &[
     "will not be published",
+    "be the first to comment",
+    "soyez le premier a commenter",
+    "soyez la premiere a commenter",
     "required fields are marked",
     "ne sera pas publiee",
     "ne sera pas publie",

@@ -104,9 +104,13 @@ impl Features {
 }
 
 /// Score of a unit for the main-region search: good text counts for its length, bad units
-/// against it, short ones a little against.
+/// against it, short ones and furniture cues a little against.
 pub fn score(f: &Features, c: Class) -> i64 {
     let len = f.chars as i64;
+    // Captions, teasers and notices sit inside articles; their own rule drops them.
+    if !matches!(f.cue, Cue::None | Cue::CommentsStart | Cue::SectionEnd) {
+        return -5;
+    }
     match c {
         Class::Good => len,
         Class::NearGood => len / 2,
