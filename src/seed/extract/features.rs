@@ -123,7 +123,8 @@ pub fn score(f: &Features, c: Class) -> i64 {
 /// neighbours (short and near-good ones skipped) when they agree (at the edge of the page it
 /// stays short); then a near-good unit is bad between bad neighbours and good when
 /// a neighbour is good or it ends a sentence.
-pub fn context(classes: &mut [Class]) {
+pub fn context(classes: &mut [Class], feats: &[Features]) {
+    link_runs(classes, feats);
     let orig = classes.to_vec();
     let n = orig.len();
     let neighbour = |i: usize, back: bool| -> Option<Class> {
@@ -156,6 +157,29 @@ pub fn context(classes: &mut [Class]) {
             Class::NearGood if good(p) || good(q) => Class::Good,
             c => c,
         };
+    }
+}
+
+/// Shortest run of short unpunctuated lines read as a menu, tag cloud or link list.
+const LINK_RUN: usize = 4;
+
+/// A run of [`LINK_RUN`] or more short lines none of which ends a sentence is a menu, a tag
+/// cloud or a list of links: bad, whatever surrounds it.
+fn link_runs(classes: &mut [Class], feats: &[Features]) {
+    let mut i = 0;
+    while i < classes.len() {
+        let linkish = |k: usize| classes[k] == Class::Short && !feats[k].sentence;
+        if !linkish(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < classes.len() && linkish(i) {
+            i += 1;
+        }
+        if i - start >= LINK_RUN {
+            classes[start..i].fill(Class::Bad);
+        }
     }
 }
 

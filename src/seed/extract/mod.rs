@@ -120,7 +120,7 @@ pub fn extract(texts: &[&str], meta_like: &dyn Fn(&str) -> bool) -> Extraction {
     let stops = lang.and_then(features::stop_set);
     let feats: Vec<Features> = texts.iter().map(|t| Features::of(t, stops)).collect();
     let mut classes: Vec<Class> = feats.iter().map(Features::class).collect();
-    features::context(&mut classes);
+    features::context(&mut classes, &feats);
     let mut verdicts: Vec<Verdict> = feats
         .iter()
         .zip(&classes)
