@@ -238,4 +238,5 @@ pub mod decode;
 pub mod extract;
 pub mod parse;
 
-pub use parse::{explain_seed, parse_seed, Explained};
+pub use extract::Extent;
+pub use parse::{explain_seed, parse_seed, parse_seed_with, Explained};

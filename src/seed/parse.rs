@@ -26,6 +26,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use super::clean::{Boilerplate, RepeatFilter};
+use super::extract::Extent;
 use super::dates::{find_dates, tokenize, Tok, Token};
 use super::decode::decode;
 use super::*;
@@ -46,7 +47,18 @@ const LANG_SAMPLE: usize = 1_000;
 
 /// Parses one seed. Never panics; an unreadable seed is a [`SeedError`].
 pub fn parse_seed(file: &Path, bytes: &[u8], opts: &ParseOptions) -> Result<ParsedSeed, SeedError> {
-    parse_traced(file, bytes, opts, None)
+    parse_traced(file, bytes, opts, &Extent::default(), None)
+}
+
+/// [`parse_seed`] with an editor's correction of where the body starts and stops and which
+/// dropped lines it keeps (from an article override).
+pub fn parse_seed_with(
+    file: &Path,
+    bytes: &[u8],
+    opts: &ParseOptions,
+    extent: &Extent,
+) -> Result<ParsedSeed, SeedError> {
+    parse_traced(file, bytes, opts, extent, None)
 }
 
 /// One line of the seed as `gazette inspect --explain` shows it: what it became and why.
@@ -71,7 +83,7 @@ pub fn explain_seed(
     opts: &ParseOptions,
 ) -> Result<(ParsedSeed, Vec<Explained>), SeedError> {
     let mut trace = Vec::new();
-    let seed = parse_traced(file, bytes, opts, Some(&mut trace))?;
+    let seed = parse_traced(file, bytes, opts, &Extent::default(), Some(&mut trace))?;
     let fields: [(&str, &Origin); 6] = [
         ("title", &seed.title.origin),
         ("date", &seed.date.origin),
@@ -138,6 +150,7 @@ fn parse_traced(
     file: &Path,
     bytes: &[u8],
     opts: &ParseOptions,
+    extent: &Extent,
     trace: Option<&mut Vec<Explained>>,
 ) -> Result<ParsedSeed, SeedError> {
     let mut w = Warn {
@@ -164,7 +177,9 @@ fn parse_traced(
     let bp = Boilerplate::cached(&opts.boilerplate);
 
     // Main-content extraction, then classification of what may be metadata.
-    let ex = extract_units(&units);
+    let mut ex = extract_units(&units);
+    let unit_lines: Vec<usize> = units.iter().map(|u| u.line).collect();
+    extent.apply(&mut ex, &unit_lines);
     let mut meta = Meta::default();
     let mut kinds: Vec<Kind> = Vec::with_capacity(units.len());
     for (i, u) in units.iter().enumerate() {

@@ -339,5 +339,44 @@ fn headline(
     })
 }
 
+/// An editor's correction of the extraction, from an article override: the body starts or stops
+/// at a given line of the seed, and dropped lines can be kept, without copying the text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Extent {
+    /// First line (1-based) of the body: running text above it is furniture.
+    pub start: Option<usize>,
+    /// Last line of the body: running text below it is furniture.
+    pub stop: Option<usize>,
+    /// Lines kept in the body whatever extraction decided.
+    pub keep: Vec<usize>,
+}
+
+impl Extent {
+    /// Whether the extent changes anything.
+    pub fn is_empty(&self) -> bool {
+        self.start.is_none() && self.stop.is_none() && self.keep.is_empty()
+    }
+
+    /// Applies the extent to the verdicts of units starting on `lines`.
+    pub fn apply(&self, ex: &mut Extraction, lines: &[usize]) {
+        if self.is_empty() {
+            return;
+        }
+        let (lo, hi) = (self.start.unwrap_or(0), self.stop.unwrap_or(usize::MAX));
+        for (v, &line) in ex.verdicts.iter_mut().zip(lines) {
+            if self.keep.contains(&line) || (self.start.is_some() || self.stop.is_some()) && (lo..=hi).contains(&line) && v.role != Role::Headline {
+                v.role = Role::Article;
+                v.rule = "kept: override (body_start / body_end / keep_lines)";
+            } else if line < lo || line > hi {
+                v.role = Role::Furniture;
+                v.rule = "furniture: override (outside body_start..body_end)";
+            }
+        }
+        let first = lines.iter().position(|&l| l >= lo).unwrap_or(0);
+        let last = lines.iter().rposition(|&l| l <= hi).unwrap_or(lines.len().saturating_sub(1));
+        ex.meta_window = (ex.meta_window.0.min(first), ex.meta_window.1.max(last));
+    }
+}
+
 #[cfg(test)]
 mod tests;

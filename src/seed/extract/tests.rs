@@ -119,3 +119,22 @@ fn no_panic_on_odd_input() {
     let ex = page(&["", "   ", "©", "…", "12"]);
     assert_eq!(ex.verdicts.len(), 5);
 }
+
+#[test]
+fn an_extent_moves_the_body_start_and_keeps_a_dropped_line() {
+    let mut lines = vec!["Accueil", "Politique", "Économie", "Sport", "Culture", "Vidéos"];
+    lines.extend_from_slice(P);
+    lines.extend_from_slice(&["Mentions légales", "Plan du site", "Contact", "Cookies"]);
+    let mut ex = page(&lines);
+    assert!(!ex.keeps(2) && ex.keeps(6));
+    let numbers: Vec<usize> = (1..=lines.len()).collect();
+    let extent = Extent {
+        start: Some(8),
+        stop: None,
+        keep: vec![3],
+    };
+    extent.apply(&mut ex, &numbers);
+    assert!(ex.keeps(2), "kept line 3");
+    assert!(!ex.keeps(6), "line 7 is above body_start");
+    assert!(ex.keeps(7) && ex.keeps(8));
+}
