@@ -26,9 +26,9 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use super::clean::{Boilerplate, RepeatFilter};
-use super::extract::Extent;
 use super::dates::{find_dates, tokenize, Tok, Token};
 use super::decode::decode;
+use super::extract::Extent;
 use super::*;
 use crate::text::fold;
 
@@ -81,9 +81,10 @@ pub fn explain_seed(
     file: &Path,
     bytes: &[u8],
     opts: &ParseOptions,
+    extent: &Extent,
 ) -> Result<(ParsedSeed, Vec<Explained>), SeedError> {
     let mut trace = Vec::new();
-    let seed = parse_traced(file, bytes, opts, &Extent::default(), Some(&mut trace))?;
+    let seed = parse_traced(file, bytes, opts, extent, Some(&mut trace))?;
     let fields: [(&str, &Origin); 6] = [
         ("title", &seed.title.origin),
         ("date", &seed.date.origin),
@@ -339,7 +340,17 @@ fn parse_traced(
             Block::List { items } => items.iter().map(|i| count_words(i)).sum(),
         })
         .sum();
-    let language = detect_language(&title.value, &body, opts, word_count);
+    // The language of the article: the page's when it was detected on article text only.
+    let sample_kept = ex
+        .language_sample
+        .iter()
+        .all(|&i| matches!(kinds.get(i), Some(Kind::Text | Kind::Bullet(_))) && ex.keeps(i));
+    let language = match ex.page_language {
+        Some(code) if sample_kept && word_count >= LANG_MIN_WORDS => {
+            Field::new(code.to_string(), Origin::Detected)
+        }
+        _ => detect_language(&title.value, &body, opts, word_count),
+    };
     let (date, updated) = meta.dates(&mut w);
     let source = match meta.best_source() {
         Some((s, line)) => Field::new(

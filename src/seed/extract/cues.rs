@@ -288,6 +288,9 @@ pub fn cue(text: &str, words: usize) -> Cue {
     if text.contains('©') || text.to_ascii_lowercase().starts_with("copyright") {
         return Cue::Copyright;
     }
+    if words > CUE_MAX_WORDS {
+        return Cue::None;
+    }
     let folded = crate::text::fold(text.trim());
     let bare = bare(&folded);
     if words <= 12 && comments_start(&folded, &bare) {
@@ -299,11 +302,12 @@ pub fn cue(text: &str, words: usize) -> Cue {
     if TEASER_OPENINGS.iter().any(|o| opens(&folded, o)) && words <= CUE_MAX_WORDS {
         return Cue::Teaser;
     }
-    if words <= 25 && caption_like(&folded) {
+    let found = phrases_in(&folded);
+    if words <= 25 && caption_like(&folded, found) {
         return Cue::Caption;
     }
-    let notice = (words <= CUE_MAX_WORDS && NOTICE_PHRASES.iter().any(|w| has_word(&folded, w)))
-        || (words <= NOTICE_SHORT_WORDS && NOTICE_WORDS.iter().any(|w| has_word(&folded, w)));
+    let notice = (words <= CUE_MAX_WORDS && found & NOTICE_PHRASE != 0)
+        || (words <= NOTICE_SHORT_WORDS && found & NOTICE_WORD != 0);
     if notice {
         return Cue::Notice;
     }
@@ -312,12 +316,29 @@ pub fn cue(text: &str, words: usize) -> Cue {
 
 /// Words that, with a count, head a comment section (`34 responses to …`, `12 réactions`).
 const COUNTED_COMMENT_WORDS: &[&str] = &[
-    "comments", "comment", "commentaires", "commentaire", "responses", "replies", "reponses",
-    "reactions", "thoughts", "kommentare", "comentarios", "commenti",
+    "comments",
+    "comment",
+    "commentaires",
+    "commentaire",
+    "responses",
+    "replies",
+    "reponses",
+    "reactions",
+    "thoughts",
+    "kommentare",
+    "comentarios",
+    "commenti",
 ];
 
 /// Endings of the line above a comment (`jane says:`, `Paul a écrit :`).
-const COMMENTER_ENDINGS: &[&str] = &[" says:", " said:", " wrote:", " dit :", " a ecrit :", " a dit :"];
+const COMMENTER_ENDINGS: &[&str] = &[
+    " says:",
+    " said:",
+    " wrote:",
+    " dit :",
+    " a ecrit :",
+    " a dit :",
+];
 
 /// Phrases of a comment form (`Your email address will not be published`).
 const COMMENT_FORM: &[&str] = &[
@@ -336,13 +357,22 @@ const COMMENT_FORM: &[&str] = &[
 /// A comment-section header: a known header, a count of comments, a comment form, or a
 /// commenter's line.
 fn comments_start(folded: &str, bare: &str) -> bool {
-    if header_of(bare, COMMENT_HEADERS) || COMMENT_FORM.iter().any(|p| folded.contains(p)) {
+    if header_of(bare, COMMENT_HEADERS) || phrases_in(folded) & COMMENT_FORM_PHRASE != 0 {
         return true;
     }
-    let counted = folded.split_whitespace().next().is_some_and(|w| w.parse::<u32>().is_ok())
-        && bare.split(' ').take(2).any(|w| COUNTED_COMMENT_WORDS.contains(&w));
+    let counted = folded
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| w.parse::<u32>().is_ok())
+        && bare
+            .split(' ')
+            .take(2)
+            .any(|w| COUNTED_COMMENT_WORDS.contains(&w));
     let f = folded.trim_end().replace(" :", ":");
-    counted || COMMENTER_ENDINGS.iter().any(|e| f.ends_with(&e.replace(" :", ":")))
+    counted
+        || COMMENTER_ENDINGS
+            .iter()
+            .any(|e| f.ends_with(&e.replace(" :", ":")))
 }
 
 /// `bare` is one of `headers`, or a header after a short site name (`PFT Most Commented`).
@@ -373,20 +403,53 @@ fn opens(folded: &str, opening: &str) -> bool {
     })
 }
 
-/// `w` occurs in `folded` not inside a longer word.
-fn has_word(folded: &str, w: &str) -> bool {
-    folded.match_indices(w).any(|(at, _)| {
-        let before = folded[..at].chars().next_back();
-        let after = folded[at + w.len()..].chars().next();
-        let edge = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
-        (edge(before) || !w.starts_with(char::is_alphanumeric))
-            && (edge(after) || !w.ends_with(char::is_alphanumeric))
-    })
+/// Bits of [`phrases_in`]: which list a phrase found in a line comes from.
+const NOTICE_PHRASE: u8 = 1;
+const NOTICE_WORD: u8 = 2;
+const CREDIT: u8 = 4;
+const COMMENT_FORM_PHRASE: u8 = 8;
+
+/// The lists ([`NOTICE_PHRASES`], [`NOTICE_WORDS`], [`CREDIT_WORDS`], [`COMMENT_FORM`]) with a
+/// phrase occurring in `folded` as whole words, found in one pass of one automaton.
+fn phrases_in(folded: &str) -> u8 {
+    use std::sync::OnceLock;
+    static AC: OnceLock<(aho_corasick::AhoCorasick, Vec<(u8, &'static str)>)> = OnceLock::new();
+    let (ac, pats) = AC.get_or_init(|| {
+        let pats: Vec<(u8, &str)> = [
+            (NOTICE_PHRASE, NOTICE_PHRASES),
+            (NOTICE_WORD, NOTICE_WORDS),
+            (CREDIT, CREDIT_WORDS),
+            (COMMENT_FORM_PHRASE, COMMENT_FORM),
+        ]
+        .iter()
+        .flat_map(|(bit, list)| list.iter().map(move |p| (*bit, *p)))
+        .collect();
+        let ac = aho_corasick::AhoCorasick::new(pats.iter().map(|p| p.1))
+            .expect("fixed phrase lists build an automaton");
+        (ac, pats)
+    });
+    let mut bits = 0u8;
+    for m in ac.find_overlapping_iter(folded) {
+        let (bit, w) = pats[m.pattern().as_usize()];
+        if bit == COMMENT_FORM_PHRASE || word_at(folded, m.start(), w) {
+            bits |= bit;
+        }
+    }
+    bits
+}
+
+/// `w`, found at byte `at` of `folded`, is not inside a longer word.
+fn word_at(folded: &str, at: usize, w: &str) -> bool {
+    let before = folded[..at].chars().next_back();
+    let after = folded[at + w.len()..].chars().next();
+    let edge = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+    (edge(before) || !w.starts_with(char::is_alphanumeric))
+        && (edge(after) || !w.ends_with(char::is_alphanumeric))
 }
 
 /// A caption or credit: opens with a caption word and a colon or dash, or is a short line
 /// ending in a credit.
-fn caption_like(folded: &str) -> bool {
+fn caption_like(folded: &str, found: u8) -> bool {
     let opened = CAPTION_OPENINGS.iter().any(|o| {
         opens(folded, o) && {
             let rest = folded.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '(');
@@ -395,10 +458,17 @@ fn caption_like(folded: &str) -> bool {
         }
     });
     let credit_inside = folded.split_whitespace().count() <= 15
-        && [", photo:", ", photo :", "photo:", "credit photo", "credit:", "credits:"]
-            .iter()
-            .any(|p| folded.contains(p));
-    opened || credit_inside || CREDIT_WORDS.iter().any(|w| has_word(folded, w))
+        && [
+            ", photo:",
+            ", photo :",
+            "photo:",
+            "credit photo",
+            "credit:",
+            "credits:",
+        ]
+        .iter()
+        .any(|p| folded.contains(p));
+    opened || credit_inside || found & CREDIT != 0
 }
 
 #[cfg(test)]

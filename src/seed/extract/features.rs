@@ -234,30 +234,36 @@ pub fn headline_like(t: &str) -> bool {
         && !t.contains(" · ")
 }
 
-/// Language of the page, guessed from its longer lines (menus are short), as ISO 639-1.
-pub fn page_language(texts: &[&str]) -> Option<&'static str> {
-    const SAMPLE: usize = 2_000;
-    let mut sample = String::with_capacity(SAMPLE + 200);
-    for t in texts {
-        if t.len() >= 80 {
-            sample.push_str(super::super::parse::prefix(t, 400));
-            sample.push('\n');
+/// Language of the page, guessed from its longer lines (menus are short): the ISO 639-1 code,
+/// whether whatlang found it reliable, and the units the sample was taken from (when they all
+/// end up in the article, the article's language is this one and need not be detected again).
+pub fn page_language(texts: &[&str]) -> (Option<&'static str>, bool, Vec<usize>) {
+    const SAMPLE: usize = 1_000;
+    let mut sample = String::with_capacity(SAMPLE + 8);
+    let mut used = Vec::new();
+    for min in [80, 1] {
+        for (i, t) in texts.iter().enumerate() {
             if sample.len() >= SAMPLE {
                 break;
             }
-        }
-    }
-    if sample.len() < 80 {
-        for t in texts {
-            sample.push_str(super::super::parse::prefix(t, 200));
-            sample.push('\n');
-            if sample.len() >= SAMPLE {
-                break;
+            if t.len() >= min && !used.contains(&i) {
+                sample.push_str(super::super::parse::prefix(t, SAMPLE - sample.len()));
+                sample.push('\n');
+                used.push(i);
             }
         }
+        if sample.len() >= 80 {
+            break;
+        }
     }
-    let info = whatlang::detect(&sample)?;
-    super::super::parse::iso639_1(info.lang().code())
+    match whatlang::detect(&sample) {
+        Some(info) => (
+            super::super::parse::iso639_1(info.lang().code()),
+            info.is_reliable(),
+            used,
+        ),
+        None => (None, false, used),
+    }
 }
 
 /// The folded stop list of a language, built once per language for the whole process.

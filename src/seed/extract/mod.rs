@@ -89,6 +89,10 @@ pub struct Extraction {
     pub active: bool,
     /// First and last unit (inclusive) where metadata lines may be read.
     pub meta_window: (usize, usize),
+    /// The page's language (ISO 639-1) when whatlang found it reliably.
+    pub page_language: Option<&'static str>,
+    /// The units the page's language was detected on.
+    pub language_sample: Vec<usize>,
 }
 
 impl Extraction {
@@ -116,7 +120,7 @@ const META_TAIL: usize = 12;
 /// Decides, for each unit text, whether it is article or furniture. `meta_like` tells whether
 /// a short line is a metadata line (date, byline), which is never a headline.
 pub fn extract(texts: &[&str], meta_like: &dyn Fn(&str) -> bool) -> Extraction {
-    let lang = features::page_language(texts);
+    let (lang, reliable, sampled) = features::page_language(texts);
     let stops = lang.and_then(features::stop_set);
     let feats: Vec<Features> = texts.iter().map(|t| Features::of(t, stops)).collect();
     let mut classes: Vec<Class> = feats.iter().map(Features::class).collect();
@@ -146,6 +150,8 @@ pub fn extract(texts: &[&str], meta_like: &dyn Fn(&str) -> bool) -> Extraction {
         page_title,
         active,
         meta_window: (0, texts.len().saturating_sub(1)),
+        page_language: lang.filter(|_| reliable),
+        language_sample: sampled,
     };
     if active {
         if let Some((s, e)) = region {
@@ -231,8 +237,11 @@ fn title_repeat(texts: &[&str], p: &(usize, String, String)) -> Option<usize> {
             return false;
         }
         let f = crate::text::fold(t);
-        full.strip_prefix(f.as_str())
-            .is_some_and(|rest| [" | ", " - ", " – ", " — ", " :: ", " · "].iter().any(|s| rest.starts_with(s)))
+        full.strip_prefix(f.as_str()).is_some_and(|rest| {
+            [" | ", " - ", " – ", " — ", " :: ", " · "]
+                .iter()
+                .any(|s| rest.starts_with(s))
+        })
     })
 }
 
@@ -243,7 +252,11 @@ const MIN_ARTICLE_SCORE: i64 = 400;
 fn end_cue(feats: &[Features], _s: usize, e: usize) -> Option<usize> {
     feats
         .get(e + 1..)
-        .and_then(|rest| rest.iter().take(4).position(|f| f.cue == Cue::CommentsStart))
+        .and_then(|rest| {
+            rest.iter()
+                .take(4)
+                .position(|f| f.cue == Cue::CommentsStart)
+        })
         .map(|k| e + 1 + k)
 }
 
@@ -364,7 +377,11 @@ impl Extent {
         }
         let (lo, hi) = (self.start.unwrap_or(0), self.stop.unwrap_or(usize::MAX));
         for (v, &line) in ex.verdicts.iter_mut().zip(lines) {
-            if self.keep.contains(&line) || (self.start.is_some() || self.stop.is_some()) && (lo..=hi).contains(&line) && v.role != Role::Headline {
+            if self.keep.contains(&line)
+                || (self.start.is_some() || self.stop.is_some())
+                    && (lo..=hi).contains(&line)
+                    && v.role != Role::Headline
+            {
                 v.role = Role::Article;
                 v.rule = "kept: override (body_start / body_end / keep_lines)";
             } else if line < lo || line > hi {
@@ -373,7 +390,10 @@ impl Extent {
             }
         }
         let first = lines.iter().position(|&l| l >= lo).unwrap_or(0);
-        let last = lines.iter().rposition(|&l| l <= hi).unwrap_or(lines.len().saturating_sub(1));
+        let last = lines
+            .iter()
+            .rposition(|&l| l <= hi)
+            .unwrap_or(lines.len().saturating_sub(1));
         ex.meta_window = (ex.meta_window.0.min(first), ex.meta_window.1.max(last));
     }
 }

@@ -122,7 +122,14 @@ fn no_panic_on_odd_input() {
 
 #[test]
 fn an_extent_moves_the_body_start_and_keeps_a_dropped_line() {
-    let mut lines = vec!["Accueil", "Politique", "Économie", "Sport", "Culture", "Vidéos"];
+    let mut lines = vec![
+        "Accueil",
+        "Politique",
+        "Économie",
+        "Sport",
+        "Culture",
+        "Vidéos",
+    ];
     lines.extend_from_slice(P);
     lines.extend_from_slice(&["Mentions légales", "Plan du site", "Contact", "Cookies"]);
     let mut ex = page(&lines);
