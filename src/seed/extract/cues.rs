@@ -147,6 +147,12 @@ const TEASER_OPENINGS: &[&str] = &[
     "more:",
     "continue reading",
     "click here",
+    "article suivant",
+    "article precedent",
+    "next article",
+    "previous article",
+    "next post",
+    "previous post",
     "watch:",
     "leggi anche",
     "lesen sie auch",
@@ -465,6 +471,7 @@ fn caption_like(folded: &str, found: u8) -> bool {
             "credit photo",
             "credit:",
             "credits:",
+            "(c) ",
         ]
         .iter()
         .any(|p| folded.contains(p));
@@ -498,6 +505,10 @@ mod tests {
         );
         assert_eq!(c("© Reuters"), Cue::Copyright);
         assert_eq!(
+            c("Le piquet de grève dans le hall / (C) Jean Dupont"),
+            Cue::Caption
+        );
+        assert_eq!(
             c("Le photographe a exposé ses images au musée pendant tout l'été."),
             Cue::None
         );
@@ -507,6 +518,7 @@ mod tests {
     fn teasers_and_notices() {
         assert_eq!(c("À lire aussi : La piscine rouvre"), Cue::Teaser);
         assert_eq!(c("Read more: Pool closes"), Cue::Teaser);
+        assert_eq!(c("Article suivant : La piscine rouvre"), Cue::Teaser);
         assert_eq!(c("Lire aussitôt la lettre, dit-il."), Cue::None);
         assert_eq!(c("Il vous reste 64 % de cet article à lire."), Cue::Notice);
         assert_eq!(c("Sign up for our daily newsletter"), Cue::Notice);
