@@ -1145,6 +1145,8 @@ const DATE_FILLER: &[&str] = &[
     "heures",
     "heure",
     "hrs",
+    "p",
+    "m",
     "et",
     "and",
     "und",
@@ -1261,8 +1263,17 @@ fn date_line(t: &str, toks: &[Token]) -> Option<LineMeta> {
         // A name must be set off from any date by a separator.
         let touches_date = (s > 0 && in_date[s - 1]) || (e < toks.len() && in_date[e]);
         let text = &t[toks[s].start..toks[e - 1].end];
-        if touches_date {
+        // A section label opening the line (`Economie 03.03.2022`) is read and left out.
+        let label = touches_date
+            && s == 0
+            && e - s == 1
+            && text.chars().next().is_some_and(char::is_uppercase);
+        let outlet_after = s > 0 && (text.starts_with("sur ") || text.starts_with("on "));
+        if touches_date && !label && !outlet_after {
             return None;
+        }
+        if label {
+            continue;
         }
         let tk = tokenize(text);
         if let Some(b) = byline(text, &tk) {
@@ -1276,6 +1287,11 @@ fn date_line(t: &str, toks: &[Token]) -> Option<LineMeta> {
             out.source = Some(s);
             continue;
         }
+        // `… sur France Info`, `… on BBC News`: the outlet after a preposition.
+        let text = ["sur ", "on "]
+            .iter()
+            .find_map(|p| text.strip_prefix(p))
+            .unwrap_or(text);
         if name_like(text, 6) {
             out.source = Some(text.to_string());
             continue;
