@@ -143,7 +143,7 @@ pub fn extract(texts: &[&str], meta_like: &dyn Fn(&str) -> bool) -> Extraction {
     let anchor = page_title.as_ref().and_then(|p| title_repeat(texts, p));
     let region = region(&feats, &classes, anchor);
     let end_cut = region.and_then(|(s, e)| end_cue(&feats, s, e));
-    let active = bad >= MIN_BAD_UNITS || end_cut.is_some();
+    let active = bad >= MIN_BAD_UNITS;
     let mut out = Extraction {
         verdicts: Vec::new(),
         headline: None,
@@ -164,6 +164,15 @@ pub fn extract(texts: &[&str], meta_like: &dyn Fn(&str) -> bool) -> Extraction {
             out.headline = h;
             let tail = (e + META_TAIL).min(end_cut.unwrap_or(usize::MAX).saturating_sub(1));
             out.meta_window = (h.unwrap_or(s), tail.max(e).min(texts.len() - 1));
+        }
+    }
+    if !active {
+        // An article alone keeps everything above a comment section.
+        if let Some(c) = end_cut {
+            for v in &mut verdicts[c..] {
+                v.role = Role::Comment;
+                v.rule = "comment: after a comment-section header";
+            }
         }
     }
     apply_cues(&mut verdicts, &feats);

@@ -145,3 +145,17 @@ fn an_extent_moves_the_body_start_and_keeps_a_dropped_line() {
     assert!(!ex.keeps(6), "line 7 is above body_start");
     assert!(ex.keeps(7) && ex.keeps(8));
 }
+
+#[test]
+fn a_comment_prompt_under_a_short_article_drops_nothing_else() {
+    let lines = [
+        "Un titre d'article assez court",
+        P[0],
+        P[1],
+        "Soyez le premier à commenter",
+    ];
+    let ex = page(&lines);
+    assert!(!ex.active);
+    assert!(ex.keeps(1) && ex.keeps(2));
+    assert_eq!(ex.verdicts[3].role, Role::Comment);
+}
