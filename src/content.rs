@@ -43,6 +43,23 @@ pub struct OverrideFields {
     pub draft: Option<bool>,
     /// Replaces the language (ISO 639-1).
     pub language: Option<String>,
+    /// Line of the seed where the body starts (issue 19: text above it is furniture).
+    pub body_start: Option<usize>,
+    /// Line of the seed where the body stops.
+    pub body_end: Option<usize>,
+    /// Lines of the seed kept in the body although extraction dropped them.
+    pub keep_lines: Option<Vec<usize>>,
+}
+
+impl OverrideFields {
+    /// The extraction correction these fields ask for, without copying the text.
+    pub fn extent(&self) -> crate::seed::Extent {
+        crate::seed::Extent {
+            start: self.body_start,
+            stop: self.body_end,
+            keep: self.keep_lines.clone().unwrap_or_default(),
+        }
+    }
 }
 
 /// Reads a TOML date (`date = 2021-07-27`) or a string (`date = "2021-07-27"`).

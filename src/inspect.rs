@@ -176,6 +176,56 @@ pub fn run(root: &Path, paths: &[PathBuf], json: bool, strict: bool) -> Result<E
     Ok(ExitCode::SUCCESS)
 }
 
+/// `inspect --explain`: each line of each seed with what it became and the rule that decided
+/// it (JSON: one object per seed with its `lines`), so an editor sees why a line was dropped.
+/// An override's `body_start` / `body_end` / `keep_lines` are applied, so the editor sees the
+/// effect of a correction.
+pub fn explain(root: &Path, paths: &[PathBuf], json: bool) -> Result<ExitCode> {
+    let config = load_config(root, None)?;
+    let opts = ParseOptions::from_config(&config);
+    let files = if paths.is_empty() {
+        seed::list_seed_files(&crate::build::project_path(root, "seeds"))?
+    } else {
+        paths.to_vec()
+    };
+    let (content, _) = crate::content::load(&crate::build::project_path(root, "content"));
+    let mut all = Vec::new();
+    let mut failed = false;
+    for f in &files {
+        let bytes = std::fs::read(f)?;
+        let id = f.file_stem().map(|s| s.to_string_lossy().into_owned());
+        let extent = id
+            .and_then(|id| content.overrides.get(&id))
+            .map(|o| o.fields.extent())
+            .unwrap_or_default();
+        match seed::explain_seed(f, &bytes, &opts, &extent) {
+            Ok((_, lines)) if json => all.push(serde_json::json!({
+                "file": f.display().to_string(), "lines": lines })),
+            Ok((s, lines)) => print_explained(&s.title.value, f, &lines),
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed = true;
+            }
+        }
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&all)?);
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_explained(title: &str, file: &Path, lines: &[seed::Explained]) {
+    println!("{}  ({title})", file.display());
+    for e in lines {
+        println!("{:>5}  {:<10} {:<60}  {}", e.line, e.became, e.text, e.why);
+    }
+    println!();
+}
+
 fn print_text(it: &Inspected) {
     let origin = |field: &str| {
         it.origins

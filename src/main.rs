@@ -117,6 +117,9 @@ enum Command {
         /// Exit with code 1 if any seed has a warning.
         #[arg(long)]
         strict: bool,
+        /// Show each line of the seed with what it became and the rule that decided it.
+        #[arg(long)]
+        explain: bool,
     },
     /// Create a new site in DIR: config.toml, content/about.md, an empty seeds/ folder.
     Init {
@@ -155,7 +158,14 @@ fn main() -> ExitCode {
         Command::Inspect {
             paths,
             json,
+            strict: _,
+            explain: true,
+        } => gazette::inspect::explain(&cli.root, paths, *json),
+        Command::Inspect {
+            paths,
+            json,
             strict,
+            ..
         } => gazette::inspect::run(&cli.root, paths, *json, *strict),
         Command::Init { dir } => gazette::init::run(dir).map(|()| ExitCode::SUCCESS),
     };

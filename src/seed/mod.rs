@@ -273,6 +273,8 @@ pub mod binary;
 pub mod clean;
 pub mod dates;
 pub mod decode;
+pub mod extract;
 pub mod parse;
 
-pub use parse::parse_seed;
+pub use extract::Extent;
+pub use parse::{explain_seed, parse_seed, parse_seed_with, Explained};

@@ -28,6 +28,7 @@ use chrono::NaiveDate;
 use super::clean::{Boilerplate, RepeatFilter};
 use super::dates::{find_dates, tokenize, Tok, Token};
 use super::decode::decode;
+use super::extract::Extent;
 use super::*;
 use crate::text::fold;
 
@@ -46,6 +47,113 @@ const LANG_SAMPLE: usize = 1_000;
 
 /// Parses one seed. Never panics; an unreadable seed is a [`SeedError`].
 pub fn parse_seed(file: &Path, bytes: &[u8], opts: &ParseOptions) -> Result<ParsedSeed, SeedError> {
+    parse_traced(file, bytes, opts, &Extent::default(), None)
+}
+
+/// [`parse_seed`] with an editor's correction of where the body starts and stops and which
+/// dropped lines it keeps (from an article override).
+pub fn parse_seed_with(
+    file: &Path,
+    bytes: &[u8],
+    opts: &ParseOptions,
+    extent: &Extent,
+) -> Result<ParsedSeed, SeedError> {
+    parse_traced(file, bytes, opts, extent, None)
+}
+
+/// One line of the seed as `gazette inspect --explain` shows it: what it became and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explained {
+    /// 1-based line of the seed.
+    pub line: usize,
+    /// The line's text (first 100 characters).
+    pub text: String,
+    /// What it became: title, date, byline, tags, source, metadata, body, furniture, comment,
+    /// caption, teaser, notice.
+    pub became: String,
+    /// The rule or score that decided it.
+    pub why: String,
+}
+
+/// Parses one seed and tells, for each line, what it became and the rule that decided it, so
+/// an editor can see why a line was dropped and fix it with an override.
+pub fn explain_seed(
+    file: &Path,
+    bytes: &[u8],
+    opts: &ParseOptions,
+    extent: &Extent,
+) -> Result<(ParsedSeed, Vec<Explained>), SeedError> {
+    let mut trace = Vec::new();
+    let seed = parse_traced(file, bytes, opts, extent, Some(&mut trace))?;
+    let fields: [(&str, &Origin); 6] = [
+        ("title", &seed.title.origin),
+        ("date", &seed.date.origin),
+        ("updated", &seed.updated.origin),
+        ("byline", &seed.authors.origin),
+        ("tags", &seed.tags.origin),
+        ("source", &seed.source.origin),
+    ];
+    for e in &mut trace {
+        for (name, origin) in fields {
+            if *origin == Origin::Line(e.line) && !e.became.starts_with(name) {
+                e.became = if e.became == "metadata" || e.became == "title" {
+                    name.to_string()
+                } else {
+                    format!("{name} ({})", e.became)
+                };
+            }
+        }
+        if e.became == "body" && seed.summary.origin == Origin::Line(e.line) {
+            e.became = "summary".to_string();
+        }
+    }
+    Ok((seed, trace))
+}
+
+/// What each unit became before body assembly, for [`explain_seed`].
+fn trace_units(
+    units: &[Unit],
+    kinds: &[Kind],
+    ex: &super::extract::Extraction,
+    trace: &mut Vec<Explained>,
+) {
+    for (i, (u, k)) in units.iter().zip(kinds).enumerate() {
+        let v = &ex.verdicts[i];
+        let (became, why): (&str, String) = match k {
+            Kind::Meta { .. } => ("metadata", "date, byline, tags or source line".into()),
+            Kind::Text | Kind::Bullet(_) => ("body", describe(v)),
+            Kind::Drop if v.role != super::extract::Role::Article => (v.role.label(), describe(v)),
+            Kind::Drop if !ex.meta_allowed(i) => (
+                "furniture",
+                "outside the article and the lines around it".into(),
+            ),
+            Kind::Drop => ("furniture", "boilerplate pattern or decoration".into()),
+        };
+        trace.push(Explained {
+            line: u.line,
+            text: u.text.chars().take(100).collect(),
+            became: became.to_string(),
+            why,
+        });
+    }
+}
+
+/// A verdict's rule with its class and stopword density.
+fn describe(v: &super::extract::Verdict) -> String {
+    match v.stop_density {
+        Some(d) => format!("{} [{:?}, stopwords {:.2}]", v.rule, v.class, d),
+        None => format!("{} [{:?}]", v.rule, v.class),
+    }
+}
+
+/// [`parse_seed`], recording each line's fate in `trace` when one is given.
+fn parse_traced(
+    file: &Path,
+    bytes: &[u8],
+    opts: &ParseOptions,
+    extent: &Extent,
+    trace: Option<&mut Vec<Explained>>,
+) -> Result<ParsedSeed, SeedError> {
     let mut w = Warn {
         file: file.display().to_string(),
         list: Vec::new(),
@@ -69,13 +177,27 @@ pub fn parse_seed(file: &Path, bytes: &[u8], opts: &ParseOptions) -> Result<Pars
     let units = build_units(&lines);
     let bp = Boilerplate::cached(&opts.boilerplate);
 
-    // Classification.
+    // Main-content extraction, then classification of what may be metadata.
+    let mut ex = extract_units(&units);
+    let unit_lines: Vec<usize> = units.iter().map(|u| u.line).collect();
+    extent.apply(&mut ex, &unit_lines);
     let mut meta = Meta::default();
     let mut kinds: Vec<Kind> = Vec::with_capacity(units.len());
-    for u in &units {
-        kinds.push(classify(u, &bp, &mut meta, &mut w));
+    for (i, u) in units.iter().enumerate() {
+        let kind = if ex.meta_allowed(i) {
+            classify(u, &bp, &mut meta, &mut w)
+        } else {
+            Kind::Drop
+        };
+        kinds.push(match kind {
+            Kind::Text | Kind::Bullet(_) if !ex.keeps(i) => Kind::Drop,
+            k => k,
+        });
     }
     positional_sources(&units, &mut kinds, &mut meta);
+    if let Some(trace) = trace {
+        trace_units(&units, &kinds, &ex, trace);
+    }
 
     // Body assembly.
     let content: Vec<usize> = (0..units.len())
@@ -102,11 +224,14 @@ pub fn parse_seed(file: &Path, bytes: &[u8], opts: &ParseOptions) -> Result<Pars
         }
     }
 
-    let mut title: Option<Field<String>> = None;
+    let mut title: Option<Field<String>> = extracted_title(&ex, &units, &mut meta);
     let mut start = 0;
-    if let (Some(Item::Text(t, line)), true) = (items.first(), items.len() > 1) {
+    if let (None, Some(Item::Text(t, line)), true) = (&title, items.first(), items.len() > 1) {
         if heading_like(t, 120, 20, true) {
-            title = Some(Field::new(trim_title(t), Origin::Line(*line)));
+            title = Some(Field::new(
+                site_stripped(&ex, t, &mut meta),
+                Origin::Line(*line),
+            ));
             start = 1;
         }
     }
@@ -215,7 +340,17 @@ pub fn parse_seed(file: &Path, bytes: &[u8], opts: &ParseOptions) -> Result<Pars
             Block::List { items } => items.iter().map(|i| count_words(i)).sum(),
         })
         .sum();
-    let language = detect_language(&title.value, &body, opts, word_count);
+    // The language of the article: the page's when it was detected on article text only.
+    let sample_kept = ex
+        .language_sample
+        .iter()
+        .all(|&i| matches!(kinds.get(i), Some(Kind::Text | Kind::Bullet(_))) && ex.keeps(i));
+    let language = match ex.page_language {
+        Some(code) if sample_kept && word_count >= LANG_MIN_WORDS => {
+            Field::new(code.to_string(), Origin::Detected)
+        }
+        _ => detect_language(&title.value, &body, opts, word_count),
+    };
     let (date, updated) = meta.dates(&mut w);
     let source = match meta.best_source() {
         Some((s, line)) => Field::new(
@@ -257,8 +392,50 @@ pub fn parse_seed(file: &Path, bytes: &[u8], opts: &ParseOptions) -> Result<Pars
     })
 }
 
+/// Runs main-content extraction over the units; a metadata-looking line is never a headline.
+fn extract_units(units: &[Unit]) -> super::extract::Extraction {
+    let texts: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
+    let meta_like = |t: &str| {
+        let toks = tokenize(t);
+        byline(t, &toks).is_some() || date_line(t, &toks).is_some()
+    };
+    super::extract::extract(&texts, &meta_like)
+}
+
+/// The headline extraction found above the article, or the page-title line's headline part
+/// when the page had furniture but no headline line; the page title's site part becomes a
+/// low-priority source.
+fn extracted_title(
+    ex: &super::extract::Extraction,
+    units: &[Unit],
+    meta: &mut Meta,
+) -> Option<Field<String>> {
+    if let Some(h) = ex.headline {
+        let t = site_stripped(ex, &units[h].text, meta);
+        return Some(Field::new(t, Origin::Line(units[h].line)));
+    }
+    let (i, head, site) = ex.page_title.as_ref().filter(|_| ex.active)?;
+    meta.source(site.clone(), units[*i].line, 0);
+    Some(Field::new(head.clone(), Origin::Line(units[*i].line)))
+}
+
+/// `t` without the site name when it is the page-title line (`Headline | Site`).
+fn site_stripped(ex: &super::extract::Extraction, t: &str, meta: &mut Meta) -> String {
+    match &ex.page_title {
+        Some((_, head, site))
+            if ex.active
+                && t.trim().starts_with(head.as_str())
+                && t.trim().ends_with(site.as_str()) =>
+        {
+            meta.source(site.clone(), 0, 0);
+            head.clone()
+        }
+        _ => trim_title(t),
+    }
+}
+
 /// At most `max` bytes of `s`, cut back to a character boundary.
-fn prefix(s: &str, max: usize) -> &str {
+pub(super) fn prefix(s: &str, max: usize) -> &str {
     let mut end = s.len().min(max);
     while !s.is_char_boundary(end) {
         end -= 1;
@@ -968,6 +1145,8 @@ const DATE_FILLER: &[&str] = &[
     "heures",
     "heure",
     "hrs",
+    "p",
+    "m",
     "et",
     "and",
     "und",
@@ -1084,8 +1263,17 @@ fn date_line(t: &str, toks: &[Token]) -> Option<LineMeta> {
         // A name must be set off from any date by a separator.
         let touches_date = (s > 0 && in_date[s - 1]) || (e < toks.len() && in_date[e]);
         let text = &t[toks[s].start..toks[e - 1].end];
-        if touches_date {
+        // A section label opening the line (`Economie 03.03.2022`) is read and left out.
+        let label = touches_date
+            && s == 0
+            && e - s == 1
+            && text.chars().next().is_some_and(char::is_uppercase);
+        let outlet_after = s > 0 && (text.starts_with("sur ") || text.starts_with("on "));
+        if touches_date && !label && !outlet_after {
             return None;
+        }
+        if label {
+            continue;
         }
         let tk = tokenize(text);
         if let Some(b) = byline(text, &tk) {
@@ -1099,6 +1287,11 @@ fn date_line(t: &str, toks: &[Token]) -> Option<LineMeta> {
             out.source = Some(s);
             continue;
         }
+        // `… sur France Info`, `… on BBC News`: the outlet after a preposition.
+        let text = ["sur ", "on "]
+            .iter()
+            .find_map(|p| text.strip_prefix(p))
+            .unwrap_or(text);
         if name_like(text, 6) {
             out.source = Some(text.to_string());
             continue;
@@ -1539,7 +1732,7 @@ pub fn cut_title(sentence: &str, max: usize) -> String {
 }
 
 /// ISO 639-1 code of a whatlang language (ISO 639-3).
-fn iso639_1(code3: &str) -> Option<&'static str> {
+pub(super) fn iso639_1(code3: &str) -> Option<&'static str> {
     Some(match code3 {
         "fra" => "fr",
         "eng" => "en",

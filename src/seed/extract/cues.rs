@@ -1,0 +1,531 @@
+//! Furniture cues: the few words every news site uses, in many languages, for its comment
+//! section, its "read also" links, its photo credits and its subscription prompts. These are
+//! general knowledge of page furniture, matched on folded text (lowercase, no accents), never
+//! phrases of one site.
+
+/// What a cue says a unit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cue {
+    /// No cue.
+    None,
+    /// Opens a comment section (`12 comments`, `Leave a reply`, `Réagissez`).
+    CommentsStart,
+    /// Opens a related / most-read list: the article is over.
+    SectionEnd,
+    /// A single "read also" link.
+    Teaser,
+    /// A photo caption or credit.
+    Caption,
+    /// Subscription, paywall, newsletter, app, cookie or login prompt.
+    Notice,
+    /// A copyright line.
+    Copyright,
+}
+
+/// Headers of a comment section (whole line, folded, number and punctuation removed).
+const COMMENT_HEADERS: &[&str] = &[
+    "comments",
+    "comment",
+    "commentaires",
+    "commentaire",
+    "reactions",
+    "reaction",
+    "reagir",
+    "reagissez",
+    "leave a reply",
+    "leave a comment",
+    "post a comment",
+    "add a comment",
+    "add comment",
+    "join the conversation",
+    "join the discussion",
+    "show comments",
+    "view comments",
+    "laisser un commentaire",
+    "laissez un commentaire",
+    "ajouter un commentaire",
+    "poster un commentaire",
+    "vos commentaires",
+    "vos reactions",
+    "voir les commentaires",
+    "afficher les commentaires",
+    "kommentare",
+    "comentarios",
+    "comentarios",
+    "commenti",
+    "comentarii",
+    "komentarze",
+    "komentari",
+    "komentar",
+    "kommentarer",
+    "reacties",
+    "commenter cet article",
+    "comment on this article",
+    "discussion",
+];
+
+/// Headers of the lists that follow an article (whole line, folded).
+const SECTION_HEADERS: &[&str] = &[
+    "related",
+    "related articles",
+    "related stories",
+    "related posts",
+    "related news",
+    "related content",
+    "related coverage",
+    "more stories",
+    "more news",
+    "more from",
+    "most read",
+    "most popular",
+    "most viewed",
+    "trending",
+    "trending now",
+    "you may also like",
+    "you might also like",
+    "recommended",
+    "recommended for you",
+    "read next",
+    "up next",
+    "latest news",
+    "top stories",
+    "sur le meme sujet",
+    "a lire aussi",
+    "lire aussi",
+    "a lire egalement",
+    "les plus lus",
+    "les plus lues",
+    "articles les plus lus",
+    "les plus partages",
+    "les plus commentes",
+    "articles correspondants",
+    "articles lies",
+    "a lire sur le meme sujet",
+    "pour aller plus loin",
+    "en savoir plus",
+    "most commented",
+    "most shared",
+    "dans la meme rubrique",
+    "a voir aussi",
+    "a decouvrir",
+    "a decouvrir aussi",
+    "nos articles",
+    "articles similaires",
+    "articles associes",
+    "vous aimerez aussi",
+    "vous aimerez aussi",
+    "vous pourriez aussi aimer",
+    "dernieres actualites",
+    "dernieres infos",
+    "en continu",
+    "mehr zum thema",
+    "meistgelesen",
+    "tambien te puede interesar",
+    "noticias relacionadas",
+    "leggi anche",
+    "veja tambem",
+    "leia tambem",
+];
+
+/// Openings of a single "read also" link line (folded).
+const TEASER_OPENINGS: &[&str] = &[
+    "lire aussi",
+    "a lire aussi",
+    "lire egalement",
+    "a lire egalement",
+    "lire la suite",
+    "voir aussi",
+    "a voir aussi",
+    "a voir",
+    "a ecouter",
+    "ecouter aussi",
+    "read also",
+    "read more",
+    "also read",
+    "see also",
+    "related",
+    "more:",
+    "continue reading",
+    "click here",
+    "article suivant",
+    "article precedent",
+    "next article",
+    "previous article",
+    "next post",
+    "previous post",
+    "watch:",
+    "leggi anche",
+    "lesen sie auch",
+    "mehr zum thema",
+    "leia tambem",
+    "lea tambien",
+];
+
+/// Openings of a caption or credit line (folded).
+const CAPTION_OPENINGS: &[&str] = &[
+    "photo",
+    "photos",
+    "credit",
+    "credits",
+    "image",
+    "images",
+    "illustration",
+    "legende",
+    "caption",
+    "source image",
+    "foto",
+    "bild",
+    "above:",
+    "pictured",
+    "video",
+    "(photo",
+    "(credit",
+    "(image",
+];
+
+/// Words that mark a credit at the end of a short line (`… / AFP`, `Getty Images`).
+const CREDIT_WORDS: &[&str] = &[
+    "getty images",
+    "shutterstock",
+    "afp photo",
+    "reuters/",
+    "/ afp",
+    "/afp",
+    "/ reuters",
+    "ap photo",
+    "istock",
+    "epa",
+    "photo credit",
+    "photograph:",
+];
+
+/// Phrases of subscription, paywall, newsletter, app, login and cookie prompts (folded): a
+/// line of up to [`CUE_MAX_WORDS`] words holding one is a notice.
+const NOTICE_PHRASES: &[&str] = &[
+    "abonnez-vous",
+    "abonnez vous",
+    "deja abonne",
+    "s'abonner",
+    "reserve aux abonnes",
+    "reservee aux abonnes",
+    "article reserve",
+    "il vous reste",
+    "de cet article a lire",
+    "inscrivez-vous",
+    "connectez-vous",
+    "identifiez-vous",
+    "telechargez l'application",
+    "telecharger l'application",
+    "notre newsletter",
+    "la newsletter",
+    "nos newsletters",
+    "tous droits reserves",
+    "suivez-nous",
+    "already a subscriber",
+    "subscribe to",
+    "subscribe now",
+    "subscribers only",
+    "for subscribers",
+    "sign up for",
+    "sign up to",
+    "create an account",
+    "create a free account",
+    "free trial",
+    "download the app",
+    "download our app",
+    "our newsletter",
+    "all rights reserved",
+    "we use cookies",
+    "uses cookies",
+    "utilise des cookies",
+    "utilisons des cookies",
+    "privacy policy",
+    "terms of use",
+    "terms of service",
+    "follow us",
+    "share this",
+    "share on",
+    "click to",
+    "partager sur",
+    "partagez sur",
+    "to continue reading",
+    "pour lire la suite",
+    "pour continuer a lire",
+];
+
+/// Words that make a short line (up to [`NOTICE_SHORT_WORDS`] words) a notice.
+const NOTICE_WORDS: &[&str] = &[
+    "abonne",
+    "abonnes",
+    "abonnement",
+    "newsletter",
+    "newsletters",
+    "subscribe",
+    "subscriber",
+    "subscription",
+    "login",
+    "sign in",
+    "log in",
+    "sign up",
+    "se connecter",
+    "connexion",
+    "per month",
+    "par mois",
+    "/mois",
+    "/month",
+    "advertisement",
+    "publicite",
+    "sponsored",
+    "sponsorise",
+];
+
+/// Longest line (words) that the single words of [`NOTICE_WORDS`] mark as a notice.
+const NOTICE_SHORT_WORDS: usize = 12;
+
+/// Longest line (words) that a notice or caption cue may mark: a longer one is prose that
+/// merely mentions the word.
+const CUE_MAX_WORDS: usize = 40;
+
+/// The cue of a unit, if any.
+pub fn cue(text: &str, words: usize) -> Cue {
+    if words > CUE_MAX_WORDS + 20 || text.len() > 600 {
+        return Cue::None;
+    }
+    if text.contains('©') || text.to_ascii_lowercase().starts_with("copyright") {
+        return Cue::Copyright;
+    }
+    if words > CUE_MAX_WORDS {
+        return Cue::None;
+    }
+    let folded = crate::text::fold(text.trim());
+    let bare = bare(&folded);
+    if words <= 12 && comments_start(&folded, &bare) {
+        return Cue::CommentsStart;
+    }
+    if words <= 6 && header_of(&bare, SECTION_HEADERS) {
+        return Cue::SectionEnd;
+    }
+    if TEASER_OPENINGS.iter().any(|o| opens(&folded, o)) && words <= CUE_MAX_WORDS {
+        return Cue::Teaser;
+    }
+    let found = phrases_in(&folded);
+    if words <= 25 && caption_like(&folded, found) {
+        return Cue::Caption;
+    }
+    let notice = (words <= CUE_MAX_WORDS && found & NOTICE_PHRASE != 0)
+        || (words <= NOTICE_SHORT_WORDS && found & NOTICE_WORD != 0);
+    if notice {
+        return Cue::Notice;
+    }
+    Cue::None
+}
+
+/// Words that, with a count, head a comment section (`34 responses to …`, `12 réactions`).
+const COUNTED_COMMENT_WORDS: &[&str] = &[
+    "comments",
+    "comment",
+    "commentaires",
+    "commentaire",
+    "responses",
+    "replies",
+    "reponses",
+    "reactions",
+    "thoughts",
+    "kommentare",
+    "comentarios",
+    "commenti",
+];
+
+/// Endings of the line above a comment (`jane says:`, `Paul a écrit :`).
+const COMMENTER_ENDINGS: &[&str] = &[
+    " says:",
+    " said:",
+    " wrote:",
+    " dit :",
+    " a ecrit :",
+    " a dit :",
+];
+
+/// Phrases of a comment form (`Your email address will not be published`).
+const COMMENT_FORM: &[&str] = &[
+    "will not be published",
+    "be the first to comment",
+    "soyez le premier a commenter",
+    "soyez la premiere a commenter",
+    "required fields are marked",
+    "ne sera pas publiee",
+    "ne sera pas publie",
+    "champs obligatoires sont indiques",
+    "you must be logged in to post a comment",
+    "connecte pour publier un commentaire",
+];
+
+/// A comment-section header: a known header, a count of comments, a comment form, or a
+/// commenter's line.
+fn comments_start(folded: &str, bare: &str) -> bool {
+    if header_of(bare, COMMENT_HEADERS) || phrases_in(folded) & COMMENT_FORM_PHRASE != 0 {
+        return true;
+    }
+    let counted = folded
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| w.parse::<u32>().is_ok())
+        && bare
+            .split(' ')
+            .take(2)
+            .any(|w| COUNTED_COMMENT_WORDS.contains(&w));
+    let f = folded.trim_end().replace(" :", ":");
+    counted
+        || COMMENTER_ENDINGS
+            .iter()
+            .any(|e| f.ends_with(&e.replace(" :", ":")))
+}
+
+/// `bare` is one of `headers`, or a header after a short site name (`PFT Most Commented`).
+fn header_of(bare: &str, headers: &[&str]) -> bool {
+    headers.iter().any(|h| {
+        bare == *h
+            || bare
+                .strip_suffix(h)
+                .is_some_and(|pre| pre.ends_with(' ') && pre.split_whitespace().count() <= 2)
+    })
+}
+
+/// The folded line without digits and punctuation, words single-spaced (`12 Comments:` →
+/// `comments`).
+fn bare(folded: &str) -> String {
+    folded
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `folded` starts with `opening` as a whole word (or the opening ends in punctuation).
+fn opens(folded: &str, opening: &str) -> bool {
+    let f = folded.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '(');
+    f.strip_prefix(opening).is_some_and(|rest| {
+        opening.ends_with([':', '/']) || rest.is_empty() || !rest.starts_with(char::is_alphanumeric)
+    })
+}
+
+/// Bits of [`phrases_in`]: which list a phrase found in a line comes from.
+const NOTICE_PHRASE: u8 = 1;
+const NOTICE_WORD: u8 = 2;
+const CREDIT: u8 = 4;
+const COMMENT_FORM_PHRASE: u8 = 8;
+
+/// The lists ([`NOTICE_PHRASES`], [`NOTICE_WORDS`], [`CREDIT_WORDS`], [`COMMENT_FORM`]) with a
+/// phrase occurring in `folded` as whole words, found in one pass of one automaton.
+fn phrases_in(folded: &str) -> u8 {
+    use std::sync::OnceLock;
+    static AC: OnceLock<(aho_corasick::AhoCorasick, Vec<(u8, &'static str)>)> = OnceLock::new();
+    let (ac, pats) = AC.get_or_init(|| {
+        let pats: Vec<(u8, &str)> = [
+            (NOTICE_PHRASE, NOTICE_PHRASES),
+            (NOTICE_WORD, NOTICE_WORDS),
+            (CREDIT, CREDIT_WORDS),
+            (COMMENT_FORM_PHRASE, COMMENT_FORM),
+        ]
+        .iter()
+        .flat_map(|(bit, list)| list.iter().map(move |p| (*bit, *p)))
+        .collect();
+        let ac = aho_corasick::AhoCorasick::new(pats.iter().map(|p| p.1))
+            .expect("fixed phrase lists build an automaton");
+        (ac, pats)
+    });
+    let mut bits = 0u8;
+    for m in ac.find_overlapping_iter(folded) {
+        let (bit, w) = pats[m.pattern().as_usize()];
+        if bit == COMMENT_FORM_PHRASE || word_at(folded, m.start(), w) {
+            bits |= bit;
+        }
+    }
+    bits
+}
+
+/// `w`, found at byte `at` of `folded`, is not inside a longer word.
+fn word_at(folded: &str, at: usize, w: &str) -> bool {
+    let before = folded[..at].chars().next_back();
+    let after = folded[at + w.len()..].chars().next();
+    let edge = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+    (edge(before) || !w.starts_with(char::is_alphanumeric))
+        && (edge(after) || !w.ends_with(char::is_alphanumeric))
+}
+
+/// A caption or credit: opens with a caption word and a colon or dash, or is a short line
+/// ending in a credit.
+fn caption_like(folded: &str, found: u8) -> bool {
+    let opened = CAPTION_OPENINGS.iter().any(|o| {
+        opens(folded, o) && {
+            let rest = folded.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '(');
+            let rest = rest[o.len()..].trim_start();
+            o.ends_with(':') || rest.starts_with([':', '-', '–', '|', '/']) || rest.is_empty()
+        }
+    });
+    let credit_inside = folded.split_whitespace().count() <= 15
+        && [
+            ", photo:",
+            ", photo :",
+            "photo:",
+            "credit photo",
+            "credit:",
+            "credits:",
+            "(c) ",
+        ]
+        .iter()
+        .any(|p| folded.contains(p));
+    opened || credit_inside || found & CREDIT != 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(t: &str) -> Cue {
+        cue(t, t.split_whitespace().count())
+    }
+
+    #[test]
+    fn comment_and_section_headers() {
+        assert_eq!(c("12 commentaires"), Cue::CommentsStart);
+        assert_eq!(c("Leave a Reply"), Cue::CommentsStart);
+        assert_eq!(c("Comments (4)"), Cue::CommentsStart);
+        assert_eq!(c("Sur le même sujet"), Cue::SectionEnd);
+        assert_eq!(c("Most Read"), Cue::SectionEnd);
+    }
+
+    #[test]
+    fn captions_and_credits() {
+        assert_eq!(c("(Photo : AFP)"), Cue::Caption);
+        assert_eq!(c("Photo: John Smith/Getty Images"), Cue::Caption);
+        assert_eq!(
+            c("Des manifestants à Paris, le 3 mars. Ludovic Marin / AFP"),
+            Cue::Caption
+        );
+        assert_eq!(c("© Reuters"), Cue::Copyright);
+        assert_eq!(
+            c("Le piquet de grève dans le hall / (C) Jean Dupont"),
+            Cue::Caption
+        );
+        assert_eq!(
+            c("Le photographe a exposé ses images au musée pendant tout l'été."),
+            Cue::None
+        );
+    }
+
+    #[test]
+    fn teasers_and_notices() {
+        assert_eq!(c("À lire aussi : La piscine rouvre"), Cue::Teaser);
+        assert_eq!(c("Read more: Pool closes"), Cue::Teaser);
+        assert_eq!(c("Article suivant : La piscine rouvre"), Cue::Teaser);
+        assert_eq!(c("Lire aussitôt la lettre, dit-il."), Cue::None);
+        assert_eq!(c("Il vous reste 64 % de cet article à lire."), Cue::Notice);
+        assert_eq!(c("Sign up for our daily newsletter"), Cue::Notice);
+        assert_eq!(c("Offre spéciale : 1 € par mois"), Cue::Notice);
+        assert_eq!(
+            c("Le gouvernement offre une aide aux familles modestes touchées par la hausse des prix."),
+            Cue::None
+        );
+    }
+}

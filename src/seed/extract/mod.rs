@@ -1,0 +1,411 @@
+//! Main-content extraction: which lines of a whole scraped page are the article.
+//!
+//! A scraper that keeps the whole visible text of a page leaves menus, share bars, captions,
+//! teasers, paywall notices and comment threads around the article. This stage decides, unit by
+//! unit (a unit is a paragraph-sized line), what is article and what is furniture, from what
+//! plain text still carries:
+//!
+//! 1. **Features** ([`features`]): length, words, stopword density in the page's language
+//!    (lists from the `stop-words` crate), final punctuation, and cue words for furniture that
+//!    every news site has (comments, "read also", subscription, credits; [`cues`]).
+//! 2. **Classes**, jusText style: a long unit dense in stopwords is *good*, a fairly dense one
+//!    *near-good*, a short one *short*, the rest *bad*; then short and near-good units take the
+//!    class their neighbours give them (a short line between two paragraphs stays; a short line
+//!    among menu items goes).
+//! 3. **Region**, readability style: the contiguous run of units with the best score (good text
+//!    counts for its length, furniture against it) is the article; a comment section or a
+//!    "related / most read" header inside it ends it.
+//! 4. **Headline**: the heading-like line nearest above the region, preferring the one the
+//!    page-title line (`Headline | Site`) repeats.
+//!
+//! A page with little furniture (a seed that is only an article) is left whole: the stage is
+//! then only the cue rules (captions, teasers, notices), so precision never costs the article.
+
+mod cues;
+mod features;
+
+pub use cues::Cue;
+pub use features::Class;
+
+use features::Features;
+
+/// What a unit became, shown by `gazette inspect --explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Part of the article (metadata roles are decided later, by the line classifier).
+    Article,
+    /// The headline.
+    Headline,
+    /// Site furniture outside the article (menus, footers, teasers lists).
+    Furniture,
+    /// A comment section or what follows it.
+    Comment,
+    /// A photo caption or credit.
+    Caption,
+    /// A "read also" / "related" teaser.
+    Teaser,
+    /// A paywall, subscription, newsletter, app or cookie notice.
+    Notice,
+}
+
+impl Role {
+    /// The word `inspect --explain` prints.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Article => "body",
+            Role::Headline => "title",
+            Role::Furniture => "furniture",
+            Role::Comment => "comment",
+            Role::Caption => "caption",
+            Role::Teaser => "teaser",
+            Role::Notice => "notice",
+        }
+    }
+}
+
+/// The decision on one unit and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// What it became.
+    pub role: Role,
+    /// The rule that decided it, for `inspect --explain`.
+    pub rule: &'static str,
+    /// Its class after context.
+    pub class: Class,
+    /// Stopword density (words in the stop list / words), when the language has a list.
+    pub stop_density: Option<f32>,
+}
+
+/// The result of extraction over the units of one seed.
+#[derive(Debug, Clone)]
+pub struct Extraction {
+    /// One verdict per unit.
+    pub verdicts: Vec<Verdict>,
+    /// Unit index of the headline, when one was found above the article.
+    pub headline: Option<usize>,
+    /// Headline and site name read from a page-title line (`Headline | Site`).
+    pub page_title: Option<(usize, String, String)>,
+    /// Whether the page had enough furniture for the region rules to apply.
+    pub active: bool,
+    /// First and last unit (inclusive) where metadata lines may be read.
+    pub meta_window: (usize, usize),
+    /// The page's language (ISO 639-1) when whatlang found it reliably.
+    pub page_language: Option<&'static str>,
+    /// The units the page's language was detected on.
+    pub language_sample: Vec<usize>,
+}
+
+impl Extraction {
+    /// Whether unit `i` stays in the body when it is running text.
+    pub fn keeps(&self, i: usize) -> bool {
+        self.verdicts
+            .get(i)
+            .is_none_or(|v| matches!(v.role, Role::Article))
+    }
+
+    /// Whether unit `i` may be read as a metadata line (date, byline, tags, source).
+    pub fn meta_allowed(&self, i: usize) -> bool {
+        i >= self.meta_window.0 && i <= self.meta_window.1
+    }
+}
+
+/// Fewest units left bad or short by context for a page to count as a whole page rather than
+/// an article: headline, dateline, byline, source and tags alone stay under it.
+const MIN_BAD_UNITS: usize = 8;
+/// Units looked at above the article for its headline.
+const HEADLINE_LOOKBACK: usize = 30;
+/// Short units after the article still read for metadata (tags, source, credits).
+const META_TAIL: usize = 12;
+
+/// Decides, for each unit text, whether it is article or furniture. `meta_like` tells whether
+/// a short line is a metadata line (date, byline), which is never a headline.
+pub fn extract(texts: &[&str], meta_like: &dyn Fn(&str) -> bool) -> Extraction {
+    let (lang, reliable, sampled) = features::page_language(texts);
+    let stops = lang.and_then(features::stop_set);
+    let feats: Vec<Features> = texts.iter().map(|t| Features::of(t, stops)).collect();
+    let mut classes: Vec<Class> = feats.iter().map(Features::class).collect();
+    features::context(&mut classes, &feats);
+    let mut verdicts: Vec<Verdict> = feats
+        .iter()
+        .zip(&classes)
+        .map(|(f, &class)| Verdict {
+            role: Role::Article,
+            rule: "kept: article text",
+            class,
+            stop_density: f.stop_density,
+        })
+        .collect();
+    let bad = classes
+        .iter()
+        .filter(|c| matches!(c, Class::Bad | Class::Short))
+        .count();
+    let page_title = page_title(texts);
+    let anchor = page_title.as_ref().and_then(|p| title_repeat(texts, p));
+    let region = region(&feats, &classes, anchor);
+    let end_cut = region.and_then(|(s, e)| end_cue(&feats, s, e));
+    let active = bad >= MIN_BAD_UNITS;
+    let mut out = Extraction {
+        verdicts: Vec::new(),
+        headline: None,
+        page_title,
+        active,
+        meta_window: (0, texts.len().saturating_sub(1)),
+        page_language: lang.filter(|_| reliable),
+        language_sample: sampled,
+    };
+    if active {
+        if let Some((s, e)) = region {
+            apply_region(&mut verdicts, &feats, s, e, end_cut);
+            let h = headline(texts, &feats, s, out.page_title.as_ref(), anchor, meta_like);
+            if let Some(h) = h {
+                verdicts[h].role = Role::Headline;
+                verdicts[h].rule = "headline: heading-like line above the article";
+            }
+            out.headline = h;
+            let tail = (e + META_TAIL).min(end_cut.unwrap_or(usize::MAX).saturating_sub(1));
+            out.meta_window = (h.unwrap_or(s), tail.max(e).min(texts.len() - 1));
+        }
+    }
+    if !active {
+        // An article alone keeps everything above a comment section.
+        if let Some(c) = end_cut {
+            for v in &mut verdicts[c..] {
+                v.role = Role::Comment;
+                v.rule = "comment: after a comment-section header";
+            }
+        }
+    }
+    apply_cues(&mut verdicts, &feats);
+    out.verdicts = verdicts;
+    out
+}
+
+/// The best-scoring contiguous run of units (maximum-sum segment): good text adds its length,
+/// near-good half of it, bad units take away. A comment or related-list header is a barrier no
+/// run crosses, and runs after the first comment header that follows real article text count
+/// for a quarter (a long thread must not outweigh the article). `None` when nothing scores.
+fn region(feats: &[Features], classes: &[Class], anchor: Option<usize>) -> Option<(usize, usize)> {
+    let mut best: Option<(i64, usize, usize)> = None;
+    let mut seg: Option<(i64, usize, usize)> = None;
+    let mut sum = 0i64;
+    let mut start = 0usize;
+    let mut comments = false;
+    let mut top = 0i64;
+    let mut close = |seg: &mut Option<(i64, usize, usize)>, comments: bool| {
+        if let Some((v, s, e)) = seg.take() {
+            let v = if comments { v / 4 } else { v };
+            if best.is_none_or(|b| v > b.0) {
+                best = Some((v, s, e));
+            }
+        }
+    };
+    for (i, (f, c)) in feats.iter().zip(classes).enumerate() {
+        if matches!(f.cue, Cue::CommentsStart | Cue::SectionEnd) {
+            top = top.max(seg.map_or(0, |s| s.0));
+            close(&mut seg, comments);
+            comments |= f.cue == Cue::CommentsStart && top >= MIN_ARTICLE_SCORE;
+            sum = 0;
+            start = i + 1;
+            continue;
+        }
+        let mut score = features::score(f, *c);
+        if score > 0 && anchor.is_some_and(|a| i > a && i <= a + ANCHOR_REACH) {
+            score *= ANCHOR_WEIGHT;
+        }
+        if sum <= 0 {
+            top = top.max(seg.map_or(0, |s| s.0));
+            close(&mut seg, comments);
+            sum = 0;
+            start = i;
+        }
+        sum += score;
+        if score > 0 && seg.is_none_or(|b| sum > b.0) {
+            seg = Some((sum, start, i));
+        }
+    }
+    close(&mut seg, comments);
+    let (_, s, e) = best?;
+    // The run may open on a non-positive unit; start on its first positive one.
+    let s = (s..=e).find(|&i| features::score(&feats[i], classes[i]) > 0)?;
+    Some((s, e))
+}
+
+/// Units after the headline the page title repeats whose text weighs more in the region search:
+/// the article starts under its headline.
+const ANCHOR_REACH: usize = 8;
+/// How much more they weigh.
+const ANCHOR_WEIGHT: i64 = 3;
+
+/// The unit that repeats the page title's headline (the on-page headline): a line of three or
+/// more words that the page-title line starts with, followed by a separator.
+fn title_repeat(texts: &[&str], p: &(usize, String, String)) -> Option<usize> {
+    let full = crate::text::fold(texts[p.0].trim());
+    (p.0 + 1..texts.len()).find(|&i| {
+        let t = texts[i].trim();
+        if t.len() >= full.len() || t.split_whitespace().count() < 3 {
+            return false;
+        }
+        let f = crate::text::fold(t);
+        full.strip_prefix(f.as_str()).is_some_and(|rest| {
+            [" | ", " - ", " – ", " — ", " :: ", " · "]
+                .iter()
+                .any(|s| rest.starts_with(s))
+        })
+    })
+}
+
+/// Score of article text before a comment header for what follows it to count as comments.
+const MIN_ARTICLE_SCORE: i64 = 400;
+
+/// The first comment header after the region (within a few units): what follows is comments.
+fn end_cue(feats: &[Features], _s: usize, e: usize) -> Option<usize> {
+    feats
+        .get(e + 1..)
+        .and_then(|rest| {
+            rest.iter()
+                .take(4)
+                .position(|f| f.cue == Cue::CommentsStart)
+        })
+        .map(|k| e + 1 + k)
+}
+
+/// Marks units outside `s..=e` as furniture (or comments after a comment cue), and bad units
+/// inside it as furniture.
+fn apply_region(
+    verdicts: &mut [Verdict],
+    feats: &[Features],
+    s: usize,
+    e: usize,
+    cut: Option<usize>,
+) {
+    let comment_from = cut.filter(|&c| feats[c].cue == Cue::CommentsStart);
+    for (i, v) in verdicts.iter_mut().enumerate() {
+        if i < s {
+            v.role = Role::Furniture;
+            v.rule = "furniture: before the article's main run of text";
+        } else if i > e {
+            if comment_from.is_some_and(|c| i >= c) {
+                v.role = Role::Comment;
+                v.rule = "comment: after a comment-section header";
+            } else {
+                v.role = Role::Furniture;
+                v.rule = "furniture: after the article's main run of text";
+            }
+        } else if v.class == Class::Bad {
+            v.role = Role::Furniture;
+            v.rule = "furniture: bad block (short or few stopwords) among bad neighbours";
+        }
+    }
+}
+
+/// Drops captions, teasers and notices wherever they are.
+fn apply_cues(verdicts: &mut [Verdict], feats: &[Features]) {
+    for (v, f) in verdicts.iter_mut().zip(feats) {
+        if v.role != Role::Article {
+            continue;
+        }
+        let (role, rule) = match f.cue {
+            Cue::Caption => (Role::Caption, "caption: photo caption or credit"),
+            Cue::Teaser => (Role::Teaser, "teaser: read-also / related link"),
+            Cue::Notice => (Role::Notice, "notice: subscription, paywall or app prompt"),
+            _ => continue,
+        };
+        v.role = role;
+        v.rule = rule;
+    }
+}
+
+/// A first line `Headline | Site` (or ` - `, ` – `, ` — `): (unit, headline part, site part).
+fn page_title(texts: &[&str]) -> Option<(usize, String, String)> {
+    let (i, t) = texts
+        .iter()
+        .enumerate()
+        .find(|(_, t)| t.chars().any(char::is_alphanumeric))?;
+    let t = t.trim();
+    if t.chars().count() > 200 || features::ends_with_period(t) {
+        return None;
+    }
+    let (cut, sep_len) = [" | ", " – ", " — ", " - ", " :: ", " · "]
+        .iter()
+        .filter_map(|sep| t.rfind(sep).map(|at| (at, sep.len())))
+        .max_by_key(|(at, _)| *at)?;
+    let head = t[..cut].trim();
+    let site = t[cut + sep_len..].trim();
+    let ok =
+        head.split_whitespace().count() >= 2 && (1..=6).contains(&site.split_whitespace().count());
+    ok.then(|| (i, head.to_string(), site.to_string()))
+}
+
+/// The headline above the article starting at unit `s`: the line the page title repeats, else
+/// the nearest heading-like line of three or more words that is not metadata or a cue.
+fn headline(
+    texts: &[&str],
+    feats: &[Features],
+    s: usize,
+    page_title: Option<&(usize, String, String)>,
+    anchor: Option<usize>,
+    meta_like: &dyn Fn(&str) -> bool,
+) -> Option<usize> {
+    let from = s.saturating_sub(HEADLINE_LOOKBACK);
+    let after_title = page_title.map_or(0, |p| p.0 + 1);
+    let from = from.max(after_title.min(s));
+    if let Some(found) = anchor.filter(|&a| a < s) {
+        return Some(found);
+    }
+    (from..s).rev().find(|&i| {
+        let t = texts[i].trim();
+        feats[i].cue == Cue::None
+            && features::headline_like(t)
+            && t.split_whitespace().count() >= 3
+            && !meta_like(t)
+    })
+}
+
+/// An editor's correction of the extraction, from an article override: the body starts or stops
+/// at a given line of the seed, and dropped lines can be kept, without copying the text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Extent {
+    /// First line (1-based) of the body: running text above it is furniture.
+    pub start: Option<usize>,
+    /// Last line of the body: running text below it is furniture.
+    pub stop: Option<usize>,
+    /// Lines kept in the body whatever extraction decided.
+    pub keep: Vec<usize>,
+}
+
+impl Extent {
+    /// Whether the extent changes anything.
+    pub fn is_empty(&self) -> bool {
+        self.start.is_none() && self.stop.is_none() && self.keep.is_empty()
+    }
+
+    /// Applies the extent to the verdicts of units starting on `lines`.
+    pub fn apply(&self, ex: &mut Extraction, lines: &[usize]) {
+        if self.is_empty() {
+            return;
+        }
+        let (lo, hi) = (self.start.unwrap_or(0), self.stop.unwrap_or(usize::MAX));
+        for (v, &line) in ex.verdicts.iter_mut().zip(lines) {
+            if self.keep.contains(&line)
+                || (self.start.is_some() || self.stop.is_some())
+                    && (lo..=hi).contains(&line)
+                    && v.role != Role::Headline
+            {
+                v.role = Role::Article;
+                v.rule = "kept: override (body_start / body_end / keep_lines)";
+            } else if line < lo || line > hi {
+                v.role = Role::Furniture;
+                v.rule = "furniture: override (outside body_start..body_end)";
+            }
+        }
+        let first = lines.iter().position(|&l| l >= lo).unwrap_or(0);
+        let last = lines
+            .iter()
+            .rposition(|&l| l <= hi)
+            .unwrap_or(lines.len().saturating_sub(1));
+        ex.meta_window = (ex.meta_window.0.min(first), ex.meta_window.1.max(last));
+    }
+}
+
+#[cfg(test)]
+mod tests;

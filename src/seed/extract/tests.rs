@@ -1,0 +1,161 @@
+use super::*;
+
+fn no_meta(_: &str) -> bool {
+    false
+}
+
+const P: &[&str] = &[
+    "Le conseil municipal a voté mardi soir la fermeture pour travaux de la piscine du centre-ville, qui accueillait chaque année des milliers de baigneurs.",
+    "Les associations sportives seront accueillies pendant la durée du chantier dans les équipements des communes voisines, avec lesquelles une convention a été signée.",
+    "Le maire a reconnu que cette fermeture allait compliquer la vie des familles, mais il a assuré que la réouverture était prévue pour la rentrée de septembre.",
+];
+
+fn page(lines: &[&str]) -> Extraction {
+    extract(lines, &no_meta)
+}
+
+#[test]
+fn menu_runs_are_furniture_and_paragraphs_article() {
+    let mut lines = vec![
+        "Accueil",
+        "Politique",
+        "Économie",
+        "Sport",
+        "Culture",
+        "Vidéos",
+    ];
+    lines.push("La piscine du centre-ville ferme pour un an");
+    lines.extend_from_slice(P);
+    lines.extend_from_slice(&["Mentions légales", "Plan du site", "Contact", "Cookies"]);
+    let ex = page(&lines);
+    assert!(ex.active);
+    assert_eq!(ex.headline, Some(6));
+    for i in 0..6 {
+        assert!(!ex.keeps(i), "menu line {i} kept");
+    }
+    for i in 7..10 {
+        assert!(ex.keeps(i), "paragraph {i} dropped");
+    }
+    assert!(!ex.keeps(10) && !ex.keeps(13));
+}
+
+#[test]
+fn an_article_alone_is_left_whole() {
+    let lines = [
+        "Un titre d'article assez court",
+        P[0],
+        "Un intertitre",
+        P[1],
+        P[2],
+        "Fin.",
+    ];
+    let ex = page(&lines);
+    assert!(!ex.active);
+    assert!((1..6).all(|i| ex.keeps(i)));
+}
+
+#[test]
+fn a_comment_header_ends_the_article() {
+    let mut lines = vec![
+        "Accueil",
+        "Politique",
+        "Économie",
+        "Sport",
+        "Culture",
+        "Vidéos",
+    ];
+    lines.extend_from_slice(P);
+    lines.extend_from_slice(&["3 commentaires", "Paul", P[0], "Marie", P[1]]);
+    let ex = page(&lines);
+    assert!(ex.keeps(8));
+    assert_eq!(ex.verdicts[9].role, Role::Comment);
+    assert_eq!(ex.verdicts[11].role, Role::Comment);
+}
+
+#[test]
+fn captions_teasers_and_paywall_notices_leave_the_body() {
+    let lines = [
+        P[0],
+        "(Photo : AFP)",
+        "Lire aussi : La piscine fermée depuis l'été",
+        P[1],
+        "Cet article est réservé aux abonnés. Il vous reste 64 % de cet article à lire.",
+        P[2],
+    ];
+    let ex = page(&lines);
+    assert_eq!(ex.verdicts[1].role, Role::Caption);
+    assert_eq!(ex.verdicts[2].role, Role::Teaser);
+    assert_eq!(ex.verdicts[4].role, Role::Notice);
+    assert!(ex.keeps(0) && ex.keeps(3) && ex.keeps(5));
+}
+
+#[test]
+fn page_title_line_gives_headline_and_site() {
+    let lines = ["La piscine ferme pour un an | La Gazette", "Accueil", P[0]];
+    let (i, head, site) = page_title(&lines).expect("page title");
+    assert_eq!(
+        (i, head.as_str(), site.as_str()),
+        (0, "La piscine ferme pour un an", "La Gazette")
+    );
+    assert!(page_title(&["Une phrase, pas un titre - vraiment."]).is_none());
+}
+
+#[test]
+fn stopword_density_separates_prose_from_name_lists() {
+    let stops = features::stop_set("fr").expect("French stop list");
+    let prose = Features::of(P[0], Some(stops));
+    let names = Features::of(
+        "Emmanuel Macron Olaf Scholz Giorgia Meloni Pedro Sánchez Ursula von der Leyen Charles Michel Josep Borrell Kaja Kallas",
+        Some(stops),
+    );
+    assert_eq!(prose.class(), Class::Good);
+    assert_eq!(names.class(), Class::Bad);
+}
+
+#[test]
+fn no_panic_on_odd_input() {
+    let ex = page(&[]);
+    assert!(ex.verdicts.is_empty());
+    let ex = page(&["", "   ", "©", "…", "12"]);
+    assert_eq!(ex.verdicts.len(), 5);
+}
+
+#[test]
+fn an_extent_moves_the_body_start_and_keeps_a_dropped_line() {
+    let mut lines = vec![
+        "Accueil",
+        "Politique",
+        "Économie",
+        "Sport",
+        "Culture",
+        "Vidéos",
+    ];
+    lines.extend_from_slice(P);
+    lines.extend_from_slice(&["Mentions légales", "Plan du site", "Contact", "Cookies"]);
+    let mut ex = page(&lines);
+    assert!(!ex.keeps(2) && ex.keeps(6));
+    let numbers: Vec<usize> = (1..=lines.len()).collect();
+    let extent = Extent {
+        start: Some(8),
+        stop: None,
+        keep: vec![3],
+    };
+    extent.apply(&mut ex, &numbers);
+    assert!(ex.keeps(2), "kept line 3");
+    assert!(!ex.keeps(6), "line 7 is above body_start");
+    assert!(ex.keeps(7) && ex.keeps(8));
+}
+
+#[test]
+fn a_comment_prompt_under_a_short_article_drops_nothing_else() {
+    let lines = [
+        "Un titre d'article assez court",
+        P[0],
+        P[1],
+        "Soyez le premier à commenter",
+    ];
+    let ex = page(&lines);
+    assert!(!ex.active);
+    assert!(ex.keeps(1) && ex.keeps(2));
+    assert_eq!(ex.verdicts[3].role, Role::Comment);
+}
