@@ -124,9 +124,15 @@ pub fn inspect(root: &Path, paths: &[PathBuf]) -> Result<(Vec<Inspected>, Diagno
     let (mut seeds, _) = parse_seeds(&wanted, &opts, &mut diagnostics);
     let (other_seeds, _) = parse_seeds(&others, &opts, &mut Diagnostics::default());
     seeds.extend(other_seeds);
-    let (content, errors) = crate::content::load(&crate::build::project_path(root, "content"));
+    let (mut content, errors) =
+        crate::content::load(&crate::build::project_path(root, "content"));
     for e in errors {
         diagnostics.error(e.to_string());
+    }
+    // The published slugs, so that inspect shows the URL a build would give.
+    match site::lock::UrlLock::load(root) {
+        Ok(lock) => content.url_lock = std::sync::Arc::new(lock),
+        Err(e) => diagnostics.error(e.to_string()),
     }
     let (site, site_diags) = site::assemble(&config, &urls, seeds, content, true);
     diagnostics.extend(site_diags);
