@@ -34,7 +34,7 @@ for place in "$DISK" /dev/shm/publish-bench-run; do
         cp -r "$GEN/corpus/seeds" "$place/$bin/seeds"
         printf 'title = "Bench"\nlanguage = "fr"\n' >"$place/$bin/config.toml"
         exe=$OLD; [[ $bin == new ]] && exe=$NEW
-        "$exe" build --quiet --root "$place/$bin" --output "$place/$bin/dist" >/dev/null
+        "$exe" build --quiet --root "$place/$bin" --output "$place/$bin/dist" >/dev/null 2>&1
     done
     extras=("$GEN"/extra/seeds/*.txt)
     for ((r = 0; r < ROUNDS; r++)); do
@@ -44,7 +44,7 @@ for place in "$DISK" /dev/shm/publish-bench-run; do
             cp "$f" "$place/$bin/seeds/$name"
             sync
             t0=$(date +%s%N)
-            "$exe" build --quiet --root "$place/$bin" --output "$place/$bin/dist" >/dev/null
+            "$exe" build --quiet --root "$place/$bin" --output "$place/$bin/dist" >/dev/null 2>&1
             t1=$(date +%s%N)
             times[$bin]+="$(( (t1 - t0) / 1000000 )) "
         done

@@ -124,8 +124,7 @@ pub fn inspect(root: &Path, paths: &[PathBuf]) -> Result<(Vec<Inspected>, Diagno
     let (mut seeds, _) = parse_seeds(&wanted, &opts, &mut diagnostics);
     let (other_seeds, _) = parse_seeds(&others, &opts, &mut Diagnostics::default());
     seeds.extend(other_seeds);
-    let (mut content, errors) =
-        crate::content::load(&crate::build::project_path(root, "content"));
+    let (mut content, errors) = crate::content::load(&crate::build::project_path(root, "content"));
     for e in errors {
         diagnostics.error(e.to_string());
     }
