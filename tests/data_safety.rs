@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -53,24 +52,6 @@ fn three_seed_site() -> tempfile::TempDir {
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
     common::site(CONFIG, &refs)
-}
-
-/// The output of a `--no-cache` build of a copy of `root`'s config, seeds and lock.
-fn no_cache_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let copy = tempfile::tempdir().unwrap();
-    for f in ["config.toml", "urls.lock"] {
-        if root.join(f).exists() {
-            std::fs::copy(root.join(f), copy.path().join(f)).unwrap();
-        }
-    }
-    std::fs::create_dir(copy.path().join("seeds")).unwrap();
-    for e in std::fs::read_dir(root.join("seeds")).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), copy.path().join("seeds").join(e.file_name())).unwrap();
-    }
-    let out = copy.path().join("dist");
-    common::build(copy.path(), &out, &["--no-cache"]);
-    common::tree(&out)
 }
 
 /// Flips bytes of `path`: inside the first `L’ONS` if the file holds it, else in the middle.
@@ -142,7 +123,7 @@ fn a_damaged_cache_file_of_any_kind_is_discarded_with_one_warning() {
         assert_eq!(warnings, 1, "{name}: one warning\n{}", stderr(&o));
         assert!(stderr(&o).contains(&name), "{name} named\n{}", stderr(&o));
         let got = common::tree(&out);
-        let want = no_cache_tree(root);
+        let want = common::no_cache_tree(root);
         assert_eq!(
             got.keys().collect::<Vec<_>>(),
             want.keys().collect::<Vec<_>>(),

@@ -73,28 +73,6 @@ fn cached_build(root: &Path, out: &Path) {
     common::build(root, out, &[]);
 }
 
-/// A fresh copy of the sources, built without any cache, as the reference.
-fn fresh_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let copy = tempfile::tempdir().unwrap();
-    std::fs::copy(root.join("config.toml"), copy.path().join("config.toml")).unwrap();
-    // Committed beside the seeds: a CI build without any cache has it too.
-    if root.join("urls.lock").exists() {
-        std::fs::copy(root.join("urls.lock"), copy.path().join("urls.lock")).unwrap();
-    }
-    std::fs::create_dir(copy.path().join("seeds")).unwrap();
-    for e in std::fs::read_dir(root.join("seeds")).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), copy.path().join("seeds").join(e.file_name())).unwrap();
-    }
-    let out = copy.path().join("dist");
-    common::build(copy.path(), &out, &["--no-cache"]);
-    assert!(
-        !copy.path().join(".gazette-cache").exists(),
-        "--no-cache writes no cache"
-    );
-    common::tree(&out)
-}
-
 fn assert_same(label: &str, got: &BTreeMap<String, Vec<u8>>, want: &BTreeMap<String, Vec<u8>>) {
     let got_keys: Vec<_> = got.keys().collect();
     let want_keys: Vec<_> = want.keys().collect();
@@ -124,7 +102,7 @@ fn cached_builds_equal_full_builds_after_add_change_remove() {
     );
     assert_eq!(cached_analyses(root), 4, "the search analyses are cached");
     let first = common::tree(&out);
-    assert_same("first build", &first, &fresh_tree(root));
+    assert_same("first build", &first, &common::no_cache_tree(root));
 
     // Nothing changed: the build ends once it has checked the stats, and says the same.
     let verbose = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).into_owned();
@@ -160,7 +138,7 @@ fn cached_builds_equal_full_builds_after_add_change_remove() {
     cached_build(root, &out);
     let after_add = common::tree(&out);
     assert!(after_add.contains_key("tags/transports/index.html"));
-    assert_same("add", &after_add, &fresh_tree(root));
+    assert_same("add", &after_add, &common::no_cache_tree(root));
     assert_eq!(
         std::fs::metadata(out.join("static/style.css"))
             .unwrap()
@@ -182,7 +160,7 @@ fn cached_builds_equal_full_builds_after_add_change_remove() {
     .unwrap();
     age_seed(&changed, 40);
     cached_build(root, &out);
-    assert_same("change", &common::tree(&out), &fresh_tree(root));
+    assert_same("change", &common::tree(&out), &common::no_cache_tree(root));
 
     // Change a title only: the pages that show the article as a related article, a neighbour or
     // a list item follow, though nothing else about them changed.
@@ -208,14 +186,14 @@ fn cached_builds_equal_full_builds_after_add_change_remove() {
         retraites.contains("Municipales : le second tour"),
         "the retitled article is among the related articles of the first one"
     );
-    assert_same("retitle", &after_retitle, &fresh_tree(root));
+    assert_same("retitle", &after_retitle, &common::no_cache_tree(root));
 
     // Remove: the only article tagged Environnement goes, and so does its tag page.
     std::fs::remove_file(root.join("seeds/003_cccccccccccccccc.txt")).unwrap();
     cached_build(root, &out);
     let after_remove = common::tree(&out);
     assert!(!after_remove.contains_key("tags/environnement/index.html"));
-    assert_same("remove", &after_remove, &fresh_tree(root));
+    assert_same("remove", &after_remove, &common::no_cache_tree(root));
     assert_eq!(
         cached_analyses(root),
         4,
@@ -226,7 +204,11 @@ fn cached_builds_equal_full_builds_after_add_change_remove() {
     std::fs::write(out.join("index.html"), "edited").unwrap();
     std::fs::write(out.join("stray.txt"), "stray").unwrap();
     cached_build(root, &out);
-    assert_same("after a hand edit", &common::tree(&out), &fresh_tree(root));
+    assert_same(
+        "after a hand edit",
+        &common::tree(&out),
+        &common::no_cache_tree(root),
+    );
 }
 
 #[test]

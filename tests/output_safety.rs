@@ -211,19 +211,6 @@ impl Sites {
     }
 }
 
-/// The site `root` builds now, made in a copy of its sources without any cache.
-fn reference(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let copy = tempfile::tempdir().unwrap();
-    std::fs::copy(root.join("config.toml"), copy.path().join("config.toml")).unwrap();
-    std::fs::create_dir(copy.path().join("seeds")).unwrap();
-    for e in std::fs::read_dir(root.join("seeds")).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), copy.path().join("seeds").join(e.file_name())).unwrap();
-    }
-    common::build(copy.path(), &copy.path().join("dist"), &["--no-cache"]);
-    common::tree(&copy.path().join("dist"))
-}
-
 /// Adds seed `i` to the project and returns the old and new sites.
 fn add_seed(root: &Path, dist: &Path, i: usize) -> Sites {
     let old = common::tree(dist);
@@ -231,7 +218,7 @@ fn add_seed(root: &Path, dist: &Path, i: usize) -> Sites {
     std::fs::write(root.join("seeds").join(name), text).unwrap();
     Sites {
         old,
-        new: reference(root),
+        new: common::no_cache_tree(root),
     }
 }
 

@@ -74,6 +74,30 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
+/// The site `root`'s sources make now: a copy of its config, `urls.lock` (committed beside
+/// the seeds, so a CI build without any cache has it too) and seeds, built with `--no-cache`.
+/// The reference a cached or interrupted build must equal.
+pub fn no_cache_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let copy = tempfile::tempdir().unwrap();
+    for f in ["config.toml", "urls.lock"] {
+        if root.join(f).exists() {
+            std::fs::copy(root.join(f), copy.path().join(f)).unwrap();
+        }
+    }
+    std::fs::create_dir(copy.path().join("seeds")).unwrap();
+    for e in std::fs::read_dir(root.join("seeds")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), copy.path().join("seeds").join(e.file_name())).unwrap();
+    }
+    let out = copy.path().join("dist");
+    build(copy.path(), &out, &["--no-cache"]);
+    assert!(
+        !copy.path().join(".gazette-cache").exists(),
+        "--no-cache writes no cache"
+    );
+    tree(&out)
+}
+
 /// A new site in a temp dir with the given seeds (`name` → text) and config.
 pub fn site(config: &str, seeds: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
