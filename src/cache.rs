@@ -48,21 +48,11 @@ const SEED_SHARDS: usize = 8;
 /// the layout of a shard or of [`crate::seed::binary`] changes, so that old shards are ignored.
 const SHARD_MAGIC: &[u8] = b"gazette seed cache 3\n";
 
-/// Identifies the parser and its settings: the source of `src/seed/` and of the text helpers it
-/// uses, the dependency lock file (language detection and decoding crates), the crate version,
-/// and the parse options from `config.toml`. A cached parse is reused only under the same key.
+/// Identifies the parser and its settings: the gazette that parses ([`crate::digest::SOURCE`],
+/// its whole source tree, so no helper a parse calls can be missed) and the parse options from
+/// `config.toml`. A cached parse is reused only under the same key.
 pub fn parser_key(opts: &ParseOptions) -> String {
-    let mut h = hash_parts(&[
-        env!("CARGO_PKG_VERSION"),
-        include_str!("seed/mod.rs"),
-        include_str!("seed/parse.rs"),
-        include_str!("seed/clean.rs"),
-        include_str!("seed/dates.rs"),
-        include_str!("seed/decode.rs"),
-        include_str!("text.rs"),
-        include_str!("../Cargo.lock"),
-        &opts.default_language,
-    ]);
+    let mut h = hash_parts(&[crate::digest::SOURCE, &opts.default_language]);
     for p in &opts.boilerplate {
         h.update(p.as_bytes()).update(&[1]);
     }
@@ -506,6 +496,24 @@ mod seed_cache_tests {
         assert!(decode_shard(Path::new("x"), bytes).is_none());
     }
 
+    /// A cache sealed by another gazette (another source tree or compiler) is not trusted,
+    /// even intact; one sealed by this gazette is.
+    #[test]
+    fn only_this_gazettes_caches_are_trusted() {
+        let path = Path::new("x.bin");
+        let sealed = seal(b"gazette test 1\npayload".to_vec());
+        assert_eq!(
+            unseal(path, &sealed, b"gazette test 1\n", &[]),
+            Some(&b"payload"[..])
+        );
+        let mut foreign = b"gazette test 1\npayload".to_vec();
+        foreign.extend_from_slice(&[b'0'; 32]);
+        let sum = blake3::hash(&foreign);
+        foreign.extend_from_slice(sum.as_bytes());
+        assert_ne!(crate::digest::SOURCE.as_bytes(), &[b'0'; 32][..]);
+        assert_eq!(unseal(path, &foreign, b"gazette test 1\n", &[]), None);
+    }
+
     #[test]
     fn cards_round_trip_and_a_damaged_file_is_no_cards() {
         let dir = tempfile::tempdir().unwrap();
@@ -582,7 +590,7 @@ pub struct InputStamp {
 pub fn input_stamp(root: &Path, options: &str) -> InputStamp {
     let taken_at = now_nanos();
     let mut h = blake3::Hasher::new();
-    h.update(env!("CARGO_PKG_VERSION").as_bytes()).update(&[0]);
+    h.update(crate::digest::SOURCE.as_bytes()).update(&[0]);
     h.update(options.as_bytes()).update(&[0]);
     let stat_of = |h: &mut blake3::Hasher, path: &Path| -> Option<FileStat> {
         h.update(path.as_os_str().as_encoded_bytes()).update(&[0]);
@@ -913,18 +921,22 @@ impl Manifest {
 /// Length of the checksum that ends every cache file.
 const SEAL_LEN: usize = 32;
 
-/// `bytes` (a cache file: its magic, then its content) followed by their blake3: a flipped
-/// byte in a cached parse or card would otherwise be published as text, build after build.
+/// `bytes` (a cache file: its magic, then its content), the identity of this gazette
+/// ([`crate::digest::SOURCE`]) and the blake3 of both: a flipped byte in a cached parse or card
+/// would otherwise be published as text, build after build, and a cache written by another
+/// gazette may hold what this one would not make.
 pub(crate) fn seal(mut bytes: Vec<u8>) -> Vec<u8> {
+    bytes.extend_from_slice(crate::digest::SOURCE.as_bytes());
     let sum = blake3::hash(&bytes);
     bytes.extend_from_slice(sum.as_bytes());
     bytes
 }
 
 /// The content after `magic` of the sealed cache file `path` read as `bytes`, or `None` when
-/// it is not one of this layout. A file that is neither intact nor of a known layout (one of
-/// this or another gazette version, or an unsealed one of the `older` layouts) is damaged or
-/// foreign: it is reported once ([`warn_damaged`]), and the caller rebuilds what it held.
+/// it is not one this gazette wrote. A file of another gazette (another version or build) is
+/// quietly ignored. A file that is neither intact nor of a known layout (one of this or
+/// another gazette version, or an unsealed one of the `older` layouts) is damaged or foreign:
+/// it is reported once ([`warn_damaged`]), and the caller rebuilds what it held.
 pub(crate) fn unseal<'a>(
     path: &Path,
     bytes: &'a [u8],
@@ -943,7 +955,7 @@ pub(crate) fn unseal<'a>(
             if content.is_none() && !body.starts_with(b"gazette ") {
                 warn_damaged(path, "not a gazette cache file");
             }
-            content
+            content?.strip_suffix(crate::digest::SOURCE.as_bytes())
         }
         None => {
             if !older.iter().any(|m| bytes.starts_with(m)) {

@@ -3,6 +3,12 @@
 
 use std::hash::{Hash, Hasher};
 
+/// The identity of this gazette: a digest of its whole source tree, embedded theme, lock file
+/// and compiler, made by `build.rs`. Every disk cache carries it, so a cache is trusted only by
+/// the gazette that wrote it; this is also what makes [`of`] (through `std::hash::Hash`, whose
+/// output no compiler promises to keep) safe for keys kept on disk.
+pub const SOURCE: &str = env!("GAZETTE_SOURCE_DIGEST");
+
 /// The digest of `value` as [`Hash`] feeds it.
 pub fn of<T: Hash + ?Sized>(value: &T) -> u128 {
     let mut h = Blake3Hasher::default();

@@ -215,7 +215,7 @@ fn render_site(
     let common_ctx = Context::from_serialize(&common).context("cannot build template context")?;
     // Everything every page depends on besides its own context.
     let mut shared = blake3::Hasher::new();
-    shared.update(env!("CARGO_PKG_VERSION").as_bytes());
+    shared.update(crate::digest::SOURCE.as_bytes());
     shared.update(theme.digest().as_bytes());
     serde_json::to_writer(&mut shared, &common_ctx.clone().into_json())
         .context("cannot hash the template context")?;

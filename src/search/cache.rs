@@ -29,19 +29,11 @@ const SHARDS: usize = 8;
 /// layout changes, so that old shards are ignored.
 const MAGIC: &[u8] = b"gazette search analysis cache 2\n";
 
-/// Identifies the analysis: the source of the search stage, the tokeniser and the text
-/// helpers, the dependency lock file (the stemmers), the crate version and the excerpt length.
-/// A cached analysis is reused only under the same key.
+/// Identifies the analysis: the gazette that made it ([`crate::digest::SOURCE`], its whole
+/// source tree, stemmers' lock file included) and the excerpt length. A cached analysis is
+/// reused only under the same key.
 pub fn cache_key(excerpt_chars: usize) -> String {
-    let mut h = crate::cache::hash_parts(&[
-        env!("CARGO_PKG_VERSION"),
-        include_str!("mod.rs"),
-        include_str!("analyze.rs"),
-        include_str!("cache.rs"),
-        include_str!("tokenize.rs"),
-        include_str!("../text.rs"),
-        include_str!("../../Cargo.lock"),
-    ]);
+    let mut h = crate::cache::hash_parts(&[crate::digest::SOURCE]);
     h.update(&(excerpt_chars as u64).to_le_bytes());
     h.finalize().to_hex().to_string()
 }
