@@ -752,6 +752,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
     let mut reuse = Reuse::Nothing;
     let mut manifest = None;
+    // Previous sites of earlier builds, removed while this one computes.
+    let trash = opts.cache.then(|| cache_dir.join(crate::cache::TRASH_DIR));
+    let sweeper = trash.as_deref().map(crate::output::sweep_trash);
     if opts.cache {
         if let Some(p) = &opts.progress {
             (p.0)("load cache");
@@ -775,8 +778,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
     let cache_load = start.elapsed();
     let destination = match &manifest {
-        Some(old) => Destination::Update(crate::cache::Update::new(output, old)),
-        None => Destination::Fresh(crate::output::Staging::new(output, opts.cache).map_err(fail)?),
+        Some(old) => Destination::Update(
+            crate::cache::Update::new(output, old, Some(&cache_dir)).map_err(fail)?,
+        ),
+        None => Destination::Fresh(
+            crate::output::Staging::new(output, opts.cache)
+                .map_err(fail)?
+                .retire_to(trash.as_deref().map(crate::output::trash_place)),
+        ),
     };
     let loaded = build_into(opts, reuse, &destination)?;
     let write = Instant::now();
@@ -864,6 +873,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                 diagnostics: report.diagnostics,
             });
         }
+    }
+    if let Some(sweeper) = sweeper {
+        sweeper.finish();
     }
     Ok(report)
 }

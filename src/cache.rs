@@ -41,6 +41,14 @@ use crate::seed::{binary, ParseOptions, ParsedSeed};
 /// Name of the cache folder under the project root.
 pub const DIR: &str = ".gazette-cache";
 
+/// Folder of the cache folder where a build moves sites it replaced and will not reuse, for
+/// the next build to remove in the background.
+pub const TRASH_DIR: &str = "trash";
+
+/// Folder of the cache folder holding the site the last cached build replaced (`site/`) and
+/// its manifest: the next build's staging tree (see [`Spare`]).
+const SPARE_DIR: &str = "spare";
+
 /// Number of files the parsed seeds are spread over, so that loading is parallel.
 const SEED_SHARDS: usize = 8;
 
@@ -905,9 +913,16 @@ impl Manifest {
     /// One `stat` per file and per folder, in parallel, and no folder listing: a file added or
     /// removed by hand changes the modification time of its folder.
     pub fn matches(&self, output: &Path) -> bool {
-        if absolute(output) != self.output || !self.dirs.contains_key("") {
+        absolute(output) == self.output && self.tree_matches(output)
+    }
+
+    /// Whether the folder `dir`, wherever it now is, holds exactly the files of the manifest,
+    /// unmodified (see [`Manifest::matches`]).
+    fn tree_matches(&self, dir: &Path) -> bool {
+        if !self.dirs.contains_key("") {
             return false;
         }
+        let output = dir;
         self.files
             .par_iter()
             .all(|(rel, e)| stat(&output.join(rel)) == Some((e.len, e.mtime)))
@@ -990,58 +1005,145 @@ pub(crate) fn write_replace(path: &Path, bytes: &[u8]) -> Result<(u64, u128)> {
     Ok(stat)
 }
 
-/// A changed file, held until the build has succeeded.
-struct Pending {
-    file: OutputFile,
-    fingerprint: Option<u64>,
+/// The site a cached build replaced, kept with its manifest so that the next build stages its
+/// new site in it: publishing a change then costs the files that changed since two builds
+/// ago, instead of linking every file into a new folder and removing the old one, which on a
+/// disk takes seconds at ten thousand articles.
+struct Spare {
+    site: PathBuf,
+    manifest: Manifest,
 }
 
-/// Updates an output folder that still matches the manifest of the last build: a page whose
-/// fingerprint did not change is not rendered, a file whose bytes did not change is not
-/// written again but linked into the new tree, and changed files are held in memory until
-/// [`Update::commit`] stages and swaps in the new tree, so a failed or stopped build leaves the
-/// folder as it was.
+impl Spare {
+    /// Takes the spare site out of the cache folder `cache` when it still holds exactly what its
+    /// manifest says; the manifest is forgotten first, since the site is about to change. A
+    /// spare that does not match is left for the background sweep.
+    fn take(cache: &Path) -> Option<Spare> {
+        let dir = cache.join(SPARE_DIR);
+        let site = dir.join("site");
+        std::fs::symlink_metadata(&site).ok()?;
+        let manifest = Manifest::load(&dir).filter(|m| m.tree_matches(&site));
+        Manifest::remove(&dir);
+        if manifest.is_none() {
+            let trash = crate::output::trash_place(&cache.join(TRASH_DIR));
+            std::fs::create_dir_all(cache.join(TRASH_DIR)).ok();
+            if std::fs::rename(&site, trash).is_err() {
+                std::fs::remove_dir_all(&site).ok();
+            }
+        }
+        Some(Spare {
+            site,
+            manifest: manifest?,
+        })
+    }
+
+    /// Whether this spare's file at `path` is the file `entry` describes.
+    fn holds(&self, path: &str, entry: &Entry) -> bool {
+        self.manifest
+            .files
+            .get(path)
+            .is_some_and(|e| (e.len, e.mtime, e.hash) == (entry.len, entry.mtime, entry.hash))
+    }
+}
+
+/// Updates an output folder that still matches the manifest of the last build. The new site
+/// is staged beside it as the build goes: a page whose fingerprint did not change is not
+/// rendered, and it and every file whose bytes did not change are hard-linked from the current
+/// output (while later stages still compute); changed files are written. [`Update::commit`]
+/// swaps the staged tree in whole, so a failed or stopped build leaves the folder as it was.
 pub struct Update<'a> {
     output: &'a Path,
     old: &'a Manifest,
-    claims: crate::output::Claims,
+    staging: crate::output::Staging,
+    /// The site staged into, when the last build left a spare one.
+    spare: Option<Spare>,
+    /// The cache folder, where the replaced site is kept as the next spare.
+    cache: Option<PathBuf>,
     kept: Mutex<Vec<(String, Entry)>>,
-    pending: Mutex<Vec<Pending>>,
+    /// The first file that could be neither linked nor copied: the build fails on it.
+    failed: Mutex<Option<anyhow::Error>>,
 }
 
 impl<'a> Update<'a> {
-    /// An update of `output`, which [`Manifest::matches`] vouched for.
-    pub fn new(output: &'a Path, old: &'a Manifest) -> Update<'a> {
-        Update {
+    /// An update of `output`, which [`Manifest::matches`] vouched for. With the cache folder
+    /// `cache`, the new site is staged in the spare site the last build left there, and the
+    /// site it replaces becomes the next spare.
+    pub fn new(output: &'a Path, old: &'a Manifest, cache: Option<&Path>) -> Result<Update<'a>> {
+        let spare = cache.and_then(Spare::take);
+        let staging = match &spare {
+            Some(s) => crate::output::Staging::recycle(
+                output,
+                &s.site,
+                s.manifest.files.keys().cloned().collect(),
+            )?,
+            None => crate::output::Staging::new(output, true)?,
+        };
+        let spare_site = cache.map(|c| c.join(SPARE_DIR).join("site"));
+        Ok(Update {
             output,
             old,
-            claims: crate::output::Claims::default(),
+            staging: staging.retire_to(spare_site),
+            spare,
+            cache: cache.map(Path::to_path_buf),
             kept: Mutex::new(Vec::new()),
-            pending: Mutex::new(Vec::new()),
-        }
+            failed: Mutex::new(None),
+        })
     }
 
-    /// Stages the new output (unchanged files linked from the current one, changed files
-    /// written), swaps it in whole, and returns the new manifest with what the folder holds:
-    /// whatever stops the build, the output is the old site or the new one.
+    /// Swaps the staged output in whole and returns the new manifest with what the folder
+    /// holds: whatever stops the build, the output is the old site or the new one. The site it
+    /// replaced is kept, with the manifest it matched, as the next build's spare.
     pub fn commit(self) -> Result<(Manifest, Written)> {
-        let staging = crate::output::Staging::new(self.output, true)?;
-        let kept = self.kept.into_inner().unwrap_or_else(|e| e.into_inner());
-        let output = self.output;
-        let mut files: BTreeMap<String, Entry> = kept
-            .into_par_iter()
-            .map(|(path, old)| {
-                let (len, mtime) = staging.link(&path, &output.join(&path))?;
-                Ok((path, Entry { len, mtime, ..old }))
-            })
-            .collect::<Result<_>>()?;
-        let pending = self.pending.into_inner().unwrap_or_else(|e| e.into_inner());
-        pending
-            .into_par_iter()
-            .try_for_each(|p| staging.put(p.file, p.fingerprint))?;
-        let (written, records) = staging.commit()?;
+        if let Some(e) = self.failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            return Err(e);
+        }
+        let mut files: BTreeMap<String, Entry> = self
+            .kept
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .into_iter()
+            .collect();
+        let (written, records) = self.staging.commit()?;
         files.extend(records);
-        Ok((Manifest::of(output, files), written))
+        if let Some(cache) = &self.cache {
+            let spare = cache.join(SPARE_DIR);
+            if std::fs::symlink_metadata(spare.join("site")).is_ok() {
+                self.old.save(&spare)?;
+            }
+        }
+        Ok((Manifest::of(self.output, files), written))
+    }
+
+    /// Stages `path` as the current output's file of that name, unchanged, recorded as `entry`:
+    /// the spare's own file when it is that one, else a link to the current output's.
+    fn keep(&self, path: String, entry: Entry) {
+        if self.spare.as_ref().is_some_and(|s| s.holds(&path, &entry))
+            && self.staging.keep_present(&path, entry.len)
+        {
+            self.kept
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((path, entry));
+            return;
+        }
+        let from = self.output.join(&path);
+        match self
+            .staging
+            .link(&path, &from, Some((entry.len, entry.mtime)))
+        {
+            Ok((len, mtime)) => self.kept.lock().unwrap_or_else(|e| e.into_inner()).push((
+                path,
+                Entry {
+                    len,
+                    mtime,
+                    ..entry
+                },
+            )),
+            Err(e) => {
+                let mut failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
+                failed.get_or_insert(e);
+            }
+        }
     }
 }
 
@@ -1059,36 +1161,26 @@ impl Sink for Update<'_> {
         else {
             return false;
         };
-        if self.claims.claim(path).is_err() {
+        if self.staging.claim(path).is_err() {
             return false;
         }
-        self.kept
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((path.to_string(), old.clone()));
+        self.keep(path.to_string(), old.clone());
         true
     }
 
     fn put(&self, file: OutputFile, fingerprint: Option<u64>) -> Result<()> {
-        self.claims.claim(&file.path)?;
         let hash = *blake3::hash(&file.bytes).as_bytes();
         match self.old.files.get(&file.path).filter(|e| e.hash == hash) {
             Some(old) => {
+                self.staging.claim(&file.path)?;
                 let entry = Entry {
                     fingerprint,
                     ..old.clone()
                 };
-                self.kept
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push((file.path, entry));
+                self.keep(file.path, entry);
+                Ok(())
             }
-            None => self
-                .pending
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(Pending { file, fingerprint }),
+            None => self.staging.put(file, fingerprint),
         }
-        Ok(())
     }
 }

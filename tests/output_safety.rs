@@ -415,3 +415,49 @@ fn sigterm(pid: u32) {
         .status()
         .unwrap();
 }
+
+/// Changes the body of seed `i` deep in its text, so that only its own page and the search
+/// index change (files that were unchanged in the last build are then rewritten in this one).
+fn edit_seed(root: &Path, i: usize, round: usize) {
+    let (name, text) = seed(i);
+    let text = format!("{text}\nUn paragraphe ajouté lors de la révision numéro {round}, qui complète le dossier.\n");
+    std::fs::write(root.join("seeds").join(name), text).unwrap();
+}
+
+/// A cached build stages its site in the one the build before last replaced (the spare in the
+/// cache), whose files are hard links shared with the published site. Whatever it changes, it
+/// must never write through such a link: a build killed just before its swap leaves the
+/// published site byte for byte as it was, and every build equals a `--no-cache` one.
+#[test]
+fn a_recycled_staging_tree_never_writes_through_to_the_published_site() {
+    let site = project(5);
+    let root = site.path();
+    let dist = root.join("dist");
+    common::build(root, &dist, &[]);
+    let spare = root.join(".gazette-cache/spare/site");
+    let edits: [&dyn Fn(usize); 4] = [
+        &|r| std::fs::write(root.join("seeds").join(seed(40 + r).0), seed(40 + r).1).unwrap(),
+        &|r| edit_seed(root, 1, r),
+        &|r| std::fs::remove_file(root.join("seeds").join(seed(r % 5).0)).unwrap(),
+        &|r| edit_seed(root, 3, r),
+    ];
+    for round in 0..8 {
+        edits[round % 4](round);
+        if round % 2 == 1 {
+            assert!(spare.exists(), "round {round}: the last build kept a spare");
+            let before = common::tree(&dist);
+            let o = build_with_env(root, &dist, &[], &[("GAZETTE_FAILPOINT", "before-swap")]);
+            assert!(!o.status.success(), "round {round}: the fault hook ran");
+            assert!(
+                common::tree(&dist) == before,
+                "round {round}: a killed build changed the published site"
+            );
+        }
+        let o = build_with_env(root, &dist, &[], &[]);
+        assert!(o.status.success(), "round {round}: {}", stderr(&o));
+        assert!(
+            common::tree(&dist) == common::no_cache_tree(root),
+            "round {round}: the cached build differs from a full one"
+        );
+    }
+}

@@ -8,10 +8,10 @@
 //! disk at once (a full build never holds the whole site in memory), [`Collect`] keeps them in
 //! memory for `check` and `serve`, and the cache's incremental writer keeps only what changed.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use anyhow::{bail, Context, Result};
@@ -457,6 +457,12 @@ pub struct Staging {
     record: Option<Mutex<Vec<(String, WrittenFile)>>>,
     written: Mutex<Written>,
     committed: bool,
+    /// Where the previous site is moved once replaced (for a later build to reuse or remove,
+    /// see [`Staging::retire_to`]); `None` removes it at once.
+    retire_to: Option<PathBuf>,
+    /// For a staging folder made from an earlier site ([`Staging::recycle`]): its files not
+    /// yet staged again, removed on commit.
+    present: Option<Mutex<BTreeSet<String>>>,
 }
 
 impl Staging {
@@ -491,7 +497,70 @@ impl Staging {
             record: record.then(|| Mutex::new(Vec::new())),
             written: Mutex::new(Written::default()),
             committed: false,
+            retire_to: None,
+            present: None,
         })
+    }
+
+    /// A staging folder made from `tree`, an earlier site holding the files `present` (checked
+    /// by the caller): a build that changes a few pages then writes those and removes the
+    /// files it no longer has, instead of linking every file into a new folder and removing
+    /// the old one. Files of `tree` may be hard links shared with the current output, so a
+    /// staged file always replaces the name, never writes into the file.
+    pub fn recycle(output: &Path, tree: &Path, present: BTreeSet<String>) -> Result<Staging> {
+        let mut staging = Staging::new(output, true)?;
+        fs::remove_dir_all(&staging.dir).ok();
+        fs::rename(tree, &staging.dir)
+            .with_context(|| format!("cannot move {} into place", tree.display()))?;
+        fs::write(staging.dir.join(target::MARKER), target::MARKER_TEXT)
+            .with_context(|| format!("cannot write {}", staging.dir.display()))?;
+        staging.present = Some(Mutex::new(present));
+        Ok(staging)
+    }
+
+    /// Takes `path` off the files of the recycled tree still to account for: whether it was
+    /// one of them (and is still there).
+    fn take_present(&self, path: &str) -> bool {
+        self.present
+            .as_ref()
+            .is_some_and(|p| p.lock().unwrap_or_else(|e| e.into_inner()).remove(path))
+    }
+
+    /// Stages `path` as the recycled tree's file of that name, which the caller knows to hold
+    /// the right bytes; whether the tree had it.
+    pub fn keep_present(&self, path: &str, len: u64) -> bool {
+        if !self.take_present(path) {
+            return false;
+        }
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .add(path, len);
+        true
+    }
+
+    /// Makes room for a new file at `to` in a recycled tree: the name held there may be a
+    /// link to a file of the published site, which must not be written through.
+    fn replace_name(&self, path: &str, to: &Path) {
+        if self.present.is_some() {
+            self.take_present(path);
+            fs::remove_file(to).ok();
+        }
+    }
+
+    /// Moves the previous site to `place` on commit instead of removing it there and then:
+    /// removing tens of thousands of files is most of the cost of publishing a small change on
+    /// a disk. A later build reuses it ([`Staging::recycle`]) or removes it in the background
+    /// ([`sweep_trash`]). Where the move is not possible (another file system), the previous
+    /// site is removed at once.
+    pub fn retire_to(mut self, place: Option<PathBuf>) -> Staging {
+        self.retire_to = place;
+        self
+    }
+
+    /// Claims `path` for a file about to be staged: each path is staged once.
+    pub fn claim(&self, path: &str) -> Result<()> {
+        self.claims.claim(path)
     }
 
     fn make_parent(&self, path: &Path) -> Result<()> {
@@ -517,29 +586,41 @@ impl Staging {
 
     /// Stages `path` as the same file as `from` (a file of the current output, unchanged):
     /// a hard link where the file system has them, else a copy. Returns the staged file's
-    /// size and modification time (a link keeps both).
-    pub fn link(&self, path: &str, from: &Path) -> Result<(u64, u128)> {
+    /// size and modification time: a link keeps both, so when the caller knows `from`'s
+    /// (`known`, from a manifest it checked) the file is not looked at again.
+    pub fn link(&self, path: &str, from: &Path, known: Option<(u64, u128)>) -> Result<(u64, u128)> {
         stop_if_interrupted()?;
         check_path(path)?;
         let to = self.dir.join(path);
         self.make_parent(&to)?;
-        if fs::hard_link(from, &to).is_err() {
+        self.replace_name(path, &to);
+        let linked = fs::hard_link(from, &to).is_ok();
+        if !linked {
             fs::copy(from, &to).with_context(|| format!("cannot copy {}", from.display()))?;
         }
-        let meta = fs::metadata(&to).with_context(|| format!("cannot read {}", to.display()))?;
+        let (len, mtime) = match known.filter(|_| linked) {
+            Some(known) => known,
+            None => {
+                let meta =
+                    fs::metadata(&to).with_context(|| format!("cannot read {}", to.display()))?;
+                (meta.len(), mtime_nanos(&meta))
+            }
+        };
         self.written
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .add(path, meta.len());
-        Ok((meta.len(), mtime_nanos(&meta)))
+            .add(path, len);
+        Ok((len, mtime))
     }
 
     /// Swaps the new folder in place of the output and removes the previous site. Returns what
     /// was written and, when recording, each file's record sorted by path.
     pub fn commit(mut self) -> Result<(Written, Vec<(String, WrittenFile)>)> {
         stop_if_interrupted()?;
+        self.remove_unstaged()?;
         let old = swap::swap_in(&self.dir, &self.output, &self.retired)?;
         self.committed = true;
+        let old = old.filter(|old| !self.move_to_trash(old));
         if let Some(old) = old.filter(|old| remove_tree(old).is_err()) {
             // The new site is published; the next build removes what is left of the old one.
             eprintln!(
@@ -556,6 +637,113 @@ impl Staging {
             .unwrap_or_default();
         records.sort_by(|a, b| a.0.cmp(&b.0));
         Ok((written, records))
+    }
+}
+
+impl Staging {
+    /// Moves the previous site `old` to the place given to [`Staging::retire_to`]; whether it
+    /// was moved.
+    fn move_to_trash(&self, old: &Path) -> bool {
+        let Some(place) = &self.retire_to else {
+            return false;
+        };
+        place
+            .parent()
+            .is_some_and(|p| fs::create_dir_all(p).is_ok())
+            && fs::rename(old, place).is_ok()
+    }
+
+    /// Removes the files of a recycled tree that this build did not stage, and the folders
+    /// they leave empty.
+    fn remove_unstaged(&self) -> Result<()> {
+        let Some(present) = &self.present else {
+            return Ok(());
+        };
+        let left = std::mem::take(&mut *present.lock().unwrap_or_else(|e| e.into_inner()));
+        for path in left {
+            let file = self.dir.join(&path);
+            match fs::remove_file(&file) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(e).with_context(|| format!("cannot remove {}", file.display()))
+                }
+                _ => {}
+            }
+            let mut dir = file.parent();
+            while let Some(d) = dir.filter(|d| *d != self.dir) {
+                if fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The name under which a build puts a site to be removed by [`sweep_trash`] in `trash`.
+pub fn trash_place(trash: &Path) -> PathBuf {
+    trash.join(format!(
+        "{}-{}",
+        std::process::id(),
+        crate::cache::now_nanos()
+    ))
+}
+
+/// Removes, on a thread of its own, the previous sites earlier builds moved into `trash`
+/// (see [`Staging::retire_to`]), except those of builds still running. [`Sweep::finish`] stops
+/// it between two files when the build is done, so that a slow disk never makes a build wait
+/// for it: what is left is removed by the next one.
+pub fn sweep_trash(trash: &Path) -> Sweep {
+    let trash = trash.to_path_buf();
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopped = stop.clone();
+    let thread = std::thread::spawn(move || {
+        let Ok(entries) = fs::read_dir(&trash) else {
+            return;
+        };
+        let mut dirs: Vec<PathBuf> = entries
+            .flatten()
+            .filter(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let pid = name.split('-').next().and_then(|p| p.parse::<u32>().ok());
+                pid.is_some_and(|p| p != std::process::id() && !target::process_alive(p))
+            })
+            .map(|e| e.path())
+            .collect();
+        dirs.sort();
+        // One by one on this thread, not on the shared pool: the stages running meanwhile
+        // need its threads, and the removal waits on the disk, not on a processor.
+        for dir in dirs {
+            for entry in walkdir::WalkDir::new(&dir)
+                .contents_first(true)
+                .into_iter()
+                .flatten()
+            {
+                if stopped.load(Ordering::Relaxed) {
+                    return;
+                }
+                if entry.file_type().is_dir() {
+                    fs::remove_dir(entry.path()).ok();
+                } else {
+                    fs::remove_file(entry.path()).ok();
+                }
+            }
+        }
+    });
+    Sweep { stop, thread }
+}
+
+/// A running [`sweep_trash`].
+pub struct Sweep {
+    stop: Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Sweep {
+    /// Stops the sweep after the file it is removing.
+    pub fn finish(self) {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread.join().ok();
     }
 }
 
@@ -613,6 +801,7 @@ impl Sink for Staging {
         self.claims.claim(&file.path)?;
         let path = self.dir.join(&file.path);
         self.make_parent(&path)?;
+        self.replace_name(&file.path, &path);
         let (len, mtime) = write_file(&path, &file.bytes)?;
         self.written
             .lock()

@@ -210,7 +210,7 @@ fn remove_leftovers(dir: &Path) -> Vec<String> {
 
 /// Whether a process with this id still runs (so its staging folder is not a leftover).
 #[cfg(unix)]
-fn process_alive(pid: u32) -> bool {
+pub(super) fn process_alive(pid: u32) -> bool {
     let Ok(pid) = libc::pid_t::try_from(pid) else {
         return false;
     };
@@ -220,6 +220,6 @@ fn process_alive(pid: u32) -> bool {
 }
 
 #[cfg(not(unix))]
-fn process_alive(_pid: u32) -> bool {
+pub(super) fn process_alive(_pid: u32) -> bool {
     true
 }
