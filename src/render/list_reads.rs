@@ -293,7 +293,7 @@ mod tests {
         let reads = |name| placed_cards(&tera, name);
         let count = |total_items| Some(PageReads { total_items });
         assert_eq!(reads("index.html"), count(ItemCount::Unread));
-        assert_eq!(reads("taxonomy_single.html"), count(ItemCount::FirstPage));
+        assert_eq!(reads("taxonomy_single.html"), count(ItemCount::Everywhere));
     }
 
     #[test]

@@ -252,7 +252,6 @@ fn render_site(
     let counters = Counters::default();
     let pages = Pages {
         counters: &counters,
-        default_sitemap: theme.is_default("templates/sitemap.xml"),
         site,
         sitemap: &sitemap,
         builder: &builder,
@@ -629,8 +628,6 @@ pub struct Rendered {
 struct Pages<'a> {
     /// How the pages were made, so far.
     counters: &'a Counters,
-    /// Whether the theme's sitemap template is the default one ([`default_sitemap`]).
-    default_sitemap: bool,
     site: &'a Site,
     /// Every entry of the sitemap ([`sitemap_entries`]), made by the first sitemap job that
     /// needs them rather than before rendering starts.
@@ -894,18 +891,6 @@ impl Pages<'_> {
             Job::Sitemap { part, entries } => {
                 let entries = sitemap_part(self.sitemap, site, years, entries.clone())?;
                 let route = sitemap_route(*part);
-                // The largest page of a site, and the slowest through tera: written directly
-                // when the theme's template is the default one (debug builds check that both
-                // give the same bytes).
-                if self.default_sitemap {
-                    Counters::add(&self.counters.templated);
-                    let bytes = default_sitemap(entries);
-                    if cfg!(debug_assertions) {
-                        self.check_against_template(job, &route, &bytes, "written directly")?;
-                    }
-                    let path = Urls::output_path(&route);
-                    return sink.put(OutputFile { path, bytes }, fingerprint);
-                }
                 ctx.insert("entries", entries);
                 ("sitemap.xml", route)
             }
@@ -985,7 +970,6 @@ impl Pages<'_> {
             counters: &counters,
             shells: None,
             digests: None,
-            default_sitemap: false,
             sink: &sink,
             ..*self
         };
@@ -1184,28 +1168,6 @@ struct SitemapEntry {
     lastmod: Option<String>,
 }
 
-/// A sitemap (or a part) as the default theme's `sitemap.xml` template writes it.
-fn default_sitemap(entries: &[SitemapEntry]) -> Vec<u8> {
-    let mut out = String::with_capacity(100 + entries.len() * 96);
-    out.push_str(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
-         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for e in entries {
-        out.push_str("<url><loc>");
-        html::escape_into(&mut out, &e.loc);
-        out.push_str("</loc>");
-        if let Some(lastmod) = &e.lastmod {
-            out.push_str("<lastmod>");
-            html::escape_into(&mut out, lastmod);
-            out.push_str("</lastmod>");
-        }
-        out.push_str("</url>\n");
-    }
-    out.push_str("</urlset>\n");
-    out.into_bytes()
-}
-
 /// The entries in `range` of [`sitemap_entries`], made once in `cell` by the first job that
 /// asks; an error if they are not as many as [`sitemap_len`] planned.
 fn sitemap_part<'s>(
@@ -1296,34 +1258,4 @@ fn sitemap_entries(site: &Site, years: &[archive::Year]) -> Vec<SitemapEntry> {
         out.push(plain("search/".into()));
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The sitemap written directly is what the default theme's template makes of the same
-    /// entries, with and without update dates and with characters to escape.
-    #[test]
-    fn default_sitemap_equals_its_template() {
-        let theme = Theme::load(std::path::Path::new("/nonexistent"), "default").unwrap();
-        assert!(theme.is_default("templates/sitemap.xml"));
-        let tera = load_templates(&theme).unwrap();
-        let entries = [
-            SitemapEntry {
-                loc: "https://example.org/repo/".into(),
-                lastmod: None,
-            },
-            SitemapEntry {
-                loc: "https://example.org/repo/articles/l'été-&-<après>/".into(),
-                lastmod: Some("2021-07-27".into()),
-            },
-        ];
-        for entries in [&entries[..0], &entries[..]] {
-            let mut ctx = Context::new();
-            ctx.insert("entries", entries);
-            let made = tera.render("sitemap.xml", &ctx).unwrap();
-            assert_eq!(String::from_utf8(default_sitemap(entries)).unwrap(), made);
-        }
-    }
 }

@@ -73,13 +73,6 @@ impl Theme {
         Ok(out)
     }
 
-    /// Whether the file at `path` is the default theme's own (not replaced by the site's
-    /// theme), so that the renderer may write what it makes without its template.
-    pub fn is_default(&self, path: &str) -> bool {
-        let embedded = DEFAULT_THEME.get_file(path).map(|f| f.contents());
-        embedded.is_some() && self.files.get(path).map(Vec::as_slice) == embedded
-    }
-
     /// A digest of every file, path and bytes: what anything made from the theme (parsed
     /// templates, page fingerprints) is kept under.
     pub fn digest(&self) -> blake3::Hash {
