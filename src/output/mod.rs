@@ -540,10 +540,16 @@ impl Staging {
     }
 
     /// Makes room for a new file at `to` in a recycled tree: the name held there may be a
-    /// link to a file of the published site, which must not be written through.
-    fn replace_name(&self, path: &str, to: &Path) {
-        if self.present.is_some() {
-            self.take_present(path);
+    /// link to a file of the published site, which must not be written through. A file no
+    /// other name links to (`in_place`: one that changed in the last build, such as the home
+    /// pages) is kept, to be overwritten where it is, which spares the disk two updates of its
+    /// folder.
+    fn replace_name(&self, path: &str, to: &Path, in_place: bool) {
+        if self.present.is_none() {
+            return;
+        }
+        let was_there = self.take_present(path);
+        if !(was_there && in_place && only_name_of_its_file(to)) {
             fs::remove_file(to).ok();
         }
     }
@@ -593,7 +599,7 @@ impl Staging {
         check_path(path)?;
         let to = self.dir.join(path);
         self.make_parent(&to)?;
-        self.replace_name(path, &to);
+        self.replace_name(path, &to, false);
         let linked = fs::hard_link(from, &to).is_ok();
         if !linked {
             fs::copy(from, &to).with_context(|| format!("cannot copy {}", from.display()))?;
@@ -747,6 +753,18 @@ impl Sweep {
     }
 }
 
+/// Whether `path` is a regular file that no other name links to.
+#[cfg(unix)]
+fn only_name_of_its_file(path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.nlink() == 1)
+}
+
+#[cfg(not(unix))]
+fn only_name_of_its_file(_path: &Path) -> bool {
+    false
+}
+
 /// Fails once Ctrl-C or SIGTERM asked the build to stop, so no more is staged.
 fn stop_if_interrupted() -> Result<()> {
     if swap::interrupted() {
@@ -801,7 +819,7 @@ impl Sink for Staging {
         self.claims.claim(&file.path)?;
         let path = self.dir.join(&file.path);
         self.make_parent(&path)?;
-        self.replace_name(&file.path, &path);
+        self.replace_name(&file.path, &path, true);
         let (len, mtime) = write_file(&path, &file.bytes)?;
         self.written
             .lock()
