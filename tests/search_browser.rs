@@ -5,7 +5,9 @@
 //! - `client.test.mjs` runs the search engine of `search.js` in Node on the built index,
 //! - `search.e2e.mjs` serves the site under `/sub/path/` and drives the page in headless Chromium.
 //!
-//! Missing tools fail the test when `CI` is set and print a skip notice otherwise.
+//! Missing tools fail a test when `CI` is set; otherwise it is reported ignored, with the reason.
+
+mod common;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -13,18 +15,6 @@ use std::process::Command;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Whether `what` is available; without it, fail on CI and skip elsewhere.
-fn require(ok: bool, what: &str) -> bool {
-    if ok {
-        return true;
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("{what} is missing (CI is set): install it, see tests/search_browser.rs");
-    }
-    eprintln!("SKIPPED: {what} is missing; set CI=1 to make this a failure");
-    false
 }
 
 fn node_available() -> bool {
@@ -78,32 +68,57 @@ fn run_node(script: &str, args: &[&str]) {
     print!("{stdout}");
 }
 
-#[test]
-fn search_page_in_node_and_chromium() {
-    if !require(node_available(), "node") {
-        return;
-    }
+fn main() {
+    let node = (!node_available()).then(|| "node is missing".to_string());
+    let chromium = chromium();
+    let browser = node.clone().or_else(|| {
+        if !root()
+            .join("tests/browser/node_modules/playwright-core")
+            .is_dir()
+        {
+            Some("tests/browser/node_modules is missing (npm ci --prefix tests/browser)".into())
+        } else if !Path::new(&chromium).is_file() {
+            Some(format!(
+                "Chromium is missing at {chromium} (apt-get install chromium)"
+            ))
+        } else {
+            None
+        }
+    });
+    common::run_needing_tools(vec![
+        common::NeedsTools {
+            name: "search_client_in_node",
+            missing: node,
+            body: search_client_in_node,
+        },
+        common::NeedsTools {
+            name: "search_page_in_chromium",
+            missing: browser,
+            body: search_page_in_chromium,
+        },
+    ])
+}
+
+/// The browser the end-to-end test drives.
+fn chromium() -> String {
+    std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())
+}
+
+/// The tokeniser and the search client, run by Node on a built site.
+fn search_client_in_node() {
     let port = free_port();
     let (_tmp, dist) = build_fixture(port);
-    let dist_s = dist.to_str().unwrap();
-
     let html = std::fs::read_to_string(dist.join("search/index.html")).unwrap();
     assert!(html.contains("data-base=/sub/path/") || html.contains("data-base=\"/sub/path/\""));
     assert!(html.contains("/sub/path/static/search.js"));
-
     run_node("tokenize.test.mjs", &[]);
-    run_node("client.test.mjs", &[dist_s]);
+    run_node("client.test.mjs", &[dist.to_str().unwrap()]);
+}
 
-    let playwright = root().join("tests/browser/node_modules/playwright-core");
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    if !require(
-        playwright.is_dir(),
-        "tests/browser/node_modules (run `npm ci --prefix tests/browser`)",
-    ) || !require(
-        Path::new(&chromium).is_file(),
-        "Chromium at /usr/bin/chromium (apt-get install -y chromium)",
-    ) {
-        return;
-    }
+/// The search page in Chromium, served under a sub-path.
+fn search_page_in_chromium() {
+    let port = free_port();
+    let (_tmp, dist) = build_fixture(port);
+    let dist_s = dist.to_str().unwrap();
     run_node("search.e2e.mjs", &[dist_s, &port.to_string(), "/sub/path/"]);
 }

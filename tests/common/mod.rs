@@ -118,3 +118,39 @@ pub fn french_seed(title: &str, date: &str, tags: &str) -> String {
          et une consultation plus large avant le vote.\n\nAFP, {date}\nEtiquettes : {tags},\n"
     )
 }
+
+/// A test that needs a tool outside Rust (a browser, Java, Node): its name, what is missing
+/// (if anything), and its body.
+pub struct NeedsTools {
+    pub name: &'static str,
+    pub missing: Option<String>,
+    pub body: fn(),
+}
+
+/// Runs the tests of a test binary without the standard harness (`harness = false`), so that a
+/// test whose tools are missing is reported as *ignored*, with the reason, instead of passing
+/// without checking anything; when `CI` is set, it fails instead, since CI installs everything.
+pub fn run_needing_tools(tests: Vec<NeedsTools>) -> ! {
+    let args = libtest_mimic::Arguments::from_args();
+    let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
+    let trials = tests
+        .into_iter()
+        .map(|t| {
+            let body = t.body;
+            match t.missing {
+                None => libtest_mimic::Trial::test(t.name, move || {
+                    body();
+                    Ok(())
+                }),
+                Some(why) if ci => libtest_mimic::Trial::test(t.name, move || {
+                    Err(format!("{why} (CI is set: run .ci/run to install it)").into())
+                }),
+                Some(why) => {
+                    eprintln!("{}: ignored, {why} (`bash .ci/run` installs it)", t.name);
+                    libtest_mimic::Trial::test(t.name, || Ok(())).with_ignored_flag(true)
+                }
+            }
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit()
+}
