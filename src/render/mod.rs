@@ -126,7 +126,7 @@ enum Job<'a> {
         term: Option<&'a Term>,
     },
     /// `sitemap.xml`, or part `n` (from 1) of a split sitemap, with the range of its entries
-    /// in [`sitemap_entries`].
+    /// in [`Plan::sitemap`].
     Sitemap {
         part: Option<usize>,
         entries: std::ops::Range<usize>,
@@ -242,13 +242,12 @@ fn render_site(
     let years = archive::years(site);
     // The home pages list every article in site order; the list is built once, not per page.
     let every_article: Vec<usize> = (0..site.articles.len()).collect();
-    let jobs = plan(site, &years, &every_article, opts.sitemap_max_urls.max(1));
+    let Plan { jobs, sitemap } = plan(site, &years, &every_article, opts.sitemap_max_urls.max(1));
     // Shells of list pages are kept for up to twice as many pages as there are.
     let list_pages = jobs
         .iter()
         .filter(|job| matches!(job, Job::List { .. }))
         .count();
-    let sitemap = std::sync::OnceLock::new();
     let counters = Counters::default();
     let pages = Pages {
         counters: &counters,
@@ -348,30 +347,8 @@ fn plan<'a>(
     years: &[archive::Year],
     every_article: &'a [usize],
     max_sitemap_urls: usize,
-) -> Vec<Job<'a>> {
+) -> Plan<'a> {
     let mut jobs: Vec<Job<'a>> = Vec::new();
-    // The sitemap comes first: it is the largest page (every URL of the site), made on one
-    // core, and last in the queue it kept the other core waiting at the end of rendering.
-    let sitemap = sitemap_len(site, years);
-    if sitemap <= max_sitemap_urls {
-        jobs.push(Job::Sitemap {
-            part: None,
-            entries: 0..sitemap,
-        });
-    } else {
-        let parts = sitemap.div_ceil(max_sitemap_urls);
-        jobs.push(Job::SitemapIndex { parts });
-        jobs.extend((0..parts).map(|i| Job::Sitemap {
-            part: Some(i + 1),
-            entries: i * max_sitemap_urls..((i + 1) * max_sitemap_urls).min(sitemap),
-        }));
-    }
-    for (i, a) in site.articles.iter().enumerate() {
-        jobs.push(Job::Article(i));
-        for from in &a.redirects_from {
-            jobs.push(Job::Redirect { from, to: &a.route });
-        }
-    }
     let per = site.config.paginate_by;
     let home_pages = site.articles.len().div_ceil(per).max(1);
     for number in 1..=home_pages {
@@ -382,6 +359,12 @@ fn plan<'a>(
             items: every_article,
             number,
         });
+    }
+    for (i, a) in site.articles.iter().enumerate() {
+        jobs.push(Job::Article(i));
+        for from in &a.redirects_from {
+            jobs.push(Job::Redirect { from, to: &a.route });
+        }
     }
     let mut taxonomies: Vec<(&'static str, &'a [Term])> = Vec::new();
     if site.config.taxonomies.tags {
@@ -426,7 +409,70 @@ fn plan<'a>(
     if site.config.feeds {
         jobs.push(Job::Feed { term: None });
     }
-    jobs
+    let sitemap: Vec<SitemapEntry> = jobs
+        .iter()
+        .filter_map(|job| job.sitemap_entry(site, years))
+        .collect();
+    // The sitemap comes first: it is the largest page (every URL of the site), made on one
+    // core, and last in the queue it kept the other core waiting at the end of rendering.
+    let count = sitemap.len();
+    let sitemap_jobs: Vec<Job<'a>> = if count <= max_sitemap_urls {
+        vec![Job::Sitemap {
+            part: None,
+            entries: 0..count,
+        }]
+    } else {
+        let parts = count.div_ceil(max_sitemap_urls);
+        std::iter::once(Job::SitemapIndex { parts })
+            .chain((0..parts).map(|i| Job::Sitemap {
+                part: Some(i + 1),
+                entries: i * max_sitemap_urls..((i + 1) * max_sitemap_urls).min(count),
+            }))
+            .collect()
+    };
+    jobs.splice(0..0, sitemap_jobs);
+    Plan { jobs, sitemap }
+}
+
+/// Every page of a build, and the sitemap made from the same list.
+struct Plan<'a> {
+    jobs: Vec<Job<'a>>,
+    /// The entries of the sitemap: the pages of `jobs` a crawler should know, in their order.
+    sitemap: Vec<SitemapEntry>,
+}
+
+impl Job<'_> {
+    /// The page's sitemap entry: every HTML page a crawler should know has one; redirects,
+    /// the 404 page, feeds and the sitemap itself have none.
+    fn sitemap_entry(&self, site: &Site, years: &[archive::Year]) -> Option<SitemapEntry> {
+        let plain = |route: String| SitemapEntry {
+            loc: site.urls.absolute(&route),
+            lastmod: None,
+        };
+        Some(match self {
+            Job::Article(i) => {
+                let a = &site.articles[*i];
+                SitemapEntry {
+                    loc: site.urls.absolute(&a.route),
+                    lastmod: a
+                        .updated
+                        .max(a.date)
+                        .map(|d| d.format("%Y-%m-%d").to_string()),
+                }
+            }
+            Job::List {
+                first_route,
+                number,
+                ..
+            } => plain(Urls::paginated(first_route, *number)),
+            Job::TermIndex { kind, .. } => plain(format!("{kind}/")),
+            Job::Archive => plain("archive/".into()),
+            Job::ArchiveYear(y) => plain(format!("archive/{}/", years[*y].year)),
+            Job::Page(i) => plain(format!("{}/", site.pages[*i].slug)),
+            Job::Search => plain("search/".into()),
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Serialize)]
@@ -629,9 +675,8 @@ struct Pages<'a> {
     /// How the pages were made, so far.
     counters: &'a Counters,
     site: &'a Site,
-    /// Every entry of the sitemap ([`sitemap_entries`]), made by the first sitemap job that
-    /// needs them rather than before rendering starts.
-    sitemap: &'a std::sync::OnceLock<Vec<SitemapEntry>>,
+    /// Every entry of the sitemap ([`Plan::sitemap`]).
+    sitemap: &'a [SitemapEntry],
     builder: &'a ViewBuilder<'a>,
     tera: &'a Tera,
     common: &'a Context,
@@ -889,7 +934,7 @@ impl Pages<'_> {
                 ("atom.xml", route)
             }
             Job::Sitemap { part, entries } => {
-                let entries = sitemap_part(self.sitemap, site, years, entries.clone())?;
+                let entries = sitemap_part(self.sitemap, entries.clone())?;
                 let route = sitemap_route(*part);
                 ctx.insert("entries", entries);
                 ("sitemap.xml", route)
@@ -1037,7 +1082,7 @@ fn input_key(
     site: &Site,
     years: &[archive::Year],
     digests: &[u128],
-    sitemap: &std::sync::OnceLock<Vec<SitemapEntry>>,
+    sitemap: &[SitemapEntry],
 ) -> Option<(&'static str, String, blake3::Hash)> {
     let mut h = crate::digest::Stream::default();
     let article = |h: &mut crate::digest::Stream, i: usize| {
@@ -1135,7 +1180,7 @@ fn input_key(
         // context, and making that back into a context, cost more than rendering it.
         Job::Sitemap { part, entries } => {
             // A sitemap that is not as planned is reported when the page is rendered.
-            let entries = sitemap_part(sitemap, site, years, entries.clone()).ok()?;
+            let entries = sitemap_part(sitemap, entries.clone()).ok()?;
             h.update(&(entries.len() as u64).to_le_bytes());
             for e in entries {
                 h.update(e.loc.as_bytes()).update(&[0]);
@@ -1168,94 +1213,8 @@ struct SitemapEntry {
     lastmod: Option<String>,
 }
 
-/// The entries in `range` of [`sitemap_entries`], made once in `cell` by the first job that
-/// asks; an error if they are not as many as [`sitemap_len`] planned.
-fn sitemap_part<'s>(
-    cell: &'s std::sync::OnceLock<Vec<SitemapEntry>>,
-    site: &Site,
-    years: &[archive::Year],
-    range: std::ops::Range<usize>,
-) -> Result<&'s [SitemapEntry]> {
-    let all = cell.get_or_init(|| sitemap_entries(site, years));
-    let planned = sitemap_len(site, years);
-    anyhow::ensure!(
-        all.len() == planned,
-        "internal error: the sitemap has {} entries, {planned} were planned",
-        all.len()
-    );
+/// The entries in `range` of the sitemap.
+fn sitemap_part(all: &[SitemapEntry], range: std::ops::Range<usize>) -> Result<&[SitemapEntry]> {
     all.get(range)
         .context("internal error: a sitemap part outside the sitemap")
-}
-
-/// How many entries [`sitemap_entries`] makes, without making them.
-fn sitemap_len(site: &Site, years: &[archive::Year]) -> usize {
-    let per = site.config.paginate_by;
-    let pages = |n: usize| n.div_ceil(per).max(1);
-    let mut taxonomies: Vec<&[Term]> = Vec::new();
-    if site.config.taxonomies.tags {
-        taxonomies.push(&site.tags);
-    }
-    if site.config.taxonomies.sources {
-        taxonomies.push(&site.sources);
-    }
-    pages(site.articles.len())
-        + site.articles.len()
-        + taxonomies
-            .iter()
-            .map(|terms| 1 + terms.iter().map(|t| pages(t.articles.len())).sum::<usize>())
-            .sum::<usize>()
-        + 1
-        + years.len()
-        + site.pages.len()
-        + usize::from(site.config.search.enabled)
-}
-
-/// Every HTML page a crawler should know, in a fixed order; redirects and 404 excluded.
-fn sitemap_entries(site: &Site, years: &[archive::Year]) -> Vec<SitemapEntry> {
-    let urls = &site.urls;
-    let per = site.config.paginate_by;
-    let plain = |route: String| SitemapEntry {
-        loc: urls.absolute(&route),
-        lastmod: None,
-    };
-    let mut out = Vec::new();
-    for n in 1..=site.articles.len().div_ceil(per).max(1) {
-        out.push(plain(Urls::paginated("", n)));
-    }
-    for a in &site.articles {
-        out.push(SitemapEntry {
-            loc: urls.absolute(&a.route),
-            lastmod: a
-                .updated
-                .max(a.date)
-                .map(|d| d.format("%Y-%m-%d").to_string()),
-        });
-    }
-    let mut taxonomies: Vec<(&str, &[Term])> = Vec::new();
-    if site.config.taxonomies.tags {
-        taxonomies.push(("tags", &site.tags));
-    }
-    if site.config.taxonomies.sources {
-        taxonomies.push(("sources", &site.sources));
-    }
-    for (kind, terms) in taxonomies {
-        out.push(plain(format!("{kind}/")));
-        for t in terms {
-            let first = format!("{kind}/{}/", t.slug);
-            for n in 1..=t.articles.len().div_ceil(per).max(1) {
-                out.push(plain(Urls::paginated(&first, n)));
-            }
-        }
-    }
-    out.push(plain("archive/".into()));
-    for y in years {
-        out.push(plain(format!("archive/{}/", y.year)));
-    }
-    for p in &site.pages {
-        out.push(plain(format!("{}/", p.slug)));
-    }
-    if site.config.search.enabled {
-        out.push(plain("search/".into()));
-    }
-    out
 }
