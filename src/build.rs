@@ -7,10 +7,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use rayon::prelude::*;
 
 use crate::cache::Manifest;
-use crate::cache::{CachedSeed, FileStat, SeedCache};
+use crate::cache::SeedCache;
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
 use crate::output::{OutputFile, Sink, SiteFiles, Written};
@@ -236,128 +235,46 @@ pub fn load_config(root: &Path, base_url: Option<&str>) -> Result<Config> {
     Ok(config)
 }
 
-/// Reads and parses every seed of `dir` in parallel. Unreadable or unparsable seeds become
-/// errors in the diagnostics; the others are returned sorted by id.
+mod seeds;
+
+pub use seeds::{extents_of, parse_stage, Extents, SeedStage};
+
+/// Reads and parses every seed of `files` in parallel, with the furniture model learned from
+/// them and `also` and the override extents. Unreadable or unparsable seeds become errors in
+/// the diagnostics; the others are returned sorted by id.
 pub fn parse_seeds(
     files: &[PathBuf],
+    also: &[PathBuf],
     opts: &ParseOptions,
+    extents: &Extents,
     diagnostics: &mut Diagnostics,
 ) -> (Vec<Arc<ParsedSeed>>, u64) {
-    parse_seeds_cached(files, opts, diagnostics, None, None)
+    let stage = SeedStage {
+        files,
+        also,
+        opts,
+        extents,
+    };
+    parse_stage(&stage, diagnostics, None, None)
 }
 
-/// [`parse_seeds`] that takes unchanged seeds (same path, same bytes, same parser) from
-/// `cache` and leaves in it exactly this build's parses. With `changed` (the seed folder and
-/// the names a file watcher saw change in it), the cached parse of any other seed is taken
-/// without looking at its file, and only the entries of the changed ones are updated.
+/// [`parse_seeds`] that takes unchanged seeds (same path, same bytes, same parser, same
+/// inputs) from `cache` and leaves in it exactly this build's parses (see [`parse_stage`]).
 pub fn parse_seeds_cached(
     files: &[PathBuf],
     opts: &ParseOptions,
+    extents: &Extents,
     diagnostics: &mut Diagnostics,
     cache: Option<&mut SeedCache>,
     changed: Option<(&Path, &std::collections::BTreeSet<std::ffi::OsString>)>,
 ) -> (Vec<Arc<ParsedSeed>>, u64) {
-    let key = cache.as_ref().map(|_| crate::cache::parser_key(opts));
-    let cached = cache.as_deref();
-    /// A seed's parse (or why it has none), its size, and its cache entry when caching.
-    type Parsed = (Result<Arc<ParsedSeed>, String>, u64, Option<CachedSeed>);
-    let results: Vec<Parsed> = files
-        .par_iter()
-        .map(|path| {
-            let cannot_read = |e: std::io::Error| format!("{}: cannot read: {e}", path.display());
-            let Some(key) = &key else {
-                return match std::fs::read(path) {
-                    Ok(bytes) => (
-                        seed::parse_seed(path, &bytes, opts)
-                            .map(Arc::new)
-                            .map_err(|e| e.to_string()),
-                        bytes.len() as u64,
-                        None,
-                    ),
-                    Err(e) => (Err(cannot_read(e)), 0, None),
-                };
-            };
-            let old = cached.and_then(|c| c.get(key, path));
-            if let (Some(old), Some((_, changed))) = (old, changed) {
-                if path.file_name().is_some_and(|n| !changed.contains(n)) {
-                    if let Some(seed) = old.parsed() {
-                        // Its entry stands as it is (see `SeedCache::patch`).
-                        return (Ok(seed), old.stat.len, None);
-                    }
-                }
-            }
-            let stat = match std::fs::metadata(path) {
-                Ok(meta) => FileStat::of(&meta),
-                Err(e) => return (Err(cannot_read(e)), 0, None),
-            };
-            // An unchanged stat vouches for the bytes: the file is not even read.
-            if let Some(old) = old.filter(|o| o.vouches_for(stat)) {
-                if let Some(seed) = old.parsed() {
-                    return (Ok(seed), stat.len, Some(old.clone()));
-                }
-            }
-            let hashed_at = crate::cache::now_nanos();
-            let bytes = match std::fs::read(path) {
-                Ok(bytes) => bytes,
-                Err(e) => return (Err(cannot_read(e)), 0, None),
-            };
-            let len = bytes.len() as u64;
-            let hash = *blake3::hash(&bytes).as_bytes();
-            // Same bytes under a new stat (a touch, a fresh checkout): the parse still holds.
-            if let Some(old) = old.filter(|o| o.hash == hash) {
-                if let Some(seed) = old.parsed() {
-                    return (Ok(seed), len, Some(old.reread(stat, hashed_at)));
-                }
-            }
-            match seed::parse_seed(path, &bytes, opts) {
-                Ok(seed) => {
-                    let seed = Arc::new(seed);
-                    let entry = CachedSeed::new(hash, stat, hashed_at, &seed);
-                    (Ok(seed), len, Some(entry))
-                }
-                Err(e) => (Err(e.to_string()), len, None),
-            }
-        })
-        .collect();
-    let mut fresh = std::collections::HashMap::new();
-    let mut seeds = Vec::with_capacity(results.len());
-    let mut total = 0;
-    for (r, len, entry) in results {
-        total += len;
-        match r {
-            Ok(s) => {
-                let file = s.file.display().to_string();
-                for w in crate::diagnostics::summarise(&file, &s.warnings) {
-                    diagnostics.warn(w);
-                }
-                if let Some(entry) = entry {
-                    fresh.insert(s.file.clone(), entry);
-                }
-                seeds.push(s);
-            }
-            Err(e) => diagnostics.error(e),
-        }
-    }
-    match (cache, &key, changed) {
-        (Some(cache), Some(key), Some((dir, names))) => cache.patch(key, dir, names, fresh),
-        (Some(cache), Some(key), None) => cache.replace(key, fresh),
-        _ => {}
-    }
-    // Sorted by id, the sort keeping file order among equal ids: the first file of an id is
-    // kept and the others reported (without a set of every id, built again each rebuild).
-    seeds.sort_by(|a, b| a.id.cmp(&b.id));
-    seeds.dedup_by(|later, kept| {
-        let twice = later.id == kept.id;
-        if twice {
-            diagnostics.error(format!(
-                "{}: another seed has the id {:?}; this one is skipped",
-                later.file.display(),
-                later.id
-            ));
-        }
-        twice
-    });
-    (seeds, total)
+    let stage = SeedStage {
+        files,
+        also: &[],
+        opts,
+        extents,
+    };
+    parse_stage(&stage, diagnostics, cache, changed)
 }
 
 /// Loads the site model of a project: config, seeds, content, assembly. Shared by `build`,
@@ -383,6 +300,19 @@ pub fn load_site_cached(
     let urls = Urls::new(&config.base_url)?;
     let seed_dir = project_path(&opts.root, "seeds");
     let parse_opts = ParseOptions::from_config(&config);
+    let (mut content, content_errors) = timings.time("read content", || {
+        crate::content::load(&project_path(&opts.root, "content"))
+    });
+    content.url_lock = Arc::new(site::lock::UrlLock::load(&opts.root)?);
+    if !content_errors.is_empty() {
+        let mut msg = String::new();
+        for e in &content_errors {
+            msg.push_str(&format!("\n  {e}"));
+        }
+        anyhow::bail!("content/ has errors:{msg}");
+    }
+    // Overrides are read first: their extents are inputs of the parse.
+    let extents = extents_of(&content);
     let (files, seeds, bytes) = timings.time("parse seeds", || -> Result<_> {
         // A session told what changed since its last listing lists nothing again.
         let mut watched = seed_cache.as_mut().and_then(|c| c.watched.take());
@@ -401,6 +331,7 @@ pub fn load_site_cached(
         let (seeds, bytes) = parse_seeds_cached(
             &files,
             &parse_opts,
+            &extents,
             diagnostics,
             seed_cache.as_deref_mut(),
             changed.as_ref().map(|names| (seed_dir.as_path(), names)),
@@ -413,17 +344,6 @@ pub fn load_site_cached(
         }
         Ok((count, seeds, bytes))
     })?;
-    let (mut content, content_errors) = timings.time("read content", || {
-        crate::content::load(&project_path(&opts.root, "content"))
-    });
-    content.url_lock = Arc::new(site::lock::UrlLock::load(&opts.root)?);
-    if !content_errors.is_empty() {
-        let mut msg = String::new();
-        for e in &content_errors {
-            msg.push_str(&format!("\n  {e}"));
-        }
-        anyhow::bail!("content/ has errors:{msg}");
-    }
     let (site, site_diags) = timings.time("assemble site", || {
         site::assemble_from(&config, &urls, seeds, content, opts.drafts, assembly)
     });
@@ -1122,7 +1042,9 @@ mod tests {
         let mut diagnostics = Diagnostics::default();
         let (seeds, _) = parse_seeds(
             &files,
+            &[],
             &ParseOptions::from_config(&config),
+            &Extents::new(),
             &mut diagnostics,
         );
         let kept: Vec<(&str, &str)> = seeds

@@ -54,7 +54,7 @@ const SEED_SHARDS: usize = 8;
 
 /// Start of every seed shard: what the file is and the version of its layout. Change it when
 /// the layout of a shard or of [`crate::seed::binary`] changes, so that old shards are ignored.
-const SHARD_MAGIC: &[u8] = b"gazette seed cache 3\n";
+const SHARD_MAGIC: &[u8] = b"gazette seed cache 4\n";
 
 /// Identifies the parser and its settings: the gazette that parses ([`crate::digest::SOURCE`],
 /// its whole source tree, so no helper a parse calls can be missed) and the parse options from
@@ -123,11 +123,18 @@ impl Encoded {
     }
 }
 
-/// One seed as the last build read it: the blake3 of its bytes, its stat then, and its parse.
+/// One seed as the last build read it: the blake3 of its bytes, its stat then, the keys of its
+/// lines, and its parse under the inputs it had then.
 #[derive(Debug, Clone)]
 pub struct CachedSeed {
     /// blake3 of the seed's bytes.
     pub hash: [u8; 32],
+    /// The seed's line keys ([`crate::seed::furniture::fingerprints`]), so the archive's
+    /// furniture model is learned without reading unchanged seeds.
+    pub lines: std::sync::Arc<[u64]>,
+    /// Digest of the [`crate::seed::SeedInputs`] the parse was made with: the parse is reused
+    /// only under the same inputs.
+    pub inputs: u128,
     /// The file's stat when its bytes were hashed.
     pub stat: FileStat,
     /// When the bytes were hashed (nanoseconds since the epoch, taken before reading).
@@ -152,10 +159,13 @@ impl CachedSeed {
         hash: [u8; 32],
         stat: FileStat,
         hashed_at: u64,
+        (lines, inputs): (std::sync::Arc<[u64]>, u128),
         seed: &std::sync::Arc<ParsedSeed>,
     ) -> CachedSeed {
         CachedSeed {
             hash,
+            lines,
+            inputs,
             stat,
             hashed_at,
             parsed: Parse::Decoded(std::sync::Arc::clone(seed)),
@@ -268,6 +278,7 @@ fn shard_digest<'a>(
         d.update(p.as_os_str().as_encoded_bytes())
             .update(&[0])
             .update(&e.hash)
+            .update(&e.inputs.to_le_bytes())
             .update(&e.stat.len.to_le_bytes())
             .update(&e.stat.mtime.to_le_bytes())
             .update(&e.hashed_at.to_le_bytes());
@@ -314,7 +325,10 @@ impl SeedCache {
             && self.entries.len() == entries.len()
             && entries.iter().all(|(p, new)| {
                 self.entries.get(p).is_some_and(|old| {
-                    old.hash == new.hash && old.stat == new.stat && old.hashed_at == new.hashed_at
+                    old.hash == new.hash
+                        && old.inputs == new.inputs
+                        && old.stat == new.stat
+                        && old.hashed_at == new.hashed_at
                 })
             });
         if !same {
@@ -379,7 +393,7 @@ impl SeedCache {
 }
 
 /// The bytes of a shard file: [`SHARD_MAGIC`], the key, the entry count, then each entry's
-/// path, seed hash, stat, time of hashing, and its parse prefixed with its length (so loading
+/// path, seed hash, line keys, inputs digest, stat, time of hashing, and its parse prefixed with its length (so loading
 /// can keep it encoded).
 fn encode_shard(key: &str, entries: &[(&PathBuf, &CachedSeed)]) -> Vec<u8> {
     let mut out = SHARD_MAGIC.to_vec();
@@ -388,6 +402,8 @@ fn encode_shard(key: &str, entries: &[(&PathBuf, &CachedSeed)]) -> Vec<u8> {
     for (path, e) in entries {
         binary::write(&mut out, *path);
         binary::write(&mut out, &e.hash);
+        binary::write(&mut out, &e.lines.to_vec());
+        binary::write(&mut out, &e.inputs);
         binary::write(&mut out, &e.stat.len);
         binary::write(&mut out, &e.stat.mtime);
         binary::write(&mut out, &e.hashed_at);
@@ -432,6 +448,8 @@ fn decode_shard(path: &Path, mut bytes: Vec<u8>) -> Option<DecodedShard> {
     for _ in 0..count {
         let path: PathBuf = r.read()?;
         let hash = r.read()?;
+        let lines: Vec<u64> = r.read()?;
+        let inputs = r.read()?;
         let stat = FileStat {
             len: r.read()?,
             mtime: r.read()?,
@@ -448,6 +466,8 @@ fn decode_shard(path: &Path, mut bytes: Vec<u8>) -> Option<DecodedShard> {
             path,
             CachedSeed {
                 hash,
+                lines: lines.into(),
+                inputs,
                 stat,
                 hashed_at,
                 parsed,
@@ -479,7 +499,13 @@ mod seed_cache_tests {
             len: 40,
             mtime: 1_000_000_000_000,
         };
-        let entry = CachedSeed::new([7; 32], stat, now_nanos(), &seed.clone().into());
+        let entry = CachedSeed::new(
+            [7; 32],
+            stat,
+            now_nanos(),
+            (Vec::new().into(), 0),
+            &seed.clone().into(),
+        );
         let mut cache = SeedCache::default();
         cache.replace("k", HashMap::from([(path.clone(), entry)]));
         assert!(cache.dirty);
@@ -560,8 +586,13 @@ mod seed_cache_tests {
             len: 20,
             mtime: 10 * TRUST_AFTER_NANOS,
         };
-        let hashed_long_after =
-            CachedSeed::new([1; 32], stat, 20 * TRUST_AFTER_NANOS, &seed.clone().into());
+        let hashed_long_after = CachedSeed::new(
+            [1; 32],
+            stat,
+            20 * TRUST_AFTER_NANOS,
+            (Vec::new().into(), 0),
+            &seed.clone().into(),
+        );
         assert!(hashed_long_after.vouches_for(stat));
         assert!(!hashed_long_after.vouches_for(FileStat { len: 21, ..stat }));
         assert!(!hashed_long_after.vouches_for(FileStat {
@@ -569,8 +600,13 @@ mod seed_cache_tests {
             ..stat
         }));
         // Hashed right after a write: the file could change again within the same tick.
-        let hashed_right_after =
-            CachedSeed::new([1; 32], stat, stat.mtime + 1_000, &seed.clone().into());
+        let hashed_right_after = CachedSeed::new(
+            [1; 32],
+            stat,
+            stat.mtime + 1_000,
+            (Vec::new().into(), 0),
+            &seed.clone().into(),
+        );
         assert!(!hashed_right_after.vouches_for(stat));
     }
 }

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::build::{load_config, parse_seeds};
+use crate::build::{extents_of, load_config, parse_seeds};
 use crate::diagnostics::Diagnostics;
 use crate::seed::{self, Block, Origin, ParseOptions};
 use crate::site::{self, Article, Body};
@@ -121,13 +121,16 @@ pub fn inspect(root: &Path, paths: &[PathBuf]) -> Result<(Vec<Inspected>, Diagno
         .collect();
     let mut diagnostics = Diagnostics::default();
     let opts = ParseOptions::from_config(&config);
-    let (mut seeds, _) = parse_seeds(&wanted, &opts, &mut diagnostics);
-    let (other_seeds, _) = parse_seeds(&others, &opts, &mut Diagnostics::default());
-    seeds.extend(other_seeds);
     let (mut content, errors) = crate::content::load(&crate::build::project_path(root, "content"));
     for e in errors {
         diagnostics.error(e.to_string());
     }
+    // As in a build: each seed with its override's extent and the whole archive's furniture.
+    let extents = extents_of(&content);
+    let (mut seeds, _) = parse_seeds(&wanted, &others, &opts, &extents, &mut diagnostics);
+    let quiet = &mut Diagnostics::default();
+    let (other_seeds, _) = parse_seeds(&others, &wanted, &opts, &extents, quiet);
+    seeds.extend(other_seeds);
     // The published slugs, so that inspect shows the URL a build would give.
     match site::lock::UrlLock::load(root) {
         Ok(lock) => content.url_lock = std::sync::Arc::new(lock),
@@ -194,16 +197,20 @@ pub fn explain(root: &Path, paths: &[PathBuf], json: bool) -> Result<ExitCode> {
         paths.to_vec()
     };
     let (content, _) = crate::content::load(&crate::build::project_path(root, "content"));
+    let model = archive_model(root, &files);
     let mut all = Vec::new();
     let mut failed = false;
     for f in &files {
         let bytes = std::fs::read(f)?;
         let id = f.file_stem().map(|s| s.to_string_lossy().into_owned());
-        let extent = id
-            .and_then(|id| content.overrides.get(&id))
-            .map(|o| o.fields.extent())
-            .unwrap_or_default();
-        match seed::explain_seed(f, &bytes, &opts, &extent) {
+        let inputs = seed::SeedInputs {
+            extent: id
+                .and_then(|id| content.overrides.get(&id))
+                .map(|o| o.fields.extent())
+                .unwrap_or_default(),
+            furniture: model.lines_of(&seed::furniture::fingerprints(f, &bytes)),
+        };
+        match seed::explain_seed(f, &bytes, &opts, &inputs) {
             Ok((_, lines)) if json => all.push(serde_json::json!({
                 "file": f.display().to_string(), "lines": lines })),
             Ok((s, lines)) => print_explained(&s.title.value, f, &lines),
@@ -221,6 +228,28 @@ pub fn explain(root: &Path, paths: &[PathBuf], json: bool) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The furniture model of the project's seeds and `files` (each file counted once), as a build
+/// of the project learns it.
+fn archive_model(root: &Path, files: &[PathBuf]) -> seed::furniture::Model {
+    let mut all: Vec<PathBuf> =
+        seed::list_seed_files(&crate::build::project_path(root, "seeds")).unwrap_or_default();
+    let known: std::collections::BTreeSet<PathBuf> = all.iter().map(|p| file_key(p)).collect();
+    all.extend(
+        files
+            .iter()
+            .filter(|f| !known.contains(&file_key(f)))
+            .cloned(),
+    );
+    let keys: Vec<Vec<u64>> = all
+        .iter()
+        .map(|p| {
+            std::fs::read(p).map_or_else(|_| Vec::new(), |b| seed::furniture::fingerprints(p, &b))
+        })
+        .collect();
+    let refs: Vec<&[u64]> = keys.iter().map(Vec::as_slice).collect();
+    seed::furniture::learn(&refs)
 }
 
 fn print_explained(title: &str, file: &Path, lines: &[seed::Explained]) {

@@ -210,6 +210,25 @@ impl ParseOptions {
     }
 }
 
+/// What the parse of one seed depends on besides its bytes and the [`ParseOptions`]: the
+/// extent of its article override and its lines the archive calls furniture. Both are part of
+/// the seed's cache key ([`SeedInputs::digest`]), so a cached parse is reused only under the
+/// same inputs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct SeedInputs {
+    /// The editor's correction of the body's extent.
+    pub extent: Extent,
+    /// The seed's furniture lines, from the archive's model.
+    pub furniture: furniture::FurnitureLines,
+}
+
+impl SeedInputs {
+    /// Digest of the inputs, for the seed cache.
+    pub fn digest(&self) -> u128 {
+        crate::digest::of(self)
+    }
+}
+
 /// The seed files of a folder, sorted by file name so the output never depends on the
 /// directory order of the file system.
 pub fn list_seed_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
@@ -274,7 +293,8 @@ pub mod clean;
 pub mod dates;
 pub mod decode;
 pub mod extract;
+pub mod furniture;
 pub mod parse;
 
 pub use extract::Extent;
-pub use parse::{explain_seed, parse_seed, parse_seed_with, Explained};
+pub use parse::{explain_seed, parse_seed, parse_seed_in, parse_seed_with, Explained};

@@ -47,7 +47,7 @@ const LANG_SAMPLE: usize = 1_000;
 
 /// Parses one seed. Never panics; an unreadable seed is a [`SeedError`].
 pub fn parse_seed(file: &Path, bytes: &[u8], opts: &ParseOptions) -> Result<ParsedSeed, SeedError> {
-    parse_traced(file, bytes, opts, &Extent::default(), None)
+    parse_traced(file, bytes, opts, &SeedInputs::default(), None)
 }
 
 /// [`parse_seed`] with an editor's correction of where the body starts and stops and which
@@ -58,7 +58,22 @@ pub fn parse_seed_with(
     opts: &ParseOptions,
     extent: &Extent,
 ) -> Result<ParsedSeed, SeedError> {
-    parse_traced(file, bytes, opts, extent, None)
+    let inputs = SeedInputs {
+        extent: extent.clone(),
+        ..SeedInputs::default()
+    };
+    parse_traced(file, bytes, opts, &inputs, None)
+}
+
+/// [`parse_seed`] with everything besides its bytes and options that the parse of one seed
+/// depends on: its override's extent and the lines the archive calls furniture.
+pub fn parse_seed_in(
+    file: &Path,
+    bytes: &[u8],
+    opts: &ParseOptions,
+    inputs: &SeedInputs,
+) -> Result<ParsedSeed, SeedError> {
+    parse_traced(file, bytes, opts, inputs, None)
 }
 
 /// One line of the seed as `gazette inspect --explain` shows it: what it became and why.
@@ -81,10 +96,10 @@ pub fn explain_seed(
     file: &Path,
     bytes: &[u8],
     opts: &ParseOptions,
-    extent: &Extent,
+    inputs: &SeedInputs,
 ) -> Result<(ParsedSeed, Vec<Explained>), SeedError> {
     let mut trace = Vec::new();
-    let seed = parse_traced(file, bytes, opts, extent, Some(&mut trace))?;
+    let seed = parse_traced(file, bytes, opts, inputs, Some(&mut trace))?;
     let fields: [(&str, &Origin); 6] = [
         ("title", &seed.title.origin),
         ("date", &seed.date.origin),
@@ -151,7 +166,7 @@ fn parse_traced(
     file: &Path,
     bytes: &[u8],
     opts: &ParseOptions,
-    extent: &Extent,
+    inputs: &SeedInputs,
     trace: Option<&mut Vec<Explained>>,
 ) -> Result<ParsedSeed, SeedError> {
     let mut w = Warn {
@@ -180,7 +195,9 @@ fn parse_traced(
     // Main-content extraction, then classification of what may be metadata.
     let mut ex = extract_units(&units);
     let unit_lines: Vec<usize> = units.iter().map(|u| u.line).collect();
-    extent.apply(&mut ex, &unit_lines);
+    let texts = units.iter().map(|u| u.text.as_str());
+    inputs.furniture.apply(&mut ex, texts);
+    inputs.extent.apply(&mut ex, &unit_lines);
     let mut meta = Meta::default();
     let mut kinds: Vec<Kind> = Vec::with_capacity(units.len());
     for (i, u) in units.iter().enumerate() {

@@ -1,0 +1,419 @@
+//! Site furniture learned from the archive (issue 19): lines that recur across the seeds of a
+//! project outside any one story, without a hand-written pattern.
+//!
+//! Seeds scraped from one site carry the same menus, slogans, subscription offers and footers.
+//! A line is furniture when it occurs in at least [`MIN_STORIES`] *distinct stories* of the
+//! archive. Text that recurs because one story was published twice (a wire story in several
+//! outlets, a page scraped twice) is never furniture: seeds sharing most of their long lines
+//! are one story ([`learn`]) and count once.
+//!
+//! The data flow keeps each parse a pure function of its inputs:
+//!
+//! 1. [`fingerprints`]: per seed, the keys of its normalised lines, computed from its bytes
+//!    and kept in the seed cache, so an unchanged seed is never read again to learn the model.
+//! 2. [`learn`]: the archive's [`Model`], from every seed's fingerprints.
+//! 3. [`Model::lines_of`]: the [`FurnitureLines`] of one seed (its lines the model calls
+//!    furniture), an explicit input of that seed's parse and part of its cache key, so adding
+//!    a seed re-parses exactly the seeds whose set it changes.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use super::extract::{Extraction, Role};
+
+/// Distinct stories a line must appear in to be furniture. Two seeds sharing a line can be
+/// chance (a story and its follow-up quoting one sentence); three unrelated stories carrying
+/// the same line is how a page template looks, and a small archive learns its furniture from
+/// its third seed of a site.
+pub const MIN_STORIES: usize = 3;
+/// Characters (after normalisation) from which a line counts as long, paragraph-like: the
+/// lines whose sharing tells two copies of one story apart from two pages of one site.
+const LONG_LINE: usize = 100;
+/// Fewest characters (letters or digits) a line needs to be fingerprinted: shorter lines
+/// (bullets, numbers, lone symbols) say nothing about a template.
+const MIN_ALNUM: usize = 3;
+/// Most seeds a long line may be in to count as evidence that seeds are copies of one story:
+/// a story is rarely republished more often, while a long footer or cookie notice of a site is
+/// in all its seeds and must not make them one story (it also bounds the pairs counted).
+const MAX_COPIES: usize = 10;
+/// The top bit of a key marks a long line.
+const LONG_BIT: u64 = 1 << 63;
+
+/// The key of one line: FNV-1a of its lower-cased text with whitespace runs collapsed and
+/// trimmed, the top bit set for a long line; `None` for a line too short to tell anything.
+pub fn line_key(line: &str) -> Option<u64> {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut chars = 0usize;
+    let mut alnum = 0usize;
+    let mut space = false;
+    let feed = |h: &mut u64, c: char| {
+        let mut buf = [0u8; 4];
+        for &b in c.encode_utf8(&mut buf).as_bytes() {
+            *h = (*h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for c in line.chars() {
+        if c.is_whitespace() {
+            space = chars > 0;
+            continue;
+        }
+        if space {
+            feed(&mut h, ' ');
+            chars += 1;
+            space = false;
+        }
+        if c.is_alphanumeric() {
+            alnum += 1;
+        }
+        if c.is_ascii() {
+            feed(&mut h, c.to_ascii_lowercase());
+        } else {
+            c.to_lowercase().for_each(|l| feed(&mut h, l));
+        }
+        chars += 1;
+    }
+    (alnum >= MIN_ALNUM).then(|| {
+        let h = h & !LONG_BIT;
+        if chars >= LONG_LINE {
+            h | LONG_BIT
+        } else {
+            h
+        }
+    })
+}
+
+fn is_long(key: u64) -> bool {
+    key & LONG_BIT != 0
+}
+
+/// The keys of a seed's lines, sorted and without repeats (a line twice in one seed is one
+/// occurrence), read from its bytes as the parse decodes them; an undecodable seed has none.
+pub fn fingerprints(file: &Path, bytes: &[u8]) -> Vec<u64> {
+    let Ok(decoded) = super::decode::decode(file, bytes) else {
+        return Vec::new();
+    };
+    let mut keys: Vec<u64> = decoded.text.split('\n').filter_map(line_key).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// The archive's furniture: the keys of the lines found in [`MIN_STORIES`] distinct stories.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Model {
+    furniture: HashSet<u64>,
+}
+
+impl Model {
+    /// Whether the model calls no line furniture.
+    pub fn is_empty(&self) -> bool {
+        self.furniture.is_empty()
+    }
+
+    /// The furniture lines of a seed with these [`fingerprints`].
+    pub fn lines_of(&self, fingerprints: &[u64]) -> FurnitureLines {
+        if self.furniture.is_empty() {
+            return FurnitureLines::default();
+        }
+        FurnitureLines(
+            fingerprints
+                .iter()
+                .copied()
+                .filter(|k| self.furniture.contains(k))
+                .collect(),
+        )
+    }
+}
+
+/// Learns the model from every seed's [`fingerprints`] (each sorted, without repeats).
+///
+/// Seeds are grouped into stories first: two seeds are copies of one story when they share at
+/// least half the long lines of the one with fewer (and at least one), counting only long lines
+/// found in at most [`MAX_COPIES`] seeds. Copies are joined transitively (union-find). A line
+/// is furniture when the seeds that have it belong to [`MIN_STORIES`] or more stories.
+pub fn learn(seeds: &[&[u64]]) -> Model {
+    let mut seen: HashMap<u64, u32> = HashMap::new();
+    for keys in seeds {
+        for &k in *keys {
+            *seen.entry(k).or_default() += 1;
+        }
+    }
+    let candidates = seen.values().any(|&n| n as usize >= MIN_STORIES);
+    if !candidates {
+        return Model::default();
+    }
+    let mut stories = Stories::new(seeds.len());
+    stories.join_copies(seeds, &seen);
+    let mut furniture = HashSet::new();
+    if stories.joined {
+        let mut pairs: HashSet<(u64, usize)> = HashSet::new();
+        let mut distinct: HashMap<u64, usize> = HashMap::new();
+        for (i, keys) in seeds.iter().enumerate() {
+            let root = stories.root(i);
+            for &k in keys.iter().filter(|k| seen[k] as usize >= MIN_STORIES) {
+                if pairs.insert((k, root)) {
+                    *distinct.entry(k).or_default() += 1;
+                }
+            }
+        }
+        furniture.extend(
+            distinct
+                .into_iter()
+                .filter(|&(_, n)| n >= MIN_STORIES)
+                .map(|(k, _)| k),
+        );
+    } else {
+        furniture.extend(
+            seen.into_iter()
+                .filter(|&(_, n)| n as usize >= MIN_STORIES)
+                .map(|(k, _)| k),
+        );
+    }
+    Model { furniture }
+}
+
+/// Union-find over seeds: which are copies of one story.
+struct Stories {
+    parent: Vec<usize>,
+    joined: bool,
+}
+
+impl Stories {
+    fn new(n: usize) -> Stories {
+        Stories {
+            parent: (0..n).collect(),
+            joined: false,
+        }
+    }
+
+    fn root(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
+        }
+        i
+    }
+
+    /// Joins the seeds that share enough long lines (see [`learn`]).
+    fn join_copies(&mut self, seeds: &[&[u64]], seen: &HashMap<u64, u32>) {
+        let mut holders: HashMap<u64, Vec<usize>> = HashMap::new();
+        for (i, keys) in seeds.iter().enumerate() {
+            for &k in keys.iter().filter(|&&k| is_long(k)) {
+                if (2..=MAX_COPIES).contains(&(seen[&k] as usize)) {
+                    holders.entry(k).or_default().push(i);
+                }
+            }
+        }
+        let mut shared: HashMap<(usize, usize), usize> = HashMap::new();
+        for list in holders.values() {
+            for (x, &a) in list.iter().enumerate() {
+                for &b in &list[x + 1..] {
+                    *shared.entry((a, b)).or_default() += 1;
+                }
+            }
+        }
+        let long = |i: usize| seeds[i].iter().filter(|&&k| is_long(k)).count();
+        let mut pairs: Vec<((usize, usize), usize)> = shared.into_iter().collect();
+        pairs.sort_unstable();
+        for ((a, b), n) in pairs {
+            if n * 2 >= long(a).min(long(b)) {
+                let (ra, rb) = (self.root(a), self.root(b));
+                if ra != rb {
+                    self.parent[ra.max(rb)] = ra.min(rb);
+                    self.joined = true;
+                }
+            }
+        }
+    }
+}
+
+/// The lines of one seed that the archive's model calls furniture: an input of its parse.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct FurnitureLines(Vec<u64>);
+
+impl FurnitureLines {
+    /// A set of these line keys.
+    pub fn new(mut keys: Vec<u64>) -> FurnitureLines {
+        keys.sort_unstable();
+        keys.dedup();
+        FurnitureLines(keys)
+    }
+
+    /// Whether no line of the seed is furniture.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The keys, sorted.
+    pub fn keys(&self) -> &[u64] {
+        &self.0
+    }
+
+    /// Whether a line with this text is furniture.
+    pub fn contains(&self, text: &str) -> bool {
+        line_key(text).is_some_and(|k| self.0.binary_search(&k).is_ok())
+    }
+
+    /// Marks furniture the article units whose text is a furniture line, unless that would
+    /// leave the seed no article text at all (then the page is a story, not a template).
+    pub fn apply<'a>(&self, ex: &mut Extraction, texts: impl Iterator<Item = &'a str>) {
+        if self.0.is_empty() {
+            return;
+        }
+        let hits: Vec<usize> = texts
+            .enumerate()
+            .filter(|(i, t)| ex.keeps(*i) && self.contains(t))
+            .map(|(i, _)| i)
+            .collect();
+        let kept = ex
+            .verdicts
+            .iter()
+            .filter(|v| v.role == Role::Article)
+            .count();
+        if hits.is_empty() || hits.len() >= kept {
+            return;
+        }
+        for i in hits {
+            ex.verdicts[i].role = Role::Furniture;
+            ex.verdicts[i].rule = "furniture: line repeated across 3+ stories of the archive";
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seed::{parse_seed_in, Block, ParseOptions, SeedInputs};
+
+    const MENU: &str = "Accueil\nPolitique\nÉconomie\nSport\nCulture\n";
+    const SLOGAN: &str =
+        "Le Quotidien du Soir, au plus près de celles et ceux qui font vivre la région.";
+    const FOOTER: &str = "Abonnez-vous à notre lettre d’information quotidienne\n\
+                          © Le Quotidien du Soir, tous droits réservés\n";
+
+    /// A page of the site: its menu, an article of two paragraphs about `topic`, its footer.
+    fn page(topic: &str) -> String {
+        format!(
+            "{MENU}\nLe dossier {topic} relancé\n\n\
+             Le gouvernement a présenté mardi un plan consacré au dossier {topic}, dont les \
+             grandes lignes avaient été dévoilées la semaine dernière par plusieurs ministres.\n\n\
+             Les élus de l’opposition dénoncent une méthode précipitée sur le dossier {topic} \
+             et réclament un débat au Parlement avant toute décision définitive sur le sujet.\n\n\
+             {SLOGAN}\n\n{FOOTER}"
+        )
+    }
+
+    fn keys(texts: &[String]) -> Vec<Vec<u64>> {
+        texts
+            .iter()
+            .map(|t| fingerprints(Path::new("s.txt"), t.as_bytes()))
+            .collect()
+    }
+
+    fn learned(texts: &[String]) -> (Model, Vec<Vec<u64>>) {
+        let keys = keys(texts);
+        let refs: Vec<&[u64]> = keys.iter().map(Vec::as_slice).collect();
+        (learn(&refs), keys)
+    }
+
+    fn body(text: &str, furniture: FurnitureLines) -> Vec<String> {
+        let opts = ParseOptions {
+            default_language: "fr".into(),
+            boilerplate: Vec::new(),
+        };
+        let inputs = SeedInputs {
+            furniture,
+            ..SeedInputs::default()
+        };
+        let seed = parse_seed_in(
+            Path::new("001_0123456789abcdef.txt"),
+            text.as_bytes(),
+            &opts,
+            &inputs,
+        )
+        .expect("parses");
+        seed.body
+            .iter()
+            .map(|b| match b {
+                Block::Paragraph { text } | Block::Heading { text } => text.clone(),
+                Block::List { items } => items.join("\n"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn keys_ignore_case_spacing_and_tiny_lines() {
+        assert_eq!(
+            line_key("Abonnez-vous  à la LETTRE "),
+            line_key("abonnez-vous à la lettre")
+        );
+        assert_ne!(line_key("Sport"), line_key("Culture"));
+        assert_eq!(line_key("•"), None);
+        assert_eq!(line_key("12"), None);
+        assert!(!is_long(line_key("Sport").unwrap()));
+        assert!(is_long(line_key(&"mot ".repeat(40)).unwrap()));
+    }
+
+    #[test]
+    fn menu_and_footer_of_three_pages_of_a_site_are_dropped() {
+        let pages: Vec<String> = ["santé", "retraites", "logement"].map(page).to_vec();
+        let (model, keys) = learned(&pages);
+        let lines = model.lines_of(&keys[0]);
+        assert!(
+            lines.contains("Sport")
+                && lines.contains("© Le Quotidien du Soir, tous droits réservés")
+        );
+        assert!(!lines.contains("Le dossier santé relancé"));
+        let kept = body(&pages[0], lines);
+        assert!(kept.iter().all(|p| p != SLOGAN), "{kept:?}");
+        assert!(
+            kept[0].contains("plan consacré au dossier santé"),
+            "{kept:?}"
+        );
+        // Without the model, the slogan is in the body: the model is what removed it.
+        let whole = body(&pages[0], FurnitureLines::default());
+        assert!(whole.iter().any(|p| p == SLOGAN), "{whole:?}");
+    }
+
+    #[test]
+    fn a_line_in_only_two_seeds_is_kept() {
+        let pages: Vec<String> = ["santé", "retraites"].map(page).to_vec();
+        let (model, keys) = learned(&pages);
+        assert!(model.is_empty());
+        assert!(model.lines_of(&keys[0]).is_empty());
+    }
+
+    #[test]
+    fn a_wire_story_in_three_outlets_keeps_its_body() {
+        let story = "La banque centrale a relevé jeudi son taux directeur d’un quart de point, \
+                     pour la troisième fois cette année, afin de freiner une inflation persistante.\n\n\
+                     Les marchés avaient largement anticipé cette décision, saluée par les \
+                     analystes comme un signal de fermeté face à la hausse continue des prix.\n\n\
+                     Le gouverneur a laissé entendre que d’autres hausses pourraient suivre si \
+                     les chiffres du prochain trimestre ne montraient pas de ralentissement net.\n";
+        let outlets: Vec<String> = ["Le Matin", "La Gazette", "Le Courrier"]
+            .map(|o| {
+                format!("{o}\nÀ la une\n\nLa banque centrale relève ses taux\n\n{story}\n© {o}\n")
+            })
+            .to_vec();
+        let (model, keys) = learned(&outlets);
+        for k in &keys {
+            let lines = model.lines_of(k);
+            assert!(!lines.contains("Les marchés avaient largement anticipé cette décision, saluée par les analystes comme un signal de fermeté face à la hausse continue des prix."));
+        }
+        let kept = body(&outlets[0], model.lines_of(&keys[0]));
+        assert_eq!(kept.iter().filter(|p| p.len() > 100).count(), 3, "{kept:?}");
+    }
+
+    #[test]
+    fn copies_of_one_story_count_once() {
+        // The same page scraped three times, and one other page of the site: two stories.
+        let mut pages: Vec<String> = vec![page("santé"); 3];
+        pages.push(page("retraites"));
+        let (model, _) = learned(&pages);
+        assert!(model.is_empty(), "two stories are not enough");
+        pages.push(page("logement"));
+        let (model, keys) = learned(&pages);
+        assert!(model.lines_of(&keys[4]).contains("Sport"));
+    }
+}
