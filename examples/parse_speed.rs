@@ -1,12 +1,14 @@
 //! Single-threaded seed parsing rate.
 //!
 //! ```text
-//! cargo run --release --example parse_speed -- DIR [--passes N] [--dump FILE]
+//! cargo run --release --example parse_speed -- DIR [--passes N] [--dump FILE] [--parse-only]
 //! ```
 //!
 //! `DIR` is a folder of seeds (or a site root with a `seeds/` folder). Every seed is read into
-//! memory first, so only [`gazette::seed::parse_seed`] is timed: each pass parses every seed once
-//! on one thread, and the median pass (of 5 by default) is reported as seeds/s, MB/s and µs per
+//! memory first, so only the parse stage is timed: each pass takes every seed's line keys,
+//! learns the archive's furniture model from them and parses every seed with its furniture
+//! lines ([`gazette::seed::parse_seed_in`]), on one thread (`--parse-only`: only
+//! [`gazette::seed::parse_seed`], without the model), and the median pass (of 5 by default) is reported as seeds/s, MB/s and µs per
 //! seed. On a shared machine the wall clock includes time the thread spent waiting for a core,
 //! so the on-CPU time of the parsing thread (Linux `schedstat`) is reported too, when available.
 //! `--dump FILE` also writes every result (one JSON line per seed, errors included) so that
@@ -16,17 +18,22 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use gazette::seed::{clean::boilerplate_patterns, list_seed_files, parse_seed, ParseOptions};
+use gazette::seed::{
+    clean::boilerplate_patterns, furniture, list_seed_files, parse_seed, parse_seed_in,
+    ParseOptions, SeedInputs,
+};
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let mut dir: Option<PathBuf> = None;
     let mut passes = 5usize;
     let mut dump: Option<PathBuf> = None;
+    let mut parse_only = false;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--passes" => passes = args.next().and_then(|n| n.parse().ok()).unwrap_or(5).max(1),
             "--dump" => dump = args.next().map(PathBuf::from),
+            "--parse-only" => parse_only = true,
             _ => dir = Some(PathBuf::from(a)),
         }
     }
@@ -63,14 +70,16 @@ fn main() {
     let mut cpu_times = Vec::with_capacity(passes);
     let mut ok = 0usize;
     for _ in 0..passes {
-        ok = 0;
         let cpu = thread_cpu_seconds();
         let t = Instant::now();
-        for (f, b) in &seeds {
-            if std::hint::black_box(parse_seed(f, b, &opts)).is_ok() {
-                ok += 1;
-            }
-        }
+        ok = if parse_only {
+            seeds
+                .iter()
+                .filter(|(f, b)| std::hint::black_box(parse_seed(f, b, &opts)).is_ok())
+                .count()
+        } else {
+            parse_with_model(&seeds, &opts)
+        };
         times.push(t.elapsed().as_secs_f64());
         if let (Some(a), Some(b)) = (cpu, thread_cpu_seconds()) {
             cpu_times.push(b - a);
@@ -107,6 +116,28 @@ fn main() {
             cpu * 1e6 / n
         );
     }
+}
+
+/// The parse stage on one thread: line keys, model, then each seed with its furniture lines.
+/// Returns the number of seeds parsed.
+fn parse_with_model(seeds: &[(PathBuf, Vec<u8>)], opts: &ParseOptions) -> usize {
+    let keys: Vec<Vec<u64>> = seeds
+        .iter()
+        .map(|(f, b)| furniture::fingerprints(f, b))
+        .collect();
+    let refs: Vec<&[u64]> = keys.iter().map(Vec::as_slice).collect();
+    let model = furniture::learn(&refs);
+    seeds
+        .iter()
+        .zip(&keys)
+        .filter(|((f, b), k)| {
+            let inputs = SeedInputs {
+                furniture: model.lines_of(k),
+                ..SeedInputs::default()
+            };
+            std::hint::black_box(parse_seed_in(f, b, opts, &inputs)).is_ok()
+        })
+        .count()
 }
 
 /// Time this thread has spent running on a CPU (Linux only; `None` elsewhere).

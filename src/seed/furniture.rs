@@ -26,7 +26,7 @@ use super::extract::{Extraction, Role};
 /// the same line is how a page template looks, and a small archive learns its furniture from
 /// its third seed of a site.
 pub const MIN_STORIES: usize = 3;
-/// Characters (after normalisation) from which a line counts as long, paragraph-like: the
+/// Bytes (after normalisation) from which a line counts as long, paragraph-like: the
 /// lines whose sharing tells two copies of one story apart from two pages of one site.
 const LONG_LINE: usize = 100;
 /// Fewest characters (letters or digits) a line needs to be fingerprinted: shorter lines
@@ -39,42 +39,67 @@ const MAX_COPIES: usize = 10;
 /// The top bit of a key marks a long line.
 const LONG_BIT: u64 = 1 << 63;
 
-/// The key of one line: FNV-1a of its lower-cased text with whitespace runs collapsed and
-/// trimmed, the top bit set for a long line; `None` for a line too short to tell anything.
+/// The key of one line: a 64-bit hash of its lower-cased text with whitespace runs collapsed
+/// and trimmed and invisible characters dropped, the top bit set for a long line; `None` for a
+/// line too short to tell anything.
 pub fn line_key(line: &str) -> Option<u64> {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut chars = 0usize;
+    key_with(line, &mut Vec::new())
+}
+
+/// [`line_key`] with a buffer for the normalised line, reused from line to line.
+fn key_with(line: &str, buf: &mut Vec<u8>) -> Option<u64> {
+    buf.clear();
     let mut alnum = 0usize;
     let mut space = false;
-    let feed = |h: &mut u64, c: char| {
-        let mut buf = [0u8; 4];
-        for &b in c.encode_utf8(&mut buf).as_bytes() {
-            *h = (*h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 && !(b <= b' ' || b == 0x7F) {
+            // Printable ASCII, the bulk of a line.
+            i += 1;
+            if space {
+                buf.push(b' ');
+                space = false;
+            }
+            alnum += usize::from(b.is_ascii_alphanumeric());
+            buf.push(b.to_ascii_lowercase());
+            continue;
         }
-    };
-    for c in line.chars() {
+        let c = if b < 0x80 {
+            i += 1;
+            b as char
+        } else {
+            let Some(c) = line[i..].chars().next() else {
+                break;
+            };
+            i += c.len_utf8();
+            c
+        };
         if c.is_whitespace() {
-            space = chars > 0;
+            space = !buf.is_empty();
+            continue;
+        }
+        if is_invisible(c) {
             continue;
         }
         if space {
-            feed(&mut h, ' ');
-            chars += 1;
+            buf.push(b' ');
             space = false;
         }
-        if c.is_alphanumeric() {
-            alnum += 1;
-        }
-        if c.is_ascii() {
-            feed(&mut h, c.to_ascii_lowercase());
+        alnum += usize::from(c.is_alphanumeric());
+        if b < 0x80 {
+            buf.push(b.to_ascii_lowercase());
         } else {
-            c.to_lowercase().for_each(|l| feed(&mut h, l));
+            let mut utf8 = [0u8; 4];
+            for l in c.to_lowercase() {
+                buf.extend_from_slice(l.encode_utf8(&mut utf8).as_bytes());
+            }
         }
-        chars += 1;
     }
     (alnum >= MIN_ALNUM).then(|| {
-        let h = h & !LONG_BIT;
-        if chars >= LONG_LINE {
+        let h = hash(buf) & !LONG_BIT;
+        if buf.len() >= LONG_LINE {
             h | LONG_BIT
         } else {
             h
@@ -82,20 +107,61 @@ pub fn line_key(line: &str) -> Option<u64> {
     })
 }
 
+/// A fast 64-bit hash of bytes, eight at a time (keys are never kept across gazette builds:
+/// the seed cache that stores them is valid for one build of the gazette only).
+fn hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(c.try_into().unwrap_or_default());
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+    }
+    let mut last = [0u8; 8];
+    last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    h = (h.rotate_left(5) ^ u64::from_le_bytes(last)).wrapping_mul(K);
+    // Final avalanche (MurmurHash3's fmix64), so that every input bit reaches the top bits.
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
 fn is_long(key: u64) -> bool {
     key & LONG_BIT != 0
 }
 
 /// The keys of a seed's lines, sorted and without repeats (a line twice in one seed is one
-/// occurrence), read from its bytes as the parse decodes them; an undecodable seed has none.
+/// occurrence); a seed the parse cannot decode has none. UTF-8 text (the usual seed) is keyed
+/// as it is, without the decoding the parse does: a key ignores what decoding normalises in a
+/// line (whitespace, invisible characters), so the same lines get the same keys.
 pub fn fingerprints(file: &Path, bytes: &[u8]) -> Vec<u64> {
-    let Ok(decoded) = super::decode::decode(file, bytes) else {
-        return Vec::new();
+    let raw = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut keys: Vec<u64> = match std::str::from_utf8(raw) {
+        Ok(_) if raw.contains(&0) => return Vec::new(),
+        Ok(text) => {
+            let mut buf = Vec::new();
+            // A `\r` is whitespace in a key: `\r\n` ends are as good as `\n`.
+            let lines = text.split('\n');
+            lines.filter_map(|l| key_with(l, &mut buf)).collect()
+        }
+        Err(_) => match super::decode::decode(file, bytes) {
+            Ok(decoded) => decoded.text.split('\n').filter_map(line_key).collect(),
+            Err(_) => return Vec::new(),
+        },
     };
-    let mut keys: Vec<u64> = decoded.text.split('\n').filter_map(line_key).collect();
     keys.sort_unstable();
     keys.dedup();
     keys
+}
+
+/// Characters decoding removes from a line (zero-width, soft hyphen, stray controls).
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+    ) || c.is_control()
 }
 
 /// The archive's furniture: the keys of the lines found in [`MIN_STORIES`] distinct stories.
@@ -249,21 +315,36 @@ impl FurnitureLines {
         &self.0
     }
 
-    /// Whether a line with this text is furniture.
+    /// Whether a line with this text is one of the furniture lines.
     pub fn contains(&self, text: &str) -> bool {
-        line_key(text).is_some_and(|k| self.0.binary_search(&k).is_ok())
+        self.contains_with(text, &mut Vec::new())
     }
 
-    /// Marks furniture the article units whose text is a furniture line, unless that would
-    /// leave the seed no article text at all (then the page is a story, not a template).
+    fn contains_with(&self, text: &str, buf: &mut Vec<u8>) -> bool {
+        key_with(text, buf).is_some_and(|k| self.0.binary_search(&k).is_ok())
+    }
+
+    /// Marks furniture the article units whose text is a furniture line, with one exception:
+    /// a sentence of running text ([`prose`]) between two lines that are not furniture is
+    /// kept, since a story may quote a sentence other stories quote (background paragraphs of
+    /// follow-ups) while template lines come in runs (a slogan above the footer). Nothing is
+    /// marked when that would leave the seed no article text (then it is a story, not a
+    /// template).
     pub fn apply<'a>(&self, ex: &mut Extraction, texts: impl Iterator<Item = &'a str>) {
         if self.0.is_empty() {
             return;
         }
-        let hits: Vec<usize> = texts
-            .enumerate()
-            .filter(|(i, t)| ex.keeps(*i) && self.contains(t))
-            .map(|(i, _)| i)
+        let mut buf = Vec::new();
+        let texts: Vec<&str> = texts.collect();
+        let recurring: Vec<bool> = texts
+            .iter()
+            .map(|t| self.contains_with(t, &mut buf))
+            .collect();
+        let run = |i: usize| {
+            (i > 0 && recurring[i - 1]) || recurring.get(i + 1).copied().unwrap_or(false)
+        };
+        let hits: Vec<usize> = (0..texts.len())
+            .filter(|&i| recurring[i] && ex.keeps(i) && (!prose(texts[i]) || run(i)))
             .collect();
         let kept = ex
             .verdicts
@@ -278,6 +359,16 @@ impl FurnitureLines {
             ex.verdicts[i].rule = "furniture: line repeated across 3+ stories of the archive";
         }
     }
+}
+
+/// Words from which a line ending a sentence is running text rather than a label.
+const PROSE_WORDS: usize = 8;
+
+/// Whether a line reads as a sentence of running text: enough words, ending with a sentence
+/// mark (closing quotes and brackets allowed after it).
+fn prose(t: &str) -> bool {
+    let end = t.trim_end_matches(['»', '"', '”', '’', ')', ' ', '\u{a0}', '\u{202f}']);
+    end.ends_with(['.', '!', '?', '…']) && t.split_whitespace().nth(PROSE_WORDS - 1).is_some()
 }
 
 #[cfg(test)]
@@ -349,6 +440,10 @@ mod tests {
         );
         assert_ne!(line_key("Sport"), line_key("Culture"));
         assert_eq!(line_key("•"), None);
+        assert_eq!(
+            line_key("Pol\u{00AD}itique\u{a0}»"),
+            line_key("Politique »")
+        );
         assert_eq!(line_key("12"), None);
         assert!(!is_long(line_key("Sport").unwrap()));
         assert!(is_long(line_key(&"mot ".repeat(40)).unwrap()));
@@ -403,6 +498,21 @@ mod tests {
         }
         let kept = body(&outlets[0], model.lines_of(&keys[0]));
         assert_eq!(kept.iter().filter(|p| p.len() > 100).count(), 3, "{kept:?}");
+    }
+
+    #[test]
+    fn a_sentence_other_stories_quote_stays_in_the_article() {
+        let quote =
+            "Le ministère a rappelé que l’enquête ouverte en mars suivait toujours son cours.";
+        let pages: Vec<String> = ["santé", "retraites", "logement"]
+            .map(|t| page(t).replacen("Les élus", &format!("{quote}\n\nLes élus"), 1))
+            .to_vec();
+        let (model, keys) = learned(&pages);
+        let lines = model.lines_of(&keys[1]);
+        assert!(lines.contains(quote) && lines.contains(SLOGAN));
+        let kept = body(&pages[1], lines);
+        assert!(kept.iter().any(|p| p == quote), "{kept:?}");
+        assert!(kept.iter().all(|p| p != SLOGAN), "{kept:?}");
     }
 
     #[test]
