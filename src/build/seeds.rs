@@ -305,3 +305,85 @@ fn dedup_ids(
     });
     seeds
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SLOGAN: &str =
+        "Le Quotidien du Soir, au plus près de celles et ceux qui font vivre la région.";
+
+    fn page(topic: &str, slogan: bool) -> String {
+        format!(
+            "Le dossier {topic} relancé\n\n\
+             Le gouvernement a présenté mardi un plan consacré au dossier {topic}, dont les \
+             grandes lignes avaient été dévoilées la semaine dernière par plusieurs ministres.\n\n\
+             Les élus de l’opposition dénoncent une méthode précipitée sur le dossier {topic}.\n\n\
+             {}\n\nSuivez-nous sur les réseaux sociaux\n",
+            if slogan {
+                SLOGAN
+            } else {
+                "Une autre rédaction, un autre pied de page."
+            }
+        )
+    }
+
+    fn parse_all(
+        dir: &Path,
+        files: &[PathBuf],
+        cache: &mut SeedCache,
+        changed: Option<&BTreeSet<OsString>>,
+    ) -> BTreeMap<String, Arc<ParsedSeed>> {
+        let opts = ParseOptions {
+            default_language: "fr".into(),
+            boilerplate: Vec::new(),
+        };
+        let stage = SeedStage {
+            files,
+            also: &[],
+            opts: &opts,
+            extents: &Extents::new(),
+        };
+        let mut diagnostics = Diagnostics::default();
+        let changed = changed.map(|names| (dir, names));
+        let (seeds, _) = parse_stage(&stage, &mut diagnostics, Some(cache), changed);
+        seeds.into_iter().map(|s| (s.id.clone(), s)).collect()
+    }
+
+    /// A new seed that makes a line furniture re-parses the seeds that have the line and no
+    /// other, whether the stage looks at every seed or is told which one changed.
+    #[test]
+    fn a_new_seed_reparses_exactly_the_seeds_with_its_furniture() {
+        for told in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            let write = |name: &str, text: String| {
+                let path = dir.path().join(name);
+                std::fs::write(&path, text).unwrap();
+                path
+            };
+            let mut files = vec![
+                write("001_aaaaaaaaaaaaaaaa.txt", page("santé", true)),
+                write("002_bbbbbbbbbbbbbbbb.txt", page("retraites", true)),
+                write("003_cccccccccccccccc.txt", page("logement", false)),
+            ];
+            let mut cache = SeedCache::default();
+            let before = parse_all(dir.path(), &files, &mut cache, None);
+            let has_slogan =
+                |s: &ParsedSeed| s.body.iter().any(|b| format!("{b:?}").contains(SLOGAN));
+            assert!(has_slogan(&before["001_aaaaaaaaaaaaaaaa"]));
+            files.push(write("004_dddddddddddddddd.txt", page("transports", true)));
+            let names: BTreeSet<OsString> = ["004_dddddddddddddddd.txt".into()].into();
+            let after = parse_all(dir.path(), &files, &mut cache, told.then_some(&names));
+            for id in ["001_aaaaaaaaaaaaaaaa", "002_bbbbbbbbbbbbbbbb"] {
+                assert!(!Arc::ptr_eq(&before[id], &after[id]), "{id} parsed again");
+                assert!(!has_slogan(&after[id]), "{id}: the slogan is furniture now");
+            }
+            let other = "003_cccccccccccccccc";
+            assert!(Arc::ptr_eq(&before[other], &after[other]), "{other} kept");
+            assert!(!has_slogan(&after["004_dddddddddddddddd"]));
+            // Nothing changed: every parse is taken from the cache.
+            let again = parse_all(dir.path(), &files, &mut cache, None);
+            assert!(after.iter().all(|(id, s)| Arc::ptr_eq(s, &again[id])));
+        }
+    }
+}
