@@ -1,7 +1,10 @@
 //! `.gazette-cache/`: what one build keeps so that the next one redoes only what changed.
 //!
-//! - **Parsed seeds** (`seeds-*.bin`): each seed's [`ParsedSeed`], keyed by its path and the
-//!   blake3 of its bytes, valid only for the parser that wrote it ([`parser_key`]), in the
+//! - **Parsed seeds** (`seeds-*.bin`): each seed's [`ParsedSeed`], keyed by its path, the
+//!   blake3 of its bytes and the digest of its other inputs ([`crate::seed::SeedInputs`]: its
+//!   override's extent, its furniture lines), with the keys of its lines (so the archive's
+//!   furniture model is learned without reading unchanged seeds), valid only for the parser
+//!   that wrote it ([`parser_key`]), in the
 //!   compact binary form of [`crate::seed::binary`] (a tenth of the load time of JSON), kept
 //!   encoded until a build takes it. The seed's size and modification time are recorded too:
 //!   when they have not changed (and the file was not written just before it was read, see
