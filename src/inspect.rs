@@ -210,7 +210,9 @@ pub fn explain(root: &Path, paths: &[PathBuf], json: bool) -> Result<ExitCode> {
                 .unwrap_or_default(),
             furniture: model.lines_of(&seed::furniture::fingerprints(f, &bytes)),
         };
-        match seed::explain_seed(f, &bytes, &opts, &inputs) {
+        let explained = seed::explain_seed(f, &bytes, &opts, &inputs);
+        let explained = explained.map(|(s, lines)| (s, with_stories(lines, &bytes, &model)));
+        match explained {
             Ok((_, lines)) if json => all.push(serde_json::json!({
                 "file": f.display().to_string(), "lines": lines })),
             Ok((s, lines)) => print_explained(&s.title.value, f, &lines),
@@ -228,6 +230,26 @@ pub fn explain(root: &Path, paths: &[PathBuf], json: bool) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The explained lines with the number of stories each learned furniture line is in.
+fn with_stories(
+    mut lines: Vec<seed::Explained>,
+    bytes: &[u8],
+    model: &seed::furniture::Model,
+) -> Vec<seed::Explained> {
+    let text = String::from_utf8_lossy(bytes);
+    let seed_lines: Vec<&str> = text.split('\n').collect();
+    for e in &mut lines {
+        if !e.why.starts_with(seed::furniture::RULE) {
+            continue;
+        }
+        let line = seed_lines.get(e.line.wrapping_sub(1)).copied();
+        if let Some(n) = model.stories(line.unwrap_or(&e.text)) {
+            e.why = e.why.replacen("3+ stories", &format!("{n} stories"), 1);
+        }
+    }
+    lines
 }
 
 /// The furniture model of the project's seeds and `files` (each file counted once), as a build

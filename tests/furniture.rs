@@ -157,6 +157,25 @@ fn a_footer_line_of_three_stories_leaves_every_page_and_caches_follow() {
         );
     }
 
+    // `inspect` of one seed of the project shows what the build did, and why.
+    let seed = root.join("seeds/001_aaaaaaaaaaaaaaaa.txt");
+    let root_arg = root.to_str().unwrap();
+    let explained = common::gazette(&[
+        "inspect",
+        "--root",
+        root_arg,
+        "--explain",
+        seed.to_str().unwrap(),
+    ]);
+    let explained = String::from_utf8_lossy(&explained.stdout);
+    let slogan_line = explained
+        .lines()
+        .find(|l| l.contains("Le Quotidien du Soir, au plus"));
+    assert!(
+        slogan_line.is_some_and(|l| l.contains("repeated across 3 stories")),
+        "{explained}"
+    );
+
     std::fs::remove_file(root.join("seeds/003_cccccccccccccccc.txt")).unwrap();
     let back = cached_equals_reference(root, &out, "the third seed removed");
     assert!(article_on(&back, "santé").contains(SLOGAN));

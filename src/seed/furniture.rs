@@ -164,10 +164,11 @@ fn is_invisible(c: char) -> bool {
     ) || c.is_control()
 }
 
-/// The archive's furniture: the keys of the lines found in [`MIN_STORIES`] distinct stories.
+/// The archive's furniture: the keys of the lines found in [`MIN_STORIES`] distinct stories,
+/// each with the number of stories it is in.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Model {
-    furniture: HashSet<u64>,
+    furniture: HashMap<u64, usize>,
 }
 
 impl Model {
@@ -185,9 +186,14 @@ impl Model {
             fingerprints
                 .iter()
                 .copied()
-                .filter(|k| self.furniture.contains(k))
+                .filter(|k| self.furniture.contains_key(k))
                 .collect(),
         )
+    }
+
+    /// The number of stories a furniture line with this text is in (for `inspect --explain`).
+    pub fn stories(&self, line: &str) -> Option<usize> {
+        line_key(line).and_then(|k| self.furniture.get(&k).copied())
     }
 }
 
@@ -210,7 +216,7 @@ pub fn learn(seeds: &[&[u64]]) -> Model {
     }
     let mut stories = Stories::new(seeds.len());
     stories.join_copies(seeds, &seen);
-    let mut furniture = HashSet::new();
+    let mut furniture = HashMap::new();
     if stories.joined {
         let mut pairs: HashSet<(u64, usize)> = HashSet::new();
         let mut distinct: HashMap<u64, usize> = HashMap::new();
@@ -222,21 +228,17 @@ pub fn learn(seeds: &[&[u64]]) -> Model {
                 }
             }
         }
-        furniture.extend(
-            distinct
-                .into_iter()
-                .filter(|&(_, n)| n >= MIN_STORIES)
-                .map(|(k, _)| k),
-        );
+        furniture.extend(distinct.into_iter().filter(|&(_, n)| n >= MIN_STORIES));
     } else {
-        furniture.extend(
-            seen.into_iter()
-                .filter(|&(_, n)| n as usize >= MIN_STORIES)
-                .map(|(k, _)| k),
-        );
+        let many = seen.into_iter().map(|(k, n)| (k, n as usize));
+        furniture.extend(many.filter(|&(_, n)| n >= MIN_STORIES));
     }
     Model { furniture }
 }
+
+/// The rule [`FurnitureLines::apply`] names, which `inspect --explain` completes with the
+/// number of stories.
+pub const RULE: &str = "furniture: line repeated across 3+ stories of the archive";
 
 /// Union-find over seeds: which are copies of one story.
 struct Stories {
@@ -356,7 +358,7 @@ impl FurnitureLines {
         }
         for i in hits {
             ex.verdicts[i].role = Role::Furniture;
-            ex.verdicts[i].rule = "furniture: line repeated across 3+ stories of the archive";
+            ex.verdicts[i].rule = RULE;
         }
     }
 }
@@ -454,10 +456,8 @@ mod tests {
         let pages: Vec<String> = ["santé", "retraites", "logement"].map(page).to_vec();
         let (model, keys) = learned(&pages);
         let lines = model.lines_of(&keys[0]);
-        assert!(
-            lines.contains("Sport")
-                && lines.contains("© Le Quotidien du Soir, tous droits réservés")
-        );
+        assert!(lines.contains("Sport") && lines.contains(SLOGAN));
+        assert_eq!(model.stories(SLOGAN), Some(3));
         assert!(!lines.contains("Le dossier santé relancé"));
         let kept = body(&pages[0], lines);
         assert!(kept.iter().all(|p| p != SLOGAN), "{kept:?}");
