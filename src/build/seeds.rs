@@ -102,23 +102,20 @@ fn scan(path: &Path, view: &CacheView) -> Scan {
             record: true,
         };
     }
-    read(path, stat, old)
+    read(path, stat, old).map_or_else(Scan::Failed, Scan::Read)
 }
 
 /// Reads a seed's bytes and their keys (taken from `old` when the bytes are the same).
-fn read(path: &Path, stat: FileStat, old: Option<&CachedSeed>) -> Scan {
+fn read(path: &Path, stat: FileStat, old: Option<&CachedSeed>) -> Result<Read, String> {
     let hashed_at = crate::cache::now_nanos();
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) => return Scan::Failed(format!("{}: cannot read: {e}", path.display())),
-    };
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
     let hash = *blake3::hash(&bytes).as_bytes();
     let old = old.filter(|o| o.hash == hash).cloned();
     let lines = match &old {
         Some(o) => Arc::clone(&o.lines),
         None => furniture::fingerprints(path, &bytes).into(),
     };
-    Scan::Read(Read {
+    Ok(Read {
         bytes,
         hash,
         stat,
@@ -162,9 +159,8 @@ fn parse(
                 }
             };
             match read(path, stat, Some(&entry)) {
-                Scan::Read(r) => r,
-                Scan::Failed(e) => return (Err(e), 0, None),
-                Scan::Cached { .. } => unreachable!("read never answers from the cache"),
+                Ok(r) => r,
+                Err(e) => return (Err(e), 0, None),
             }
         }
         Scan::Read(r) => r,
