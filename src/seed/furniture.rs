@@ -42,13 +42,9 @@ const LONG_BIT: u64 = 1 << 63;
 /// The key of one line: a 64-bit hash of its lower-cased text with whitespace runs collapsed
 /// and trimmed and invisible characters dropped, the top bit set for a long line; `None` for a
 /// line too short to tell anything.
+/// The normalised line is hashed as it is read, without a copy.
 pub fn line_key(line: &str) -> Option<u64> {
-    key_with(line, &mut Vec::new())
-}
-
-/// [`line_key`] with a buffer for the normalised line, reused from line to line.
-fn key_with(line: &str, buf: &mut Vec<u8>) -> Option<u64> {
-    buf.clear();
+    let mut h = Hash64::default();
     let mut alnum = 0usize;
     let mut space = false;
     let bytes = line.as_bytes();
@@ -59,11 +55,11 @@ fn key_with(line: &str, buf: &mut Vec<u8>) -> Option<u64> {
             // Printable ASCII, the bulk of a line.
             i += 1;
             if space {
-                buf.push(b' ');
+                h.push(b' ');
                 space = false;
             }
             alnum += usize::from(b.is_ascii_alphanumeric());
-            buf.push(b.to_ascii_lowercase());
+            h.push(b.to_ascii_lowercase());
             continue;
         }
         let c = if b < 0x80 {
@@ -77,29 +73,26 @@ fn key_with(line: &str, buf: &mut Vec<u8>) -> Option<u64> {
             c
         };
         if c.is_whitespace() {
-            space = !buf.is_empty();
+            space = h.len > 0;
             continue;
         }
         if is_invisible(c) {
             continue;
         }
         if space {
-            buf.push(b' ');
+            h.push(b' ');
             space = false;
         }
         alnum += usize::from(c.is_alphanumeric());
-        if b < 0x80 {
-            buf.push(b.to_ascii_lowercase());
-        } else {
-            let mut utf8 = [0u8; 4];
-            for l in c.to_lowercase() {
-                buf.extend_from_slice(l.encode_utf8(&mut utf8).as_bytes());
-            }
+        let mut utf8 = [0u8; 4];
+        for l in c.to_lowercase() {
+            l.encode_utf8(&mut utf8).bytes().for_each(|b| h.push(b));
         }
     }
     (alnum >= MIN_ALNUM).then(|| {
-        let h = hash(buf) & !LONG_BIT;
-        if buf.len() >= LONG_LINE {
+        let long = h.len >= LONG_LINE;
+        let h = h.finish() & !LONG_BIT;
+        if long {
             h | LONG_BIT
         } else {
             h
@@ -107,25 +100,37 @@ fn key_with(line: &str, buf: &mut Vec<u8>) -> Option<u64> {
     })
 }
 
-/// A fast 64-bit hash of bytes, eight at a time (keys are never kept across gazette builds:
-/// the seed cache that stores them is valid for one build of the gazette only).
-fn hash(bytes: &[u8]) -> u64 {
+/// A fast 64-bit hash fed byte by byte and mixed eight bytes at a time (keys are never kept
+/// across gazette builds: the seed cache that stores them is valid for one build only).
+#[derive(Default)]
+struct Hash64 {
+    h: u64,
+    word: u64,
+    len: usize,
+}
+
+impl Hash64 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut h = bytes.len() as u64;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let w = u64::from_le_bytes(c.try_into().unwrap_or_default());
-        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+
+    fn push(&mut self, b: u8) {
+        self.word |= u64::from(b) << (8 * (self.len % 8));
+        self.len += 1;
+        if self.len % 8 == 0 {
+            self.h = (self.h.rotate_left(5) ^ self.word).wrapping_mul(Self::K);
+            self.word = 0;
+        }
     }
-    let mut last = [0u8; 8];
-    last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-    h = (h.rotate_left(5) ^ u64::from_le_bytes(last)).wrapping_mul(K);
-    // Final avalanche (MurmurHash3's fmix64), so that every input bit reaches the top bits.
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    h ^ (h >> 33)
+
+    fn finish(&self) -> u64 {
+        let mut h = (self.h.rotate_left(5) ^ self.word).wrapping_mul(Self::K);
+        h = (h.rotate_left(5) ^ self.len as u64).wrapping_mul(Self::K);
+        // Final avalanche (MurmurHash3's fmix64), so that every input bit reaches the top bits.
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
 }
 
 fn is_long(key: u64) -> bool {
@@ -140,12 +145,8 @@ pub fn fingerprints(file: &Path, bytes: &[u8]) -> Vec<u64> {
     let raw = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut keys: Vec<u64> = match std::str::from_utf8(raw) {
         Ok(_) if raw.contains(&0) => return Vec::new(),
-        Ok(text) => {
-            let mut buf = Vec::new();
-            // A `\r` is whitespace in a key: `\r\n` ends are as good as `\n`.
-            let lines = text.split('\n');
-            lines.filter_map(|l| key_with(l, &mut buf)).collect()
-        }
+        // A `\r` is whitespace in a key: `\r\n` ends are as good as `\n`.
+        Ok(text) => text.split('\n').filter_map(line_key).collect(),
         Err(_) => match super::decode::decode(file, bytes) {
             Ok(decoded) => decoded.text.split('\n').filter_map(line_key).collect(),
             Err(_) => return Vec::new(),
@@ -319,11 +320,7 @@ impl FurnitureLines {
 
     /// Whether a line with this text is one of the furniture lines.
     pub fn contains(&self, text: &str) -> bool {
-        self.contains_with(text, &mut Vec::new())
-    }
-
-    fn contains_with(&self, text: &str, buf: &mut Vec<u8>) -> bool {
-        key_with(text, buf).is_some_and(|k| self.0.binary_search(&k).is_ok())
+        line_key(text).is_some_and(|k| self.0.binary_search(&k).is_ok())
     }
 
     /// Marks furniture the article units whose text is a furniture line, with one exception:
@@ -336,11 +333,12 @@ impl FurnitureLines {
         if self.0.is_empty() {
             return;
         }
-        let mut buf = Vec::new();
         let texts: Vec<&str> = texts.collect();
-        let recurring: Vec<bool> = texts
-            .iter()
-            .map(|t| self.contains_with(t, &mut buf))
+        // Only kept units and their neighbours matter: the others are not keyed.
+        let near_kept =
+            |i: usize| (i.saturating_sub(1)..=i + 1).any(|j| ex.keeps(j) && j < texts.len());
+        let recurring: Vec<bool> = (0..texts.len())
+            .map(|i| near_kept(i) && self.contains(texts[i]))
             .collect();
         let run = |i: usize| {
             (i > 0 && recurring[i - 1]) || recurring.get(i + 1).copied().unwrap_or(false)
