@@ -324,11 +324,11 @@ impl FurnitureLines {
     }
 
     /// Marks furniture the article units whose text is a furniture line, with one exception:
-    /// a sentence of running text ([`prose`]) between two lines that are not furniture is
-    /// kept, since a story may quote a sentence other stories quote (background paragraphs of
-    /// follow-ups) while template lines come in runs (a slogan above the footer). Nothing is
-    /// marked when that would leave the seed no article text (then it is a story, not a
-    /// template).
+    /// a line between two article lines that are not furniture is kept, since a story may
+    /// quote a sentence other stories quote (background paragraphs of follow-ups) or use a
+    /// subheading other stories use (`Contexte`), while template lines sit around the article
+    /// or come in runs (a slogan above the footer). Nothing is marked when that would leave
+    /// the seed no article text (then it is a story, not a template).
     pub fn apply<'a>(&self, ex: &mut Extraction, texts: impl Iterator<Item = &'a str>) {
         if self.0.is_empty() {
             return;
@@ -340,11 +340,15 @@ impl FurnitureLines {
         let recurring: Vec<bool> = (0..texts.len())
             .map(|i| near_kept(i) && self.contains(texts[i]))
             .collect();
-        let run = |i: usize| {
-            (i > 0 && recurring[i - 1]) || recurring.get(i + 1).copied().unwrap_or(false)
+        // The nearest kept units before and after `i`: the article text around it.
+        let kept_before = |i: usize| (0..i).rev().find(|&j| ex.keeps(j));
+        let kept_after = |i: usize| (i + 1..texts.len()).find(|&j| ex.keeps(j));
+        let amid_article = |i: usize| {
+            let clean = |j: Option<usize>| j.is_some_and(|j| !recurring[j]);
+            clean(kept_before(i)) && clean(kept_after(i))
         };
         let hits: Vec<usize> = (0..texts.len())
-            .filter(|&i| recurring[i] && ex.keeps(i) && (!prose(texts[i]) || run(i)))
+            .filter(|&i| recurring[i] && ex.keeps(i) && !amid_article(i))
             .collect();
         let kept = ex
             .verdicts
@@ -359,16 +363,6 @@ impl FurnitureLines {
             ex.verdicts[i].rule = RULE;
         }
     }
-}
-
-/// Words from which a line ending a sentence is running text rather than a label.
-const PROSE_WORDS: usize = 8;
-
-/// Whether a line reads as a sentence of running text: enough words, ending with a sentence
-/// mark (closing quotes and brackets allowed after it).
-fn prose(t: &str) -> bool {
-    let end = t.trim_end_matches(['»', '"', '”', '’', ')', ' ', '\u{a0}', '\u{202f}']);
-    end.ends_with(['.', '!', '?', '…']) && t.split_whitespace().nth(PROSE_WORDS - 1).is_some()
 }
 
 #[cfg(test)]
@@ -496,6 +490,19 @@ mod tests {
         }
         let kept = body(&outlets[0], model.lines_of(&keys[0]));
         assert_eq!(kept.iter().filter(|p| p.len() > 100).count(), 3, "{kept:?}");
+    }
+
+    #[test]
+    fn a_subheading_other_stories_use_stays_in_the_article() {
+        let pages: Vec<String> = ["santé", "retraites", "logement"]
+            .map(|t| page(t).replacen("Les élus", "Contexte\n\nLes élus", 1))
+            .to_vec();
+        let (model, keys) = learned(&pages);
+        let lines = model.lines_of(&keys[2]);
+        assert!(lines.contains("Contexte"));
+        let kept = body(&pages[2], lines);
+        assert!(kept.iter().any(|p| p == "Contexte"), "{kept:?}");
+        assert!(kept.iter().all(|p| p != SLOGAN), "{kept:?}");
     }
 
     #[test]
