@@ -140,8 +140,11 @@ pub fn extract(texts: &[&str], meta_like: &dyn Fn(&str) -> bool) -> Extraction {
         .filter(|c| matches!(c, Class::Bad | Class::Short))
         .count();
     let page_title = page_title(texts);
-    let anchor = page_title.as_ref().and_then(|p| title_repeat(texts, p));
-    let region = region(&feats, &classes, anchor);
+    let anchor = match &page_title {
+        Some(p) => title_repeat(texts, p),
+        None => bare_title_repeat(texts),
+    };
+    let region = region(&feats, &classes, anchor).map(|r| below_anchor(r, anchor, &feats, &classes));
     let end_cut = region.and_then(|(s, e)| end_cue(&feats, s, e));
     let active = bad >= MIN_BAD_UNITS;
     let mut out = Extraction {
@@ -252,6 +255,43 @@ fn title_repeat(texts: &[&str], p: &(usize, String, String)) -> Option<usize> {
                 .any(|s| rest.starts_with(s))
         })
     })
+}
+
+/// The unit that repeats a first line with no site name (`Headline` alone as the page title):
+/// a later line equal to it, once folded.
+fn bare_title_repeat(texts: &[&str]) -> Option<usize> {
+    let (i, t) = texts
+        .iter()
+        .enumerate()
+        .find(|(_, t)| t.chars().any(char::is_alphanumeric))?;
+    let t = t.trim();
+    if !features::headline_like(t) || t.split_whitespace().count() < 3 {
+        return None;
+    }
+    let full = crate::text::fold(t);
+    (i + 1..texts.len()).find(|&k| {
+        let u = texts[k].trim();
+        u.len() == t.len() && crate::text::fold(u) == full
+    })
+}
+
+/// Units at the top of the region that may still be the on-page headline and its kicker.
+const ANCHOR_SLACK: usize = 3;
+
+/// When the region opens on (or just above) the headline the page title repeats, the article
+/// starts below it: the headline is not body text.
+fn below_anchor(
+    (s, e): (usize, usize),
+    anchor: Option<usize>,
+    feats: &[Features],
+    classes: &[Class],
+) -> (usize, usize) {
+    match anchor {
+        Some(a) if a >= s && a < e && a <= s + ANCHOR_SLACK => (a + 1..=e)
+            .find(|&i| features::score(&feats[i], classes[i]) > 0)
+            .map_or((s, e), |s2| (s2, e)),
+        _ => (s, e),
+    }
 }
 
 /// Score of article text before a comment header for what follows it to count as comments.
