@@ -23,6 +23,7 @@
 
 mod cues;
 mod features;
+mod shape;
 
 pub use cues::Cue;
 pub use features::Class;
@@ -144,8 +145,10 @@ pub fn extract(texts: &[&str], meta_like: &dyn Fn(&str) -> bool) -> Extraction {
         Some(p) => title_repeat(texts, p),
         None => bare_title_repeat(texts),
     };
-    let region = region(&feats, &classes, anchor).map(|r| below_anchor(r, anchor, &feats, &classes));
-    let end_cut = region.and_then(|(s, e)| end_cue(&feats, s, e));
+    let region = region(&feats, &classes, anchor)
+        .map(|r| below_anchor(r, anchor, &feats, &classes))
+        .map(|r| Region::shaped(r, &feats, &classes));
+    let end_cut = region.as_ref().and_then(|r| end_cue(&feats, r.s, r.e));
     let active = bad >= MIN_BAD_UNITS;
     let mut out = Extraction {
         verdicts: Vec::new(),
@@ -157,8 +160,9 @@ pub fn extract(texts: &[&str], meta_like: &dyn Fn(&str) -> bool) -> Extraction {
         language_sample: sampled,
     };
     if active {
-        if let Some((s, e)) = region {
-            apply_region(&mut verdicts, &feats, s, e, end_cut);
+        if let Some(r) = &region {
+            let (s, e) = (r.s, r.e);
+            apply_region(&mut verdicts, &feats, r, end_cut);
             let h = headline(texts, &feats, s, out.page_title.as_ref(), anchor, meta_like);
             if let Some(h) = h {
                 verdicts[h].role = Role::Headline;
@@ -309,24 +313,97 @@ fn end_cue(feats: &[Features], _s: usize, e: usize) -> Option<usize> {
         .map(|k| e + 1 + k)
 }
 
-/// Marks units outside `s..=e` as furniture (or comments after a comment cue), and bad units
-/// inside it as furniture.
-fn apply_region(
-    verdicts: &mut [Verdict],
-    feats: &[Features],
+/// The article's units: a main run `s..=e`, the related boxes inside it, and the teaser feed
+/// cut from its end.
+#[derive(Debug, Clone)]
+struct Region {
     s: usize,
     e: usize,
-    cut: Option<usize>,
-) {
+    /// Runs of units (header and teasers) of a related box the article goes on after.
+    boxes: Vec<(usize, usize)>,
+    /// First and last unit of a teaser feed the main run closed on.
+    feed: Option<(usize, usize)>,
+}
+
+impl Region {
+    /// The main run `(s, e)` carried across related boxes the article continues after (or
+    /// before), then cut before a teaser feed at its end.
+    fn shaped((mut s, mut e): (usize, usize), feats: &[Features], classes: &[Class]) -> Region {
+        let conn = shape::connected(feats);
+        let mut boxes = Vec::new();
+        let header = |i: &usize| matches!(feats[*i].cue, Cue::SectionEnd | Cue::CommentsStart);
+        let related = |b: &usize| feats[*b].cue == Cue::SectionEnd;
+        while let Some(b) = (e + 1..feats.len().min(e + 5)).find(header).filter(related) {
+            let Some(c) = shape::continuation(feats, &conn, b, true) else {
+                break;
+            };
+            let Some(end) = reach(feats, classes, c, true) else {
+                break;
+            };
+            boxes.push((e + 1, c - 1));
+            e = end;
+        }
+        while let Some(b) = (s.saturating_sub(4)..s).rev().find(header).filter(related) {
+            let Some(c) = shape::continuation(feats, &conn, b, false) else {
+                break;
+            };
+            let Some(start) = reach(feats, classes, c, false) else {
+                break;
+            };
+            let first = (s..=e).find(|&i| conn[i]).unwrap_or(s);
+            boxes.push((c + 1, first - 1));
+            s = start;
+        }
+        let feed = shape::feed_tail(feats, &conn, s, e).map(|last| {
+            let feed = (last + 1, e);
+            e = last;
+            feed
+        });
+        Region { s, e, boxes, feed }
+    }
+}
+
+/// The far end of the best-scoring run from `c` (down the page or up it), stopping at the next
+/// header, when it scores above zero.
+fn reach(feats: &[Features], classes: &[Class], c: usize, down: bool) -> Option<usize> {
+    let units: Box<dyn Iterator<Item = usize>> = if down {
+        Box::new(c..feats.len())
+    } else {
+        Box::new((0..=c).rev())
+    };
+    let mut sum = 0i64;
+    let mut best: Option<(i64, usize)> = None;
+    for i in units {
+        if matches!(feats[i].cue, Cue::CommentsStart | Cue::SectionEnd) {
+            break;
+        }
+        sum += features::score(&feats[i], classes[i]);
+        if sum > 0 && best.is_none_or(|b| sum > b.0) {
+            best = Some((sum, i));
+        }
+    }
+    best.map(|b| b.1)
+}
+
+/// Marks units outside the region as furniture (or comments after a comment cue), and bad
+/// units, related boxes and a closing teaser feed inside it as furniture.
+fn apply_region(verdicts: &mut [Verdict], feats: &[Features], r: &Region, cut: Option<usize>) {
+    let (s, e) = (r.s, r.e);
     let comment_from = cut.filter(|&c| feats[c].cue == Cue::CommentsStart);
     for (i, v) in verdicts.iter_mut().enumerate() {
-        if i < s {
+        if r.boxes.iter().any(|&(a, b)| (a..=b).contains(&i)) {
+            v.role = Role::Furniture;
+            v.rule = "furniture: related box inside the article";
+        } else if i < s {
             v.role = Role::Furniture;
             v.rule = "furniture: before the article's main run of text";
         } else if i > e {
             if comment_from.is_some_and(|c| i >= c) {
                 v.role = Role::Comment;
                 v.rule = "comment: after a comment-section header";
+            } else if r.feed.is_some_and(|(a, b)| (a..=b).contains(&i)) {
+                v.role = Role::Furniture;
+                v.rule = "furniture: teaser feed (lone paragraphs between short lines)";
             } else {
                 v.role = Role::Furniture;
                 v.rule = "furniture: after the article's main run of text";
