@@ -61,6 +61,7 @@ const COMMENT_HEADERS: &[&str] = &[
     "reacties",
     "commenter cet article",
     "comment on this article",
+    "comment on this story",
     "discussion",
 ];
 
@@ -78,6 +79,22 @@ const SECTION_HEADERS: &[&str] = &[
     "more from",
     "most read",
     "most popular",
+    "popular",
+    "popular articles",
+    "popular stories",
+    "popular posts",
+    "popular now",
+    "latest stories",
+    "recommended stories",
+    "editors picks",
+    "editor s picks",
+    "more on",
+    "les plus populaires",
+    "derniers articles",
+    "nos derniers articles",
+    "a lire ensuite",
+    "sur le meme theme",
+    "ailleurs sur le web",
     "most viewed",
     "trending",
     "trending now",
@@ -302,7 +319,7 @@ pub fn cue(text: &str, words: usize) -> Cue {
     if words <= 12 && comments_start(&folded, &bare) {
         return Cue::CommentsStart;
     }
-    if words <= 6 && header_of(&bare, SECTION_HEADERS) {
+    if words <= 6 && section_header(&bare) {
         return Cue::SectionEnd;
     }
     if TEASER_OPENINGS.iter().any(|o| opens(&folded, o)) && words <= CUE_MAX_WORDS {
@@ -358,6 +375,9 @@ const COMMENT_FORM: &[&str] = &[
     "champs obligatoires sont indiques",
     "you must be logged in to post a comment",
     "connecte pour publier un commentaire",
+    "comments are subject to",
+    "please enable javascript to view the comments",
+    "comments powered by",
 ];
 
 /// A comment-section header: a known header, a count of comments, a comment form, or a
@@ -379,6 +399,43 @@ fn comments_start(folded: &str, bare: &str) -> bool {
         || COMMENTER_ENDINGS
             .iter()
             .any(|e| f.ends_with(&e.replace(" :", ":")))
+}
+
+/// Words that may follow a section header to qualify it (`Most read in world news`, `Top
+/// stories in Nation`, `Les plus lus de la semaine`).
+const HEADER_QUALIFIERS: &[&str] = &[
+    "in", "on", "from", "of", "at", "for", "this", "today", "now", "dans", "en", "de", "du", "des",
+    "sur", "cette", "ce", "stories", "articles", "news", "posts", "videos",
+];
+
+/// A header of the lists that follow an article: a known one (after a short site name), one
+/// qualified by up to three words, `More … stories` or `More from` a site.
+fn section_header(bare: &str) -> bool {
+    if header_of(bare, SECTION_HEADERS) {
+        return true;
+    }
+    let qualified = SECTION_HEADERS.iter().any(|h| {
+        bare.strip_prefix(h)
+            .and_then(|rest| rest.strip_prefix(' '))
+            .is_some_and(|rest| {
+                rest.split(' ').count() <= 3
+                    && rest
+                        .split(' ')
+                        .next()
+                        .is_some_and(|w| HEADER_QUALIFIERS.contains(&w))
+            })
+    });
+    let words: Vec<&str> = bare.split(' ').collect();
+    let more = words.len() <= 5
+        && matches!(words.first(), Some(&("more" | "plus")))
+        && words
+            .last()
+            .is_some_and(|w| matches!(*w, "stories" | "articles" | "news" | "videos"));
+    let from_site = bare
+        .strip_prefix("more from ")
+        .or_else(|| bare.strip_prefix("plus de "))
+        .is_some_and(|site| site.split(' ').count() <= 4);
+    qualified || more || from_site
 }
 
 /// `bare` is one of `headers`, or a header after a short site name (`PFT Most Commented`).

@@ -333,7 +333,11 @@ impl Region {
         let mut boxes = Vec::new();
         let header = |i: &usize| matches!(feats[*i].cue, Cue::SectionEnd | Cue::CommentsStart);
         let related = |b: &usize| feats[*b].cue == Cue::SectionEnd;
-        while let Some(b) = (e + 1..feats.len().min(e + 5)).find(header).filter(related) {
+        let gap = shape::BRIDGE_GAP;
+        while let Some(b) = (e + 1..feats.len().min(e + gap))
+            .find(header)
+            .filter(related)
+        {
             let Some(c) = shape::continuation(feats, &conn, b, true) else {
                 break;
             };
@@ -343,7 +347,11 @@ impl Region {
             boxes.push((e + 1, c - 1));
             e = end;
         }
-        while let Some(b) = (s.saturating_sub(4)..s).rev().find(header).filter(related) {
+        while let Some(b) = (s.saturating_sub(gap)..s)
+            .rev()
+            .find(header)
+            .filter(related)
+        {
             let Some(c) = shape::continuation(feats, &conn, b, false) else {
                 break;
             };

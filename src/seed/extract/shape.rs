@@ -90,12 +90,16 @@ pub fn feed_tail(feats: &[Features], conn: &[bool], s: usize, e: usize) -> Optio
 }
 
 /// Units after a "related" header searched for the article's continuation.
-const BRIDGE_GAP: usize = 12;
+pub const BRIDGE_GAP: usize = 12;
+
+/// Units a related box may hold before a second header still counts as part of it (two small
+/// boxes in a row); after a longer list, a second header opens the page's closing lists.
+const SMALL_BOX: usize = 4;
 
 /// The nearest connected paragraph on the far side of the section header at `b` (below it when
-/// `down`, else above it), within [`BRIDGE_GAP`] units and before a comment header: the
-/// article going on around a related box. The lists after an article hold teasers, not
-/// running text.
+/// `down`, else above it), within [`BRIDGE_GAP`] units, before a comment header and before a
+/// second section header that does not follow a small box: the article going on around a
+/// related box. The lists after an article hold teasers, not running text.
 pub fn continuation(feats: &[Features], conn: &[bool], b: usize, down: bool) -> Option<usize> {
     let mut range: Box<dyn Iterator<Item = usize>> = if down {
         Box::new(b + 1..feats.len().min(b + 1 + BRIDGE_GAP))
@@ -104,6 +108,10 @@ pub fn continuation(feats: &[Features], conn: &[bool], b: usize, down: bool) -> 
     };
     range
         .by_ref()
-        .take_while(|&i| feats[i].cue != Cue::CommentsStart)
+        .take_while(|&i| match feats[i].cue {
+            Cue::CommentsStart => false,
+            Cue::SectionEnd => i.abs_diff(b) <= SMALL_BOX,
+            _ => true,
+        })
         .find(|&i| conn[i])
 }
