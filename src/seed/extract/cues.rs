@@ -268,6 +268,13 @@ const NOTICE_PHRASES: &[&str] = &[
     "to continue reading",
     "pour lire la suite",
     "pour continuer a lire",
+    "offre speciale",
+    "offre decouverte",
+    "sans engagement",
+    "premier mois",
+    "special offer",
+    "first month",
+    "cancel anytime",
 ];
 
 /// Words that make a short line (up to [`NOTICE_SHORT_WORDS`] words) a notice.
