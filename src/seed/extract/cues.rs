@@ -126,6 +126,10 @@ const SECTION_HEADERS: &[&str] = &[
     "a voir aussi",
     "a decouvrir",
     "a decouvrir aussi",
+    "about the author",
+    "about the authors",
+    "a propos de l auteur",
+    "a propos des auteurs",
     "nos articles",
     "articles similaires",
     "articles associes",
@@ -275,6 +279,14 @@ const NOTICE_PHRASES: &[&str] = &[
     "special offer",
     "first month",
     "cancel anytime",
+    "successfully subscribed",
+    "thanks for signing up",
+    "thank you for signing up",
+    "thanks for subscribing",
+    "thank you for subscribing",
+    "activation link",
+    "merci pour votre inscription",
+    "merci de votre inscription",
 ];
 
 /// Words that make a short line (up to [`NOTICE_SHORT_WORDS`] words) a notice.
@@ -333,7 +345,7 @@ pub fn cue(text: &str, words: usize) -> Cue {
         return Cue::Teaser;
     }
     let found = phrases_in(&folded);
-    if words <= 25 && caption_like(&folded, found) {
+    if (words <= 25 && caption_like(&folded, found)) || trailing_credit(&folded) {
         return Cue::Caption;
     }
     let notice = (words <= CUE_MAX_WORDS && found & NOTICE_PHRASE != 0)
@@ -542,6 +554,36 @@ fn caption_like(folded: &str, found: u8) -> bool {
     opened || credit_inside || found & CREDIT != 0
 }
 
+/// Labels of a credit at the end of a caption (`… module for a Mars mission. Credit: ESA`).
+const TRAILING_CREDITS: &[&str] = &[
+    " credit:",
+    " credit :",
+    " credits:",
+    " credits :",
+    " photo:",
+    " photo :",
+    " photograph:",
+    " image:",
+    " image :",
+    " illustration:",
+    " illustration :",
+];
+
+/// Longest credit (words) after a trailing credit label.
+const CREDIT_MAX_WORDS: usize = 8;
+
+/// A caption that ends with its credit: a credit label followed by a few words, closing the
+/// line.
+fn trailing_credit(folded: &str) -> bool {
+    TRAILING_CREDITS.iter().any(|label| {
+        folded.rfind(label).is_some_and(|at| {
+            let rest = &folded[at + label.len()..];
+            let n = rest.split_whitespace().count();
+            (1..=CREDIT_MAX_WORDS).contains(&n) && !rest.trim_end().ends_with(['.', '!', '?'])
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -574,6 +616,18 @@ mod tests {
         );
         assert_eq!(
             c("Le photographe a exposé ses images au musée pendant tout l'été."),
+            Cue::None
+        );
+        assert_eq!(
+            c("Les ministres réunis à Bruxelles lundi pour un conseil consacré aux sanctions. Crédit : Jean Dupont/AFP"),
+            Cue::Caption
+        );
+        assert_eq!(
+            c("A cross-section of the module showing the crew quarters. Credit: ESA"),
+            Cue::Caption
+        );
+        assert_eq!(
+            c("Le ministre a répondu sans détour à la question de la photo : il ne savait rien."),
             Cue::None
         );
     }

@@ -331,36 +331,15 @@ impl Region {
     fn shaped((mut s, mut e): (usize, usize), feats: &[Features], classes: &[Class]) -> Region {
         let conn = shape::connected(feats);
         let mut boxes = Vec::new();
-        let header = |i: &usize| matches!(feats[*i].cue, Cue::SectionEnd | Cue::CommentsStart);
-        let related = |b: &usize| feats[*b].cue == Cue::SectionEnd;
-        let gap = shape::BRIDGE_GAP;
-        while let Some(b) = (e + 1..feats.len().min(e + gap))
-            .find(header)
-            .filter(related)
-        {
-            let Some(c) = shape::continuation(feats, &conn, b, true) else {
-                break;
-            };
-            let Some(end) = reach(feats, classes, c, true) else {
-                break;
-            };
-            boxes.push((e + 1, c - 1));
-            e = end;
-        }
-        while let Some(b) = (s.saturating_sub(gap)..s)
-            .rev()
-            .find(header)
-            .filter(related)
-        {
-            let Some(c) = shape::continuation(feats, &conn, b, false) else {
-                break;
-            };
-            let Some(start) = reach(feats, classes, c, false) else {
-                break;
-            };
-            let first = (s..=e).find(|&i| conn[i]).unwrap_or(s);
-            boxes.push((c + 1, first - 1));
-            s = start;
+        for down in [true, false] {
+            while let Some((span, bound)) = bridge(feats, classes, &conn, (s, e), down) {
+                boxes.push(span);
+                if down {
+                    e = bound;
+                } else {
+                    s = bound;
+                }
+            }
         }
         let feed = shape::feed_tail(feats, &conn, s, e).map(|last| {
             let feed = (last + 1, e);
@@ -371,9 +350,46 @@ impl Region {
     }
 }
 
-/// The far end of the best-scoring run from `c` (down the page or up it), stopping at the next
-/// header, when it scores above zero.
-fn reach(feats: &[Features], classes: &[Class], c: usize, down: bool) -> Option<usize> {
+/// One bridge across the related box next to the region `(s, e)` (below it when `down`, else
+/// above it): the box's units and the region's new bound. A box longer than
+/// [`shape::BRIDGE_GAP`] is crossed only towards at least half as much text again as the
+/// region holds: past a long list, a short run of prose is the site's footer.
+fn bridge(
+    feats: &[Features],
+    classes: &[Class],
+    conn: &[bool],
+    (s, e): (usize, usize),
+    down: bool,
+) -> Option<((usize, usize), usize)> {
+    let header = |i: &usize| matches!(feats[*i].cue, Cue::SectionEnd | Cue::CommentsStart);
+    let gap = shape::BRIDGE_GAP;
+    let b = if down {
+        (e + 1..feats.len().min(e + gap)).find(header)
+    } else {
+        (s.saturating_sub(gap)..s).rev().find(header)
+    }?;
+    if feats[b].cue != Cue::SectionEnd {
+        return None;
+    }
+    let c = shape::continuation(feats, conn, b, down)?;
+    let (bound, sum) = reach(feats, classes, c, down)?;
+    let held: i64 = (s..=e)
+        .map(|i| features::score(&feats[i], classes[i]))
+        .sum();
+    if c.abs_diff(b) > gap && sum * 2 < held {
+        return None;
+    }
+    let span = if down {
+        (e + 1, c - 1)
+    } else {
+        (c + 1, (s..=e).find(|&i| conn[i]).unwrap_or(s) - 1)
+    };
+    Some((span, bound))
+}
+
+/// The far end of the best-scoring run from `c` (down the page or up it) and its score,
+/// stopping at the next header, when it scores above zero.
+fn reach(feats: &[Features], classes: &[Class], c: usize, down: bool) -> Option<(usize, i64)> {
     let units: Box<dyn Iterator<Item = usize>> = if down {
         Box::new(c..feats.len())
     } else {
@@ -390,7 +406,7 @@ fn reach(feats: &[Features], classes: &[Class], c: usize, down: bool) -> Option<
             best = Some((sum, i));
         }
     }
-    best.map(|b| b.1)
+    best.map(|b| (b.1, b.0))
 }
 
 /// Marks units outside the region as furniture (or comments after a comment cue), and bad

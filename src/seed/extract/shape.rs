@@ -89,22 +89,24 @@ pub fn feed_tail(feats: &[Features], conn: &[bool], s: usize, e: usize) -> Optio
     (top >= s).then_some(top)
 }
 
-/// Units after a "related" header searched for the article's continuation.
+/// Units around the region searched for a "related" header, and the length of a short box.
 pub const BRIDGE_GAP: usize = 12;
+/// Units after a "related" header searched for the article's continuation (a long box).
+const LONG_GAP: usize = 2 * BRIDGE_GAP;
 
 /// Units a related box may hold before a second header still counts as part of it (two small
 /// boxes in a row); after a longer list, a second header opens the page's closing lists.
 const SMALL_BOX: usize = 4;
 
 /// The nearest connected paragraph on the far side of the section header at `b` (below it when
-/// `down`, else above it), within [`BRIDGE_GAP`] units, before a comment header and before a
+/// `down`, else above it), within [`LONG_GAP`] units, before a comment header and before a
 /// second section header that does not follow a small box: the article going on around a
 /// related box. The lists after an article hold teasers, not running text.
 pub fn continuation(feats: &[Features], conn: &[bool], b: usize, down: bool) -> Option<usize> {
     let mut range: Box<dyn Iterator<Item = usize>> = if down {
-        Box::new(b + 1..feats.len().min(b + 1 + BRIDGE_GAP))
+        Box::new(b + 1..feats.len().min(b + 1 + LONG_GAP))
     } else {
-        Box::new((b.saturating_sub(BRIDGE_GAP)..b).rev())
+        Box::new((b.saturating_sub(LONG_GAP)..b).rev())
     };
     range
         .by_ref()
