@@ -147,7 +147,8 @@ pub fn extract(texts: &[&str], meta_like: &dyn Fn(&str) -> bool) -> Extraction {
     };
     let region = region(&feats, &classes, anchor)
         .map(|r| below_anchor(r, anchor, &feats, &classes))
-        .map(|r| Region::shaped(r, &feats, &classes));
+        .map(|r| Region::shaped(r, &feats, &classes))
+        .map(|r| r.closed(texts, &feats, &classes));
     let end_cut = region.as_ref().and_then(|r| end_cue(&feats, r.s, r.e));
     let active = bad >= MIN_BAD_UNITS;
     let mut out = Extraction {
@@ -323,6 +324,8 @@ struct Region {
     boxes: Vec<(usize, usize)>,
     /// First and last unit of a teaser feed the main run closed on.
     feed: Option<(usize, usize)>,
+    /// A short closing sentence kept after the last paragraph.
+    closing: Option<usize>,
 }
 
 impl Region {
@@ -346,7 +349,42 @@ impl Region {
             e = last;
             feed
         });
-        Region { s, e, boxes, feed }
+        Region {
+            s,
+            e,
+            boxes,
+            feed,
+            closing: None,
+        }
+    }
+
+    /// The region with the short sentence right after its last paragraph, when that sentence
+    /// reads as the article's last words: prose-dense, four words or more, no cue, no label
+    /// colon, not a question and not addressed to the reader (`Share your thoughts…` is a
+    /// prompt).
+    fn closed(mut self, texts: &[&str], feats: &[Features], classes: &[Class]) -> Region {
+        let i = self.e + 1;
+        let (Some(f), None) = (feats.get(i), self.feed) else {
+            return self;
+        };
+        let t = texts[i].trim();
+        let reader = crate::text::fold(t)
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| matches!(w, "you" | "your" | "vous" | "votre" | "vos" | "tu" | "ton"));
+        // Its own class: a menu under it may have made it part of a link run.
+        let closing = f.class() == Class::Short
+            && classes[i] != Class::Good
+            && f.cue == Cue::None
+            && !t.ends_with('?')
+            && !t.contains(':')
+            && t.split_whitespace().count() >= 4
+            && f.stop_density.is_some_and(|d| d >= features::STOPS_HIGH)
+            && !reader;
+        if closing {
+            self.e = i;
+            self.closing = Some(i);
+        }
+        self
     }
 }
 
@@ -432,6 +470,8 @@ fn apply_region(verdicts: &mut [Verdict], feats: &[Features], r: &Region, cut: O
                 v.role = Role::Furniture;
                 v.rule = "furniture: after the article's main run of text";
             }
+        } else if r.closing == Some(i) {
+            v.rule = "kept: closing sentence after the last paragraph";
         } else if v.class == Class::Bad {
             v.role = Role::Furniture;
             v.rule = "furniture: bad block (short or few stopwords) among bad neighbours";

@@ -246,3 +246,26 @@ fn a_related_box_inside_the_article_does_not_end_it() {
     );
     assert!(ex.keeps(12) && ex.keeps(13), "after the box");
 }
+
+#[test]
+fn a_closing_sentence_stays_and_a_prompt_to_the_reader_goes() {
+    let footer = ["Mentions légales", "Plan du site", "Contact", "Cookies"];
+    let mut lines = menu();
+    lines.push("La piscine du centre-ville ferme pour un an");
+    lines.extend_from_slice(P);
+    lines.push("La piscine rouvrira ses portes à la rentrée");
+    lines.extend_from_slice(&footer);
+    let ex = page(&lines);
+    assert!(
+        ex.keeps(10),
+        "closing sentence dropped: {:?}",
+        ex.verdicts[10]
+    );
+    assert_eq!(
+        ex.verdicts[10].rule,
+        "kept: closing sentence after the last paragraph"
+    );
+    lines[10] = "Partagez votre avis sur la fermeture avec vos amis";
+    let ex = page(&lines);
+    assert!(!ex.keeps(10), "prompt kept");
+}
