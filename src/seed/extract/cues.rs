@@ -575,13 +575,15 @@ const CREDIT_MAX_WORDS: usize = 8;
 /// A caption that ends with its credit: a credit label followed by a few words, closing the
 /// line.
 fn trailing_credit(folded: &str) -> bool {
-    TRAILING_CREDITS.iter().any(|label| {
-        folded.rfind(label).is_some_and(|at| {
-            let rest = &folded[at + label.len()..];
-            let n = rest.split_whitespace().count();
-            (1..=CREDIT_MAX_WORDS).contains(&n) && !rest.trim_end().ends_with(['.', '!', '?'])
+    // Every label ends with a colon: most lines are ruled out by one scan.
+    folded.contains(':')
+        && TRAILING_CREDITS.iter().any(|label| {
+            folded.rfind(label).is_some_and(|at| {
+                let rest = &folded[at + label.len()..];
+                let n = rest.split_whitespace().count();
+                (1..=CREDIT_MAX_WORDS).contains(&n) && !rest.trim_end().ends_with(['.', '!', '?'])
+            })
         })
-    })
 }
 
 #[cfg(test)]
