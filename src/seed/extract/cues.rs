@@ -335,7 +335,7 @@ pub fn cue(text: &str, words: usize) -> Cue {
     }
     let folded = crate::text::fold(text.trim());
     let bare = bare(&folded);
-    if words <= 12 && comments_start(&folded, &bare) {
+    if (words <= 12 && comments_start(&folded, &bare)) || counted_on(&bare, &folded) {
         return Cue::CommentsStart;
     }
     if words <= 6 && section_header(&bare) {
@@ -455,6 +455,23 @@ fn section_header(bare: &str) -> bool {
         .or_else(|| bare.strip_prefix("plus de "))
         .is_some_and(|site| site.split(' ').count() <= 4);
     qualified || more || from_site
+}
+
+/// A comment count over the article's title, of any length: `12 thoughts on “Title”`,
+/// `3 responses to “Title”`, `5 réponses à « Titre »`.
+fn counted_on(bare: &str, folded: &str) -> bool {
+    let counted = folded
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| w.parse::<u32>().is_ok());
+    let mut words = bare.split(' ');
+    counted
+        && words
+            .next()
+            .is_some_and(|w| COUNTED_COMMENT_WORDS.contains(&w))
+        && words
+            .next()
+            .is_some_and(|w| matches!(w, "on" | "to" | "sur" | "a" | "pour" | "zu" | "su"))
 }
 
 /// `bare` is one of `headers`, or a header after a short site name (`PFT Most Commented`).
@@ -601,6 +618,13 @@ mod tests {
         assert_eq!(c("Comments (4)"), Cue::CommentsStart);
         assert_eq!(c("Sur le même sujet"), Cue::SectionEnd);
         assert_eq!(c("Most Read"), Cue::SectionEnd);
+        assert_eq!(
+            c("12 réponses à « La piscine du centre-ville ferme ses portes pour un an de travaux »"),
+            Cue::CommentsStart
+        );
+        assert_eq!(c("Most read in world news"), Cue::SectionEnd);
+        assert_eq!(c("Les plus lus de la semaine"), Cue::SectionEnd);
+        assert_eq!(c("À lire aussi : La piscine rouvre"), Cue::Teaser);
     }
 
     #[test]

@@ -146,7 +146,7 @@ pub fn extract(texts: &[&str], meta_like: &dyn Fn(&str) -> bool) -> Extraction {
         None => bare_title_repeat(texts),
     };
     let region = region(&feats, &classes, anchor)
-        .map(|r| below_anchor(r, anchor, &feats, &classes))
+        .map(|r| below_anchor(r, anchor, texts, &feats, &classes))
         .map(|r| Region::shaped(r, &feats, &classes))
         .map(|r| r.closed(texts, &feats, &classes));
     let end_cut = region.as_ref().and_then(|r| end_cue(&feats, r.s, r.e));
@@ -284,16 +284,19 @@ fn bare_title_repeat(texts: &[&str]) -> Option<usize> {
 const ANCHOR_SLACK: usize = 3;
 
 /// When the region opens on (or just above) the headline the page title repeats, the article
-/// starts below it: the headline is not body text.
+/// starts below it (and below a second copy of it): the headline is not body text.
 fn below_anchor(
     (s, e): (usize, usize),
     anchor: Option<usize>,
+    texts: &[&str],
     feats: &[Features],
     classes: &[Class],
 ) -> (usize, usize) {
     match anchor {
         Some(a) if a >= s && a < e && a <= s + ANCHOR_SLACK => (a + 1..=e)
-            .find(|&i| features::score(&feats[i], classes[i]) > 0)
+            .find(|&i| {
+                features::score(&feats[i], classes[i]) > 0 && texts[i].trim() != texts[a].trim()
+            })
             .map_or((s, e), |s2| (s2, e)),
         _ => (s, e),
     }
