@@ -212,6 +212,7 @@ fn parse_traced(
         });
     }
     positional_sources(&units, &mut kinds, &mut meta);
+    positional_byline(&units, &mut kinds, &mut meta, ex.meta_window.0);
     if let Some(trace) = trace {
         trace_units(&units, &kinds, &ex, trace);
     }
@@ -801,6 +802,37 @@ fn positional_sources(units: &[Unit], kinds: &mut [Kind], meta: &mut Meta) {
     }
 }
 
+/// Content units from the top of the article in which a `Name, City` line is a byline: under
+/// the headline and the standfirst.
+const BYLINE_TOP: usize = 4;
+
+/// A `Name, City` line near the top of the article (`Anne Durand, Toulouse`) is its byline when
+/// no other line named an author.
+fn positional_byline(units: &[Unit], kinds: &mut [Kind], meta: &mut Meta, from: usize) {
+    if !meta.authors.is_empty() {
+        return;
+    }
+    let top = (from..units.len())
+        .filter(|&i| matches!(kinds[i], Kind::Text))
+        .take(BYLINE_TOP);
+    for i in top.collect::<Vec<_>>() {
+        let t = units[i].text.trim();
+        let Some((name, place)) = t.split_once(", ") else {
+            continue;
+        };
+        let words = name.split_whitespace().count();
+        if t.chars().count() <= 60
+            && (2..=4).contains(&words)
+            && person_like(name)
+            && place_like(place)
+        {
+            meta.add_authors(vec![name.to_string()], units[i].line);
+            kinds[i] = Kind::Meta { anchors: false };
+            return;
+        }
+    }
+}
+
 /// Small words allowed inside names (`Le Monde avec AFP`, `Jean de La Fontaine`).
 const NAME_CONNECTORS: &[&str] = &[
     "de", "du", "des", "d", "la", "le", "les", "l", "van", "von", "der", "den", "da", "di", "del",
@@ -914,6 +946,11 @@ fn tags_line(t: &str, line: usize, w: &mut Warn) -> Option<Vec<String>> {
         "stichworter",
         "stichwoerter",
         "sujets",
+        "sujets associes",
+        "thematiques",
+        "thematique",
+        "related topics",
+        "related tags",
         "topics",
     ];
     let colon = prefix(t, 40).find(':')?;
@@ -930,7 +967,7 @@ fn tags_line(t: &str, line: usize, w: &mut Warn) -> Option<Vec<String>> {
 /// The items of a tags list, trimmed of marks and quotes, empty ones dropped.
 fn split_tags(list: &str) -> Vec<&str> {
     list.split(" - ")
-        .flat_map(|p| p.split([',', ';', '|']))
+        .flat_map(|p| p.split([',', ';', '|', '·', '•']))
         .map(|raw| {
             raw.trim().trim_matches(|c: char| {
                 matches!(c, '#' | '"' | '«' | '»' | '.') || c.is_whitespace()
@@ -1021,6 +1058,9 @@ const BYLINE_MARKERS: &[&[&str]] = &[
 ];
 
 fn byline(t: &str, toks: &[Token]) -> Option<LineMeta> {
+    if let Some(b) = correspondent(t) {
+        return Some(b);
+    }
     let marker = BYLINE_MARKERS.iter().find(|m| {
         m.iter()
             .enumerate()
@@ -1079,6 +1119,45 @@ fn byline(t: &str, toks: &[Token]) -> Option<LineMeta> {
         return None;
     }
     Some(out)
+}
+
+/// Openings (folded) of a correspondent's credit: the name follows the place, after a comma.
+const CORRESPONDENT: &[&str] = &[
+    "avec notre correspondant",
+    "de notre correspondant",
+    "par notre correspondant",
+    "notre correspondant",
+    "de nos correspondants",
+    "avec nos correspondants",
+    "de notre envoye special",
+    "de notre envoyee speciale",
+    "notre envoye special",
+    "notre envoyee speciale",
+    "from our correspondent",
+    "our correspondent",
+];
+
+/// `Avec notre correspondante à Rome, Anne Durand`: the names after the last comma.
+fn correspondent(t: &str) -> Option<LineMeta> {
+    let t = t.trim();
+    if t.len() > 160 {
+        return None;
+    }
+    let f = fold(t);
+    if !CORRESPONDENT.iter().any(|c| f.starts_with(c)) {
+        return None;
+    }
+    let (_, names) = t.rsplit_once(',')?;
+    let authors: Vec<String> = split_names(names)
+        .into_iter()
+        .map(|n| n.trim().trim_end_matches('.').trim())
+        .filter(|n| person_like(n))
+        .map(str::to_string)
+        .collect();
+    (!authors.is_empty()).then(|| LineMeta {
+        authors,
+        ..LineMeta::default()
+    })
 }
 
 /// Splits on strong separators set off by spaces: `|`, `-`, `–`, `—`, `·`, `•`.

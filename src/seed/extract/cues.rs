@@ -61,6 +61,7 @@ const COMMENT_HEADERS: &[&str] = &[
     "reacties",
     "commenter cet article",
     "comment on this article",
+    "comment on this story",
     "discussion",
 ];
 
@@ -78,6 +79,22 @@ const SECTION_HEADERS: &[&str] = &[
     "more from",
     "most read",
     "most popular",
+    "popular",
+    "popular articles",
+    "popular stories",
+    "popular posts",
+    "popular now",
+    "latest stories",
+    "recommended stories",
+    "editors picks",
+    "editor s picks",
+    "more on",
+    "les plus populaires",
+    "derniers articles",
+    "nos derniers articles",
+    "a lire ensuite",
+    "sur le meme theme",
+    "ailleurs sur le web",
     "most viewed",
     "trending",
     "trending now",
@@ -85,6 +102,9 @@ const SECTION_HEADERS: &[&str] = &[
     "you might also like",
     "recommended",
     "recommended for you",
+    "we recommend",
+    "nous vous recommandons",
+    "a ne pas manquer",
     "read next",
     "up next",
     "latest news",
@@ -109,6 +129,10 @@ const SECTION_HEADERS: &[&str] = &[
     "a voir aussi",
     "a decouvrir",
     "a decouvrir aussi",
+    "about the author",
+    "about the authors",
+    "a propos de l auteur",
+    "a propos des auteurs",
     "nos articles",
     "articles similaires",
     "articles associes",
@@ -251,6 +275,21 @@ const NOTICE_PHRASES: &[&str] = &[
     "to continue reading",
     "pour lire la suite",
     "pour continuer a lire",
+    "offre speciale",
+    "offre decouverte",
+    "sans engagement",
+    "premier mois",
+    "special offer",
+    "first month",
+    "cancel anytime",
+    "successfully subscribed",
+    "thanks for signing up",
+    "thank you for signing up",
+    "thanks for subscribing",
+    "thank you for subscribing",
+    "activation link",
+    "merci pour votre inscription",
+    "merci de votre inscription",
 ];
 
 /// Words that make a short line (up to [`NOTICE_SHORT_WORDS`] words) a notice.
@@ -299,17 +338,17 @@ pub fn cue(text: &str, words: usize) -> Cue {
     }
     let folded = crate::text::fold(text.trim());
     let bare = bare(&folded);
-    if words <= 12 && comments_start(&folded, &bare) {
+    if (words <= 12 && comments_start(&folded, &bare)) || counted_on(&bare, &folded) {
         return Cue::CommentsStart;
     }
-    if words <= 6 && header_of(&bare, SECTION_HEADERS) {
+    if words <= 6 && section_header(&bare) {
         return Cue::SectionEnd;
     }
     if TEASER_OPENINGS.iter().any(|o| opens(&folded, o)) && words <= CUE_MAX_WORDS {
         return Cue::Teaser;
     }
     let found = phrases_in(&folded);
-    if words <= 25 && caption_like(&folded, found) {
+    if (words <= 25 && caption_like(&folded, found)) || trailing_credit(&folded) {
         return Cue::Caption;
     }
     let notice = (words <= CUE_MAX_WORDS && found & NOTICE_PHRASE != 0)
@@ -358,6 +397,9 @@ const COMMENT_FORM: &[&str] = &[
     "champs obligatoires sont indiques",
     "you must be logged in to post a comment",
     "connecte pour publier un commentaire",
+    "comments are subject to",
+    "please enable javascript to view the comments",
+    "comments powered by",
 ];
 
 /// A comment-section header: a known header, a count of comments, a comment form, or a
@@ -379,6 +421,60 @@ fn comments_start(folded: &str, bare: &str) -> bool {
         || COMMENTER_ENDINGS
             .iter()
             .any(|e| f.ends_with(&e.replace(" :", ":")))
+}
+
+/// Words that may follow a section header to qualify it (`Most read in world news`, `Top
+/// stories in Nation`, `Les plus lus de la semaine`).
+const HEADER_QUALIFIERS: &[&str] = &[
+    "in", "on", "from", "of", "at", "for", "this", "today", "now", "dans", "en", "de", "du", "des",
+    "sur", "cette", "ce", "stories", "articles", "news", "posts", "videos",
+];
+
+/// A header of the lists that follow an article: a known one (after a short site name), one
+/// qualified by up to three words, `More … stories` or `More from` a site.
+fn section_header(bare: &str) -> bool {
+    if header_of(bare, SECTION_HEADERS) {
+        return true;
+    }
+    let qualified = SECTION_HEADERS.iter().any(|h| {
+        bare.strip_prefix(h)
+            .and_then(|rest| rest.strip_prefix(' '))
+            .is_some_and(|rest| {
+                rest.split(' ').count() <= 3
+                    && rest
+                        .split(' ')
+                        .next()
+                        .is_some_and(|w| HEADER_QUALIFIERS.contains(&w))
+            })
+    });
+    let words: Vec<&str> = bare.split(' ').collect();
+    let more = words.len() <= 5
+        && matches!(words.first(), Some(&("more" | "plus")))
+        && words
+            .last()
+            .is_some_and(|w| matches!(*w, "stories" | "articles" | "news" | "videos"));
+    let from_site = bare
+        .strip_prefix("more from ")
+        .or_else(|| bare.strip_prefix("plus de "))
+        .is_some_and(|site| site.split(' ').count() <= 4);
+    qualified || more || from_site
+}
+
+/// A comment count over the article's title, of any length: `12 thoughts on “Title”`,
+/// `3 responses to “Title”`, `5 réponses à « Titre »`.
+fn counted_on(bare: &str, folded: &str) -> bool {
+    let counted = folded
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| w.parse::<u32>().is_ok());
+    let mut words = bare.split(' ');
+    counted
+        && words
+            .next()
+            .is_some_and(|w| COUNTED_COMMENT_WORDS.contains(&w))
+        && words
+            .next()
+            .is_some_and(|w| matches!(w, "on" | "to" | "sur" | "a" | "pour" | "zu" | "su"))
 }
 
 /// `bare` is one of `headers`, or a header after a short site name (`PFT Most Commented`).
@@ -478,6 +574,38 @@ fn caption_like(folded: &str, found: u8) -> bool {
     opened || credit_inside || found & CREDIT != 0
 }
 
+/// Labels of a credit at the end of a caption (`… module for a Mars mission. Credit: ESA`).
+const TRAILING_CREDITS: &[&str] = &[
+    " credit:",
+    " credit :",
+    " credits:",
+    " credits :",
+    " photo:",
+    " photo :",
+    " photograph:",
+    " image:",
+    " image :",
+    " illustration:",
+    " illustration :",
+];
+
+/// Longest credit (words) after a trailing credit label.
+const CREDIT_MAX_WORDS: usize = 8;
+
+/// A caption that ends with its credit: a credit label followed by a few words, closing the
+/// line.
+fn trailing_credit(folded: &str) -> bool {
+    // Every label ends with a colon: most lines are ruled out by one scan.
+    folded.contains(':')
+        && TRAILING_CREDITS.iter().any(|label| {
+            folded.rfind(label).is_some_and(|at| {
+                let rest = &folded[at + label.len()..];
+                let n = rest.split_whitespace().count();
+                (1..=CREDIT_MAX_WORDS).contains(&n) && !rest.trim_end().ends_with(['.', '!', '?'])
+            })
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -493,6 +621,13 @@ mod tests {
         assert_eq!(c("Comments (4)"), Cue::CommentsStart);
         assert_eq!(c("Sur le même sujet"), Cue::SectionEnd);
         assert_eq!(c("Most Read"), Cue::SectionEnd);
+        assert_eq!(
+            c("12 réponses à « La piscine du centre-ville ferme ses portes pour un an de travaux »"),
+            Cue::CommentsStart
+        );
+        assert_eq!(c("Most read in world news"), Cue::SectionEnd);
+        assert_eq!(c("Les plus lus de la semaine"), Cue::SectionEnd);
+        assert_eq!(c("À lire aussi : La piscine rouvre"), Cue::Teaser);
     }
 
     #[test]
@@ -510,6 +645,18 @@ mod tests {
         );
         assert_eq!(
             c("Le photographe a exposé ses images au musée pendant tout l'été."),
+            Cue::None
+        );
+        assert_eq!(
+            c("Les ministres réunis à Bruxelles lundi pour un conseil consacré aux sanctions. Crédit : Jean Dupont/AFP"),
+            Cue::Caption
+        );
+        assert_eq!(
+            c("A cross-section of the module showing the crew quarters. Credit: ESA"),
+            Cue::Caption
+        );
+        assert_eq!(
+            c("Le ministre a répondu sans détour à la question de la photo : il ne savait rien."),
             Cue::None
         );
     }

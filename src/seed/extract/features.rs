@@ -76,7 +76,11 @@ impl Features {
     }
 
     fn initial_class(&self) -> Class {
-        if matches!(self.cue, Cue::Caption | Cue::Notice | Cue::Copyright) {
+        // A section header is never part of the text around it, however short.
+        if matches!(
+            self.cue,
+            Cue::Caption | Cue::Notice | Cue::Copyright | Cue::SectionEnd | Cue::CommentsStart
+        ) {
             return Class::Bad;
         }
         if self.chars < LENGTH_LOW {

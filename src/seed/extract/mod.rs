@@ -23,6 +23,7 @@
 
 mod cues;
 mod features;
+mod shape;
 
 pub use cues::Cue;
 pub use features::Class;
@@ -140,9 +141,15 @@ pub fn extract(texts: &[&str], meta_like: &dyn Fn(&str) -> bool) -> Extraction {
         .filter(|c| matches!(c, Class::Bad | Class::Short))
         .count();
     let page_title = page_title(texts);
-    let anchor = page_title.as_ref().and_then(|p| title_repeat(texts, p));
-    let region = region(&feats, &classes, anchor);
-    let end_cut = region.and_then(|(s, e)| end_cue(&feats, s, e));
+    let anchor = match &page_title {
+        Some(p) => title_repeat(texts, p),
+        None => bare_title_repeat(texts),
+    };
+    let region = region(&feats, &classes, anchor)
+        .map(|r| below_anchor(r, anchor, texts, &feats, &classes))
+        .map(|r| Region::shaped(r, &feats, &classes))
+        .map(|r| r.closed(texts, &feats, &classes));
+    let end_cut = region.as_ref().and_then(|r| end_cue(&feats, r.s, r.e));
     let active = bad >= MIN_BAD_UNITS;
     let mut out = Extraction {
         verdicts: Vec::new(),
@@ -154,8 +161,9 @@ pub fn extract(texts: &[&str], meta_like: &dyn Fn(&str) -> bool) -> Extraction {
         language_sample: sampled,
     };
     if active {
-        if let Some((s, e)) = region {
-            apply_region(&mut verdicts, &feats, s, e, end_cut);
+        if let Some(r) = &region {
+            let (s, e) = (r.s, r.e);
+            apply_region(&mut verdicts, &feats, r, end_cut);
             let h = headline(texts, &feats, s, out.page_title.as_ref(), anchor, meta_like);
             if let Some(h) = h {
                 verdicts[h].role = Role::Headline;
@@ -254,6 +262,46 @@ fn title_repeat(texts: &[&str], p: &(usize, String, String)) -> Option<usize> {
     })
 }
 
+/// The unit that repeats a first line with no site name (`Headline` alone as the page title):
+/// a later line equal to it, once folded.
+fn bare_title_repeat(texts: &[&str]) -> Option<usize> {
+    let (i, t) = texts
+        .iter()
+        .enumerate()
+        .find(|(_, t)| t.chars().any(char::is_alphanumeric))?;
+    let t = t.trim();
+    if !features::headline_like(t) || t.split_whitespace().count() < 3 {
+        return None;
+    }
+    let full = crate::text::fold(t);
+    (i + 1..texts.len()).find(|&k| {
+        let u = texts[k].trim();
+        u.len() == t.len() && crate::text::fold(u) == full
+    })
+}
+
+/// Units at the top of the region that may still be the on-page headline and its kicker.
+const ANCHOR_SLACK: usize = 3;
+
+/// When the region opens on (or just above) the headline the page title repeats, the article
+/// starts below it (and below a second copy of it): the headline is not body text.
+fn below_anchor(
+    (s, e): (usize, usize),
+    anchor: Option<usize>,
+    texts: &[&str],
+    feats: &[Features],
+    classes: &[Class],
+) -> (usize, usize) {
+    match anchor {
+        Some(a) if a >= s && a < e && a <= s + ANCHOR_SLACK => (a + 1..=e)
+            .find(|&i| {
+                features::score(&feats[i], classes[i]) > 0 && texts[i].trim() != texts[a].trim()
+            })
+            .map_or((s, e), |s2| (s2, e)),
+        _ => (s, e),
+    }
+}
+
 /// Score of article text before a comment header for what follows it to count as comments.
 const MIN_ARTICLE_SCORE: i64 = 400;
 
@@ -269,28 +317,164 @@ fn end_cue(feats: &[Features], _s: usize, e: usize) -> Option<usize> {
         .map(|k| e + 1 + k)
 }
 
-/// Marks units outside `s..=e` as furniture (or comments after a comment cue), and bad units
-/// inside it as furniture.
-fn apply_region(
-    verdicts: &mut [Verdict],
-    feats: &[Features],
+/// The article's units: a main run `s..=e`, the related boxes inside it, and the teaser feed
+/// cut from its end.
+#[derive(Debug, Clone)]
+struct Region {
     s: usize,
     e: usize,
-    cut: Option<usize>,
-) {
+    /// Runs of units (header and teasers) of a related box the article goes on after.
+    boxes: Vec<(usize, usize)>,
+    /// First and last unit of a teaser feed the main run closed on.
+    feed: Option<(usize, usize)>,
+    /// A short closing sentence kept after the last paragraph.
+    closing: Option<usize>,
+}
+
+impl Region {
+    /// The main run `(s, e)` carried across related boxes the article continues after (or
+    /// before), then cut before a teaser feed at its end.
+    fn shaped((mut s, mut e): (usize, usize), feats: &[Features], classes: &[Class]) -> Region {
+        let conn = shape::connected(feats);
+        let mut boxes = Vec::new();
+        for down in [true, false] {
+            while let Some((span, bound)) = bridge(feats, classes, &conn, (s, e), down) {
+                boxes.push(span);
+                if down {
+                    e = bound;
+                } else {
+                    s = bound;
+                }
+            }
+        }
+        let feed = shape::feed_tail(feats, &conn, s, e).map(|last| {
+            let feed = (last + 1, e);
+            e = last;
+            feed
+        });
+        Region {
+            s,
+            e,
+            boxes,
+            feed,
+            closing: None,
+        }
+    }
+
+    /// The region with the short sentence right after its last paragraph, when that sentence
+    /// reads as the article's last words: prose-dense, four words or more, no cue, no label
+    /// colon, not a question and not addressed to the reader (`Share your thoughts…` is a
+    /// prompt).
+    fn closed(mut self, texts: &[&str], feats: &[Features], classes: &[Class]) -> Region {
+        let i = self.e + 1;
+        let (Some(f), None) = (feats.get(i), self.feed) else {
+            return self;
+        };
+        let t = texts[i].trim();
+        let reader = crate::text::fold(t)
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| matches!(w, "you" | "your" | "vous" | "votre" | "vos" | "tu" | "ton"));
+        // Its own class: a menu under it may have made it part of a link run.
+        let closing = f.class() == Class::Short
+            && classes[i] != Class::Good
+            && f.cue == Cue::None
+            && !t.ends_with('?')
+            && !t.contains(':')
+            && t.split_whitespace().count() >= 4
+            && f.stop_density.is_some_and(|d| d >= features::STOPS_HIGH)
+            && !reader;
+        if closing {
+            self.e = i;
+            self.closing = Some(i);
+        }
+        self
+    }
+}
+
+/// One bridge across the related box next to the region `(s, e)` (below it when `down`, else
+/// above it): the box's units and the region's new bound. A box longer than
+/// [`shape::BRIDGE_GAP`] is crossed only towards at least half as much text again as the
+/// region holds: past a long list, a short run of prose is the site's footer.
+fn bridge(
+    feats: &[Features],
+    classes: &[Class],
+    conn: &[bool],
+    (s, e): (usize, usize),
+    down: bool,
+) -> Option<((usize, usize), usize)> {
+    let header = |i: &usize| matches!(feats[*i].cue, Cue::SectionEnd | Cue::CommentsStart);
+    let gap = shape::BRIDGE_GAP;
+    let b = if down {
+        (e + 1..feats.len().min(e + gap)).find(header)
+    } else {
+        (s.saturating_sub(gap)..s).rev().find(header)
+    }?;
+    if feats[b].cue != Cue::SectionEnd {
+        return None;
+    }
+    let c = shape::continuation(feats, conn, b, down)?;
+    let (bound, sum) = reach(feats, classes, c, down)?;
+    let held: i64 = (s..=e)
+        .map(|i| features::score(&feats[i], classes[i]))
+        .sum();
+    if c.abs_diff(b) > gap && sum * 2 < held {
+        return None;
+    }
+    let span = if down {
+        (e + 1, c - 1)
+    } else {
+        (c + 1, (s..=e).find(|&i| conn[i]).unwrap_or(s) - 1)
+    };
+    Some((span, bound))
+}
+
+/// The far end of the best-scoring run from `c` (down the page or up it) and its score,
+/// stopping at the next header, when it scores above zero.
+fn reach(feats: &[Features], classes: &[Class], c: usize, down: bool) -> Option<(usize, i64)> {
+    let units: Box<dyn Iterator<Item = usize>> = if down {
+        Box::new(c..feats.len())
+    } else {
+        Box::new((0..=c).rev())
+    };
+    let mut sum = 0i64;
+    let mut best: Option<(i64, usize)> = None;
+    for i in units {
+        if matches!(feats[i].cue, Cue::CommentsStart | Cue::SectionEnd) {
+            break;
+        }
+        sum += features::score(&feats[i], classes[i]);
+        if sum > 0 && best.is_none_or(|b| sum > b.0) {
+            best = Some((sum, i));
+        }
+    }
+    best.map(|b| (b.1, b.0))
+}
+
+/// Marks units outside the region as furniture (or comments after a comment cue), and bad
+/// units, related boxes and a closing teaser feed inside it as furniture.
+fn apply_region(verdicts: &mut [Verdict], feats: &[Features], r: &Region, cut: Option<usize>) {
+    let (s, e) = (r.s, r.e);
     let comment_from = cut.filter(|&c| feats[c].cue == Cue::CommentsStart);
     for (i, v) in verdicts.iter_mut().enumerate() {
-        if i < s {
+        if r.boxes.iter().any(|&(a, b)| (a..=b).contains(&i)) {
+            v.role = Role::Furniture;
+            v.rule = "furniture: related box inside the article";
+        } else if i < s {
             v.role = Role::Furniture;
             v.rule = "furniture: before the article's main run of text";
         } else if i > e {
             if comment_from.is_some_and(|c| i >= c) {
                 v.role = Role::Comment;
                 v.rule = "comment: after a comment-section header";
+            } else if r.feed.is_some_and(|(a, b)| (a..=b).contains(&i)) {
+                v.role = Role::Furniture;
+                v.rule = "furniture: teaser feed (lone paragraphs between short lines)";
             } else {
                 v.role = Role::Furniture;
                 v.rule = "furniture: after the article's main run of text";
             }
+        } else if r.closing == Some(i) {
+            v.rule = "kept: closing sentence after the last paragraph";
         } else if v.class == Class::Bad {
             v.role = Role::Furniture;
             v.rule = "furniture: bad block (short or few stopwords) among bad neighbours";

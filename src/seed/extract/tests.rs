@@ -159,3 +159,113 @@ fn a_comment_prompt_under_a_short_article_drops_nothing_else() {
     assert!(ex.keeps(1) && ex.keeps(2));
     assert_eq!(ex.verdicts[3].role, Role::Comment);
 }
+
+const BLURBS: &[&str] = &[
+    "Les élus de la majorité ont défendu mardi un budget qu'ils jugent prudent, malgré la hausse des taux.",
+    "Le festival de jazz revient cet été sur les quais, avec une programmation plus courte que l'an dernier.",
+    "Les riverains du chantier du tramway se plaignent du bruit et demandent des horaires de travaux aménagés.",
+    "La préfecture a levé lundi les restrictions d'eau qui pesaient depuis le mois de juillet sur le département.",
+];
+
+fn menu() -> Vec<&'static str> {
+    vec![
+        "Accueil",
+        "Politique",
+        "Économie",
+        "Sport",
+        "Culture",
+        "Vidéos",
+    ]
+}
+
+#[test]
+fn a_teaser_feed_after_the_article_leaves_the_body() {
+    let mut lines = menu();
+    lines.push("La piscine du centre-ville ferme pour un an");
+    lines.extend_from_slice(P);
+    lines.push(P[0]);
+    let article_end = lines.len();
+    for b in BLURBS {
+        lines.extend_from_slice(&["Politique", "Un autre titre de la rubrique", "Jean Martin"]);
+        lines.push(b);
+    }
+    let feed_end = lines.len();
+    lines.extend_from_slice(&["Mentions légales", "Plan du site", "Contact", "Cookies"]);
+    let ex = page(&lines);
+    assert!((7..article_end).all(|i| ex.keeps(i)), "article kept");
+    for (i, line) in lines.iter().enumerate().skip(article_end) {
+        assert!(!ex.keeps(i), "feed line {i} kept: {line}");
+    }
+    assert_eq!(
+        ex.verdicts[feed_end - 1].rule,
+        "furniture: teaser feed (lone paragraphs between short lines)"
+    );
+}
+
+#[test]
+fn an_interview_with_short_questions_is_not_a_feed() {
+    let mut lines = menu();
+    lines.push("« Nous rouvrirons en septembre »");
+    lines.extend_from_slice(&P[..2]);
+    for b in BLURBS {
+        lines.push("Quand la piscine rouvrira-t-elle ?");
+        lines.push(b);
+    }
+    lines.extend_from_slice(&["Mentions légales", "Plan du site", "Contact", "Cookies"]);
+    let ex = page(&lines);
+    let n = lines.len();
+    assert!((7..n - 4).all(|i| ex.keeps(i)), "{:#?}", ex.verdicts);
+}
+
+#[test]
+fn a_related_box_inside_the_article_does_not_end_it() {
+    let mut lines = menu();
+    lines.push("La piscine du centre-ville ferme pour un an");
+    lines.extend_from_slice(&P[..2]);
+    lines.extend_from_slice(&[
+        "Sur le même sujet",
+        "Le festival de jazz revient sur les quais",
+        "Les riverains du tramway se plaignent",
+    ]);
+    lines.extend_from_slice(&[P[2], P[0]]);
+    lines.extend_from_slice(&["Mentions légales", "Plan du site", "Contact", "Cookies"]);
+    let ex = page(&lines);
+    assert!(
+        ex.keeps(7) && ex.keeps(8),
+        "before the box: {:#?}",
+        ex.verdicts
+    );
+    assert!(
+        !ex.keeps(9) && !ex.keeps(10) && !ex.keeps(11),
+        "the box: {:#?}",
+        ex.verdicts
+    );
+    assert_eq!(
+        ex.verdicts[10].rule,
+        "furniture: related box inside the article"
+    );
+    assert!(ex.keeps(12) && ex.keeps(13), "after the box");
+}
+
+#[test]
+fn a_closing_sentence_stays_and_a_prompt_to_the_reader_goes() {
+    let footer = ["Mentions légales", "Plan du site", "Contact", "Cookies"];
+    let mut lines = menu();
+    lines.push("La piscine du centre-ville ferme pour un an");
+    lines.extend_from_slice(P);
+    lines.push("La piscine rouvrira ses portes à la rentrée");
+    lines.extend_from_slice(&footer);
+    let ex = page(&lines);
+    assert!(
+        ex.keeps(10),
+        "closing sentence dropped: {:?}",
+        ex.verdicts[10]
+    );
+    assert_eq!(
+        ex.verdicts[10].rule,
+        "kept: closing sentence after the last paragraph"
+    );
+    lines[10] = "Partagez votre avis sur la fermeture avec vos amis";
+    let ex = page(&lines);
+    assert!(!ex.keeps(10), "prompt kept");
+}
