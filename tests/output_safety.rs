@@ -461,3 +461,31 @@ fn a_recycled_staging_tree_never_writes_through_to_the_published_site() {
         );
     }
 }
+
+/// A site that cannot be reused (the output was edited by hand, so the next build is a full
+/// one) is moved to the cache's trash rather than deleted on the spot, and later builds remove
+/// it in the background: the trash empties, and the output is always whole.
+#[test]
+fn replaced_sites_in_the_trash_are_removed_by_later_builds() {
+    let site = project(4);
+    let root = site.path();
+    let dist = root.join("dist");
+    common::build(root, &dist, &[]);
+    std::fs::write(dist.join("added-by-hand.html"), "<p>x</p>").unwrap();
+    let o = build_with_env(root, &dist, &["--force"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let trash = root.join(".gazette-cache/trash");
+    let count = || std::fs::read_dir(&trash).map_or(0, |d| d.count());
+    assert_eq!(count(), 1, "the replaced site waits in the trash");
+    assert!(!dist.join("added-by-hand.html").exists());
+    for i in 0..3 {
+        if count() == 0 {
+            break;
+        }
+        add_seed(root, &dist, 50 + i);
+        let o = build_with_env(root, &dist, &[], &[]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    assert_eq!(count(), 0, "later builds emptied the trash");
+    assert_eq!(common::tree(&dist), common::no_cache_tree(root));
+}
