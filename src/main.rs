@@ -20,17 +20,16 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[derive(Parser, Debug)]
 #[command(name = "gazette", version, about, long_about)]
 struct Cli {
-    /// Project folder holding config.toml, seeds/, content/ and themes/.
-    #[arg(long, global = true, default_value = ".")]
-    root: PathBuf,
-    /// Print only warnings, errors and nothing else.
-    #[arg(long, short, global = true)]
-    quiet: bool,
-    /// Print per-stage timings.
-    #[arg(long, short, global = true)]
-    verbose: bool,
     #[command(subcommand)]
     command: Command,
+}
+
+/// The project a command works on: each subcommand that reads one takes it, and only those.
+#[derive(Args, Debug, Clone)]
+struct Project {
+    /// Project folder holding config.toml, seeds/, content/ and themes/.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
 }
 
 /// What to publish: shared by `build` and `check`, so both see the same site.
@@ -61,6 +60,14 @@ impl PublishArgs {
 
 #[derive(Args, Debug, Clone)]
 struct SiteArgs {
+    #[command(flatten)]
+    project: Project,
+    /// Print only warnings and errors, not the summary line.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Print per-stage timings and peak memory.
+    #[arg(long, short)]
+    verbose: bool,
     /// Output folder, replaced whole and atomically when the build succeeds [default: dist/
     /// under --root; a relative path is relative to the current folder]. A folder that holds
     /// files gazette did not write is refused unless --force is given.
@@ -77,8 +84,25 @@ struct SiteArgs {
     no_cache: bool,
 }
 
+/// What `check` takes: the project, what to publish, and how much to say.
+#[derive(Args, Debug, Clone)]
+struct CheckArgs {
+    #[command(flatten)]
+    project: Project,
+    #[command(flatten)]
+    publish: PublishArgs,
+    /// Print only problems, not the summary line.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
 #[derive(Args, Debug, Clone)]
 struct ServeArgs {
+    #[command(flatten)]
+    project: Project,
+    /// Print per-stage timings and how each rebuild made its pages.
+    #[arg(long, short)]
+    verbose: bool,
     /// Port to listen on; 0 picks a free one (the address is printed).
     #[arg(long, short, default_value_t = 1111)]
     port: u16,
@@ -106,9 +130,11 @@ enum Command {
     Serve(ServeArgs),
     /// Check the site before publishing: every seed parses, every internal link and #anchor of
     /// the built pages resolves under the base path. Exit code 1 when anything is wrong.
-    Check(PublishArgs),
+    Check(CheckArgs),
     /// Show what gazette recovers from seeds: fields, where each came from, warnings.
     Inspect {
+        #[command(flatten)]
+        project: Project,
         /// Seed files to inspect (default: every seed of seeds/).
         paths: Vec<PathBuf>,
         /// Print one JSON array instead of text.
@@ -131,42 +157,45 @@ enum Command {
 fn main() -> ExitCode {
     gazette::return_freed_memory_sooner();
     let cli = Cli::parse();
-    if matches!(
-        cli.command,
-        Command::Build(_) | Command::Check(_) | Command::Serve(_)
-    ) {
-        if let Err(message) = check_root(&cli.root) {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
+    let root = match &cli.command {
+        Command::Build(a) => Some(&a.project.root),
+        Command::Check(a) => Some(&a.project.root),
+        Command::Serve(a) => Some(&a.project.root),
+        Command::Inspect { .. } | Command::Init { .. } => None,
+    };
+    if let Some(Err(message)) = root.map(|r| check_root(r)) {
+        eprintln!("error: {message}");
+        return ExitCode::from(2);
     }
     let result = match &cli.command {
-        Command::Build(args) => run_build(&cli, args),
-        Command::Check(args) => run_check(&cli, args),
+        Command::Build(args) => run_build(args),
+        Command::Check(args) => run_check(args),
         Command::Serve(args) => gazette::serve::run(gazette::serve::ServeOptions {
             build: BuildOptions {
                 base_url: args.base_url.clone(),
                 drafts: args.drafts,
-                ..BuildOptions::for_root(cli.root.clone())
+                ..BuildOptions::for_root(args.project.root.clone())
             },
             bind: args.bind,
             port: args.port,
             open: args.open,
-            verbose: cli.verbose,
+            verbose: args.verbose,
         })
         .map(|()| ExitCode::SUCCESS),
         Command::Inspect {
+            project,
             paths,
             json,
             strict: _,
             explain: true,
-        } => gazette::inspect::explain(&cli.root, paths, *json),
+        } => gazette::inspect::explain(&project.root, paths, *json),
         Command::Inspect {
+            project,
             paths,
             json,
             strict,
             ..
-        } => gazette::inspect::run(&cli.root, paths, *json, *strict),
+        } => gazette::inspect::run(&project.root, paths, *json, *strict),
         Command::Init { dir } => gazette::init::run(dir).map(|()| ExitCode::SUCCESS),
     };
     match result {
@@ -197,13 +226,14 @@ fn check_root(root: &std::path::Path) -> Result<(), String> {
     Ok(())
 }
 
-fn options(cli: &Cli, args: &SiteArgs) -> BuildOptions {
-    let defaults = args.publish.options(cli.root.clone());
+fn options(args: &SiteArgs) -> BuildOptions {
+    let root = &args.project.root;
+    let defaults = args.publish.options(root.clone());
     BuildOptions {
         output: args
             .output
             .clone()
-            .unwrap_or_else(|| build::project_path(&cli.root, "dist")),
+            .unwrap_or_else(|| build::project_path(root, "dist")),
         cache: !args.no_cache,
         force: args.force,
         ..defaults
@@ -252,10 +282,10 @@ impl Spinner {
     }
 }
 
-fn run_build(cli: &Cli, args: &SiteArgs) -> anyhow::Result<ExitCode> {
-    let mut opts = options(cli, args);
+fn run_build(args: &SiteArgs) -> anyhow::Result<ExitCode> {
+    let mut opts = options(args);
     gazette::output::stop_cleanly_on_signals();
-    let spinner = Spinner::start(cli.quiet);
+    let spinner = Spinner::start(args.quiet);
     opts.progress = spinner.progress();
     let result = build::build(&opts);
     spinner.finish();
@@ -264,10 +294,10 @@ fn run_build(cli: &Cli, args: &SiteArgs) -> anyhow::Result<ExitCode> {
             for d in report.diagnostics.sorted() {
                 eprintln!("{d}");
             }
-            if cli.verbose {
+            if args.verbose {
                 eprint!("{}", report.timings.report());
             }
-            if !cli.quiet {
+            if !args.quiet {
                 println!("{}", report.summary());
             }
             Ok(ExitCode::SUCCESS)
@@ -285,9 +315,9 @@ fn run_build(cli: &Cli, args: &SiteArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn run_check(cli: &Cli, args: &PublishArgs) -> anyhow::Result<ExitCode> {
-    let opts = args.options(cli.root.clone());
-    let ok = gazette::check::run(&opts, cli.quiet)?;
+fn run_check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let opts = args.publish.options(args.project.root.clone());
+    let ok = gazette::check::run(&opts, args.quiet)?;
     Ok(if ok {
         ExitCode::SUCCESS
     } else {
