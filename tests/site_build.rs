@@ -599,3 +599,15 @@ fn pagination_spans_pages_and_links_them() {
     assert!(p5 < p4);
     assert_links_resolve(&out, "/");
 }
+
+/// A card does not say its headline twice: under a headline made from the first sentence of
+/// the body (the sample seeds have none of their own), the teaser starts after that sentence.
+#[test]
+fn card_teasers_do_not_repeat_headlines_cut_from_the_body() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("dist");
+    build(&sample_root(), &out, &[]);
+    let home = text(&tree(&out), "index.html");
+    let head = "Le ministre israélien de la Défense, Benny Gantz, prévoit de commenter";
+    assert_eq!(home.matches(head).count(), 1, "{home}");
+}

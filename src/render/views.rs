@@ -485,9 +485,43 @@ fn description(a: &Article) -> String {
     }
 }
 
-/// The first `max` characters of the body, cut on a word.
+/// The first `max` characters of the body, cut on a word. When the headline was made from the
+/// body's first sentence, the teaser starts after that sentence: a card must not say its
+/// headline twice.
 pub fn teaser(a: &Article, max: usize) -> String {
-    truncate_chars(&a.first_paragraph(), max)
+    let first = a.first_paragraph();
+    match after_headline(&first, &a.title) {
+        Some("") => {
+            let body = a.body_text();
+            let next = body.split("\n\n").nth(1).unwrap_or("");
+            truncate_chars(next, max)
+        }
+        Some(rest) => truncate_chars(rest, max),
+        None => truncate_chars(&first, max),
+    }
+}
+
+/// What follows, in `text`, the sentence `title` was cut from, when `text` opens with it (after
+/// a dateline such as `Tel Aviv.` at most).
+fn after_headline<'t>(text: &'t str, title: &str) -> Option<&'t str> {
+    const DATELINE: usize = 60;
+    let head = title.trim_end_matches('…').trim_end();
+    if head.is_empty() {
+        return None;
+    }
+    let at = text.find(head).filter(|&at| at <= DATELINE)?;
+    let rest = &text[at + head.len()..];
+    if let Some(after) = rest.strip_prefix(['.', '!', '?', '…']) {
+        return Some(after.trim_start());
+    }
+    let mut chars = rest.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let ends = matches!(c, '.' | '!' | '?' | '…');
+        if ends && chars.peek().is_none_or(|(_, n)| n.is_whitespace()) {
+            return Some(rest[i + c.len_utf8()..].trim_start());
+        }
+    }
+    Some("")
 }
 
 /// Cuts text to at most `max` characters on a word boundary, adding `…` when cut.
@@ -558,6 +592,39 @@ pub fn esc(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A teaser does not repeat a headline cut from its first sentence: it starts after that
+    /// sentence (or with the next paragraph), and is left whole under any other headline.
+    #[test]
+    fn teasers_start_after_the_sentence_the_headline_was_cut_from() {
+        let text = "Le gouvernement a annoncé mardi des mesures pour les agriculteurs, qui \
+                    manifestent depuis des semaines. Les syndicats ont salué un premier pas.";
+        let clause = "Le gouvernement a annoncé mardi des mesures pour les agriculteurs";
+        assert_eq!(
+            after_headline(text, clause),
+            Some("Les syndicats ont salué un premier pas.")
+        );
+        let whole = "Le gouvernement a annoncé mardi des mesures pour les agriculteurs, qui \
+                     manifestent depuis des semaines";
+        assert_eq!(
+            after_headline(text, whole),
+            Some("Les syndicats ont salué un premier pas.")
+        );
+        assert_eq!(
+            after_headline(text, &format!("{}…", &clause[..30])),
+            Some("Les syndicats ont salué un premier pas.")
+        );
+        assert_eq!(
+            after_headline("Une seule phrase ici.", "Une seule phrase ici"),
+            Some("")
+        );
+        assert_eq!(after_headline(text, "Un autre titre"), None);
+        let dated = format!("Tel Aviv. {text}");
+        assert_eq!(
+            after_headline(&dated, clause),
+            Some("Les syndicats ont salué un premier pas.")
+        );
+    }
 
     /// Cards made for the articles of `digests`, at both levels, named after their digest.
     fn made(digests: &[u128]) -> MadeCards {

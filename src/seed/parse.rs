@@ -1762,8 +1762,9 @@ const TITLE_STOPWORDS: &[&str] = &[
 ];
 
 /// Cuts a sentence into a title of at most `max` characters: whole if it fits (final period
-/// dropped), else at the last clause boundary in the second half, else at a word boundary
-/// without a dangling function word; `…` marks a cut. Never cuts inside a word.
+/// dropped), else at the last clause boundary in the second half (a natural end, left as it
+/// is), else at a word boundary without a dangling function word, where `…` marks the cut.
+/// Never cuts inside a word.
 pub fn cut_title(sentence: &str, max: usize) -> String {
     let s = sentence.trim();
     let s = s
@@ -1793,7 +1794,8 @@ pub fn cut_title(sentence: &str, max: usize) -> String {
         }
     }
     let mut cut = match clause {
-        Some(at) => window[..at].trim_end().to_string(),
+        // A clause is a natural end for a headline: no ellipsis.
+        Some(at) => return window[..at].trim_end().to_string(),
         None => {
             // Word boundary: the next character after the window must be a space, else drop
             // the partial last word.
@@ -1968,9 +1970,10 @@ mod tests {
         assert_eq!(cut_title("Vraiment ?", 110), "Vraiment ?");
         let clause = "Le gouvernement a annoncé mardi une série de mesures pour soutenir les agriculteurs, \
                       qui manifestent depuis des semaines dans tout le pays contre la baisse des prix.";
+        // A clause boundary is a natural end: no ellipsis.
         assert_eq!(
             cut_title(clause, 110),
-            "Le gouvernement a annoncé mardi une série de mesures pour soutenir les agriculteurs…"
+            "Le gouvernement a annoncé mardi une série de mesures pour soutenir les agriculteurs"
         );
     }
 
