@@ -669,6 +669,15 @@ pub struct Rendered {
     pub pages: PageCounts,
 }
 
+/// A page about to be rendered: its template, its route and, for a list page of placed cards,
+/// the articles in its places and where its shell is kept.
+struct PageSetup<'j, 'a> {
+    template: &'static str,
+    route: String,
+    placed: Option<&'j [usize]>,
+    shell_key: Option<minify::ShellKey<'a, 'a>>,
+}
+
 /// What every page of a build is rendered with.
 #[derive(Clone, Copy)]
 struct Pages<'a> {
@@ -697,52 +706,64 @@ struct Pages<'a> {
     placed_term: Option<list_reads::PageReads>,
 }
 
-impl Pages<'_> {
+impl<'a> Pages<'a> {
     /// Renders one page and hands it to the sink, unless the sink has it already.
     fn render(&self, job: &Job) -> Result<()> {
+        let Some(fingerprint) = self.reuse_by_inputs(job) else {
+            return Ok(());
+        };
+        // The page's own values; the shared ones are added after fingerprinting.
+        let mut ctx = Context::new();
+        let Some(setup) = self.page_context(job, &mut ctx, fingerprint)? else {
+            return Ok(());
+        };
+        self.write_page(job, setup, ctx, fingerprint)
+    }
+
+    /// Pages that show articles are fingerprinted from the digests of those articles, before
+    /// their context is built: building and hashing the context of every page of a large site
+    /// costs more than the few pages an added seed changes. `None` when the sink kept the
+    /// page; else the page's fingerprint, if it has one yet.
+    fn reuse_by_inputs(&self, job: &Job) -> Option<Option<u64>> {
+        let Some((template, route, key)) = self
+            .digests
+            .and_then(|d| input_key(job, self.site, self.years, d, self.sitemap))
+        else {
+            return Some(None);
+        };
+        // Started from the digest of the shared part: cloning a hasher that had taken it
+        // copied ~2 KB of hasher state per page.
+        let mut hasher = blake3::Hasher::new();
+        hasher
+            .update(self.shared)
+            .update(b"inputs\0")
+            .update(template.as_bytes())
+            .update(&[0]);
+        hasher.update(key.as_bytes());
+        let fp = fingerprint_of(hasher);
+        if self.sink.reuse(&Urls::output_path(&route), fp) {
+            Counters::add(&self.counters.kept);
+            return None;
+        }
+        Some(Some(fp))
+    }
+
+    /// Fills `ctx` with the page's own values; returns its template and route, or `None` when
+    /// the page was already handed to the sink (a list page spliced into a kept shell).
+    fn page_context<'j>(
+        &self,
+        job: &'j Job<'j>,
+        ctx: &mut Context,
+        fingerprint: Option<u64>,
+    ) -> Result<Option<PageSetup<'j, 'a>>> {
         let Pages {
             site,
             builder,
-            shared,
-            digests,
             years,
-            sink,
-            shells,
-            placed_index,
-            placed_term,
             ..
         } = *self;
         let urls = &site.urls;
         let labels = builder.labels;
-        // Pages that show articles are fingerprinted from the digests of those articles, before
-        // their context is built: building and hashing the context of every page of a large site
-        // costs more than the few pages an added seed changes.
-        let mut fingerprint = None;
-        if let Some((template, route, key)) =
-            digests.and_then(|d| input_key(job, site, years, d, self.sitemap))
-        {
-            // Started from the digest of the shared part: cloning a hasher that had taken it
-            // copied ~2 KB of hasher state per page.
-            let mut hasher = blake3::Hasher::new();
-            hasher
-                .update(shared)
-                .update(b"inputs\0")
-                .update(template.as_bytes())
-                .update(&[0]);
-            hasher.update(key.as_bytes());
-            let fp = fingerprint_of(hasher);
-            if sink.reuse(&Urls::output_path(&route), fp) {
-                Counters::add(&self.counters.kept);
-                return Ok(());
-            }
-            fingerprint = Some(fp);
-        }
-        // The page's own values; the shared ones are added after fingerprinting.
-        let mut ctx = Context::new();
-        // The articles of a list page whose cards are placed (see `ListItem::Placed`).
-        let mut placed: Option<&[usize]> = None;
-        // Where a list page of placed cards keeps its shell (see `placed_list_key`).
-        let mut shell_key = None;
         let (template, route): (&str, String) = match job {
             Job::Article(i) => {
                 let a = &site.articles[*i];
@@ -756,87 +777,8 @@ impl Pages<'_> {
                 ctx.insert("page_title", labels.redirect);
                 ("redirect.html", from.to_string())
             }
-            Job::List {
-                first_route,
-                title,
-                term,
-                items,
-                number,
-            } => {
-                let reads = if term.is_some() {
-                    placed_term
-                } else {
-                    placed_index
-                };
-                if let Some(page_reads) = reads {
-                    let page = page_items(items, *number, site.config.paginate_by);
-                    placed = Some(page);
-                    // A minified page of placed cards is its shell with its cards spliced in,
-                    // and its shell is a function of the job but for which articles fill it:
-                    // looked up before its context is even built.
-                    if let (Some(memo), true) = (shells, site.config.minify) {
-                        let per = site.config.paginate_by;
-                        let key = placed_list_key(shared, job, per, page_reads);
-                        let fragment = |id: usize| builder.card_fragment(card_at_marker(page, id));
-                        if let Some(bytes) = memo.page(key, fragment)? {
-                            let route = Urls::paginated(first_route, *number);
-                            if cfg!(debug_assertions) {
-                                let how = "spliced into a kept shell";
-                                self.check_against_template(job, &route, &bytes, how)?;
-                            }
-                            let path = Urls::output_path(&route);
-                            Counters::add(&self.counters.spliced);
-                            return sink.put(OutputFile { path, bytes }, fingerprint);
-                        }
-                        shell_key = Some(minify::ShellKey {
-                            memo,
-                            key: Some(key),
-                        });
-                    }
-                }
-                let p = paginator(builder, first_route, items, *number, reads)?;
-                ctx.insert("paginator", &p);
-                let page_title = if *number > 1 {
-                    format!("{title} – {} {number}", labels.page)
-                } else {
-                    title.clone()
-                };
-                ctx.insert("page_title", &page_title);
-                ctx.insert("heading", title);
-                let template = match term {
-                    None => "index.html",
-                    Some((kind, t)) => {
-                        ctx.insert("kind", kind);
-                        if *kind == "tags" && site.config.feeds {
-                            ctx.insert("term_feed_url", &urls.route(&Urls::tag_feed(&t.slug)));
-                        }
-                        "taxonomy_single.html"
-                    }
-                };
-                (template, Urls::paginated(first_route, *number))
-            }
-            Job::TermIndex { kind, terms } => {
-                let entries: Vec<_> = terms
-                    .iter()
-                    .map(|t| {
-                        let route = if *kind == "tags" {
-                            Urls::tag(&t.slug)
-                        } else {
-                            Urls::source(&t.slug)
-                        };
-                        builder.term_entry(t, route)
-                    })
-                    .collect();
-                ctx.insert("kind", kind);
-                ctx.insert("terms", &entries);
-                let title = if *kind == "tags" {
-                    labels.tags
-                } else {
-                    labels.sources
-                };
-                ctx.insert("page_title", title);
-                ("taxonomy_list.html", format!("{kind}/"))
-            }
+            Job::List { .. } => return self.list_context(job, ctx, fingerprint),
+            Job::TermIndex { kind, terms } => self.term_index_context(kind, terms, ctx),
             Job::Archive => {
                 ctx.insert("years", years);
                 ctx.insert(
@@ -853,35 +795,7 @@ impl Pages<'_> {
                 ctx.insert("page_title", labels.archive);
                 ("archive.html", "archive/".to_string())
             }
-            Job::ArchiveYear(y) => {
-                let year = &years[*y];
-                #[derive(Serialize)]
-                struct MonthView<'a> {
-                    name: &'static str,
-                    anchor: &'a str,
-                    items: Vec<views::CardItem<'a>>,
-                }
-                let months: Vec<MonthView> = year
-                    .months
-                    .iter()
-                    .map(|m| -> Result<MonthView> {
-                        Ok(MonthView {
-                            name: m.name,
-                            anchor: &m.anchor,
-                            items: m
-                                .articles
-                                .iter()
-                                .map(|&i| builder.card_item(i))
-                                .collect::<Result<_>>()?,
-                        })
-                    })
-                    .collect::<Result<_>>()?;
-                ctx.insert("year", &year.year);
-                ctx.insert("count", &year.count);
-                ctx.insert("months", &months);
-                ctx.insert("page_title", &format!("{} {}", labels.archive, year.year));
-                ("archive_year.html", format!("archive/{}/", year.year))
-            }
+            Job::ArchiveYear(y) => self.archive_year_context(&years[*y], ctx)?,
             Job::Page(i) => {
                 let p = &site.pages[*i];
                 ctx.insert("page_title", &p.fields.title);
@@ -897,42 +811,7 @@ impl Pages<'_> {
                 ctx.insert("page_title", labels.not_found);
                 ("404.html", "404.html".to_string())
             }
-            Job::Feed { term } => {
-                let (items, title, route, alternate): (Vec<usize>, String, String, String) =
-                    match term {
-                        None => (
-                            (0..site.articles.len().min(FEED_ENTRIES)).collect(),
-                            site.config.title.clone(),
-                            "atom.xml".into(),
-                            String::new(),
-                        ),
-                        Some(t) => (
-                            t.articles.iter().take(FEED_ENTRIES).copied().collect(),
-                            format!("{} – {}", site.config.title, t.name),
-                            Urls::tag_feed(&t.slug),
-                            Urls::tag(&t.slug),
-                        ),
-                    };
-                let entries: Vec<_> = items.iter().map(|&i| builder.feed_entry(i)).collect();
-                let updated = items
-                    .iter()
-                    .filter_map(|&i| {
-                        let a = &site.articles[i];
-                        a.updated.max(a.date)
-                    })
-                    .max();
-                ctx.insert("feed_title", &title);
-                ctx.insert("feed_url", &urls.absolute(&route));
-                ctx.insert("feed_alternate", &urls.absolute(&alternate));
-                ctx.insert(
-                    "feed_updated",
-                    &updated
-                        .map(|d| format!("{}T00:00:00Z", d.format("%Y-%m-%d")))
-                        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
-                );
-                ctx.insert("entries", &entries);
-                ("atom.xml", route)
-            }
+            Job::Feed { term } => self.feed_context(*term, ctx),
             Job::Sitemap { part, entries } => {
                 let entries = sitemap_part(self.sitemap, entries.clone())?;
                 let route = sitemap_route(*part);
@@ -947,6 +826,237 @@ impl Pages<'_> {
                 ("sitemap_index.xml", "sitemap.xml".to_string())
             }
         };
+        Ok(Some(PageSetup {
+            template,
+            route,
+            placed: None,
+            shell_key: None,
+        }))
+    }
+
+    /// The context of a home, tag or source page ([`Job::List`]).
+    fn list_context<'j>(
+        &self,
+        job: &'j Job<'j>,
+        ctx: &mut Context,
+        fingerprint: Option<u64>,
+    ) -> Result<Option<PageSetup<'j, 'a>>> {
+        let Job::List {
+            first_route,
+            title,
+            term,
+            items,
+            number,
+        } = job
+        else {
+            unreachable!("list_context takes list jobs");
+        };
+        let Pages {
+            site,
+            builder,
+            shared,
+            sink,
+            shells,
+            placed_index,
+            placed_term,
+            ..
+        } = *self;
+        let urls = &site.urls;
+        let labels = builder.labels;
+        // The articles of a list page whose cards are placed (see `ListItem::Placed`).
+        let mut placed: Option<&[usize]> = None;
+        // Where a list page of placed cards keeps its shell (see `placed_list_key`).
+        let mut shell_key = None;
+        let reads = if term.is_some() {
+            placed_term
+        } else {
+            placed_index
+        };
+        if let Some(page_reads) = reads {
+            let page = page_items(items, *number, site.config.paginate_by);
+            placed = Some(page);
+            // A minified page of placed cards is its shell with its cards spliced in,
+            // and its shell is a function of the job but for which articles fill it:
+            // looked up before its context is even built.
+            if let (Some(memo), true) = (shells, site.config.minify) {
+                let per = site.config.paginate_by;
+                let key = placed_list_key(shared, job, per, page_reads);
+                let fragment = |id: usize| builder.card_fragment(card_at_marker(page, id));
+                if let Some(bytes) = memo.page(key, fragment)? {
+                    let route = Urls::paginated(first_route, *number);
+                    if cfg!(debug_assertions) {
+                        let how = "spliced into a kept shell";
+                        self.check_against_template(job, &route, &bytes, how)?;
+                    }
+                    let path = Urls::output_path(&route);
+                    Counters::add(&self.counters.spliced);
+                    sink.put(OutputFile { path, bytes }, fingerprint)?;
+                    return Ok(None);
+                }
+                shell_key = Some(minify::ShellKey {
+                    memo,
+                    key: Some(key),
+                });
+            }
+        }
+        let p = paginator(builder, first_route, items, *number, reads)?;
+        ctx.insert("paginator", &p);
+        let page_title = if *number > 1 {
+            format!("{title} – {} {number}", labels.page)
+        } else {
+            title.clone()
+        };
+        ctx.insert("page_title", &page_title);
+        ctx.insert("heading", title);
+        let template = match term {
+            None => "index.html",
+            Some((kind, t)) => {
+                ctx.insert("kind", kind);
+                if *kind == "tags" && site.config.feeds {
+                    ctx.insert("term_feed_url", &urls.route(&Urls::tag_feed(&t.slug)));
+                }
+                "taxonomy_single.html"
+            }
+        };
+        Ok(Some(PageSetup {
+            template,
+            route: Urls::paginated(first_route, *number),
+            placed,
+            shell_key,
+        }))
+    }
+
+    /// The context of the page listing every tag or every source ([`Job::TermIndex`]).
+    fn term_index_context(
+        &self,
+        kind: &'static str,
+        terms: &[Term],
+        ctx: &mut Context,
+    ) -> (&'static str, String) {
+        let builder = self.builder;
+        let labels = builder.labels;
+        let kind = &kind;
+        let entries: Vec<_> = terms
+            .iter()
+            .map(|t| {
+                let route = if *kind == "tags" {
+                    Urls::tag(&t.slug)
+                } else {
+                    Urls::source(&t.slug)
+                };
+                builder.term_entry(t, route)
+            })
+            .collect();
+        ctx.insert("kind", kind);
+        ctx.insert("terms", &entries);
+        let title = if *kind == "tags" {
+            labels.tags
+        } else {
+            labels.sources
+        };
+        ctx.insert("page_title", title);
+        ("taxonomy_list.html", format!("{kind}/"))
+    }
+
+    /// The context of one year of the archive ([`Job::ArchiveYear`]).
+    fn archive_year_context(
+        &self,
+        year: &archive::Year,
+        ctx: &mut Context,
+    ) -> Result<(&'static str, String)> {
+        let builder = self.builder;
+        let labels = builder.labels;
+        #[derive(Serialize)]
+        struct MonthView<'a> {
+            name: &'static str,
+            anchor: &'a str,
+            items: Vec<views::CardItem<'a>>,
+        }
+        let months: Vec<MonthView> = year
+            .months
+            .iter()
+            .map(|m| -> Result<MonthView> {
+                Ok(MonthView {
+                    name: m.name,
+                    anchor: &m.anchor,
+                    items: m
+                        .articles
+                        .iter()
+                        .map(|&i| builder.card_item(i))
+                        .collect::<Result<_>>()?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        ctx.insert("year", &year.year);
+        ctx.insert("count", &year.count);
+        ctx.insert("months", &months);
+        ctx.insert("page_title", &format!("{} {}", labels.archive, year.year));
+        Ok(("archive_year.html", format!("archive/{}/", year.year)))
+    }
+
+    /// The context of the site's Atom feed, or of a tag's ([`Job::Feed`]).
+    fn feed_context(&self, term: Option<&Term>, ctx: &mut Context) -> (&'static str, String) {
+        let Pages { site, builder, .. } = *self;
+        let urls = &site.urls;
+        let (items, title, route, alternate): (Vec<usize>, String, String, String) = match term {
+            None => (
+                (0..site.articles.len().min(FEED_ENTRIES)).collect(),
+                site.config.title.clone(),
+                "atom.xml".into(),
+                String::new(),
+            ),
+            Some(t) => (
+                t.articles.iter().take(FEED_ENTRIES).copied().collect(),
+                format!("{} – {}", site.config.title, t.name),
+                Urls::tag_feed(&t.slug),
+                Urls::tag(&t.slug),
+            ),
+        };
+        let entries: Vec<_> = items.iter().map(|&i| builder.feed_entry(i)).collect();
+        let updated = items
+            .iter()
+            .filter_map(|&i| {
+                let a = &site.articles[i];
+                a.updated.max(a.date)
+            })
+            .max();
+        ctx.insert("feed_title", &title);
+        ctx.insert("feed_url", &urls.absolute(&route));
+        ctx.insert("feed_alternate", &urls.absolute(&alternate));
+        ctx.insert(
+            "feed_updated",
+            &updated
+                .map(|d| format!("{}T00:00:00Z", d.format("%Y-%m-%d")))
+                .unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
+        );
+        ctx.insert("entries", &entries);
+        ("atom.xml", route)
+    }
+
+    /// Renders the page `setup` describes with `ctx` and hands it to the sink, unless the
+    /// sink has a page of the same context.
+    fn write_page(
+        &self,
+        job: &Job,
+        setup: PageSetup<'_, 'a>,
+        mut ctx: Context,
+        mut fingerprint: Option<u64>,
+    ) -> Result<()> {
+        let Pages {
+            site,
+            builder,
+            shared,
+            sink,
+            shells,
+            ..
+        } = *self;
+        let urls = &site.urls;
+        let PageSetup {
+            template,
+            route,
+            placed,
+            shell_key,
+        } = setup;
         ctx.insert("canonical", &urls.absolute(&route));
         ctx.insert("current_path", &urls.route(&route));
         let path = Urls::output_path(&route);
