@@ -54,6 +54,14 @@ if (await ranksFetched('pommes tarte', {})) fail('ranks fetched for a single res
 if (!(await ranksFetched('mistral', {}))) fail('ranks not fetched for a tie');
 if (!(await ranksFetched('pommes', { sort: 'date' }))) fail('ranks not fetched to sort by date');
 
+// Partial matches and queries of common words only are flagged for the page to say so.
+const partial = await engine.search('pommes mistral', {});
+if (!partial.partial || !partial.hits.length) fail('no article has both words: the result must be flagged partial');
+const whole = await engine.search('pommes tarte', {});
+if (whole.partial) fail('a query matched whole was flagged partial');
+const common = await engine.search('le de la', {});
+if (!common.empty || !common.stopOnly) fail('a query of stop words only must be flagged stopOnly');
+
 // Seed text stays text: the title with a script tag comes back verbatim, to be set as textContent.
 const xss = await engine.search('alert', {});
 if (!xss.hits.length || !xss.hits[0].doc.t.includes('<script>alert(1)</script>')) fail('xss title not returned verbatim');

@@ -39,7 +39,9 @@ async function results() {
 function checkCase(c, got, how) {
   for (const e of check(c, got.routes, got.marks)) fail(`${how} ${JSON.stringify(c.q)}: ${e}`);
   const n = got.routes.length;
-  const want = n === 0 ? /^Aucun résultat$/ : n === 1 ? /^1 résultat$/ : new RegExp(`^${n} résultats$`);
+  // A query no article matches whole says so after the count (checked on its own below).
+  const partial = '(\\. Aucun article ne contient tous les mots ; résultats pour une partie d’entre eux\\.)?';
+  const want = n === 0 ? /^Aucun résultat$/ : new RegExp(`^${n === 1 ? '1 résultat' : `${n} résultats`}${partial}$`);
   if (!want.test(got.status)) fail(`${how} ${JSON.stringify(c.q)}: status ${JSON.stringify(got.status)} for ${n} results`);
 }
 
@@ -50,6 +52,18 @@ for (const c of CASES) {
   checkCase(c, got, 'url');
   if ((await page.inputValue('#gz-q')) !== c.q) fail(`url ${c.q}: search box not pre-filled`);
 }
+
+// 1b. The page says when it shows partial matches, and answers a query of common words only.
+await page.goto(`${site}search/?q=${encodeURIComponent('pommes mistral')}`);
+const partialGot = await results();
+if (!partialGot.routes.length || !partialGot.status.endsWith('Aucun article ne contient tous les mots ; résultats pour une partie d’entre eux.')) {
+  fail(`partial matches not announced: ${JSON.stringify(partialGot.status)}`);
+}
+await page.goto(`${site}search/?q=${encodeURIComponent('pommes tarte')}`);
+if ((await results()).status !== '1 résultat') fail('a whole match announced as partial');
+await page.goto(`${site}search/?q=${encodeURIComponent('le de la')}`);
+const common = await results();
+if (!common.status.startsWith('Ces mots sont trop courants')) fail(`stop words only: ${JSON.stringify(common.status)}`);
 
 // 2. Every query typed into the page's own box; the URL follows the query.
 await page.goto(`${site}search/`);

@@ -317,9 +317,10 @@
   function parseQuery(q) {
     var parts = q.replace(/[“”«»„]/g, '"').split('"');
     var list = [], phrases = [], seen = new Map();
-    var open = /[\p{Alphabetic}\p{N}]$/u.test(q), lastBare = null;
+    var open = /[\p{Alphabetic}\p{N}]$/u.test(q), lastBare = null, typed = 0;
     parts.forEach(function (part, i) {
       var inPhrase = i % 2 === 1, ws = words(fold(part));
+      typed += ws.length;
       if (inPhrase && ws.length > 1) phrases.push(ws.map(function (w) { return STOP.has(w) ? w : term(w, 'fr'); }));
       ws.forEach(function (w, j) {
         var t = term(w, 'fr');
@@ -330,7 +331,8 @@
       });
     });
     if (open && lastBare) lastBare.prefix = true;
-    return { words: list, phrases: phrases };
+    // Words were typed but every one is too common to be indexed: the page says so.
+    return { words: list, phrases: phrases, stopOnly: typed > 0 && !list.length };
   }
 
   // Index terms a query word stands for, with weights.
@@ -396,7 +398,7 @@
       var filters = [];
       if (opts.tag) filters.push(self.filterSet('t', opts.tag));
       if (opts.source) filters.push(self.filterSet('s', opts.source));
-      if (!parsed.words.length && !filters.length) return { total: 0, exact: true, page: 1, pages: 0, hits: [], empty: true };
+      if (!parsed.words.length && !filters.length) return { total: 0, exact: true, page: 1, pages: 0, hits: [], empty: true, stopOnly: parsed.stopOnly };
       return Promise.all([Promise.all(parsed.words.map(function (w) { return self.expand(w); })), Promise.all(filters)])
         .then(function (r) {
           var expansions = r[0], sets = r[1];
@@ -416,7 +418,7 @@
               return best;
             });
             var matchedTerms = new Set(allEntries.map(function (c) { return c.e.t; }));
-            var scores = new Map();
+            var scores = new Map(), partial = false;
             if (perWord.length) {
               var smallest = perWord.reduce(function (a, b) { return a.size <= b.size ? a : b; });
               smallest.forEach(function (_, d) {
@@ -425,6 +427,7 @@
                 scores.set(d, [s, hint]);
               });
               if (!scores.size && perWord.length > 1 && !parsed.phrases.length) { // nothing has every word: any word
+                partial = true;
                 perWord.forEach(function (m) {
                   m.forEach(function (v, d) {
                     var cur = scores.get(d) || [0, 3, 0];
@@ -467,7 +470,7 @@
                   return self.doc(d).then(function (doc) { return { id: d, doc: doc, text: doc.x || '' }; });
                 })).then(function (hits) {
                   hits.forEach(function (h) { h.terms = matchedTerms; h.score = scores.get(h.id)[0]; });
-                  return { total: verified.length, exact: exact, page: page, pages: Math.ceil(verified.length / rpp), hits: hits };
+                  return { total: verified.length, exact: exact, page: page, pages: Math.ceil(verified.length / rpp), hits: hits, partial: partial && verified.length > 0 };
                 });
               });
             });
@@ -545,10 +548,14 @@
   var STRINGS = {
     fr: { none: 'Aucun résultat', one: '1 résultat', many: '{n} résultats', atLeast: 'au moins {n} résultats',
       loading: 'Recherche…', error: 'La recherche a échoué : index introuvable.', prev: 'Page précédente', next: 'Page suivante',
-      page: 'Page {p} sur {n}', tags: 'Étiquettes', results: 'Résultats de recherche', empty: 'Tapez un ou plusieurs mots.' },
+      page: 'Page {p} sur {n}', tags: 'Étiquettes', results: 'Résultats de recherche', empty: 'Tapez un ou plusieurs mots.',
+      partial: 'Aucun article ne contient tous les mots ; résultats pour une partie d’entre eux.',
+      stopOnly: 'Ces mots sont trop courants pour être cherchés seuls : ajoutez un mot plus précis.' },
     en: { none: 'No results', one: '1 result', many: '{n} results', atLeast: 'at least {n} results',
       loading: 'Searching…', error: 'Search failed: index not found.', prev: 'Previous page', next: 'Next page',
-      page: 'Page {p} of {n}', tags: 'Tags', results: 'Search results', empty: 'Type one or more words.' }
+      page: 'Page {p} of {n}', tags: 'Tags', results: 'Search results', empty: 'Type one or more words.',
+      partial: 'No article contains every word; results for some of them.',
+      stopOnly: 'These words are too common to search on their own: add a more specific word.' }
   };
   function fmt(s, v) { return s.replace(/\{(\w)\}/g, function (_, k) { return v[k]; }); }
 
@@ -645,8 +652,9 @@
       list.textContent = '';
       pager.textContent = '';
       pager.hidden = true;
-      if (res.empty) { status.textContent = ''; return; }
-      status.textContent = res.total === 0 ? S.none : !res.exact ? fmt(S.atLeast, { n: res.total }) : res.total === 1 ? S.one : fmt(S.many, { n: res.total });
+      if (res.empty) { status.textContent = res.stopOnly ? S.stopOnly : ''; return; }
+      var count = res.total === 0 ? S.none : !res.exact ? fmt(S.atLeast, { n: res.total }) : res.total === 1 ? S.one : fmt(S.many, { n: res.total });
+      status.textContent = res.partial ? count + '. ' + S.partial : count;
       res.hits.forEach(function (h) {
         var d = h.doc, li = el('li', { 'class': 'gz-result' }), art = el('article');
         var title = el('h2', { 'class': 'gz-title' }), a = el('a', { href: base + d.r });
