@@ -99,6 +99,15 @@ struct Common<'a> {
     generator: &'static str,
 }
 
+/// One page of a paginated list of articles: the home, a tag's or a source's.
+struct ListPage<'a> {
+    first_route: String,
+    title: String,
+    term: Option<(&'static str, &'a Term)>,
+    items: &'a [usize],
+    number: usize,
+}
+
 /// One output page to render.
 enum Job<'a> {
     Article(usize),
@@ -106,13 +115,7 @@ enum Job<'a> {
         from: &'a str,
         to: &'a str,
     },
-    List {
-        first_route: String,
-        title: String,
-        term: Option<(&'static str, &'a Term)>,
-        items: &'a [usize],
-        number: usize,
-    },
+    List(ListPage<'a>),
     TermIndex {
         kind: &'static str,
         terms: &'a [Term],
@@ -246,7 +249,7 @@ fn render_site(
     // Shells of list pages are kept for up to twice as many pages as there are.
     let list_pages = jobs
         .iter()
-        .filter(|job| matches!(job, Job::List { .. }))
+        .filter(|job| matches!(job, Job::List(_)))
         .count();
     let counters = Counters::default();
     let pages = Pages {
@@ -352,13 +355,13 @@ fn plan<'a>(
     let per = site.config.paginate_by;
     let home_pages = site.articles.len().div_ceil(per).max(1);
     for number in 1..=home_pages {
-        jobs.push(Job::List {
+        jobs.push(Job::List(ListPage {
             first_route: String::new(),
             title: site.config.title.clone(),
             term: None,
             items: every_article,
             number,
-        });
+        }));
     }
     for (i, a) in site.articles.iter().enumerate() {
         jobs.push(Job::Article(i));
@@ -382,13 +385,13 @@ fn plan<'a>(
                 Urls::source(&t.slug)
             };
             for number in 1..=t.articles.len().div_ceil(per).max(1) {
-                jobs.push(Job::List {
+                jobs.push(Job::List(ListPage {
                     first_route: first_route.clone(),
                     title: t.name.clone(),
                     term: Some((kind, t)),
                     items: &t.articles,
                     number,
-                });
+                }));
             }
             if kind == "tags" && site.config.feeds {
                 jobs.push(Job::Feed { term: Some(t) });
@@ -460,11 +463,11 @@ impl Job<'_> {
                         .map(|d| d.format("%Y-%m-%d").to_string()),
                 }
             }
-            Job::List {
+            Job::List(ListPage {
                 first_route,
                 number,
                 ..
-            } => plain(Urls::paginated(first_route, *number)),
+            }) => plain(Urls::paginated(first_route, *number)),
             Job::TermIndex { kind, .. } => plain(format!("{kind}/")),
             Job::Archive => plain("archive/".into()),
             Job::ArchiveYear(y) => plain(format!("archive/{}/", years[*y].year)),
@@ -593,17 +596,19 @@ fn paginator<'a>(
 /// item count only where the template reads it, see [`list_reads::ItemCount`]) and of what
 /// every page shares (`shared`: templates, settings, base path), not of which articles fill
 /// it. In debug builds every spliced page is checked against the page rendered in full.
-fn placed_list_key(shared: &[u8; 32], job: &Job, per: usize, reads: list_reads::PageReads) -> u128 {
-    let Job::List {
+fn placed_list_key(
+    shared: &[u8; 32],
+    list: &ListPage,
+    per: usize,
+    reads: list_reads::PageReads,
+) -> u128 {
+    let ListPage {
         first_route,
         title,
         term,
         items,
         number,
-    } = job
-    else {
-        unreachable!("only list pages place their cards")
-    };
+    } = list;
     let term = term.map(|(kind, t)| (kind, &t.name, &t.slug));
     let total_pages = items.len().div_ceil(per).max(1);
     let on_page = page_items(items, *number, per).len();
@@ -777,7 +782,7 @@ impl<'a> Pages<'a> {
                 ctx.insert("page_title", labels.redirect);
                 ("redirect.html", from.to_string())
             }
-            Job::List { .. } => return self.list_context(job, ctx, fingerprint),
+            Job::List(list) => return self.list_context(job, list, ctx, fingerprint),
             Job::TermIndex { kind, terms } => self.term_index_context(kind, terms, ctx),
             Job::Archive => {
                 ctx.insert("years", years);
@@ -837,20 +842,18 @@ impl<'a> Pages<'a> {
     /// The context of a home, tag or source page ([`Job::List`]).
     fn list_context<'j>(
         &self,
-        job: &'j Job<'j>,
+        job: &Job,
+        list: &'j ListPage<'j>,
         ctx: &mut Context,
         fingerprint: Option<u64>,
     ) -> Result<Option<PageSetup<'j, 'a>>> {
-        let Job::List {
+        let ListPage {
             first_route,
             title,
             term,
             items,
             number,
-        } = job
-        else {
-            unreachable!("list_context takes list jobs");
-        };
+        } = list;
         let Pages {
             site,
             builder,
@@ -880,7 +883,7 @@ impl<'a> Pages<'a> {
             // looked up before its context is even built.
             if let (Some(memo), true) = (shells, site.config.minify) {
                 let per = site.config.paginate_by;
-                let key = placed_list_key(shared, job, per, page_reads);
+                let key = placed_list_key(shared, list, per, page_reads);
                 let fragment = |id: usize| builder.card_fragment(card_at_marker(page, id));
                 if let Some(bytes) = memo.page(key, fragment)? {
                     let route = Urls::paginated(first_route, *number);
@@ -1095,7 +1098,7 @@ impl<'a> Pages<'a> {
             // List pages keep their shell when an added article only moves their cards.
             let shells = shell_key.or_else(|| {
                 shells
-                    .filter(|_| matches!(job, Job::List { .. }))
+                    .filter(|_| matches!(job, Job::List(_)))
                     .map(|memo| minify::ShellKey { memo, key: None })
             });
             let bytes = minify::html_with_fragments(text, fragment, shells)?;
@@ -1219,13 +1222,13 @@ fn input_key(
             optional(&mut h, site.older(*i));
             ("article.html", a.route.clone())
         }
-        Job::List {
+        Job::List(ListPage {
             first_route,
             title,
             term,
             items,
             number,
-        } => {
+        }) => {
             for text in [first_route.as_str(), title.as_str()] {
                 h.update(text.as_bytes()).update(&[0]);
             }
