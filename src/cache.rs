@@ -961,15 +961,14 @@ impl Manifest {
         if !self.dirs.contains_key("") {
             return false;
         }
-        let output = dir;
         self.files
             .par_iter()
             .filter(|(rel, e)| !vouched(rel, e))
-            .all(|(rel, e)| stat(&output.join(rel)) == Some((e.len, e.mtime)))
+            .all(|(rel, e)| stat(&dir.join(rel)) == Some((e.len, e.mtime)))
             && self
                 .dirs
                 .par_iter()
-                .all(|(rel, mtime)| stat(&output.join(rel)).map(|s| s.1) == Some(*mtime))
+                .all(|(rel, mtime)| stat(&dir.join(rel)).map(|s| s.1) == Some(*mtime))
     }
 }
 
@@ -1236,7 +1235,7 @@ impl Sink for Update<'_> {
                 self.keep(file.path, entry);
                 Ok(())
             }
-            None => self.staging.put(file, fingerprint),
+            None => self.staging.put_hashed(file, fingerprint, Some(hash)),
         }
     }
 }

@@ -470,6 +470,12 @@ impl Staging {
     /// checked. With `record`, every file's size, time and hash is kept for
     /// [`Staging::commit`] to return.
     pub fn new(output: &Path, record: bool) -> Result<Staging> {
+        Staging::start(output, record, None)
+    }
+
+    /// A staging folder beside `output`: a new empty one, or `from`, an earlier site moved
+    /// into its place.
+    fn start(output: &Path, record: bool, from: Option<&Path>) -> Result<Staging> {
         let parent = output
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -485,7 +491,12 @@ impl Staging {
             fs::remove_dir_all(&dir).ok();
         }
         swap::note_staged(&dir);
-        fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        match from {
+            Some(tree) => fs::rename(tree, &dir)
+                .with_context(|| format!("cannot move {} into place", tree.display()))?,
+            None => fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?,
+        }
         fs::write(dir.join(target::MARKER), target::MARKER_TEXT)
             .with_context(|| format!("cannot write {}", dir.display()))?;
         Ok(Staging {
@@ -508,12 +519,7 @@ impl Staging {
     /// the old one. Files of `tree` may be hard links shared with the current output, so a
     /// staged file always replaces the name, never writes into the file.
     pub fn recycle(output: &Path, tree: &Path, present: BTreeSet<String>) -> Result<Staging> {
-        let mut staging = Staging::new(output, true)?;
-        fs::remove_dir_all(&staging.dir).ok();
-        fs::rename(tree, &staging.dir)
-            .with_context(|| format!("cannot move {} into place", tree.display()))?;
-        fs::write(staging.dir.join(target::MARKER), target::MARKER_TEXT)
-            .with_context(|| format!("cannot write {}", staging.dir.display()))?;
+        let mut staging = Staging::start(output, true, Some(tree))?;
         staging.present = Some(Mutex::new(present));
         Ok(staging)
     }
@@ -815,6 +821,19 @@ impl Sink for Staging {
     }
 
     fn put(&self, file: OutputFile, fingerprint: Option<u64>) -> Result<()> {
+        self.put_hashed(file, fingerprint, None)
+    }
+}
+
+impl Staging {
+    /// [`Sink::put`] for a caller that has already hashed the file's bytes (`hash`), so that
+    /// they are not hashed again for the record.
+    pub fn put_hashed(
+        &self,
+        file: OutputFile,
+        fingerprint: Option<u64>,
+        hash: Option<[u8; 32]>,
+    ) -> Result<()> {
         stop_if_interrupted()?;
         self.claims.claim(&file.path)?;
         let path = self.dir.join(&file.path);
@@ -829,7 +848,7 @@ impl Sink for Staging {
             let entry = WrittenFile {
                 len,
                 mtime,
-                hash: *blake3::hash(&file.bytes).as_bytes(),
+                hash: hash.unwrap_or_else(|| *blake3::hash(&file.bytes).as_bytes()),
                 fingerprint,
             };
             record
