@@ -138,29 +138,6 @@ fn edit(root: &Path, rng: &mut Rng, next_id: &mut usize) -> String {
     }
 }
 
-/// The site a full `--no-cache` build makes of a copy of the project's sources (the copy has
-/// no cache and no output, so nothing of an earlier build can leak into it).
-fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let copy = tempfile::tempdir().unwrap();
-    for entry in walkdir::WalkDir::new(root) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(root).unwrap();
-        let top = rel.components().next().map(|c| c.as_os_str().to_owned());
-        if top.is_some_and(|t| t == "dist" || t == ".gazette-cache") {
-            continue;
-        }
-        let to = copy.path().join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &to).unwrap();
-        }
-    }
-    let out = copy.path().join("dist");
-    common::build(copy.path(), &out, &["--no-cache"]);
-    common::tree(&out)
-}
-
 /// A cached `gazette build` of `root` into its `dist/`, with `env` set.
 fn cached_build(root: &Path, env: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
     let out = root.join("dist");
@@ -199,7 +176,7 @@ fn run_sequence(seed: u64, steps: usize, session: bool, env: &[(&str, &str)]) ->
     let mut done = Vec::new();
     for _ in 0..steps {
         done.push(edit(root, &mut rng, &mut next_id));
-        let want = full_build(root);
+        let want = common::no_cache_tree(root);
         let differs = |got: &BTreeMap<String, Vec<u8>>| -> Option<String> {
             let mut paths: Vec<&String> = got.keys().chain(want.keys()).collect();
             paths.sort();

@@ -14,35 +14,11 @@ use gazette::output::SiteFiles;
 const CONFIG: &str =
     "title = \"T\"\nbase_url = \"https://example.org/\"\nlanguage = \"fr\"\nfeeds = false\n";
 
-/// The reference for a cached build of `root`: its config, `urls.lock`, seeds and `content/`
-/// built with `--no-cache` in a copy.
-fn reference(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let copy = tempfile::tempdir().unwrap();
-    for f in ["config.toml", "urls.lock"] {
-        if root.join(f).exists() {
-            std::fs::copy(root.join(f), copy.path().join(f)).unwrap();
-        }
-    }
-    for dir in ["seeds", "content/articles"] {
-        std::fs::create_dir_all(copy.path().join(dir)).unwrap();
-        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
-            continue;
-        };
-        for e in entries {
-            let e = e.unwrap();
-            std::fs::copy(e.path(), copy.path().join(dir).join(e.file_name())).unwrap();
-        }
-    }
-    let out = copy.path().join("dist");
-    common::build(copy.path(), &out, &["--no-cache"]);
-    common::tree(&out)
-}
-
 /// Builds `root` with its cache into `out` and checks the result equals a build from scratch.
 fn cached_equals_reference(root: &Path, out: &Path, when: &str) -> BTreeMap<String, Vec<u8>> {
     common::build(root, out, &[]);
     let built = common::tree(out);
-    let reference = reference(root);
+    let reference = common::no_cache_tree(root);
     let differ: Vec<&String> = reference
         .keys()
         .chain(built.keys())

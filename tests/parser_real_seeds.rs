@@ -23,10 +23,7 @@ fn parse(name: &str) -> ParsedSeed {
 fn texts(seed: &ParsedSeed) -> Vec<String> {
     seed.body
         .iter()
-        .map(|b| match b {
-            Block::Paragraph { text } | Block::Heading { text } => text.clone(),
-            Block::List { items } => items.join("\n"),
-        })
+        .map(|b| gazette::site::blocks_to_text(std::slice::from_ref(b)))
         .collect()
 }
 

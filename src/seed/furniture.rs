@@ -368,7 +368,7 @@ impl FurnitureLines {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::seed::{parse_seed_in, Block, ParseOptions, SeedInputs};
+    use crate::seed::{parse_seed_in, ParseOptions, SeedInputs};
 
     const MENU: &str = "Accueil\nPolitique\nÉconomie\nSport\nCulture\n";
     const SLOGAN: &str =
@@ -419,10 +419,7 @@ mod tests {
         .expect("parses");
         seed.body
             .iter()
-            .map(|b| match b {
-                Block::Paragraph { text } | Block::Heading { text } => text.clone(),
-                Block::List { items } => items.join("\n"),
-            })
+            .map(|b| crate::site::blocks_to_text(std::slice::from_ref(b)))
             .collect()
     }
 

@@ -75,8 +75,9 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// The site `root`'s sources make now: a copy of its config, `urls.lock` (committed beside
-/// the seeds, so a CI build without any cache has it too) and seeds, built with `--no-cache`.
-/// The reference a cached or interrupted build must equal.
+/// the seeds, so a CI build without any cache has it too), `seeds/`, `content/` and `themes/`,
+/// built with `--no-cache`. The copy holds no cache and no output, so nothing of an earlier
+/// build can leak into it: the reference a cached or interrupted build must equal.
 pub fn no_cache_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let copy = tempfile::tempdir().unwrap();
     for f in ["config.toml", "urls.lock"] {
@@ -84,10 +85,15 @@ pub fn no_cache_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
             std::fs::copy(root.join(f), copy.path().join(f)).unwrap();
         }
     }
-    std::fs::create_dir(copy.path().join("seeds")).unwrap();
-    for e in std::fs::read_dir(root.join("seeds")).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), copy.path().join("seeds").join(e.file_name())).unwrap();
+    for dir in ["seeds", "content", "themes"] {
+        for e in walkdir::WalkDir::new(root.join(dir)).into_iter().flatten() {
+            let to = copy.path().join(e.path().strip_prefix(root).unwrap());
+            if e.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(e.path(), &to).unwrap();
+            }
+        }
     }
     let out = copy.path().join("dist");
     build(copy.path(), &out, &["--no-cache"]);

@@ -16,14 +16,7 @@ fn page(lines: &[&str]) -> Extraction {
 
 #[test]
 fn menu_runs_are_furniture_and_paragraphs_article() {
-    let mut lines = vec![
-        "Accueil",
-        "Politique",
-        "Économie",
-        "Sport",
-        "Culture",
-        "Vidéos",
-    ];
+    let mut lines = menu();
     lines.push("La piscine du centre-ville ferme pour un an");
     lines.extend_from_slice(P);
     lines.extend_from_slice(&["Mentions légales", "Plan du site", "Contact", "Cookies"]);
@@ -56,14 +49,7 @@ fn an_article_alone_is_left_whole() {
 
 #[test]
 fn a_comment_header_ends_the_article() {
-    let mut lines = vec![
-        "Accueil",
-        "Politique",
-        "Économie",
-        "Sport",
-        "Culture",
-        "Vidéos",
-    ];
+    let mut lines = menu();
     lines.extend_from_slice(P);
     lines.extend_from_slice(&["3 commentaires", "Paul", P[0], "Marie", P[1]]);
     let ex = page(&lines);
@@ -122,14 +108,7 @@ fn no_panic_on_odd_input() {
 
 #[test]
 fn an_extent_moves_the_body_start_and_keeps_a_dropped_line() {
-    let mut lines = vec![
-        "Accueil",
-        "Politique",
-        "Économie",
-        "Sport",
-        "Culture",
-        "Vidéos",
-    ];
+    let mut lines = menu();
     lines.extend_from_slice(P);
     lines.extend_from_slice(&["Mentions légales", "Plan du site", "Contact", "Cookies"]);
     let mut ex = page(&lines);
