@@ -496,7 +496,59 @@ fn build_inner(
     reuse: Reuse<'_>,
     sink: &dyn Sink,
 ) -> Result<(Site, usize, u64, CardStore, render::PageCounts)> {
-    let ((site, seeds_read, seed_bytes), after) = match reuse {
+    let ((site, seeds_read, seed_bytes), after) = load_with(opts, timings, diagnostics, reuse)?;
+    let AfterParse {
+        mut earlier_cards,
+        saving_seeds,
+        search,
+        cache_dir,
+        keep_memos,
+        templates,
+    } = after;
+    let theme = render::theme::Theme::load(&opts.root, &site.config.theme)?;
+    let parsed_here;
+    let tera = match templates {
+        Some(templates) => timings.time("parse templates", || templates.of(&theme))?,
+        None => {
+            parsed_here = timings.time("parse templates", || render::load_templates(&theme))?;
+            &parsed_here
+        }
+    };
+    // One after the other, not side by side: both stages use every core, and running them
+    // together would add their peak memory for no gain in time.
+    // Taken only now: a build that fails before rendering leaves a session its cards. (One
+    // that fails while rendering does not; the next build makes them again.)
+    let earlier = earlier_cards.take();
+    let render::Rendered {
+        cards,
+        cards_changed,
+        pages,
+    } = timings.time("render", || {
+        render::render(&site, &theme, tera, &opts.render, sink, earlier, keep_memos)
+    })?;
+    let (cards, saving_cards) = keep_or_save_cards(cards, cards_changed, cache_dir);
+    if site.config.search.enabled {
+        timings.time("search index", || write_search_index(&site, search, sink))?;
+    }
+    saved(saving_seeds, "seed cache")?;
+    saved(saving_cards, "card cache")?;
+    if opts.strict && diagnostics.warnings() > 0 {
+        anyhow::bail!(
+            "--strict: {} warning(s) (listed above)",
+            diagnostics.warnings()
+        );
+    }
+    Ok((site, seeds_read, seed_bytes, cards, pages))
+}
+
+/// Loads the site with what `reuse` offers, and says what the later stages take from it.
+fn load_with<'a>(
+    opts: &BuildOptions,
+    timings: &mut Timings,
+    diagnostics: &mut Diagnostics,
+    reuse: Reuse<'a>,
+) -> Result<((Site, usize, u64), AfterParse<'a>)> {
+    Ok(match reuse {
         Reuse::Nothing => (
             load_site_cached(opts, timings, diagnostics, None, None)?,
             AfterParse {
@@ -546,71 +598,34 @@ fn build_inner(
             };
             (loaded, after)
         }
+    })
+}
+
+/// The cards rendering made: saved to the cache folder on a thread of their own when there is
+/// one (`gazette build`, and only if they changed), else kept for the session's next build.
+fn keep_or_save_cards(
+    cards: CardStore,
+    changed: bool,
+    cache_dir: Option<&Path>,
+) -> (CardStore, Option<Saving>) {
+    let Some(dir) = cache_dir else {
+        return (cards, None);
     };
-    let AfterParse {
-        mut earlier_cards,
-        saving_seeds,
-        search,
-        cache_dir,
-        keep_memos,
-        templates,
-    } = after;
-    let theme = render::theme::Theme::load(&opts.root, &site.config.theme)?;
-    let parsed_here;
-    let tera = match templates {
-        Some(templates) => timings.time("parse templates", || templates.of(&theme))?,
-        None => {
-            parsed_here = timings.time("parse templates", || render::load_templates(&theme))?;
-            &parsed_here
-        }
-    };
-    // One after the other, not side by side: both stages use every core, and running them
-    // together would add their peak memory for no gain in time.
-    // Taken only now: a build that fails before rendering leaves a session its cards. (One
-    // that fails while rendering does not; the next build makes them again.)
-    let earlier = earlier_cards.take();
-    let render::Rendered {
-        cards,
-        cards_changed: changed,
-        pages,
-    } = timings.time("render", || {
-        render::render(&site, &theme, tera, &opts.render, sink, earlier, keep_memos)
-    })?;
-    let mut saving_cards = None;
-    let cards = match cache_dir {
-        Some(dir) => {
-            if changed {
-                let owned = dir.to_path_buf();
-                saving_cards = Some(std::thread::spawn(move || {
-                    crate::cache::save_cards(&owned, &cards)
-                }));
-            }
-            CardStore::default()
-        }
-        None => cards,
-    };
-    if site.config.search.enabled {
-        timings.time("search index", || {
-            // The same files either way; the cache spares analysing unchanged articles again.
-            // Each file goes to the sink as soon as it is made, not the whole index at once.
-            match search {
-                SearchCache::Off => crate::search::write_index(&site, sink),
-                SearchCache::Disk(dir) => crate::search::write_index_cached(&site, dir, sink),
-                SearchCache::Memory(memory) => {
-                    crate::search::write_index_in_memory(&site, memory, sink)
-                }
-            }
-        })?;
+    let saving = changed.then(|| {
+        let owned = dir.to_path_buf();
+        std::thread::spawn(move || crate::cache::save_cards(&owned, &cards))
+    });
+    (CardStore::default(), saving)
+}
+
+/// Writes the search index to `sink`. The same files whatever the cache; the cache spares
+/// analysing unchanged articles again. Each file goes to the sink as soon as it is made.
+fn write_search_index(site: &Site, search: SearchCache<'_>, sink: &dyn Sink) -> Result<()> {
+    match search {
+        SearchCache::Off => crate::search::write_index(site, sink),
+        SearchCache::Disk(dir) => crate::search::write_index_cached(site, dir, sink),
+        SearchCache::Memory(memory) => crate::search::write_index_in_memory(site, memory, sink),
     }
-    saved(saving_seeds, "seed cache")?;
-    saved(saving_cards, "card cache")?;
-    if opts.strict && diagnostics.warnings() > 0 {
-        anyhow::bail!(
-            "--strict: {} warning(s) (listed above)",
-            diagnostics.warnings()
-        );
-    }
-    Ok((site, seeds_read, seed_bytes, cards, pages))
 }
 
 /// The cards of earlier builds, where a build takes them from.
@@ -670,32 +685,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     {
         return Ok(report);
     }
-    let mut reuse = Reuse::Nothing;
-    let mut manifest = None;
     // Previous sites of earlier builds, removed while this one computes.
     let trash = opts.cache.then(|| cache_dir.join(crate::cache::TRASH_DIR));
     let sweeper = trash.as_deref().map(crate::output::sweep_trash);
-    if opts.cache {
-        if let Some(p) = &opts.progress {
-            (p.0)("load cache");
-        }
-        // Three reads that wait on the file system more than on the processor: side by side.
-        let ((seeds, found), loaded_cards) = rayon::join(
-            || {
-                rayon::join(
-                    || crate::cache::SeedCache::load(&cache_dir),
-                    || crate::cache::Manifest::load(&cache_dir).filter(|m| m.matches(output)),
-                )
-            },
-            || crate::cache::load_cards(&cache_dir),
-        );
-        reuse = Reuse::Disk {
-            dir: &cache_dir,
-            seeds,
-            cards: Box::new(loaded_cards),
-        };
-        manifest = found;
-    }
+    let (reuse, manifest) = match opts.cache {
+        true => open_disk_cache(opts, &cache_dir, output),
+        false => (Reuse::Nothing, None),
+    };
     let cache_load = start.elapsed();
     let destination = match &manifest {
         Some(old) => Destination::Update(
@@ -712,29 +708,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     if let Some(p) = &opts.progress {
         (p.0)("write output");
     }
-    // The URLs about to be published, recorded first (never by `check` or `serve`): a URL in
-    // `dist/` is always in the lock; one in the lock but not published is harmless.
-    if let Err(error) = loaded.site.url_lock_after().save(&opts.root) {
-        return Err(BuildFailure {
-            error,
-            diagnostics: loaded.diagnostics,
-        });
-    }
-    if opts.cache {
-        // The manifest is removed first: if writing fails half-way, the next build is a full one.
-        Manifest::remove(&cache_dir);
-        crate::cache::LastBuild::remove(&cache_dir);
-    }
-    let committed = destination
-        .commit(output, opts.cache)
-        .and_then(|(written, manifest)| {
-            if let Some(m) = manifest {
-                m.save(&cache_dir)?;
-            }
-            Ok(written)
-        });
-    let written = match committed {
-        Ok(w) => w,
+    let written = match publish(opts, &loaded.site, destination, output, &cache_dir) {
+        Ok(written) => written,
         Err(error) => {
             return Err(BuildFailure {
                 error,
@@ -742,52 +717,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             })
         }
     };
-    let Loaded {
-        site,
-        diagnostics,
-        mut timings,
-        cards,
-        ..
-    } = loaded;
-    let (articles, tags, sources) = (site.articles.len(), site.tags.len(), site.sources.len());
-    crate::drop_in_background((site, cards));
+    let mut report = report_of(loaded, written, start);
     if opts.cache {
-        timings.stages.insert(
-            0,
-            Stage {
-                name: "load cache",
-                elapsed: cache_load,
-                peak_memory_kb: None,
-            },
-        );
-    }
-    timings.record("write output", write.elapsed());
-    let report = BuildReport {
-        articles,
-        tags,
-        sources,
-        pages: written.pages,
-        files: written.files,
-        bytes: written.bytes,
-        elapsed: start.elapsed(),
-        diagnostics,
-        timings,
-    };
-    if let Some(stamp) = stamp.filter(|s| s.settled) {
-        let last = crate::cache::LastBuild {
-            stamp: stamp.digest,
-            counts: [
-                report.articles as u64,
-                report.tags as u64,
-                report.sources as u64,
-                report.pages as u64,
-                report.files as u64,
-                report.bytes,
-            ],
-            diagnostics: report.diagnostics.items().to_vec(),
-            url_lock: site::lock::digest(&opts.root),
+        let load = Stage {
+            name: "load cache",
+            elapsed: cache_load,
+            peak_memory_kb: None,
         };
-        if let Err(error) = last.save(&cache_dir) {
+        report.timings.stages.insert(0, load);
+    }
+    report.timings.record("write output", write.elapsed());
+    report.elapsed = start.elapsed();
+    if let Some(stamp) = stamp.filter(|s| s.settled) {
+        if let Err(error) = record_last_build(&stamp, &report, &opts.root, &cache_dir) {
             return Err(BuildFailure {
                 error,
                 diagnostics: report.diagnostics,
@@ -798,6 +740,104 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         sweeper.finish();
     }
     Ok(report)
+}
+
+/// Reads what the last build left in the cache folder: its parses, its cards, and the manifest
+/// of the output folder when the folder still matches it.
+fn open_disk_cache<'a>(
+    opts: &BuildOptions,
+    cache_dir: &'a Path,
+    output: &Path,
+) -> (Reuse<'a>, Option<Manifest>) {
+    if let Some(p) = &opts.progress {
+        (p.0)("load cache");
+    }
+    // Three reads that wait on the file system more than on the processor: side by side.
+    let ((seeds, manifest), cards) = rayon::join(
+        || {
+            rayon::join(
+                || crate::cache::SeedCache::load(cache_dir),
+                || crate::cache::Manifest::load(cache_dir).filter(|m| m.matches(output)),
+            )
+        },
+        || crate::cache::load_cards(cache_dir),
+    );
+    let reuse = Reuse::Disk {
+        dir: cache_dir,
+        seeds,
+        cards: Box::new(cards),
+    };
+    (reuse, manifest)
+}
+
+/// Records the URLs about to be published, then swaps the staged site in and saves its
+/// manifest. The lock is written first (never by `check` or `serve`): a URL in `dist/` is
+/// always in the lock; one in the lock but not published is harmless.
+fn publish(
+    opts: &BuildOptions,
+    site: &Site,
+    destination: Destination<'_>,
+    output: &Path,
+    cache_dir: &Path,
+) -> Result<Written> {
+    site.url_lock_after().save(&opts.root)?;
+    if opts.cache {
+        // The manifest is removed first: if writing fails half-way, the next build is a full one.
+        Manifest::remove(cache_dir);
+        crate::cache::LastBuild::remove(cache_dir);
+    }
+    let (written, manifest) = destination.commit(output, opts.cache)?;
+    if let Some(m) = manifest {
+        m.save(cache_dir)?;
+    }
+    Ok(written)
+}
+
+/// The report of a build that published `written`; the site is freed on a thread of its own.
+fn report_of(loaded: Loaded, written: Written, start: Instant) -> BuildReport {
+    let Loaded {
+        site,
+        diagnostics,
+        timings,
+        cards,
+        ..
+    } = loaded;
+    let (articles, tags, sources) = (site.articles.len(), site.tags.len(), site.sources.len());
+    crate::drop_in_background((site, cards));
+    BuildReport {
+        articles,
+        tags,
+        sources,
+        pages: written.pages,
+        files: written.files,
+        bytes: written.bytes,
+        elapsed: start.elapsed(),
+        diagnostics,
+        timings,
+    }
+}
+
+/// Saves the record that lets the next build with the same inputs end at once.
+fn record_last_build(
+    stamp: &crate::cache::InputStamp,
+    report: &BuildReport,
+    root: &Path,
+    cache_dir: &Path,
+) -> Result<()> {
+    let last = crate::cache::LastBuild {
+        stamp: stamp.digest,
+        counts: [
+            report.articles as u64,
+            report.tags as u64,
+            report.sources as u64,
+            report.pages as u64,
+            report.files as u64,
+            report.bytes,
+        ],
+        diagnostics: report.diagnostics.items().to_vec(),
+        url_lock: site::lock::digest(root),
+    };
+    last.save(cache_dir)
 }
 
 /// The checked output folder of a build (see [`crate::output::target`]); what the checks

@@ -394,93 +394,9 @@ pub fn scan(html: &str) -> Scan {
                 continue;
             }
         }
-        // Tag name.
-        i += 1;
-        let name_start = i;
-        while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'/' && b[i] != b'>' {
-            i += 1;
-        }
-        let tag = html[name_start..i].to_ascii_lowercase();
-        // Attributes.
-        let mut attrs: Vec<(String, String)> = Vec::new();
-        loop {
-            while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
-                i += 1;
-            }
-            if i >= b.len() {
-                break;
-            }
-            if b[i] == b'>' {
-                i += 1;
-                break;
-            }
-            let an_start = i;
-            i += 1;
-            while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/')
-            {
-                i += 1;
-            }
-            let attr = html[an_start..i].to_ascii_lowercase();
-            let mut j = i;
-            while j < b.len() && b[j].is_ascii_whitespace() {
-                j += 1;
-            }
-            let mut value = String::new();
-            if j < b.len() && b[j] == b'=' {
-                j += 1;
-                while j < b.len() && b[j].is_ascii_whitespace() {
-                    j += 1;
-                }
-                if j < b.len() && (b[j] == b'"' || b[j] == b'\'') {
-                    let q = b[j];
-                    let vs = j + 1;
-                    let ve = b[vs..]
-                        .iter()
-                        .position(|&c| c == q)
-                        .map_or(b.len(), |p| vs + p);
-                    value = decode_entities(&html[vs..ve]);
-                    j = (ve + 1).min(b.len());
-                } else {
-                    let vs = j;
-                    while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' {
-                        j += 1;
-                    }
-                    value = decode_entities(&html[vs..j]);
-                }
-                i = j;
-            }
-            attrs.push((attr, value));
-        }
-        let line = line_of(start);
-        let get = |n: &str| attrs.iter().find(|(a, _)| a == n).map(|(_, v)| v.as_str());
-        for (attr, value) in &attrs {
-            match attr.as_str() {
-                "id" => {
-                    out.ids.insert(value.clone());
-                }
-                "name" if tag == "a" => {
-                    out.ids.insert(value.clone());
-                }
-                "href" | "src" => out.links.push(Link {
-                    attr: attr.clone(),
-                    value: value.clone(),
-                    line,
-                }),
-                _ => {}
-            }
-        }
-        if tag == "meta" && get("http-equiv").is_some_and(|v| v.eq_ignore_ascii_case("refresh")) {
-            if let Some(content) = get("content") {
-                if let Some(pos) = content.to_ascii_lowercase().find("url=") {
-                    let url = content[pos + 4..].trim().trim_matches(['\'', '"']);
-                    out.links.push(Link {
-                        attr: "content".into(),
-                        value: url.to_string(),
-                        line,
-                    });
-                }
-            }
-        }
+        let (tag, attrs, end) = read_tag(html, i + 1);
+        i = end;
+        record_tag(&mut out, &tag, &attrs, line_of(start));
         // Raw text elements: their content is not markup.
         if matches!(tag.as_str(), "script" | "style" | "textarea" | "title") {
             let close = format!("</{tag}");
@@ -489,6 +405,103 @@ pub fn scan(html: &str) -> Scan {
         }
     }
     out
+}
+
+/// The start tag whose name begins at `i`: its lowercased name, its attributes (names
+/// lowercased, values with character references decoded) and where it ends.
+fn read_tag(html: &str, mut i: usize) -> (String, Vec<(String, String)>, usize) {
+    let b = html.as_bytes();
+    let name_start = i;
+    while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'/' && b[i] != b'>' {
+        i += 1;
+    }
+    let tag = html[name_start..i].to_ascii_lowercase();
+    let mut attrs: Vec<(String, String)> = Vec::new();
+    loop {
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+            i += 1;
+        }
+        if i >= b.len() {
+            break;
+        }
+        if b[i] == b'>' {
+            i += 1;
+            break;
+        }
+        let an_start = i;
+        i += 1;
+        while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/') {
+            i += 1;
+        }
+        let attr = html[an_start..i].to_ascii_lowercase();
+        let (value, end) = read_attr_value(html, i);
+        i = end;
+        attrs.push((attr, value.unwrap_or_default()));
+    }
+    (tag, attrs, i)
+}
+
+/// The value of an attribute whose name ends at `i` (`None` without `=`), and where it ends.
+fn read_attr_value(html: &str, i: usize) -> (Option<String>, usize) {
+    let b = html.as_bytes();
+    let mut j = i;
+    while j < b.len() && b[j].is_ascii_whitespace() {
+        j += 1;
+    }
+    if j >= b.len() || b[j] != b'=' {
+        return (None, i);
+    }
+    j += 1;
+    while j < b.len() && b[j].is_ascii_whitespace() {
+        j += 1;
+    }
+    if j < b.len() && (b[j] == b'"' || b[j] == b'\'') {
+        let q = b[j];
+        let vs = j + 1;
+        let ve = b[vs..]
+            .iter()
+            .position(|&c| c == q)
+            .map_or(b.len(), |p| vs + p);
+        return (Some(decode_entities(&html[vs..ve])), (ve + 1).min(b.len()));
+    }
+    let vs = j;
+    while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' {
+        j += 1;
+    }
+    (Some(decode_entities(&html[vs..j])), j)
+}
+
+/// Adds the anchors and links of one start tag, found at `line`, to `out`.
+fn record_tag(out: &mut Scan, tag: &str, attrs: &[(String, String)], line: usize) {
+    let get = |n: &str| attrs.iter().find(|(a, _)| a == n).map(|(_, v)| v.as_str());
+    for (attr, value) in attrs {
+        match attr.as_str() {
+            "id" => {
+                out.ids.insert(value.clone());
+            }
+            "name" if tag == "a" => {
+                out.ids.insert(value.clone());
+            }
+            "href" | "src" => out.links.push(Link {
+                attr: attr.clone(),
+                value: value.clone(),
+                line,
+            }),
+            _ => {}
+        }
+    }
+    if tag == "meta" && get("http-equiv").is_some_and(|v| v.eq_ignore_ascii_case("refresh")) {
+        if let Some(content) = get("content") {
+            if let Some(pos) = content.to_ascii_lowercase().find("url=") {
+                let url = content[pos + 4..].trim().trim_matches(['\'', '"']);
+                out.links.push(Link {
+                    attr: "content".into(),
+                    value: url.to_string(),
+                    line,
+                });
+            }
+        }
+    }
 }
 
 fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {

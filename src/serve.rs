@@ -366,15 +366,7 @@ pub fn run(opts: ServeOptions) -> Result<()> {
         .server_addr()
         .to_ip()
         .context("the server has no IP address")?;
-    let host = if local.ip().is_unspecified() {
-        IpAddr::V4(Ipv4Addr::LOCALHOST)
-    } else {
-        local.ip()
-    };
-    let origin = match host {
-        IpAddr::V4(ip) => format!("http://{ip}:{}", local.port()),
-        IpAddr::V6(ip) => format!("http://[{ip}]:{}", local.port()),
-    };
+    let origin = origin_of(local);
     let shared = Arc::new(Shared {
         state: Mutex::new(State {
             generation: 0,
@@ -401,61 +393,7 @@ pub fn run(opts: ServeOptions) -> Result<()> {
         .clone();
     let url = format!("{origin}{base}");
     println!("serving {url} (Ctrl-C to stop)");
-
-    let watch_root = opts.build.root.canonicalize().with_context(|| {
-        format!(
-            "cannot open the project folder {}",
-            opts.build.root.display()
-        )
-    })?;
-    let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
-    let mut watcher = notify::recommended_watcher(tx).context("cannot start the file watcher")?;
-    watch(&mut watcher, &watch_root)?;
-    {
-        let shared = Arc::clone(&shared);
-        let opts = opts.clone();
-        let origin = origin.clone();
-        std::thread::spawn(move || {
-            // Debounce by hand rather than with notify-debouncer-mini, which drops the event
-            // kind: the build's own reads (inotify open/close events) must not trigger builds.
-            while let Ok(first) = rx.recv() {
-                let mut changed = input_changes(first, &watch_root);
-                if changed.is_empty() {
-                    continue;
-                }
-                // Wait until the burst (an editor's save, a `git checkout`) is over.
-                while let Ok(e) = rx.recv_timeout(Duration::from_millis(100)) {
-                    changed.extend(input_changes(e, &watch_root));
-                }
-                changed.sort();
-                changed.dedup();
-                // A folder created after start (`seeds/` in a new site) needs its own watch.
-                if changed.iter().any(|p| p.is_dir()) {
-                    let _ = watch(&mut watcher, &watch_root);
-                }
-                let names: Vec<String> = changed
-                    .iter()
-                    .take(3)
-                    .map(|p| {
-                        p.strip_prefix(&watch_root)
-                            .unwrap_or(p)
-                            .display()
-                            .to_string()
-                    })
-                    .collect();
-                let more = changed.len().saturating_sub(3);
-                let more = if more > 0 {
-                    format!(" and {more} more")
-                } else {
-                    String::new()
-                };
-                eprintln!("changed: {}{more}", names.join(", "));
-                let changes = classify(&changed, &watch_root);
-                rebuild(&shared, &opts, &origin, &mut session, &changes);
-            }
-        });
-    }
-
+    watch_and_rebuild(Arc::clone(&shared), opts.clone(), origin, session)?;
     {
         let server = Arc::clone(&server);
         ctrlc::set_handler(move || server.unblock())
@@ -470,6 +408,75 @@ pub fn run(opts: ServeOptions) -> Result<()> {
     }
     eprintln!("stopped");
     Ok(())
+}
+
+/// The origin a browser reaches the server at: loopback when it listens on every address.
+fn origin_of(local: SocketAddr) -> String {
+    let host = if local.ip().is_unspecified() {
+        IpAddr::V4(Ipv4Addr::LOCALHOST)
+    } else {
+        local.ip()
+    };
+    match host {
+        IpAddr::V4(ip) => format!("http://{ip}:{}", local.port()),
+        IpAddr::V6(ip) => format!("http://[{ip}]:{}", local.port()),
+    }
+}
+
+/// Starts watching the project's inputs, and a thread that rebuilds the session after each
+/// burst of changes.
+fn watch_and_rebuild(
+    shared: Arc<Shared>,
+    opts: ServeOptions,
+    origin: String,
+    mut session: build::Session,
+) -> Result<()> {
+    let watch_root = opts.build.root.canonicalize().with_context(|| {
+        format!(
+            "cannot open the project folder {}",
+            opts.build.root.display()
+        )
+    })?;
+    let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
+    let mut watcher = notify::recommended_watcher(tx).context("cannot start the file watcher")?;
+    watch(&mut watcher, &watch_root)?;
+    std::thread::spawn(move || {
+        // Debounce by hand rather than with notify-debouncer-mini, which drops the event
+        // kind: the build's own reads (inotify open/close events) must not trigger builds.
+        while let Ok(first) = rx.recv() {
+            let mut changed = input_changes(first, &watch_root);
+            if changed.is_empty() {
+                continue;
+            }
+            // Wait until the burst (an editor's save, a `git checkout`) is over.
+            while let Ok(e) = rx.recv_timeout(Duration::from_millis(100)) {
+                changed.extend(input_changes(e, &watch_root));
+            }
+            changed.sort();
+            changed.dedup();
+            // A folder created after start (`seeds/` in a new site) needs its own watch.
+            if changed.iter().any(|p| p.is_dir()) {
+                let _ = watch(&mut watcher, &watch_root);
+            }
+            eprintln!("changed: {}", describe_changes(&changed, &watch_root));
+            let changes = classify(&changed, &watch_root);
+            rebuild(&shared, &opts, &origin, &mut session, &changes);
+        }
+    });
+    Ok(())
+}
+
+/// The first three changed paths, relative to the project, and how many more.
+fn describe_changes(changed: &[PathBuf], root: &Path) -> String {
+    let names: Vec<String> = changed
+        .iter()
+        .take(3)
+        .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
+        .collect();
+    match changed.len().saturating_sub(3) {
+        0 => names.join(", "),
+        more => format!("{} and {more} more", names.join(", ")),
+    }
 }
 
 /// Watches the inputs of the site: the project folder itself (for `config.toml` and newly
