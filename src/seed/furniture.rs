@@ -297,7 +297,7 @@ impl Stories {
 }
 
 /// The lines of one seed that the archive's model calls furniture: an input of its parse.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct FurnitureLines(Vec<u64>);
 
 impl FurnitureLines {

@@ -214,7 +214,7 @@ impl ParseOptions {
 /// extent of its article override and its lines the archive calls furniture. Both are part of
 /// the seed's cache key ([`SeedInputs::digest`]), so a cached parse is reused only under the
 /// same inputs.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct SeedInputs {
     /// The editor's correction of the body's extent.
     pub extent: Extent,

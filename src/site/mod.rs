@@ -197,7 +197,7 @@ impl Article {
             origins,
             warnings,
         } = self;
-        // Two tuples: `Hash` is implemented for tuples of up to 12.
+        // Two tuples: serde encodes tuples of up to 16.
         crate::digest::of(&(
             (
                 id,

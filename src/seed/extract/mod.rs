@@ -547,7 +547,7 @@ fn headline(
 
 /// An editor's correction of the extraction, from an article override: the body starts or stops
 /// at a given line of the seed, and dropped lines can be kept, without copying the text.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Extent {
     /// First line (1-based) of the body: running text above it is furniture.
     pub start: Option<usize>,
