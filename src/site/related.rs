@@ -169,110 +169,12 @@ pub fn assign(
             .map(|a| earlier.get(a.id.as_str()).copied())
             .collect()
     };
-    // An article that is the same `Arc` as in the memo has the same keys; the others' are
-    // made side by side, then numbered.
-    let kept_keys: Vec<Option<Arc<Keys>>> = articles
-        .iter()
-        .zip(&same_id)
-        .map(|(a, old)| {
-            old.map(|old| &earlier_entries[old])
-                .filter(|e| Arc::ptr_eq(&e.article, a))
-                .map(|e| Arc::clone(&e.keys))
-        })
-        .collect();
-    let strings: Vec<Option<(Vec<String>, Vec<String>)>> = articles
-        .par_iter()
-        .zip(&kept_keys)
-        .map(|(a, kept)| kept.is_none().then(|| key_strings(a)))
-        .collect();
-    let keys: Vec<Arc<Keys>> = kept_keys
-        .into_iter()
-        .zip(strings)
-        .map(|(kept, strings)| match (kept, strings) {
-            (Some(kept), _) => kept,
-            (None, Some(strings)) => Arc::new(terms.keys(strings)),
-            (None, None) => unreachable!("keys are made for every article not kept"),
-        })
-        .collect();
-    let mut tag_postings: Vec<Vec<usize>> = vec![Vec::new(); terms.len()];
-    let mut word_postings: Vec<Vec<usize>> = vec![Vec::new(); terms.len()];
-    for (i, k) in keys.iter().enumerate() {
-        for &t in &k.tags {
-            tag_postings[t as usize].push(i);
-        }
-        for &w in &k.words {
-            word_postings[w as usize].push(i);
-        }
-    }
-    // Words in more than a tenth of the titles say nothing about relatedness.
-    let common = (n / 10).max(20);
-    let dropped_words: Vec<bool> = word_postings.iter().map(|p| p.len() > common).collect();
-    let mut flipped_postings: Vec<Vec<usize>> = Vec::new();
-    if let Some(m) = memo.as_deref() {
-        for (w, p) in word_postings.iter().enumerate() {
-            let was = m.dropped_words.get(w).copied().unwrap_or(false);
-            if !p.is_empty() && dropped_words[w] != was {
-                flipped_postings.push(p.clone());
-            }
-        }
-    }
-    for (p, &dropped) in word_postings.iter_mut().zip(&dropped_words) {
-        if dropped {
-            p.clear();
-        }
-    }
-
-    let score = |scores: &mut Scores, i: usize| -> Vec<usize> {
-        let k = &keys[i];
-        for &t in &k.tags {
-            for j in window(&tag_postings[t as usize], i) {
-                scores.add(j, 1, 0);
-            }
-        }
-        for &w in &k.words {
-            for j in window(&word_postings[w as usize], i) {
-                scores.add(j, 0, 1);
-            }
-        }
-        scores.best(i, count, &placing)
-    };
-    let kept = memo.as_deref().filter(|m| m.count == count).map(|m| {
-        let moves = Moves::between(m, articles, &keys, &same_id);
-        let mut again = vec![false; n];
-        let lists_of = |k: &Keys| {
-            let tags = k.tags.iter().map(|&t| &tag_postings[t as usize]);
-            let words = k.words.iter().map(|&w| &word_postings[w as usize]);
-            tags.chain(words).collect::<Vec<&Vec<usize>>>()
-        };
-        // Around each article added or changed, in each of its lists.
-        for (i, old) in moves.old_of_new.iter().enumerate() {
-            if old.is_none() {
-                again[i] = true;
-                for list in lists_of(&keys[i]) {
-                    mark_around(&mut again, list, i);
-                }
-            }
-        }
-        // Around the place each article removed or changed held: where the first article after
-        // it that stayed now is.
-        let mut next_stayed = n;
-        for (old, new) in moves.new_of_old.iter().enumerate().rev() {
-            match new {
-                Some(new) => next_stayed = *new,
-                None => {
-                    for list in lists_of(&m.articles[old].keys) {
-                        mark_around(&mut again, list, next_stayed);
-                    }
-                }
-            }
-        }
-        for p in &flipped_postings {
-            for &j in p {
-                again[j] = true;
-            }
-        }
-        (moves, again)
-    });
+    let keys = keys_of(articles, &same_id, earlier_entries, terms);
+    let lists = Lists::new(&keys, terms.len(), memo.as_deref());
+    let kept = memo
+        .as_deref()
+        .filter(|m| m.count == count)
+        .map(|m| to_score_again(m, articles, &keys, &same_id, &lists));
     let scored = std::sync::atomic::AtomicUsize::new(0);
     let related: Vec<Vec<usize>> = (0..n)
         .into_par_iter()
@@ -290,7 +192,8 @@ pub fn assign(
                     }
                 }
                 scored.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                score(scores.get_or_insert_with(|| Scores::new(n)), i)
+                let scores = scores.get_or_insert_with(|| Scores::new(n));
+                lists.score(scores, &keys[i], i, count, &placing)
             },
         )
         .collect();
@@ -306,10 +209,164 @@ pub fn assign(
             })
             .collect();
         m.count = count;
-        m.dropped_words = dropped_words;
+        m.dropped_words = lists.dropped_words;
         m.scored = scored.into_inner();
     }
     related
+}
+
+/// The keys of every article. An article that is the same `Arc` as in the memo has the same
+/// keys; the others' are made side by side, then numbered by `terms`.
+fn keys_of(
+    articles: &[Arc<Article>],
+    same_id: &[Option<usize>],
+    earlier_entries: &[MemoEntry],
+    terms: &mut Terms,
+) -> Vec<Arc<Keys>> {
+    let kept_keys: Vec<Option<Arc<Keys>>> = articles
+        .iter()
+        .zip(same_id)
+        .map(|(a, old)| {
+            old.map(|old| &earlier_entries[old])
+                .filter(|e| Arc::ptr_eq(&e.article, a))
+                .map(|e| Arc::clone(&e.keys))
+        })
+        .collect();
+    let strings: Vec<Option<(Vec<String>, Vec<String>)>> = articles
+        .par_iter()
+        .zip(&kept_keys)
+        .map(|(a, kept)| kept.is_none().then(|| key_strings(a)))
+        .collect();
+    kept_keys
+        .into_iter()
+        .zip(strings)
+        .map(|(kept, strings)| match (kept, strings) {
+            (Some(kept), _) => kept,
+            (None, Some(strings)) => Arc::new(terms.keys(strings)),
+            (None, None) => unreachable!("keys are made for every article not kept"),
+        })
+        .collect()
+}
+
+/// The posting list of each tag and title word: the positions of the articles that have it.
+struct Lists {
+    tags: Vec<Vec<usize>>,
+    /// Emptied for the words too common to count.
+    words: Vec<Vec<usize>>,
+    /// Whether each word is too common to count.
+    dropped_words: Vec<bool>,
+    /// The lists of the words that became too common since the memo, or stopped being.
+    flipped: Vec<Vec<usize>>,
+}
+
+impl Lists {
+    fn new(keys: &[Arc<Keys>], terms: usize, memo: Option<&Memo>) -> Lists {
+        let mut tags: Vec<Vec<usize>> = vec![Vec::new(); terms];
+        let mut words: Vec<Vec<usize>> = vec![Vec::new(); terms];
+        for (i, k) in keys.iter().enumerate() {
+            for &t in &k.tags {
+                tags[t as usize].push(i);
+            }
+            for &w in &k.words {
+                words[w as usize].push(i);
+            }
+        }
+        // Words in more than a tenth of the titles say nothing about relatedness.
+        let common = (keys.len() / 10).max(20);
+        let dropped_words: Vec<bool> = words.iter().map(|p| p.len() > common).collect();
+        let mut flipped = Vec::new();
+        if let Some(m) = memo {
+            for (w, p) in words.iter().enumerate() {
+                let was = m.dropped_words.get(w).copied().unwrap_or(false);
+                if !p.is_empty() && dropped_words[w] != was {
+                    flipped.push(p.clone());
+                }
+            }
+        }
+        for (p, &dropped) in words.iter_mut().zip(&dropped_words) {
+            if dropped {
+                p.clear();
+            }
+        }
+        Lists {
+            tags,
+            words,
+            dropped_words,
+            flipped,
+        }
+    }
+
+    /// The lists of an article with keys `k`.
+    fn of(&self, k: &Keys) -> Vec<&Vec<usize>> {
+        let tags = k.tags.iter().map(|&t| &self.tags[t as usize]);
+        let words = k.words.iter().map(|&w| &self.words[w as usize]);
+        tags.chain(words).collect()
+    }
+
+    /// The `count` best related articles of the article at `i`, with keys `k`.
+    fn score(
+        &self,
+        scores: &mut Scores,
+        k: &Keys,
+        i: usize,
+        count: usize,
+        placing: &Placing,
+    ) -> Vec<usize> {
+        for &t in &k.tags {
+            for j in window(&self.tags[t as usize], i) {
+                scores.add(j, 1, 0);
+            }
+        }
+        for &w in &k.words {
+            for j in window(&self.words[w as usize], i) {
+                scores.add(j, 0, 1);
+            }
+        }
+        scores.best(i, count, placing)
+    }
+}
+
+/// How articles moved since the memo `m`, and which must be scored again: those added or
+/// changed, those near one of them or near the place of one removed or changed in a list they
+/// share, and those with a word that became too common, or stopped being.
+fn to_score_again(
+    m: &Memo,
+    articles: &[Arc<Article>],
+    keys: &[Arc<Keys>],
+    same_id: &[Option<usize>],
+    lists: &Lists,
+) -> (Moves, Vec<bool>) {
+    let n = articles.len();
+    let moves = Moves::between(m, articles, keys, same_id);
+    let mut again = vec![false; n];
+    // Around each article added or changed, in each of its lists.
+    for (i, old) in moves.old_of_new.iter().enumerate() {
+        if old.is_none() {
+            again[i] = true;
+            for list in lists.of(&keys[i]) {
+                mark_around(&mut again, list, i);
+            }
+        }
+    }
+    // Around the place each article removed or changed held: where the first article after
+    // it that stayed now is.
+    let mut next_stayed = n;
+    for (old, new) in moves.new_of_old.iter().enumerate().rev() {
+        match new {
+            Some(new) => next_stayed = *new,
+            None => {
+                for list in lists.of(&m.articles[old].keys) {
+                    mark_around(&mut again, list, next_stayed);
+                }
+            }
+        }
+    }
+    for p in &lists.flipped {
+        for &j in p {
+            again[j] = true;
+        }
+    }
+    (moves, again)
 }
 
 /// Marks the entries of a sorted posting list within `WINDOW + 1` places of where position
