@@ -611,3 +611,87 @@ fn card_teasers_do_not_repeat_headlines_cut_from_the_body() {
     let head = "Le ministre israélien de la Défense, Benny Gantz, prévoit de commenter";
     assert_eq!(home.matches(head).count(), 1, "{home}");
 }
+
+/// A wire story of about a hundred words, as one outlet printed it.
+fn wire_story(title: &str, source: &str, date: &str, lead: &str) -> String {
+    format!(
+        "{title}\n\n{lead}Le ministère de l'Intérieur a confirmé mardi que plusieurs téléphones \
+         de hauts responsables avaient été visés par le logiciel espion, selon une enquête publiée \
+         par un consortium de journalistes. Les autorités ont ouvert une information judiciaire et \
+         demandé des explications à l'éditeur du logiciel, qui dément toute implication.\n\n\
+         Les experts interrogés estiment que les attaques ont commencé il y a au moins deux ans \
+         et visaient des ministres, des avocats, des journalistes et des militants des droits \
+         humains dans plusieurs pays européens et africains.\n\n{source}, {date}\n"
+    )
+}
+
+/// The same story published twice (an exact copy under another source, and a copy with a
+/// dateline and a closing line added) is grouped: each copy's page names the others, the
+/// search index lists the group, and an unrelated story stays apart.
+#[test]
+fn copies_of_one_story_link_to_each_other_and_are_grouped_for_search() {
+    let other = "Le conseil municipal vote le budget\n\nLe conseil municipal a adopté lundi soir \
+        un budget en hausse, qui prévoit la rénovation de trois écoles, la création d'une piste \
+        cyclable le long du canal et le recrutement de quatre agents pour la propreté des rues. \
+        L'opposition a voté contre en dénonçant une hausse de la taxe foncière et un endettement \
+        qu'elle juge excessif pour une commune de cette taille.\n\nOuest-Éclair, 08/03/2022\n";
+    let dir = site(
+        "title = \"T\"\nbase_url = \"https://example.org/\"\nlanguage = \"fr\"\n",
+        &[
+            (
+                "001_0000000000000001.txt",
+                &wire_story(
+                    "Logiciel espion : des ministres visés",
+                    "AFP",
+                    "03/03/2022",
+                    "",
+                ),
+            ),
+            (
+                "002_0000000000000002.txt",
+                &wire_story(
+                    "Des ministres visés par un logiciel espion",
+                    "Le Soir",
+                    "04/03/2022",
+                    "",
+                ),
+            ),
+            (
+                "003_0000000000000003.txt",
+                &wire_story(
+                    "Espionnage : l'enquête vise des ministres",
+                    "La Presse",
+                    "05/03/2022",
+                    "PARIS (AFP) – ",
+                ),
+            ),
+            ("004_0000000000000004.txt", other),
+        ],
+    );
+    let out = dir.path().join("dist");
+    build(dir.path(), &out, &[]);
+    let t = tree(&out);
+    let page_of = |slug_start: &str| {
+        let path = t
+            .keys()
+            .find(|k| k.starts_with(&format!("articles/{slug_start}")) && k.ends_with("index.html"))
+            .unwrap_or_else(|| panic!("no page for {slug_start}"));
+        text(&t, path)
+    };
+    let afp = page_of("logiciel-espion");
+    assert!(afp.contains("Aussi publié par"), "{afp}");
+    for copy in [
+        "Le Soir</span>",
+        "La Presse</span>",
+        "Des ministres visés par un logiciel espion</a>",
+    ] {
+        assert!(afp.contains(copy), "{copy} missing: {afp}");
+    }
+    let presse = page_of("espionnage");
+    assert!(presse.contains("AFP</span>") && presse.contains("Le Soir</span>"));
+    let budget = page_of("le-conseil-municipal");
+    assert!(!budget.contains("Aussi publié par"));
+    let meta: serde_json::Value =
+        serde_json::from_slice(&t["search/meta.json"]).expect("meta.json");
+    assert_eq!(meta["c"], serde_json::json!([[0, 1, 2]]), "{meta}");
+}

@@ -1218,6 +1218,11 @@ fn input_key(
             for &r in related {
                 article(&mut h, r);
             }
+            let copies = &site.copies[*i];
+            h.update(&(copies.len() as u64).to_le_bytes());
+            for &c in copies {
+                article(&mut h, c);
+            }
             optional(&mut h, site.newer(*i));
             optional(&mut h, site.older(*i));
             ("article.html", a.route.clone())

@@ -104,6 +104,9 @@ pub struct ArticleView<'a> {
     pub word_count: usize,
     /// Related articles.
     pub related: Vec<CardItem<'a>>,
+    /// The other copies of the story (the same wire story elsewhere, or scraped twice), as
+    /// cards: the reader sees who else published it.
+    pub copies: Vec<&'a serde_json::Value>,
     /// Next newer article.
     pub newer: Option<&'a serde_json::Value>,
     /// Next older article.
@@ -428,10 +431,16 @@ impl<'a> ViewBuilder<'a> {
             dateline: a.dateline.as_deref(),
             body_html: body_html(&a.body),
             word_count: a.word_count,
+            // A copy of the story is listed as such, not again as a related article.
             related: self.site.related[i]
                 .iter()
+                .filter(|r| !self.site.copies[i].contains(r))
                 .map(|&r| self.card_item(r))
                 .collect::<Result<_>>()?,
+            copies: self.site.copies[i]
+                .iter()
+                .map(|&c| self.card_value(c))
+                .collect(),
             newer: self.site.newer(i).map(|n| self.card_value(n)),
             older: self.site.older(i).map(|o| self.card_value(o)),
             description,

@@ -265,6 +265,10 @@ struct Meta<'a> {
     rpp: usize,
     /// Content hash, appended to every fetch as `?v=` so a rebuilt site never mixes files.
     h: String,
+    /// Copies of one story ([`crate::site::copies`]): each group's document ids, ascending;
+    /// the groups by their first id. The client lists a story once, its copies under it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    c: Vec<Vec<u32>>,
 }
 
 /// Where the index files go, one by one, as soon as each is made: the build writes them at
@@ -751,6 +755,27 @@ fn write_document_files(site: &Site, doc_fingerprints: &[u64], out: &Out) -> any
     })
 }
 
+/// The groups of copies of one story, in document ids (see [`Meta::c`]).
+fn copy_groups(site: &Site) -> Vec<Vec<u32>> {
+    let mut groups: Vec<Vec<u32>> = site
+        .copies
+        .iter()
+        .enumerate()
+        .filter(|(i, copies)| copies.iter().all(|c| c > i))
+        .filter(|(_, copies)| !copies.is_empty())
+        .map(|(i, copies)| {
+            let mut ids: Vec<u32> = std::iter::once(i)
+                .chain(copies.iter().copied())
+                .map(|p| site.seed_ranks[p])
+                .collect();
+            ids.sort_unstable();
+            ids
+        })
+        .collect();
+    groups.sort_unstable();
+    groups
+}
+
 /// Writes `meta.json`, whose content hash covers every file `out` has seen; `shard_keys` are
 /// the dictionary shard keys, sorted.
 fn write_meta(site: &Site, shard_keys: &[String], out: Out) -> anyhow::Result<()> {
@@ -785,6 +810,7 @@ fn write_meta(site: &Site, shard_keys: &[String], out: Out) -> anyhow::Result<()
         keys: front_code(&keys),
         rpp: cfg.results_per_page.max(1),
         h: hasher.finalize().to_hex()[..12].to_string(),
+        c: copy_groups(site),
     };
     emit.put(
         OutputFile {

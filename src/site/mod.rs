@@ -4,6 +4,7 @@
 //! (overrides win), slugs and redirects, tags (aliases merged, inferred tags for tagless seeds),
 //! sources, order, related articles and previous/next links. Later stages only read a [`Site`].
 
+pub mod copies;
 pub mod lock;
 pub mod related;
 pub mod slugs;
@@ -268,6 +269,9 @@ pub struct Site {
     /// which shift whenever an article is added before them, while the articles themselves
     /// stay the same.
     pub related: Vec<Vec<usize>>,
+    /// The other copies of each article's story (see [`copies`]), in site order: indices into
+    /// [`Site::articles`], newest first. Empty for most articles.
+    pub copies: Vec<Vec<usize>>,
     /// The [`Article::digest`] of each article, in site order, taken once when the site is
     /// assembled: the fingerprints of pages, search keys and cards all start from them.
     pub digests: Vec<u128>,
@@ -622,13 +626,16 @@ pub fn assemble_from(
 
     // Related articles and the term lists read the ordered articles only: side by side.
     let related_memo = memo.as_deref_mut().map(|m| &mut m.related);
-    let (related, (tag_terms, source_terms)) = rayon::join(
+    let (related, ((tag_terms, source_terms), copies)) = rayon::join(
         || related::assign(&articles, &seed_ranks, 5, related_memo),
         || {
-            (
-                collect_terms(&articles, Article::all_tags),
-                collect_terms(&articles, |a| a.source.iter()),
-            )
+            let terms = || {
+                (
+                    collect_terms(&articles, Article::all_tags),
+                    collect_terms(&articles, |a| a.source.iter()),
+                )
+            };
+            rayon::join(terms, || copies::find(&articles))
         },
     );
 
@@ -659,6 +666,7 @@ pub fn assemble_from(
             sources: source_terms,
             pages,
             related,
+            copies,
             digests,
             seed_ranks,
             url_lock: content.url_lock,
