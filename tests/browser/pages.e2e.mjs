@@ -30,7 +30,8 @@ const kinds = {
   archive: 'archive/',
   year: firstSubfolder('archive'),
   about: existsSync(join(dist, 'about/index.html')) ? 'about/' : null,
-  search: 'search/?q=france',
+  // Both test sites have an undated article about the spyware: its result needs a meta line too.
+  search: 'search/?q=spyware',
   'not found': '404.html',
 };
 
@@ -78,6 +79,14 @@ async function checkAxe(page, where) {
   for (const v of violations) fail(`${where}: axe ${v}`);
 }
 
+// Every search result says when it was published, or that it is undated, and where from.
+async function checkResults(page, where) {
+  await page.waitForFunction(() => document.getElementById('gz-status').textContent !== '');
+  const results = await page.$$eval('.gz-result', (rs) => rs.map((r) => r.querySelector('.gz-meta')?.textContent ?? ''));
+  if (!results.length) fail(`${where}: no results`);
+  results.forEach((meta, i) => { if (!meta.trim()) fail(`${where}: result ${i + 1} has no meta line`); });
+}
+
 let checked = 0;
 for (const [screen, options] of Object.entries(SCREENS)) {
   for (const scheme of ['light', 'dark']) {
@@ -91,7 +100,7 @@ for (const [screen, options] of Object.entries(SCREENS)) {
       const where = `${kind} (${path || '/'}, ${screen}, ${scheme})`;
       missing.length = 0;
       await page.goto(site + path, { waitUntil: 'load' });
-      if (kind === 'search') await page.waitForFunction(() => document.getElementById('gz-status').textContent !== '');
+      if (kind === 'search') await checkResults(page, where);
       for (const url of missing) fail(`${where}: 404 for ${url}`);
       await checkLayout(page, where, screen, kind);
       await checkAxe(page, where);
