@@ -81,7 +81,8 @@ async function checkAxe(page, where) {
 
 // Every search result says when it was published, or that it is undated, and where from.
 async function checkResults(page, where) {
-  await page.waitForFunction(() => document.getElementById('gz-status').textContent !== '');
+  // The status says "Recherche…" while the index loads: wait for the results themselves.
+  await page.waitForSelector('.gz-result', { timeout: 15000 }).catch(() => null);
   const results = await page.$$eval('.gz-result', (rs) => rs.map((r) => r.querySelector('.gz-meta')?.textContent ?? ''));
   if (!results.length) fail(`${where}: no results`);
   results.forEach((meta, i) => { if (!meta.trim()) fail(`${where}: result ${i + 1} has no meta line`); });
