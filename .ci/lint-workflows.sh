@@ -29,4 +29,11 @@ fi
 # so actionlint's own checks (syntax, expressions, action inputs, permissions) are what matter.
 actionlint -version | head -1
 actionlint .github/workflows/*.yml
-echo "actionlint: workflows ok"
+
+# The workflow `gazette init` writes for a user's site: made by this tree's gazette.
+site=$(mktemp -d)
+trap 'rm -rf "$site"' EXIT
+# The debug build: the one `cargo test` builds next, so CI compiles nothing twice.
+cargo run --quiet -- init "$site/site" >/dev/null
+actionlint "$site/site/.github/workflows/pages.yml"
+echo "actionlint: workflows ok (this repository's and the one gazette init writes)"

@@ -3,7 +3,9 @@
 //! under a sub-path base URL, then
 //! - `tokenize.test.mjs` checks the browser tokeniser against the Rust fixture,
 //! - `client.test.mjs` runs the search engine of `search.js` in Node on the built index,
-//! - `search.e2e.mjs` serves the site under `/sub/path/` and drives the page in headless Chromium.
+//! - `search.e2e.mjs` serves the site under `/sub/path/` and drives the page in headless Chromium,
+//! - `pages.e2e.mjs` opens every kind of page of that site and of the sample site on a desktop
+//!   and a phone, light and dark, and requires zero axe-core violations and a sound layout.
 //!
 //! Missing tools fail a test when `CI` is set; otherwise it is reported ignored, with the reason.
 
@@ -34,12 +36,17 @@ fn free_port() -> u16 {
 }
 
 fn build_fixture(port: u16) -> (tempfile::TempDir, PathBuf) {
+    build_site(&root().join("tests/fixtures/search-site"), port)
+}
+
+/// Builds the site at `site_root` under `http://127.0.0.1:PORT/sub/path/` into a temp dir.
+fn build_site(site_root: &Path, port: u16) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let dist = tmp.path().join("dist");
     let out = Command::new(env!("CARGO_BIN_EXE_gazette"))
         .arg("build")
         .arg("--root")
-        .arg(root().join("tests/fixtures/search-site"))
+        .arg(site_root)
         .arg("--output")
         .arg(&dist)
         .arg("--base-url")
@@ -77,6 +84,8 @@ fn main() {
             .is_dir()
         {
             Some("tests/browser/node_modules is missing (npm ci --prefix tests/browser)".into())
+        } else if !root().join("tests/browser/node_modules/axe-core").is_dir() {
+            Some("axe-core is missing (npm ci --prefix tests/browser)".into())
         } else if !Path::new(&chromium).is_file() {
             Some(format!(
                 "Chromium is missing at {chromium} (apt-get install chromium)"
@@ -93,8 +102,13 @@ fn main() {
         },
         common::NeedsTools {
             name: "search_page_in_chromium",
-            missing: browser,
+            missing: browser.clone(),
             body: search_page_in_chromium,
+        },
+        common::NeedsTools {
+            name: "every_page_kind_accessible_in_chromium",
+            missing: browser,
+            body: every_page_kind_accessible_in_chromium,
         },
     ])
 }
@@ -121,4 +135,18 @@ fn search_page_in_chromium() {
     let (_tmp, dist) = build_fixture(port);
     let dist_s = dist.to_str().unwrap();
     run_node("search.e2e.mjs", &[dist_s, &port.to_string(), "/sub/path/"]);
+}
+
+/// Every kind of page, of the search fixture (many articles, months, tags) and of the sample site
+/// (an about page, an undated article), through axe-core and the layout checks of pages.e2e.mjs.
+fn every_page_kind_accessible_in_chromium() {
+    for site in [
+        root().join("tests/fixtures/search-site"),
+        common::sample_root(),
+    ] {
+        let port = free_port();
+        let (_tmp, dist) = build_site(&site, port);
+        let dist_s = dist.to_str().unwrap();
+        run_node("pages.e2e.mjs", &[dist_s, &port.to_string(), "/sub/path/"]);
+    }
 }

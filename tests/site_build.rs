@@ -71,8 +71,8 @@ fn sample_site_has_every_page_kind() {
         .any(|k| k.starts_with("archive/2") && k.ends_with("index.html")));
     let robots = text(&t, "robots.txt");
     assert!(robots.contains("Sitemap: http://127.0.0.1:1111/sitemap.xml"));
-    // The archive chart is inline SVG, drawn at build time.
-    assert!(text(&t, "archive/index.html").contains("<svg"));
+    // The archive chart is drawn at build time: one labelled bar per month.
+    assert!(text(&t, "archive/index.html").contains("class=chart-bar"));
     assert!(!t.contains_key("CNAME"), "no domain configured");
 }
 
@@ -694,4 +694,80 @@ fn copies_of_one_story_link_to_each_other_and_are_grouped_for_search() {
     let meta: serde_json::Value =
         serde_json::from_slice(&t["search/meta.json"]).expect("meta.json");
     assert_eq!(meta["c"], serde_json::json!([[0, 1, 2]]), "{meta}");
+
+/// What readers see on the sample site (one dated article, one undated): a labelled chart whose
+/// single month is readable and counted in the singular, the undated article reachable from the
+/// archive, a home heading that is not the masthead again, a footer and landmarks in French.
+#[test]
+fn sample_site_reads_well_in_french() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("dist");
+    build(&sample_root(), &out, &[]);
+    let t = tree(&out);
+    let archive = text(&t, "archive/index.html");
+    assert!(archive.contains(">juillet 2021 : 1 article<"), "{archive}");
+    assert!(
+        archive.contains(">juil.<br>2021<"),
+        "month labelled: {archive}"
+    );
+    assert!(
+        archive.contains("href=/archive/2021/#m-07"),
+        "bar links to its month"
+    );
+    assert!(!archive.contains("1 articles"));
+    let undated = archive
+        .split("id=undated")
+        .nth(1)
+        .expect("an undated section");
+    assert!(
+        undated.contains("href=/articles/l-editeur-de-spyware-nso-aurait-ete-pret-a/"),
+        "{undated}"
+    );
+
+    let home = text(&t, "index.html");
+    assert!(home.contains("<h1>Derniers articles</h1>"), "{home}");
+    for page in html_pages(&t) {
+        let html = text(&t, page);
+        if !html.contains("<footer") {
+            continue;
+        }
+        assert!(!html.contains("Sitemap"), "{page}: English footer link");
+        assert!(html.contains("rel=icon"), "{page}: no favicon link");
+        assert!(
+            html.contains("<nav aria-label=\"Navigation principale\">"),
+            "{page}"
+        );
+        assert!(
+            html.contains("aria-label=\"Recherche dans le site\""),
+            "{page}"
+        );
+    }
+    assert!(t["static/favicon.svg"].starts_with(b"<svg"));
+    let search = text(&t, "search/index.html");
+    assert!(
+        search.contains("aria-label=\"Rechercher dans les articles\""),
+        "{search}"
+    );
+    assert!(text(&t, "tags/index.html").contains("<a aria-current=page href=/tags/>"));
+    assert!(text(&t, "tags/maroc/index.html").contains("<a aria-current=true href=/tags/>"));
+    assert!(text(&t, "about/index.html").contains("<a aria-current=page href=/about/>"));
+    assert!(
+        !home.contains("aria-current=true"),
+        "no section is current on the home page"
+    );
+}
+
+/// A site's theme folder replaces the favicon like any static file.
+#[test]
+fn favicon_comes_from_the_theme_and_can_be_replaced() {
+    let site = retraites_site("title = \"T\"\nbase_url = \"https://example.org/news/\"\n");
+    let icon = "<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"4\"/></svg>";
+    let dir = site.path().join("themes/default/static");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("favicon.svg"), icon).unwrap();
+    let out = site.path().join("dist");
+    build(site.path(), &out, &[]);
+    let t = tree(&out);
+    assert_eq!(t["static/favicon.svg"], icon.as_bytes());
+    assert!(text(&t, "index.html").contains("href=/news/static/favicon.svg"));
 }

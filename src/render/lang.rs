@@ -35,6 +35,12 @@ pub struct Labels {
     pub pagination: &'static str,
     pub redirect: &'static str,
     pub per_month: &'static str,
+    /// The main navigation's landmark name (not a repeat of its first link).
+    pub main_nav: &'static str,
+    /// The home page's heading: the masthead already names the site.
+    pub latest: &'static str,
+    /// The header search form's landmark name, distinct from the search page's form.
+    pub search_site: &'static str,
 }
 
 /// French labels.
@@ -68,6 +74,9 @@ pub static FR: Labels = Labels {
     pagination: "Pagination",
     redirect: "Cette page a été déplacée :",
     per_month: "Articles par mois",
+    main_nav: "Navigation principale",
+    latest: "Derniers articles",
+    search_site: "Recherche dans le site",
 };
 
 /// English labels.
@@ -101,6 +110,9 @@ pub static EN: Labels = Labels {
     pagination: "Pagination",
     redirect: "This page has moved:",
     per_month: "Articles per month",
+    main_nav: "Main navigation",
+    latest: "Latest articles",
+    search_site: "Site search",
 };
 
 /// German labels.
@@ -134,6 +146,9 @@ pub static DE: Labels = Labels {
     pagination: "Seitennavigation",
     redirect: "Diese Seite wurde verschoben:",
     per_month: "Artikel pro Monat",
+    main_nav: "Hauptnavigation",
+    latest: "Neueste Artikel",
+    search_site: "Website-Suche",
 };
 
 /// Labels for a language, French when unknown (gazette's first language).
@@ -188,6 +203,33 @@ const DE_MONTHS: [&str; 12] = [
     "Dezember",
 ];
 
+/// Short month names, for the archive chart's labels.
+const FR_MONTHS_SHORT: [&str; 12] = [
+    "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
+    "déc.",
+];
+const EN_MONTHS_SHORT: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+const DE_MONTHS_SHORT: [&str; 12] = [
+    "Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sep.", "Okt.", "Nov.", "Dez.",
+];
+
+/// Short month name in the language: a label that fits under a bar of the archive chart.
+pub fn month_short(month0: usize, lang: &str) -> &'static str {
+    match lang {
+        "en" => EN_MONTHS_SHORT[month0],
+        "de" => DE_MONTHS_SHORT[month0],
+        _ => FR_MONTHS_SHORT[month0],
+    }
+}
+
+/// `1 article`, `2 articles`; French counts 0 and 1 in the singular, English and German 1 only.
+pub fn count_of(n: usize, one: &str, many: &str, lang: &str) -> String {
+    let singular = n == 1 || (n == 0 && lang == "fr");
+    format!("{n} {}", if singular { one } else { many })
+}
+
 /// Month name in the language.
 pub fn month_name(month0: usize, lang: &str) -> &'static str {
     match lang {
@@ -220,5 +262,14 @@ mod tests {
         assert_eq!(format_date(d, "de"), "27. Juli 2021");
         let d = NaiveDate::from_ymd_opt(2017, 8, 1).unwrap();
         assert_eq!(format_date(d, "fr"), "1er août 2017");
+    }
+
+    #[test]
+    fn counts_agree_in_number_in_each_language() {
+        assert_eq!(count_of(0, "article", "articles", "fr"), "0 article");
+        assert_eq!(count_of(1, "article", "articles", "fr"), "1 article");
+        assert_eq!(count_of(2, "article", "articles", "fr"), "2 articles");
+        assert_eq!(count_of(0, "article", "articles", "en"), "0 articles");
+        assert_eq!(count_of(1, "article", "articles", "en"), "1 article");
     }
 }

@@ -786,16 +786,18 @@ impl<'a> Pages<'a> {
             Job::TermIndex { kind, terms } => self.term_index_context(kind, terms, ctx),
             Job::Archive => {
                 ctx.insert("years", years);
-                ctx.insert(
-                    "chart_svg",
-                    &archive::chart_svg(
-                        years,
-                        &site.config.language,
-                        labels.per_month,
-                        labels.articles,
-                    ),
-                );
-                let undated = site.articles.iter().filter(|a| a.date.is_none()).count();
+                let words = archive::ChartWords {
+                    lang: &site.config.language,
+                    label: labels.per_month,
+                    article: labels.article,
+                    articles: labels.articles,
+                    archive_url: &urls.route("archive/"),
+                };
+                ctx.insert("chart_html", &archive::chart_html(years, &words));
+                let undated: Vec<views::CardItem> = (0..site.articles.len())
+                    .filter(|&i| site.articles[i].date.is_none())
+                    .map(|i| self.builder.card_item(i))
+                    .collect::<Result<_>>()?;
                 ctx.insert("undated", &undated);
                 ctx.insert("page_title", labels.archive);
                 ("archive.html", "archive/".to_string())

@@ -137,7 +137,10 @@ pub struct NeedsTools {
 /// test whose tools are missing is reported as *ignored*, with the reason, instead of passing
 /// without checking anything; when `CI` is set, it fails instead, since CI installs everything.
 pub fn run_needing_tools(tests: Vec<NeedsTools>) -> ! {
-    let args = libtest_mimic::Arguments::from_args();
+    let mut args = libtest_mimic::Arguments::from_args();
+    // One at a time unless asked otherwise: a browser test that types into a page is timed, and
+    // another browser or validator running beside it on a small machine makes it flaky.
+    args.test_threads.get_or_insert(1);
     let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
     let trials = tests
         .into_iter()

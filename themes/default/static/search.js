@@ -550,12 +550,12 @@
       loading: 'Recherche…', error: 'La recherche a échoué : index introuvable.', prev: 'Page précédente', next: 'Page suivante',
       page: 'Page {p} sur {n}', tags: 'Étiquettes', results: 'Résultats de recherche', empty: 'Tapez un ou plusieurs mots.',
       partial: 'Aucun article ne contient tous les mots ; résultats pour une partie d’entre eux.',
-      stopOnly: 'Ces mots sont trop courants pour être cherchés seuls : ajoutez un mot plus précis.' },
+      stopOnly: 'Ces mots sont trop courants pour être cherchés seuls : ajoutez un mot plus précis.', undated: 'Sans date' },
     en: { none: 'No results', one: '1 result', many: '{n} results', atLeast: 'at least {n} results',
       loading: 'Searching…', error: 'Search failed: index not found.', prev: 'Previous page', next: 'Next page',
       page: 'Page {p} of {n}', tags: 'Tags', results: 'Search results', empty: 'Type one or more words.',
       partial: 'No article contains every word; results for some of them.',
-      stopOnly: 'These words are too common to search on their own: add a more specific word.' }
+      stopOnly: 'These words are too common to search on their own: add a more specific word.', undated: 'Undated' }
   };
   function fmt(s, v) { return s.replace(/\{(\w)\}/g, function (_, k) { return v[k]; }); }
 
@@ -662,9 +662,9 @@
         title.appendChild(a);
         art.appendChild(title);
         var meta = el('p', { 'class': 'gz-meta' });
-        if (d.d) meta.appendChild(el('time', { datetime: d.d }, dateFmt.format(new Date(d.d + 'T00:00:00Z'))));
+        meta.appendChild(d.d ? el('time', { datetime: d.d }, dateFmt.format(new Date(d.d + 'T00:00:00Z'))) : el('span', null, S.undated));
         if (d.s) {
-          if (d.d) meta.appendChild(document.createTextNode(' · '));
+          meta.appendChild(document.createTextNode(' · '));
           meta.appendChild(sourcePages ? el('a', { href: base + 'sources/' + d.s[1] + '/', 'class': 'gz-source' }, d.s[0]) : el('span', { 'class': 'gz-source' }, d.s[0]));
         }
         if (meta.childNodes.length) art.appendChild(meta);
