@@ -78,11 +78,22 @@ const oldest = await engine.search('espion', { sort: 'old' });
 const od = oldest.hits.map((h) => h.doc.d);
 if (od.join() !== [...od].sort().join()) fail(`old sort: ${od}`);
 
-// Paging: 2 per page over the four articles with the stem "espion" (espion, espions, espionner;
-// a trailing space means no prefix expansion, which would add the "espionnage" ones).
+// Paging: 2 per page over the five articles of the stem "espion" (espion, espions, espionner)
+// or its family (espionnage; a trailing space means no prefix expansion).
 const p1 = await engine.search('espion ', { rpp: 2, page: 1 });
 const p2 = await engine.search('espion ', { rpp: 2, page: 2 });
-if (p1.total !== 4 || p1.pages !== 2 || p1.hits.length !== 2 || p2.hits.length !== 2) fail(`paging: ${p1.total} ${p1.pages} ${p1.hits.length} ${p2.hits.length}`);
+if (p1.total !== 5 || p1.pages !== 3 || p1.hits.length !== 2 || p2.hits.length !== 2) fail(`paging: ${p1.total} ${p1.pages} ${p1.hits.length} ${p2.hits.length}`);
+
+// Word families and foreign stems, rule by rule (the same pairs as src/search/tokenize.rs).
+const family = [['espion', 'espionnag', true], ['pirat', 'piratag', true], ['israel', 'israelien', true],
+  ['maroc', 'marocain', true], ['arme', 'armement', false], ['arm', 'armag', false], ['espion', 'espionn', false]];
+for (const [a, b, want] of family) if (gs.isFamily(a, b) !== want || gs.isFamily(b, a) !== want) fail(`isFamily(${a}, ${b}) !== ${want}`);
+const inflected = [['running', 'run', true], ['attacks', 'attack', true], ['armee', 'arm', false], ['israel', 'isra', false], ['mediap', 'media', false]];
+for (const [raw, stem, want] of inflected) if (gs.isInflectionOf(raw, stem) !== want) fail(`isInflectionOf(${raw}, ${stem}) !== ${want}`);
+// A prefix expansion counts less the less of the indexed word the query covers, and a typo
+// correction is never a full match: the exact article wins.
+const macron = await engine.search('macron ', {});
+if (macron.hits.length && macron.hits[0].score < 1e6) fail('an exact match must count as a full match');
 if (p1.hits.some((h) => p2.hits.some((x) => x.doc.r === h.doc.r))) fail('paging overlaps');
 
 // Routes are stored without base path: the page prefixes data-base.

@@ -224,7 +224,37 @@
     return prev[b.length];
   }
 
-  var W_EXACT = 1, W_STEMLIKE = 0.8, W_PREFIX = 0.7, W_TYPO1 = 0.55, W_TYPO2 = 0.4;
+  var W_EXACT = 1, W_STEMLIKE = 0.8, W_FAMILY = 0.7, W_PREFIX = 0.7, W_TYPO1 = 0.55, W_TYPO2 = 0.4;
+  // Results rank first by how many query words they match fully (exactly or by the same stem),
+  // then by BM25F: a full match is worth more than any score a document can add up.
+  var FULL_MATCH = 1e6, WORD_MATCHED = 1e4;
+
+  /* Word families (README, "Search"): two stems are of one family when the longer is the
+   * shorter (at least FAMILY_MIN_STEM chars) plus a derivational suffix of FAMILY_SUFFIXES, its
+   * last consonant possibly doubled: espion / espionnag, pirat / piratag, israel / israelien.
+   * Both are French Snowball stems, so `-age`, `-ien(ne)`, `-ain(e)`, `-eur` come as `ag`, `ien`,
+   * `ain`, `eur`. The same rule is in src/search/tokenize.rs (is_family), checked against
+   * tests/browser/fixtures/families.tsv by both sides. */
+  var FAMILY_SUFFIXES = ['ag', 'ain', 'ien', 'eur'], FAMILY_MIN_STEM = 4;
+  function isFamily(a, b) {
+    var short = a.length <= b.length ? a : b, long = a.length <= b.length ? b : a;
+    if (Array.from(short).length < FAMILY_MIN_STEM || !long.startsWith(short)) return false;
+    var rest = long.slice(short.length), last = short[short.length - 1];
+    if (rest[0] === last && !isV(last)) rest = rest.slice(1);
+    return FAMILY_SUFFIXES.indexOf(rest) >= 0;
+  }
+  /* Whether an indexed stem shorter than the query word is the query word's own stem in another
+   * language (the client stems in French only): `running` / `run`, `attacks` / `attack`, not
+   * `armee` / `arm` nor `israel` / `isra`. The rest of the word must be an English inflection. */
+  var INFLECTION = /^(s|es|ed|ing|er|ers|est|ly|e|y|d)$/;
+  // Other shorter stems count (below full matches) only when at most this many chars are left.
+  var FOREIGN_MAX_REST = 2;
+  function isInflectionOf(raw, stem) {
+    if (!raw.startsWith(stem)) return false;
+    var rest = raw.slice(stem.length), last = stem[stem.length - 1];
+    if (rest[0] === last && !isV(last)) rest = rest.slice(1);
+    return INFLECTION.test(rest);
+  }
   var PREFIX_MAX_TERMS = 12, PREFIX_MAX_BYTES = 16384, TYPO_MAX_TERMS = 6, PHRASE_MAX_CHECKS = 100;
 
   /* load(path, kind): Promise of parsed JSON ('json'), text ('text') or Uint8Array ('bytes');
@@ -349,8 +379,15 @@
       var add = function (e, w, kind) { var c = chosen.get(e.t); if (!c || c.w < w) chosen.set(e.t, { e: e, w: w, kind: kind }); };
       var rawLen = Array.from(qw.raw).length;
       entries.forEach(function (e) {
+        var tLen = Array.from(e.t).length;
         if (e.t === qw.stem || e.t === qw.raw) add(e, W_EXACT, 'exact');
-        else if (self.otherLangs && qw.raw.startsWith(e.t) && e.t.length >= Math.max(3, rawLen - 4)) add(e, W_STEMLIKE, 'stem');
+        else if (self.otherLangs && qw.raw.startsWith(e.t) && tLen >= Math.max(3, rawLen - 4) &&
+          (isInflectionOf(qw.raw, e.t) || tLen >= rawLen - FOREIGN_MAX_REST)) {
+          // A shorter stem the word starts with: a full match only if the rest is an inflection;
+          // otherwise (a foreign stem: `arm` for `armee`) weighted by how much of the word it is.
+          if (isInflectionOf(qw.raw, e.t)) add(e, W_STEMLIKE, 'stem');
+          else add(e, W_STEMLIKE * tLen / rawLen, 'foreign');
+        } else if (isFamily(qw.stem, e.t)) add(e, W_FAMILY, 'family');
       });
       var hasExact = chosen.size > 0;
       if (qw.prefix) {
@@ -359,10 +396,11 @@
           .sort(function (a, b) { return a.t.length - b.t.length || b.df - a.df || (a.t < b.t ? -1 : 1); })
           .slice(0, PREFIX_MAX_TERMS)
           .forEach(function (e, i) { // the first completion always counts when nothing matched exactly
-            if ((i === 0 && !hasExact) || e.len <= budget) { budget -= e.len; add(e, W_PREFIX, 'prefix'); }
+            // weighted by the share of the indexed word the query covers: `mobil` is most of `mobile`
+            if ((i === 0 && !hasExact) || e.len <= budget) { budget -= e.len; add(e, W_PREFIX * rawLen / Array.from(e.t).length, 'prefix'); }
           });
       }
-      if (!hasExact && rawLen >= 5) {
+      if (!hasExact && rawLen >= 5 && !qw.noTypo) {
         var max = rawLen >= 8 ? 2 : 1, typos = [];
         entries.forEach(function (e) {
           if (chosen.has(e.t)) return;
@@ -405,14 +443,17 @@
           var allEntries = [].concat.apply([], expansions);
           return Promise.all(allEntries.map(function (c) { return self.postings(c.e); })).then(function (lists) {
             var k = 0, perWord = expansions.map(function (exp) {
-              var best = new Map(); // doc -> [score, hint]
+              var best = new Map(); // doc -> [score, hint, full match]
               exp.forEach(function (c) {
-                var pl = lists[k++], df = c.e.df;
+                var pl = lists[k++], df = c.e.df, full = c.kind === 'exact' || c.kind === 'stem';
                 var idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
                 for (var i = 0; i < pl.ids.length; i++) {
                   var d = pl.ids[i], p = pl.pay[i], sc = idf * (p >> 2) / 63 * c.w, cur = best.get(d);
-                  if (!cur) best.set(d, [sc, p & 3]);
-                  else if (sc > cur[0]) { cur[0] = sc; cur[1] = p & 3; }
+                  if (!cur) best.set(d, [sc, p & 3, full]);
+                  else {
+                    if (sc > cur[0]) { cur[0] = sc; cur[1] = p & 3; }
+                    cur[2] = cur[2] || full;
+                  }
                 }
               });
               return best;
@@ -423,19 +464,23 @@
               var smallest = perWord.reduce(function (a, b) { return a.size <= b.size ? a : b; });
               smallest.forEach(function (_, d) {
                 var s = 0, hint = 3;
-                for (var m of perWord) { var v = m.get(d); if (!v) return; s += v[0]; if (v[1] < hint) hint = v[1]; }
+                for (var m of perWord) {
+                  var v = m.get(d);
+                  if (!v) return;
+                  s += v[0] + (v[2] ? FULL_MATCH : 0);
+                  if (v[1] < hint) hint = v[1];
+                }
                 scores.set(d, [s, hint]);
               });
               if (!scores.size && perWord.length > 1 && !parsed.phrases.length) { // nothing has every word: any word
                 partial = true;
                 perWord.forEach(function (m) {
                   m.forEach(function (v, d) {
-                    var cur = scores.get(d) || [0, 3, 0];
-                    cur[0] += v[0]; cur[1] = Math.min(cur[1], v[1]); cur[2] = (cur[2] || 0) + 1;
+                    var cur = scores.get(d) || [0, 3];
+                    cur[0] += v[0] + WORD_MATCHED + (v[2] ? FULL_MATCH : 0); cur[1] = Math.min(cur[1], v[1]);
                     scores.set(d, cur);
                   });
                 });
-                scores.forEach(function (v) { v[0] += 1000 * v[2]; });
               }
             } else {
               sets[0].forEach(function (d) { scores.set(d, [0, 0]); });
@@ -541,7 +586,8 @@
   }
 
   var api = { fold: fold, words: words, stemFr: stemFr, terms: terms, parseQuery: parseQuery, distance: distance,
-    decodePostings: decodePostings, decodeKeys: decodeKeys, fileName: fileName, highlight: highlight, Engine: Engine };
+    decodePostings: decodePostings, decodeKeys: decodeKeys, fileName: fileName, highlight: highlight, Engine: Engine,
+    isFamily: isFamily, isInflectionOf: isInflectionOf };
   if (typeof globalThis !== 'undefined') globalThis.GazetteSearch = api;
 
   // ---- Page UI ----
