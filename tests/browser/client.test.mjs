@@ -62,6 +62,19 @@ if (whole.partial) fail('a query matched whole was flagged partial');
 const common = await engine.search('le de la', {});
 if (!common.empty || !common.stopOnly) fail('a query of stop words only must be flagged stopOnly');
 
+// A typo correction is reported with the query as corrected, in the words of the results; the
+// original query can be run without correction.
+const typo = await engine.search('macorn', {});
+if (typo.corrected !== 'macron' || !typo.hits.length) fail(`typo correction not reported: ${typo.corrected}`);
+const typo2 = await engine.search('logiciel pegasis', {});
+if (typo2.corrected !== 'logiciel pegasus') fail(`typo correction of one word of two: ${typo2.corrected}`);
+const asTyped = await engine.search('macorn', { noTypo: true });
+if (asTyped.total !== 0 || asTyped.corrected) fail(`noTypo still corrects: ${asTyped.total} ${asTyped.corrected}`);
+for (const q of ['macron', 'mobil', 'espion']) {
+  const r = await engine.search(q, {});
+  if (r.corrected) fail(`${q}: reported as corrected (${r.corrected})`);
+}
+
 // Seed text stays text: the title with a script tag comes back verbatim, to be set as textContent.
 const xss = await engine.search('alert', {});
 if (!xss.hits.length || !xss.hits[0].doc.t.includes('<script>alert(1)</script>')) fail('xss title not returned verbatim');

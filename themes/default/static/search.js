@@ -410,6 +410,8 @@
         typos.sort(function (a, b) { return a.d - b.d || b.e.df - a.e.df || (a.e.t < b.e.t ? -1 : 1); })
           .slice(0, TYPO_MAX_TERMS)
           .forEach(function (x) { add(x.e, x.d === 1 ? W_TYPO1 : W_TYPO2, 'typo'); });
+        // Only corrections stand for the word: the page says which (see `correctedQuery`).
+        if (chosen.size && Array.from(chosen.values()).every(function (c) { return c.kind === 'typo'; })) qw.fixed = typos[0].e.t;
       }
       return Array.from(chosen.values());
     });
@@ -432,6 +434,7 @@
     opts = opts || {};
     return self.init().then(function (meta) {
       var parsed = parseQuery(q || '');
+      parsed.words.forEach(function (w) { w.noTypo = !!opts.noTypo; });
       var n = meta.n, rpp = opts.rpp || meta.rpp || 20, page = Math.max(1, opts.page || 1);
       var filters = [];
       if (opts.tag) filters.push(self.filterSet('t', opts.tag));
@@ -515,7 +518,8 @@
                   return self.doc(d).then(function (doc) { return { id: d, doc: doc, text: doc.x || '' }; });
                 })).then(function (hits) {
                   hits.forEach(function (h) { h.terms = matchedTerms; h.score = scores.get(h.id)[0]; });
-                  return { total: verified.length, exact: exact, page: page, pages: Math.ceil(verified.length / rpp), hits: hits, partial: partial && verified.length > 0 };
+                  return { total: verified.length, exact: exact, page: page, pages: Math.ceil(verified.length / rpp), hits: hits, partial: partial && verified.length > 0,
+                    corrected: verified.length ? correctedQuery(q, parsed.words, hits) : null };
                 });
               });
             });
@@ -549,6 +553,27 @@
     function containsPhraseIn(text, ps) { var k = phraseKeys(text); return ps.some(function (p) { return containsPhrase(k, p); }); }
     return step();
   };
+
+  /* The query as typo correction read it (`macorn` → `macron`), or null when no word was
+   * corrected: each corrected word is replaced by a word of the results with the term it was
+   * corrected to (so the page shows `cuisine`, not the stem `cuisin`), else by that term. */
+  function correctedQuery(q, qwords, hits) {
+    var fixes = new Map();
+    qwords.forEach(function (w) { if (w.fixed) fixes.set(w.raw, w.fixed); });
+    if (!fixes.size) return null;
+    var surface = new Map(), re = /[\p{Alphabetic}\p{N}\p{M}]+/gu;
+    hits.forEach(function (h) {
+      ((h.doc.t || '') + ' ' + (h.text || '')).replace(re, function (m) {
+        var f = fold(m), t = STOP.has(f) ? null : term(f, 'fr');
+        if (t && !surface.has(t)) surface.set(t, m.toLowerCase());
+        return m;
+      });
+    });
+    return q.replace(re, function (m) {
+      var t = fixes.get(fold(m));
+      return t === undefined ? m : surface.get(t) || t;
+    });
+  }
 
   // Splits text into [{text, mark}] runs around words whose term was matched; `window` > 0
   // keeps about that many chars around the first match.
@@ -586,7 +611,7 @@
   }
 
   var api = { fold: fold, words: words, stemFr: stemFr, terms: terms, parseQuery: parseQuery, distance: distance,
-    decodePostings: decodePostings, decodeKeys: decodeKeys, fileName: fileName, highlight: highlight, Engine: Engine,
+    correctedQuery: correctedQuery, decodePostings: decodePostings, decodeKeys: decodeKeys, fileName: fileName, highlight: highlight, Engine: Engine,
     isFamily: isFamily, isInflectionOf: isInflectionOf };
   if (typeof globalThis !== 'undefined') globalThis.GazetteSearch = api;
 
@@ -596,12 +621,14 @@
       loading: 'Recherche…', error: 'La recherche a échoué : index introuvable.', prev: 'Page précédente', next: 'Page suivante',
       page: 'Page {p} sur {n}', tags: 'Étiquettes', results: 'Résultats de recherche', empty: 'Tapez un ou plusieurs mots.',
       partial: 'Aucun article ne contient tous les mots ; résultats pour une partie d’entre eux.',
-      stopOnly: 'Ces mots sont trop courants pour être cherchés seuls : ajoutez un mot plus précis.' },
+      stopOnly: 'Ces mots sont trop courants pour être cherchés seuls : ajoutez un mot plus précis.',
+      fixed: 'Résultats pour {c}. Rechercher plutôt {q} ?' },
     en: { none: 'No results', one: '1 result', many: '{n} results', atLeast: 'at least {n} results',
       loading: 'Searching…', error: 'Search failed: index not found.', prev: 'Previous page', next: 'Next page',
       page: 'Page {p} of {n}', tags: 'Tags', results: 'Search results', empty: 'Type one or more words.',
       partial: 'No article contains every word; results for some of them.',
-      stopOnly: 'These words are too common to search on their own: add a more specific word.' }
+      stopOnly: 'These words are too common to search on their own: add a more specific word.',
+      fixed: 'Results for {c}. Search instead for {q}?' }
   };
   function fmt(s, v) { return s.replace(/\{(\w)\}/g, function (_, k) { return v[k]; }); }
 
@@ -626,10 +653,11 @@
     var sortSel = root.querySelector('#gz-sort');
     var details = root.querySelector('#gz-filters');
     var status = root.querySelector('#gz-status');
+    var fix = root.querySelector('#gz-fix');
     var list = root.querySelector('#gz-results');
     var pager = root.querySelector('#gz-pages');
     var dateFmt = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'long', timeZone: 'UTC' });
-    var state = { q: '', tag: '', source: '', sort: '', page: 1 };
+    var state = { q: '', tag: '', source: '', sort: '', page: 1, typo: '' };
     var runId = 0, timer = null, facetsLoaded = null;
     list.setAttribute('aria-label', S.results);
 
@@ -645,7 +673,7 @@
     function readUrl() {
       var p = new URLSearchParams(location.search);
       state = { q: p.get('q') || '', tag: p.get('tag') || '', source: p.get('source') || '', sort: p.get('sort') || '',
-        page: Math.max(1, parseInt(p.get('page'), 10) || 1) };
+        page: Math.max(1, parseInt(p.get('page'), 10) || 1), typo: p.get('typo') === '0' ? '0' : '' };
       input.value = state.q;
       sortSel.value = state.sort === 'date' || state.sort === 'old' ? state.sort : '';
       if (state.tag || state.source) loadFacets().then(function () { tagSel.value = state.tag; sourceSel.value = state.source; details.open = true; });
@@ -657,6 +685,7 @@
       if (s.source) p.set('source', s.source);
       if (s.sort) p.set('sort', s.sort);
       if (s.page > 1) p.set('page', String(s.page));
+      if (s.typo) p.set('typo', s.typo);
       var qs = p.toString();
       return location.pathname + (qs ? '?' + qs : '');
     }
@@ -671,6 +700,7 @@
       return facetsLoaded;
     }
     function fromForm() {
+      if (input.value !== state.q) state.typo = ''; // a new query may be corrected again
       state.q = input.value;
       state.tag = tagSel.value; state.source = sourceSel.value; state.sort = sortSel.value;
     }
@@ -680,7 +710,7 @@
       else if (mode === 'replace') history.replaceState(null, '', urlOf(s));
       root.setAttribute('aria-busy', 'true');
       var slow = setTimeout(function () { if (id === runId) status.textContent = S.loading; }, 300);
-      engine.search(s.q, { tag: s.tag, source: s.source, sort: s.sort, page: s.page, rpp: rpp }).then(function (res) {
+      engine.search(s.q, { tag: s.tag, source: s.source, sort: s.sort, page: s.page, rpp: rpp, noTypo: s.typo === '0' }).then(function (res) {
         if (id !== runId) return;
         clearTimeout(slow);
         root.removeAttribute('aria-busy');
@@ -698,6 +728,7 @@
       list.textContent = '';
       pager.textContent = '';
       pager.hidden = true;
+      renderFix(res.corrected, s);
       if (res.empty) { status.textContent = res.stopOnly ? S.stopOnly : ''; return; }
       var count = res.total === 0 ? S.none : !res.exact ? fmt(S.atLeast, { n: res.total }) : res.total === 1 ? S.one : fmt(S.many, { n: res.total });
       status.textContent = res.partial ? count + '. ' + S.partial : count;
@@ -743,6 +774,21 @@
         pager.appendChild(el('span', { 'class': 'gz-page-n' }, fmt(S.page, { p: res.page, n: res.exact ? res.pages : '…' })));
         if (res.page < res.pages || (!res.exact && res.hits.length)) link(res.page + 1, S.next, 'next');
       }
+    }
+    // "Résultats pour macron. Rechercher plutôt macorn ?": the link runs the query as typed,
+    // without typo correction (`typo=0` in the URL).
+    function renderFix(corrected, s) {
+      if (!fix) return;
+      fix.textContent = '';
+      fix.hidden = !corrected;
+      if (!corrected) return;
+      var parts = fmt(S.fixed, { c: corrected, q: '\u0000' }).split('\u0000');
+      var exact = Object.assign({}, s, { page: 1, typo: '0' });
+      var a = el('a', { href: urlOf(exact), 'class': 'gz-fix-q' }, s.q);
+      a.addEventListener('click', function (ev) { ev.preventDefault(); state = exact; run('push'); });
+      fix.appendChild(document.createTextNode(parts[0]));
+      fix.appendChild(a);
+      fix.appendChild(document.createTextNode(parts[1]));
     }
     function resultLinks() { return Array.prototype.slice.call(list.querySelectorAll('.gz-title a')); }
 
