@@ -62,6 +62,17 @@ if (whole.partial) fail('a query matched whole was flagged partial');
 const common = await engine.search('le de la', {});
 if (!common.empty || !common.stopOnly) fail('a query of stop words only must be flagged stopOnly');
 
+// Family terms are read within a byte budget: on a made-up shard where `espionnag` and
+// `espionneur` take 9,000 bytes each, only one of them is expanded.
+const fake = new gs.Engine(async (url) => {
+  if (url.startsWith('search/meta.json')) return { v: 4, n: 100000, nd: 0, ow: 3, k1: 1.2, langs: { fr: 1 }, keys: '0es', rpp: 20, h: 'x' };
+  if (url.startsWith('search/t/es.txt')) return ['0espion 1 a', '6nag 1 ' + (9000).toString(36), '6neur 1 ' + (9000).toString(36), ''].join('\n');
+  throw new Error('unexpected fetch ' + url);
+});
+await fake.init();
+const famTerms = (await fake.expand({ raw: 'espion', stem: 'espion', prefix: false })).map((c) => c.e.t).sort();
+if (famTerms.join() !== 'espion,espionnag') fail(`family byte budget: ${famTerms}`);
+
 // A typo correction is reported with the query as corrected, in the words of the results; the
 // original query can be run without correction.
 const typo = await engine.search('macorn', {});

@@ -255,7 +255,7 @@
     if (rest[0] === last && !isV(last)) rest = rest.slice(1);
     return INFLECTION.test(rest);
   }
-  var PREFIX_MAX_TERMS = 12, PREFIX_MAX_BYTES = 16384, TYPO_MAX_TERMS = 6, PHRASE_MAX_CHECKS = 100;
+  var PREFIX_MAX_TERMS = 12, PREFIX_MAX_BYTES = 16384, FAMILY_MAX_BYTES = 16384, TYPO_MAX_TERMS = 6, PHRASE_MAX_CHECKS = 100;
 
   /* load(path, kind): Promise of parsed JSON ('json'), text ('text') or Uint8Array ('bytes');
    * path is relative to the site root (`search/meta.json`). */
@@ -378,6 +378,7 @@
       var entries = [].concat.apply([], shards), chosen = new Map();
       var add = function (e, w, kind) { var c = chosen.get(e.t); if (!c || c.w < w) chosen.set(e.t, { e: e, w: w, kind: kind }); };
       var rawLen = Array.from(qw.raw).length;
+      var family = [];
       entries.forEach(function (e) {
         var tLen = Array.from(e.t).length;
         if (e.t === qw.stem || e.t === qw.raw) add(e, W_EXACT, 'exact');
@@ -387,7 +388,12 @@
           // otherwise (a foreign stem: `arm` for `armee`) weighted by how much of the word it is.
           if (isInflectionOf(qw.raw, e.t)) add(e, W_STEMLIKE, 'stem');
           else add(e, W_STEMLIKE * tLen / rawLen, 'foreign');
-        } else if (isFamily(qw.stem, e.t)) add(e, W_FAMILY, 'family');
+        } else if (isFamily(qw.stem, e.t)) family.push(e);
+      });
+      // Family terms, shortest posting lists first, within a byte budget (the first always).
+      var familyBudget = FAMILY_MAX_BYTES;
+      family.sort(function (a, b) { return a.len - b.len || (a.t < b.t ? -1 : 1); }).forEach(function (e, i) {
+        if (i === 0 || e.len <= familyBudget) { familyBudget -= e.len; add(e, W_FAMILY, 'family'); }
       });
       var hasExact = chosen.size > 0;
       if (qw.prefix) {
