@@ -31,7 +31,7 @@ for (const line of readFileSync(join(setDir, 'urls.lock'), 'utf8').split('\n')) 
 
 const gs = loadClient();
 const engine = new gs.Engine(async (url, kind) => {
-  const buf = readFileSync(join(args.dist, url.replace(/\?.*$/, '')));
+  const buf = readFileSync(join(args.dist, url.replace(/\?.*$/, '').replace(/\/$/, '/index.html')));
   return kind === 'json' ? JSON.parse(buf.toString('utf8')) : kind === 'text' ? buf.toString('utf8') : new Uint8Array(buf);
 });
 

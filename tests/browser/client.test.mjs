@@ -10,7 +10,7 @@ if (!dist) { console.error('usage: client.test.mjs <dist>'); process.exit(2); }
 const gs = loadClient();
 let fetched = 0;
 const engine = new gs.Engine(async (url, kind) => {
-  const path = dist + '/' + url.replace(/\?.*$/, '');
+  const path = dist + '/' + url.replace(/\?.*$/, '').replace(/\/$/, '/index.html');
   const buf = readFileSync(path);
   fetched += buf.length;
   return kind === 'json' ? JSON.parse(buf.toString('utf8')) : kind === 'text' ? buf.toString('utf8') : new Uint8Array(buf);
@@ -44,7 +44,7 @@ const ranksFetched = async (q, opts) => {
   let fetchedRanks = false;
   const fresh = new gs.Engine(async (url, kind) => {
     if (url.startsWith('search/o.bin')) fetchedRanks = true;
-    const buf = readFileSync(dist + '/' + url.replace(/\?.*$/, ''));
+    const buf = readFileSync(dist + '/' + url.replace(/\?.*$/, '').replace(/\/$/, '/index.html'));
     return kind === 'json' ? JSON.parse(buf.toString('utf8')) : kind === 'text' ? buf.toString('utf8') : new Uint8Array(buf);
   });
   await fresh.search(q, opts);
@@ -72,6 +72,21 @@ const fake = new gs.Engine(async (url) => {
 await fake.init();
 const famTerms = (await fake.expand({ raw: 'espion', stem: 'espion', prefix: false })).map((c) => c.e.t).sort();
 if (famTerms.join() !== 'espion,espionnag') fail(`family byte budget: ${famTerms}`);
+
+// A phrase past the stored excerpt is checked on the article's page: its body only, not the
+// cards of related articles around it.
+const pageHtml = readFileSync(dist + '/' + ARTICLES.listeNoire + 'index.html', 'utf8');
+const bodyText = gs.articleText(pageHtml);
+if (!bodyText.includes('liste noire') || bodyText.includes('Articles liés') || bodyText.includes('<')) fail(`articleText: ${bodyText.slice(-200)}`);
+if (gs.articleText('<p>a &amp; b&#233;&#x20AC;</p>').trim() !== 'a & bé€') fail('articleText entities');
+
+// Past the page budget the result is a bound, not "no results".
+const budgeted = new gs.Engine(engine.load);
+budgeted.phrasePages = 0;
+const bounded = await budgeted.search('"liste noire"', {});
+if (bounded.exact || bounded.total !== 0) fail(`phrase page budget: total ${bounded.total}, exact ${bounded.exact}`);
+const unbounded = await engine.search('"liste noire"', {});
+if (!unbounded.exact || unbounded.total !== 2) fail(`phrase within the page budget: total ${unbounded.total}, exact ${unbounded.exact}`);
 
 // A typo correction is reported with the query as corrected, in the words of the results; the
 // original query can be run without correction.

@@ -17,6 +17,10 @@ export const ARTICLES = {
   // English articles whose stems (`arm`, `isra`) are prefixes of French query words.
   cyberArms: 'articles/the-global-trade-in-cyber-arms/',
   israeliFirm: 'articles/israeli-spyware-firm-blacklisted-by-the-united-states/',
+  // A long article with `liste noire` in its last sentence, past the stored excerpt (as in
+  // nso's), and a short one with `liste` and `noire` apart.
+  listeNoire: 'articles/le-conseil-municipal-adopte-le-plan-de-circulation/',
+  robeNoire: 'articles/une-robe-noire-pour-le-gala-de-l-opera/',
 };
 const A = ARTICLES;
 
@@ -46,6 +50,8 @@ export const CASES = [
   { q: 'macorn', include: [A.macronMaires, A.gantz], exclude: [A.recette, A.nso], mark: 'Macron' },
   { q: 'macron', include: [A.macronMaires, A.gantz], first: A.macronMaires },
   { q: '"logiciel espion"', exactly: [A.logicielEspion], mark: 'logiciel' },
+  { q: '"liste noire"', exactly: [A.listeNoire, A.nso] },
+  { q: 'liste noire', exactly: [A.listeNoire, A.robeNoire, A.nso] },
   { q: 'logiciel espion', include: [A.logicielEspion, A.logicielMairie], first: A.logicielEspion },
   { q: 'pommes tarte', exactly: [A.recette] },
   { q: 'alert formulaire', exactly: [A.xss] },

@@ -255,7 +255,8 @@
     if (rest[0] === last && !isV(last)) rest = rest.slice(1);
     return INFLECTION.test(rest);
   }
-  var PREFIX_MAX_TERMS = 12, PREFIX_MAX_BYTES = 16384, FAMILY_MAX_BYTES = 16384, TYPO_MAX_TERMS = 6, PHRASE_MAX_CHECKS = 100;
+  var PREFIX_MAX_TERMS = 12, PREFIX_MAX_BYTES = 16384, FAMILY_MAX_BYTES = 16384, TYPO_MAX_TERMS = 6, PHRASE_MAX_CHECKS = 100,
+    PHRASE_MAX_PAGES = 20;
 
   /* load(path, kind): Promise of parsed JSON ('json'), text ('text') or Uint8Array ('bytes');
    * path is relative to the site root (`search/meta.json`). */
@@ -263,6 +264,7 @@
     this.load = load;
     this.cache = new Map();
     this.meta = null;
+    this.phrasePages = PHRASE_MAX_PAGES;
   }
   Engine.prototype.get = function (path, kind) {
     var self = this;
@@ -342,6 +344,11 @@
   // The display fields of a document and its excerpt segments 1, 2 (as `y`), for a match
   // beyond the first segment: one fetch per result either way.
   Engine.prototype.rest = function (id) { return this.get('search/d/' + id + '.1.json', 'json'); };
+  // The text of an article's published page (route without base path): what a phrase beyond
+  // the stored excerpt is checked on, fetched only for phrase queries.
+  Engine.prototype.pageText = function (route) {
+    return this.get(route, 'text').then(articleText, function () { return ''; });
+  };
 
   // Splits a query into words and quoted phrases; the last bare word is a prefix (as you type).
   function parseQuery(q) {
@@ -533,11 +540,13 @@
         });
     });
   };
-  // Keeps candidates whose title or stored excerpt text holds every phrase, in rank order, until
-  // `want` are found or PHRASE_MAX_CHECKS documents were read (then the count is a lower bound):
-  // the index has no word positions, so phrases cost document reads.
+  // Keeps candidates whose text holds every phrase, in rank order, until `want` are found or
+  // PHRASE_MAX_CHECKS documents were read (then the count is a lower bound): the index has no
+  // word positions, so phrases cost document reads. The title and the stored excerpt are read
+  // first; a phrase not in them is looked for in the article's published page, for at most
+  // PHRASE_MAX_PAGES (`phrasePages`) candidates a query, which keeps a phrase anywhere findable at bounded bytes.
   Engine.prototype.verifyPhrases = function (ids, phrases, scores, want) {
-    var self = this, out = [], i = 0;
+    var self = this, out = [], i = 0, pages = 0;
     function step() {
       if (i >= ids.length) return Promise.resolve({ ids: out, exact: true });
       if (out.length >= want || i >= PHRASE_MAX_CHECKS) return Promise.resolve({ ids: out, exact: false });
@@ -551,8 +560,18 @@
             out.push(d);
             var at = all.findIndex(function (t) { return containsPhraseIn(t, phrases); });
             scores.get(d)[1] = at < 0 ? 3 : at;
+            return step();
           }
-          return step();
+          if (pages >= self.phrasePages) {
+            // Past the page budget, a candidate the excerpt does not settle makes the count a bound.
+            return Promise.resolve({ ids: out, exact: false });
+          }
+          pages++;
+          return self.pageText(doc.r).then(function (text) {
+            var pk = phraseKeys(doc.t + ' . ' + text);
+            if (phrases.every(function (p) { return containsPhrase(pk, p); })) { out.push(d); scores.get(d)[1] = 3; }
+            return step();
+          });
         });
       });
     }
@@ -579,6 +598,20 @@
       var t = fixes.get(fold(m));
       return t === undefined ? m : surface.get(t) || t;
     });
+  }
+
+  // The body text of an article page of the default theme (`<div class=body>` … `</article>`;
+  // the whole `<article>` or page otherwise), tags stripped and entities decoded.
+  var ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+  function articleText(html) {
+    var start = html.search(/<div class="?body"?>/), from = start >= 0 ? start : html.search(/<article/);
+    var end = html.indexOf('</article>', Math.max(from, 0));
+    var part = html.slice(Math.max(from, 0), end > from ? end : html.length);
+    return part.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ')
+      .replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, function (m, e) {
+        if (e[0] !== '#') return ENTITIES[e.toLowerCase()] || m;
+        return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+      });
   }
 
   // Splits text into [{text, mark}] runs around words whose term was matched; `window` > 0
@@ -617,7 +650,7 @@
   }
 
   var api = { fold: fold, words: words, stemFr: stemFr, terms: terms, parseQuery: parseQuery, distance: distance,
-    correctedQuery: correctedQuery, decodePostings: decodePostings, decodeKeys: decodeKeys, fileName: fileName, highlight: highlight, Engine: Engine,
+    articleText: articleText, correctedQuery: correctedQuery, decodePostings: decodePostings, decodeKeys: decodeKeys, fileName: fileName, highlight: highlight, Engine: Engine,
     isFamily: isFamily, isInflectionOf: isInflectionOf };
   if (typeof globalThis !== 'undefined') globalThis.GazetteSearch = api;
 
@@ -627,12 +660,14 @@
       loading: 'Recherche…', error: 'La recherche a échoué : index introuvable.', prev: 'Page précédente', next: 'Page suivante',
       page: 'Page {p} sur {n}', tags: 'Étiquettes', results: 'Résultats de recherche', empty: 'Tapez un ou plusieurs mots.',
       partial: 'Aucun article ne contient tous les mots ; résultats pour une partie d’entre eux.',
+      unsure: 'Aucun résultat parmi les articles vérifiés : précisez la recherche.',
       stopOnly: 'Ces mots sont trop courants pour être cherchés seuls : ajoutez un mot plus précis.',
       fixed: 'Résultats pour {c}. Rechercher plutôt {q} ?' },
     en: { none: 'No results', one: '1 result', many: '{n} results', atLeast: 'at least {n} results',
       loading: 'Searching…', error: 'Search failed: index not found.', prev: 'Previous page', next: 'Next page',
       page: 'Page {p} of {n}', tags: 'Tags', results: 'Search results', empty: 'Type one or more words.',
       partial: 'No article contains every word; results for some of them.',
+      unsure: 'No results among the articles checked: refine the search.',
       stopOnly: 'These words are too common to search on their own: add a more specific word.',
       fixed: 'Results for {c}. Search instead for {q}?' }
   };
@@ -736,7 +771,7 @@
       pager.hidden = true;
       renderFix(res.corrected, s);
       if (res.empty) { status.textContent = res.stopOnly ? S.stopOnly : ''; return; }
-      var count = res.total === 0 ? S.none : !res.exact ? fmt(S.atLeast, { n: res.total }) : res.total === 1 ? S.one : fmt(S.many, { n: res.total });
+      var count = res.total === 0 ? (res.exact ? S.none : S.unsure) : !res.exact ? fmt(S.atLeast, { n: res.total }) : res.total === 1 ? S.one : fmt(S.many, { n: res.total });
       status.textContent = res.partial ? count + '. ' + S.partial : count;
       res.hits.forEach(function (h) {
         var d = h.doc, li = el('li', { 'class': 'gz-result' }), art = el('article');
