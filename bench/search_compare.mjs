@@ -6,7 +6,10 @@
 // (for a build of tests/fixtures/search-site).
 //
 // node bench/search_compare.mjs --dist DIST [--base /] [--pagefind "python3 -m pagefind" | --no-pagefind]
-//      [--queries "israel,pegasus,…"] [--expect] [--json out.json]
+//      [--queries "israel,pegasus,…"] [--expect] [--json out.json] [--throttle 4 --runs 5]
+// With --throttle R, gazette's queries also run --runs times (default 5) under Chromium's R× CPU
+// throttling, and a table gives the median time from the last index byte (the last response
+// under search/) to the first results on the page, and the median total time.
 // Needs: npm ci --prefix tests/browser, /usr/bin/chromium, Pagefind (pip install 'pagefind[bin]')
 // unless --no-pagefind (gazette only: for measuring a change to the index quickly).
 import { execSync } from 'node:child_process';
@@ -99,6 +102,31 @@ const browser = await chromium.launch({
 const site = origin + base;
 const sum = (entries) => entries.reduce((a, e) => [a[0] + e.bytes, a[1] + e.gzip], [0, 0]);
 
+const throttle = Number(args.throttle) || 0;
+const timingRuns = Number(args.runs) || 5;
+// Under CPU throttling: ms from the last search/ response to the status line being set (results
+// shown), and ms in all, for one page load of the query.
+async function gazetteTiming(q) {
+  const page = await browser.newPage();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+  await page.addInitScript(() => {
+    new MutationObserver(() => {
+      const status = document.getElementById('gz-status'), root = document.getElementById('gz-search');
+      if (!window.__gzShown && status && status.textContent && !status.textContent.endsWith('…') && !root.hasAttribute('aria-busy')) window.__gzShown = performance.now();
+    }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+  await page.goto(`${site}search/?q=${encodeURIComponent(q)}`);
+  await page.waitForFunction(() => window.__gzShown, null, { timeout: 60000 });
+  const t = await page.evaluate(() => {
+    const ends = performance.getEntriesByType('resource').filter((e) => /\/search\/(meta\.json|[tpdf]\/|o\.bin)/.test(e.name)).map((e) => e.responseEnd);
+    return { gap: window.__gzShown - Math.max(...ends), total: window.__gzShown };
+  });
+  await page.close();
+  return t;
+}
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+
 async function gazetteQuery(q) {
   const page = await browser.newPage();
   log.length = 0;
@@ -150,7 +178,17 @@ for (const q of queries) {
   const g = await gazetteQuery(q);
   const p = withPagefind ? await pagefindQuery(q) : null;
   if (p) p.fetched = [p.fetched[0] + pfStart[0], p.fetched[1] + pfStart[1]];
+  if (throttle) {
+    const runs = [];
+    for (let i = 0; i < timingRuns; i++) runs.push(await gazetteTiming(q));
+    g.throttled = { gap: median(runs.map((r) => r.gap)), total: median(runs.map((r) => r.total)) };
+  }
   rows.push({ q, g, p });
+}
+if (throttle) {
+  console.log(`\n| query (gazette, ${throttle}× CPU throttling, median of ${timingRuns}) | last index byte → results shown (ms) | page start → results shown (ms) |`);
+  console.log('|---|---|---|');
+  for (const { q, g } of rows) console.log(`| \`${q}\` | ${g.throttled.gap.toFixed(0)} | ${g.throttled.total.toFixed(0)} |`);
 }
 await browser.close();
 server.close();

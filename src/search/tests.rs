@@ -349,6 +349,54 @@ fn tokenizer_fixture_matches() {
     );
 }
 
+/// Word pairs of `tests/browser/fixtures/families.tsv` (`word word 0|1`): whether their French
+/// stems are of one family. `tests/browser/tokenize.test.mjs` checks `search.js` on the same file.
+#[test]
+fn family_fixture_matches() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/fixtures/families.tsv");
+    let text = std::fs::read_to_string(path).unwrap();
+    let stem = |w: &str| tokenize::terms(w, "fr").concat();
+    let mut checked = 0;
+    for line in text.lines() {
+        let [a, b, want]: [&str; 3] = line.split('\t').collect::<Vec<_>>().try_into().unwrap();
+        let (sa, sb) = (stem(a), stem(b));
+        let family = sa != sb && tokenize::is_family(&sa, &sb);
+        assert_eq!(family, want == "1", "{a} ({sa}) / {b} ({sb})");
+        checked += 1;
+    }
+    assert!(checked >= 10);
+}
+
+/// The client matches a word's family among the terms of the one dictionary shard it reads:
+/// `espionnag` must sit in the shard of `espion`, even once the `es` shards split.
+#[test]
+fn family_terms_share_a_shard() {
+    let mut seeds: Vec<(String, String)> = (0..400)
+        .map(|i| {
+            (
+                format!("{:03}_{:016x}.txt", i + 1, i),
+                format!("Esp{i:x}q\nLes esp{i:x}rit et espa{i:x}ces.\nLe Soir, 01/01/2021\n"),
+            )
+        })
+        .collect();
+    seeds.push((
+        "999_ffffffffffffffff.txt".into(),
+        "Espionnage et espions\nUn espion et un réseau d'espionnage.\nLe Soir, 01/01/2021\n".into(),
+    ));
+    let seeds: Vec<(&str, &str)> = seeds
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let site = site_of(&seeds, "");
+    let r = Reader::new(&site);
+    assert!(r
+        .keys
+        .iter()
+        .any(|k| k.chars().count() > 2 && k.starts_with("es")));
+    let shard: Vec<String> = r.shard("espion").into_iter().map(|e| e.0).collect();
+    assert!(shard.contains(&"espion".to_string()) && shard.contains(&"espionnag".to_string()));
+}
+
 fn newest_seed(title: &str) -> String {
     format!(
         "{title}\nUn nouvel article sur Pegasus et la défense, publié après tous les autres.\nRND, 01/06/2024\nEtiquettes : Pegasus, Défense,\nSoyez le premier à commenter\n"

@@ -248,6 +248,56 @@ impl Analyzer {
     }
 }
 
+/// Derivational suffixes of a word family, as French Snowball stems write them (`-age` → `ag`,
+/// `-ien(ne)` → `ien`, `-ain(e)` → `ain`, `-eur` → `eur`): the stemmer keeps `espion` and
+/// `espionnage`, `pirate` and `piratage`, `Israël` and `israélien` apart, and readers expect
+/// one to find the other. `search.js` (`FAMILY_SUFFIXES`) applies the same rule at query time
+/// to the terms of the dictionary shard it reads anyway, so families cost no index bytes.
+pub const FAMILY_SUFFIXES: &[&str] = &["ag", "ain", "ien", "eur"];
+
+/// Shortest stem a family is built on: shorter stems (`arm`, `mis`) prefix too many words.
+pub const FAMILY_MIN_STEM: usize = 4;
+
+/// `rest` without a doubled final consonant of `stem` (`espion` + `nag` → `ag`).
+fn undoubled<'a>(stem: &str, rest: &'a str) -> &'a str {
+    match (stem.chars().last(), rest.chars().next()) {
+        (Some(last), Some(first)) if last == first && !"aeiouy".contains(last) => {
+            &rest[first.len_utf8()..]
+        }
+        _ => rest,
+    }
+}
+
+/// Whether two stems are of one word family: the longer is the shorter (at least
+/// [`FAMILY_MIN_STEM`] chars) plus a [`FAMILY_SUFFIXES`] suffix, its last consonant possibly
+/// doubled. Mirrored by `isFamily` in `search.js`; both are checked against
+/// `tests/browser/fixtures/families.tsv`.
+pub fn is_family(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.chars().count() < FAMILY_MIN_STEM {
+        return false;
+    }
+    let Some(rest) = long.strip_prefix(short) else {
+        return false;
+    };
+    FAMILY_SUFFIXES.contains(&undoubled(short, rest))
+}
+
+/// English inflections a query word may carry beyond the stem of an English article: the client
+/// stems queries in French only, so `running` reaches the English stem `run` this way.
+const INFLECTIONS: &[&str] = &[
+    "d", "e", "ed", "er", "ers", "es", "est", "ing", "ly", "s", "y",
+];
+
+/// Whether an indexed stem shorter than a (folded) query word is that word's own stem in
+/// another language (`running` / `run`), rather than a foreign word it happens to start with
+/// (`armee` / `arm`, `israel` / `isra`): only the former counts as a full match in ranking.
+/// Mirrored by `isInflectionOf` in `search.js`.
+pub fn is_inflection_of(word: &str, stem: &str) -> bool {
+    word.strip_prefix(stem)
+        .is_some_and(|rest| INFLECTIONS.contains(&undoubled(stem, rest)))
+}
+
 /// The terms of a text in one language, in order: what the index stores for it and what the
 /// client computes for a query (`search.js` `terms()` must agree; see the fixture test).
 pub fn terms(text: &str, language: &str) -> Vec<String> {
@@ -321,6 +371,34 @@ mod tests {
         assert!(id.is_some());
         assert_eq!(a.term_id(long), id);
         assert_eq!(a.term_id("journalistes"), a.term_id("journaliste"));
+    }
+
+    #[test]
+    fn families_join_derived_words_only() {
+        let stem = |w: &str| terms(w, "fr").remove(0);
+        for (a, b) in [
+            ("espion", "espionnage"),
+            ("pirate", "piratages"),
+            ("piratés", "piratage"),
+            ("Israël", "israélien"),
+        ] {
+            assert!(is_family(&stem(a), &stem(b)), "{a} / {b}");
+            assert!(is_family(&stem(b), &stem(a)), "{b} / {a}");
+        }
+        assert!(!is_family(&stem("armée"), &stem("armement")));
+        assert!(!is_family("arm", "armag"));
+        assert!(!is_family("espion", "espion"));
+    }
+
+    #[test]
+    fn only_inflections_make_a_shorter_stem_a_full_match() {
+        assert_eq!(terms("running", "en"), vec!["run"]);
+        assert!(is_inflection_of("running", "run"));
+        assert!(is_inflection_of("attacks", "attack"));
+        assert_eq!(terms("Israeli", "en"), vec!["isra"]);
+        assert!(!is_inflection_of("israel", "isra"));
+        assert!(!is_inflection_of("armee", "arm"));
+        assert!(!is_inflection_of("mediap", "media"));
     }
 
     #[test]

@@ -10,7 +10,7 @@ if (!dist) { console.error('usage: client.test.mjs <dist>'); process.exit(2); }
 const gs = loadClient();
 let fetched = 0;
 const engine = new gs.Engine(async (url, kind) => {
-  const path = dist + '/' + url.replace(/\?.*$/, '');
+  const path = dist + '/' + url.replace(/\?.*$/, '').replace(/\/$/, '/index.html');
   const buf = readFileSync(path);
   fetched += buf.length;
   return kind === 'json' ? JSON.parse(buf.toString('utf8')) : kind === 'text' ? buf.toString('utf8') : new Uint8Array(buf);
@@ -44,7 +44,7 @@ const ranksFetched = async (q, opts) => {
   let fetchedRanks = false;
   const fresh = new gs.Engine(async (url, kind) => {
     if (url.startsWith('search/o.bin')) fetchedRanks = true;
-    const buf = readFileSync(dist + '/' + url.replace(/\?.*$/, ''));
+    const buf = readFileSync(dist + '/' + url.replace(/\?.*$/, '').replace(/\/$/, '/index.html'));
     return kind === 'json' ? JSON.parse(buf.toString('utf8')) : kind === 'text' ? buf.toString('utf8') : new Uint8Array(buf);
   });
   await fresh.search(q, opts);
@@ -62,6 +62,45 @@ if (whole.partial) fail('a query matched whole was flagged partial');
 const common = await engine.search('le de la', {});
 if (!common.empty || !common.stopOnly) fail('a query of stop words only must be flagged stopOnly');
 
+// Family terms are read within a byte budget: on a made-up shard where `espionnag` and
+// `espionneur` take 9,000 bytes each, only one of them is expanded.
+const fake = new gs.Engine(async (url) => {
+  if (url.startsWith('search/meta.json')) return { v: 4, n: 100000, nd: 0, ow: 3, k1: 1.2, langs: { fr: 1 }, keys: '0es', rpp: 20, h: 'x' };
+  if (url.startsWith('search/t/es.txt')) return ['0espion 1 a', '6nag 1 ' + (9000).toString(36), '6neur 1 ' + (9000).toString(36), ''].join('\n');
+  throw new Error('unexpected fetch ' + url);
+});
+await fake.init();
+const famTerms = (await fake.expand({ raw: 'espion', stem: 'espion', prefix: false })).map((c) => c.e.t).sort();
+if (famTerms.join() !== 'espion,espionnag') fail(`family byte budget: ${famTerms}`);
+
+// A phrase past the stored excerpt is checked on the article's page: its body only, not the
+// cards of related articles around it.
+const pageHtml = readFileSync(dist + '/' + ARTICLES.listeNoire + 'index.html', 'utf8');
+const bodyText = gs.articleText(pageHtml);
+if (!bodyText.includes('liste noire') || bodyText.includes('Articles liés') || bodyText.includes('<')) fail(`articleText: ${bodyText.slice(-200)}`);
+if (gs.articleText('<p>a &amp; b&#233;&#x20AC;</p>').trim() !== 'a & bé€') fail('articleText entities');
+
+// Past the page budget the result is a bound, not "no results".
+const budgeted = new gs.Engine(engine.load);
+budgeted.phrasePages = 0;
+const bounded = await budgeted.search('"liste noire"', {});
+if (bounded.exact || bounded.total !== 0) fail(`phrase page budget: total ${bounded.total}, exact ${bounded.exact}`);
+const unbounded = await engine.search('"liste noire"', {});
+if (!unbounded.exact || unbounded.total !== 2) fail(`phrase within the page budget: total ${unbounded.total}, exact ${unbounded.exact}`);
+
+// A typo correction is reported with the query as corrected, in the words of the results; the
+// original query can be run without correction.
+const typo = await engine.search('macorn', {});
+if (typo.corrected !== 'macron' || !typo.hits.length) fail(`typo correction not reported: ${typo.corrected}`);
+const typo2 = await engine.search('logiciel pegasis', {});
+if (typo2.corrected !== 'logiciel pegasus') fail(`typo correction of one word of two: ${typo2.corrected}`);
+const asTyped = await engine.search('macorn', { noTypo: true });
+if (asTyped.total !== 0 || asTyped.corrected) fail(`noTypo still corrects: ${asTyped.total} ${asTyped.corrected}`);
+for (const q of ['macron', 'mobil', 'espion']) {
+  const r = await engine.search(q, {});
+  if (r.corrected) fail(`${q}: reported as corrected (${r.corrected})`);
+}
+
 // Seed text stays text: the title with a script tag comes back verbatim, to be set as textContent.
 const xss = await engine.search('alert', {});
 if (!xss.hits.length || !xss.hits[0].doc.t.includes('<script>alert(1)</script>')) fail('xss title not returned verbatim');
@@ -78,11 +117,22 @@ const oldest = await engine.search('espion', { sort: 'old' });
 const od = oldest.hits.map((h) => h.doc.d);
 if (od.join() !== [...od].sort().join()) fail(`old sort: ${od}`);
 
-// Paging: 2 per page over the four articles with the stem "espion" (espion, espions, espionner;
-// a trailing space means no prefix expansion, which would add the "espionnage" ones).
+// Paging: 2 per page over the five articles of the stem "espion" (espion, espions, espionner)
+// or its family (espionnage; a trailing space means no prefix expansion).
 const p1 = await engine.search('espion ', { rpp: 2, page: 1 });
 const p2 = await engine.search('espion ', { rpp: 2, page: 2 });
-if (p1.total !== 4 || p1.pages !== 2 || p1.hits.length !== 2 || p2.hits.length !== 2) fail(`paging: ${p1.total} ${p1.pages} ${p1.hits.length} ${p2.hits.length}`);
+if (p1.total !== 5 || p1.pages !== 3 || p1.hits.length !== 2 || p2.hits.length !== 2) fail(`paging: ${p1.total} ${p1.pages} ${p1.hits.length} ${p2.hits.length}`);
+
+// Word families and foreign stems, rule by rule (the same pairs as src/search/tokenize.rs).
+const family = [['espion', 'espionnag', true], ['pirat', 'piratag', true], ['israel', 'israelien', true],
+  ['maroc', 'marocain', true], ['arme', 'armement', false], ['arm', 'armag', false], ['espion', 'espionn', false]];
+for (const [a, b, want] of family) if (gs.isFamily(a, b) !== want || gs.isFamily(b, a) !== want) fail(`isFamily(${a}, ${b}) !== ${want}`);
+const inflected = [['running', 'run', true], ['attacks', 'attack', true], ['armee', 'arm', false], ['israel', 'isra', false], ['mediap', 'media', false]];
+for (const [raw, stem, want] of inflected) if (gs.isInflectionOf(raw, stem) !== want) fail(`isInflectionOf(${raw}, ${stem}) !== ${want}`);
+// A prefix expansion counts less the less of the indexed word the query covers, and a typo
+// correction is never a full match: the exact article wins.
+const macron = await engine.search('macron ', {});
+if (macron.hits.length && macron.hits[0].score < 1e6) fail('an exact match must count as a full match');
 if (p1.hits.some((h) => p2.hits.some((x) => x.doc.r === h.doc.r))) fail('paging overlaps');
 
 // Routes are stored without base path: the page prefixes data-base.

@@ -65,6 +65,31 @@ await page.goto(`${site}search/?q=${encodeURIComponent('le de la')}`);
 const common = await results();
 if (!common.status.startsWith('Ces mots sont trop courants')) fail(`stop words only: ${JSON.stringify(common.status)}`);
 
+// 1c. A typo correction is announced with a link that runs the query as typed, in the page's
+// language (English by the same page with data-lang=en).
+async function checkFix(want, lang) {
+  await page.goto(`${site}search/?q=macorn`);
+  await results();
+  const fix = await page.evaluate(() => { const f = document.getElementById('gz-fix'); return { hidden: f.hidden, text: f.textContent }; });
+  if (fix.hidden || fix.text !== want) fail(`${lang} typo correction: ${JSON.stringify(fix)}`);
+  await Promise.all([page.waitForFunction(() => location.search.includes('typo=0')), page.click('#gz-fix a')]);
+  const asTyped = await results();
+  if (asTyped.routes.length || (await page.isVisible('#gz-fix'))) fail(`${lang} query as typed: ${JSON.stringify(asTyped)}`);
+  await page.goBack();
+  if ((await results()).routes.length < 2) fail(`${lang}: back to the corrected results`);
+}
+await checkFix('Résultats pour macron. Rechercher plutôt macorn ?', 'fr');
+await page.route(`${site}search/**`, async (route) => {
+  const r = await route.fetch();
+  const body = await r.text();
+  await route.fulfill({ response: r, body: r.headers()['content-type']?.includes('html') ? body.replace(/data-lang="?fr"?/, 'data-lang=en') : body });
+});
+await checkFix('Results for macron. Search instead for macorn?', 'en');
+await page.unroute(`${site}search/**`);
+await page.goto(`${site}search/?q=macron`);
+await results();
+if (await page.isVisible('#gz-fix')) fail('a query without correction shows the correction line');
+
 // 2. Every query typed into the page's own box; the URL follows the query.
 await page.goto(`${site}search/`);
 for (const c of CASES) {

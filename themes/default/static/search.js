@@ -224,8 +224,39 @@
     return prev[b.length];
   }
 
-  var W_EXACT = 1, W_STEMLIKE = 0.8, W_PREFIX = 0.7, W_TYPO1 = 0.55, W_TYPO2 = 0.4;
-  var PREFIX_MAX_TERMS = 12, PREFIX_MAX_BYTES = 16384, TYPO_MAX_TERMS = 6, PHRASE_MAX_CHECKS = 100;
+  var W_EXACT = 1, W_STEMLIKE = 0.8, W_FAMILY = 0.7, W_PREFIX = 0.7, W_TYPO1 = 0.55, W_TYPO2 = 0.4;
+  // Results rank first by how many query words they match fully (exactly or by the same stem),
+  // then by BM25F: a full match is worth more than any score a document can add up.
+  var FULL_MATCH = 1e6, WORD_MATCHED = 1e4;
+
+  /* Word families (README, "Search"): two stems are of one family when the longer is the
+   * shorter (at least FAMILY_MIN_STEM chars) plus a derivational suffix of FAMILY_SUFFIXES, its
+   * last consonant possibly doubled: espion / espionnag, pirat / piratag, israel / israelien.
+   * Both are French Snowball stems, so `-age`, `-ien(ne)`, `-ain(e)`, `-eur` come as `ag`, `ien`,
+   * `ain`, `eur`. The same rule is in src/search/tokenize.rs (is_family), checked against
+   * tests/browser/fixtures/families.tsv by both sides. */
+  var FAMILY_SUFFIXES = ['ag', 'ain', 'ien', 'eur'], FAMILY_MIN_STEM = 4;
+  function isFamily(a, b) {
+    var short = a.length <= b.length ? a : b, long = a.length <= b.length ? b : a;
+    if (Array.from(short).length < FAMILY_MIN_STEM || !long.startsWith(short)) return false;
+    var rest = long.slice(short.length), last = short[short.length - 1];
+    if (rest[0] === last && !isV(last)) rest = rest.slice(1);
+    return FAMILY_SUFFIXES.indexOf(rest) >= 0;
+  }
+  /* Whether an indexed stem shorter than the query word is the query word's own stem in another
+   * language (the client stems in French only): `running` / `run`, `attacks` / `attack`, not
+   * `armee` / `arm` nor `israel` / `isra`. The rest of the word must be an English inflection. */
+  var INFLECTION = /^(s|es|ed|ing|er|ers|est|ly|e|y|d)$/;
+  // Other shorter stems count (below full matches) only when at most this many chars are left.
+  var FOREIGN_MAX_REST = 2;
+  function isInflectionOf(raw, stem) {
+    if (!raw.startsWith(stem)) return false;
+    var rest = raw.slice(stem.length), last = stem[stem.length - 1];
+    if (rest[0] === last && !isV(last)) rest = rest.slice(1);
+    return INFLECTION.test(rest);
+  }
+  var PREFIX_MAX_TERMS = 12, PREFIX_MAX_BYTES = 16384, FAMILY_MAX_BYTES = 16384, TYPO_MAX_TERMS = 6, PHRASE_MAX_CHECKS = 100,
+    PHRASE_MAX_PAGES = 20;
 
   /* load(path, kind): Promise of parsed JSON ('json'), text ('text') or Uint8Array ('bytes');
    * path is relative to the site root (`search/meta.json`). */
@@ -233,6 +264,7 @@
     this.load = load;
     this.cache = new Map();
     this.meta = null;
+    this.phrasePages = PHRASE_MAX_PAGES;
   }
   Engine.prototype.get = function (path, kind) {
     var self = this;
@@ -312,6 +344,11 @@
   // The display fields of a document and its excerpt segments 1, 2 (as `y`), for a match
   // beyond the first segment: one fetch per result either way.
   Engine.prototype.rest = function (id) { return this.get('search/d/' + id + '.1.json', 'json'); };
+  // The text of an article's published page (route without base path): what a phrase beyond
+  // the stored excerpt is checked on, fetched only for phrase queries.
+  Engine.prototype.pageText = function (route) {
+    return this.get(route, 'text').then(articleText, function () { return ''; });
+  };
 
   // Splits a query into words and quoted phrases; the last bare word is a prefix (as you type).
   function parseQuery(q) {
@@ -348,9 +385,22 @@
       var entries = [].concat.apply([], shards), chosen = new Map();
       var add = function (e, w, kind) { var c = chosen.get(e.t); if (!c || c.w < w) chosen.set(e.t, { e: e, w: w, kind: kind }); };
       var rawLen = Array.from(qw.raw).length;
+      var family = [];
       entries.forEach(function (e) {
+        var tLen = Array.from(e.t).length;
         if (e.t === qw.stem || e.t === qw.raw) add(e, W_EXACT, 'exact');
-        else if (self.otherLangs && qw.raw.startsWith(e.t) && e.t.length >= Math.max(3, rawLen - 4)) add(e, W_STEMLIKE, 'stem');
+        else if (self.otherLangs && qw.raw.startsWith(e.t) && tLen >= Math.max(3, rawLen - 4) &&
+          (isInflectionOf(qw.raw, e.t) || tLen >= rawLen - FOREIGN_MAX_REST)) {
+          // A shorter stem the word starts with: a full match only if the rest is an inflection;
+          // otherwise (a foreign stem: `arm` for `armee`) weighted by how much of the word it is.
+          if (isInflectionOf(qw.raw, e.t)) add(e, W_STEMLIKE, 'stem');
+          else add(e, W_STEMLIKE * tLen / rawLen, 'foreign');
+        } else if (isFamily(qw.stem, e.t)) family.push(e);
+      });
+      // Family terms, shortest posting lists first, within a byte budget (the first always).
+      var familyBudget = FAMILY_MAX_BYTES;
+      family.sort(function (a, b) { return a.len - b.len || (a.t < b.t ? -1 : 1); }).forEach(function (e, i) {
+        if (i === 0 || e.len <= familyBudget) { familyBudget -= e.len; add(e, W_FAMILY, 'family'); }
       });
       var hasExact = chosen.size > 0;
       if (qw.prefix) {
@@ -359,10 +409,11 @@
           .sort(function (a, b) { return a.t.length - b.t.length || b.df - a.df || (a.t < b.t ? -1 : 1); })
           .slice(0, PREFIX_MAX_TERMS)
           .forEach(function (e, i) { // the first completion always counts when nothing matched exactly
-            if ((i === 0 && !hasExact) || e.len <= budget) { budget -= e.len; add(e, W_PREFIX, 'prefix'); }
+            // weighted by the share of the indexed word the query covers: `mobil` is most of `mobile`
+            if ((i === 0 && !hasExact) || e.len <= budget) { budget -= e.len; add(e, W_PREFIX * rawLen / Array.from(e.t).length, 'prefix'); }
           });
       }
-      if (!hasExact && rawLen >= 5) {
+      if (!hasExact && rawLen >= 5 && !qw.noTypo) {
         var max = rawLen >= 8 ? 2 : 1, typos = [];
         entries.forEach(function (e) {
           if (chosen.has(e.t)) return;
@@ -372,6 +423,8 @@
         typos.sort(function (a, b) { return a.d - b.d || b.e.df - a.e.df || (a.e.t < b.e.t ? -1 : 1); })
           .slice(0, TYPO_MAX_TERMS)
           .forEach(function (x) { add(x.e, x.d === 1 ? W_TYPO1 : W_TYPO2, 'typo'); });
+        // Only corrections stand for the word: the page says which (see `correctedQuery`).
+        if (chosen.size && Array.from(chosen.values()).every(function (c) { return c.kind === 'typo'; })) qw.fixed = typos[0].e.t;
       }
       return Array.from(chosen.values());
     });
@@ -394,6 +447,7 @@
     opts = opts || {};
     return self.init().then(function (meta) {
       var parsed = parseQuery(q || '');
+      parsed.words.forEach(function (w) { w.noTypo = !!opts.noTypo; });
       var n = meta.n, rpp = opts.rpp || meta.rpp || 20, page = Math.max(1, opts.page || 1);
       var filters = [];
       if (opts.tag) filters.push(self.filterSet('t', opts.tag));
@@ -405,14 +459,17 @@
           var allEntries = [].concat.apply([], expansions);
           return Promise.all(allEntries.map(function (c) { return self.postings(c.e); })).then(function (lists) {
             var k = 0, perWord = expansions.map(function (exp) {
-              var best = new Map(); // doc -> [score, hint]
+              var best = new Map(); // doc -> [score, hint, full match]
               exp.forEach(function (c) {
-                var pl = lists[k++], df = c.e.df;
+                var pl = lists[k++], df = c.e.df, full = c.kind === 'exact' || c.kind === 'stem';
                 var idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
                 for (var i = 0; i < pl.ids.length; i++) {
                   var d = pl.ids[i], p = pl.pay[i], sc = idf * (p >> 2) / 63 * c.w, cur = best.get(d);
-                  if (!cur) best.set(d, [sc, p & 3]);
-                  else if (sc > cur[0]) { cur[0] = sc; cur[1] = p & 3; }
+                  if (!cur) best.set(d, [sc, p & 3, full]);
+                  else {
+                    if (sc > cur[0]) { cur[0] = sc; cur[1] = p & 3; }
+                    cur[2] = cur[2] || full;
+                  }
                 }
               });
               return best;
@@ -423,19 +480,23 @@
               var smallest = perWord.reduce(function (a, b) { return a.size <= b.size ? a : b; });
               smallest.forEach(function (_, d) {
                 var s = 0, hint = 3;
-                for (var m of perWord) { var v = m.get(d); if (!v) return; s += v[0]; if (v[1] < hint) hint = v[1]; }
+                for (var m of perWord) {
+                  var v = m.get(d);
+                  if (!v) return;
+                  s += v[0] + (v[2] ? FULL_MATCH : 0);
+                  if (v[1] < hint) hint = v[1];
+                }
                 scores.set(d, [s, hint]);
               });
               if (!scores.size && perWord.length > 1 && !parsed.phrases.length) { // nothing has every word: any word
                 partial = true;
                 perWord.forEach(function (m) {
                   m.forEach(function (v, d) {
-                    var cur = scores.get(d) || [0, 3, 0];
-                    cur[0] += v[0]; cur[1] = Math.min(cur[1], v[1]); cur[2] = (cur[2] || 0) + 1;
+                    var cur = scores.get(d) || [0, 3];
+                    cur[0] += v[0] + WORD_MATCHED + (v[2] ? FULL_MATCH : 0); cur[1] = Math.min(cur[1], v[1]);
                     scores.set(d, cur);
                   });
                 });
-                scores.forEach(function (v) { v[0] += 1000 * v[2]; });
               }
             } else {
               sets[0].forEach(function (d) { scores.set(d, [0, 0]); });
@@ -470,7 +531,8 @@
                   return self.doc(d).then(function (doc) { return { id: d, doc: doc, text: doc.x || '' }; });
                 })).then(function (hits) {
                   hits.forEach(function (h) { h.terms = matchedTerms; h.score = scores.get(h.id)[0]; });
-                  return { total: verified.length, exact: exact, page: page, pages: Math.ceil(verified.length / rpp), hits: hits, partial: partial && verified.length > 0 };
+                  return { total: verified.length, exact: exact, page: page, pages: Math.ceil(verified.length / rpp), hits: hits, partial: partial && verified.length > 0,
+                    corrected: verified.length ? correctedQuery(q, parsed.words, hits) : null };
                 });
               });
             });
@@ -478,11 +540,13 @@
         });
     });
   };
-  // Keeps candidates whose title or stored excerpt text holds every phrase, in rank order, until
-  // `want` are found or PHRASE_MAX_CHECKS documents were read (then the count is a lower bound):
-  // the index has no word positions, so phrases cost document reads.
+  // Keeps candidates whose text holds every phrase, in rank order, until `want` are found or
+  // PHRASE_MAX_CHECKS documents were read (then the count is a lower bound): the index has no
+  // word positions, so phrases cost document reads. The title and the stored excerpt are read
+  // first; a phrase not in them is looked for in the article's published page, for at most
+  // PHRASE_MAX_PAGES (`phrasePages`) candidates a query, which keeps a phrase anywhere findable at bounded bytes.
   Engine.prototype.verifyPhrases = function (ids, phrases, scores, want) {
-    var self = this, out = [], i = 0;
+    var self = this, out = [], i = 0, pages = 0;
     function step() {
       if (i >= ids.length) return Promise.resolve({ ids: out, exact: true });
       if (out.length >= want || i >= PHRASE_MAX_CHECKS) return Promise.resolve({ ids: out, exact: false });
@@ -496,14 +560,59 @@
             out.push(d);
             var at = all.findIndex(function (t) { return containsPhraseIn(t, phrases); });
             scores.get(d)[1] = at < 0 ? 3 : at;
+            return step();
           }
-          return step();
+          if (pages >= self.phrasePages) {
+            // Past the page budget, a candidate the excerpt does not settle makes the count a bound.
+            return Promise.resolve({ ids: out, exact: false });
+          }
+          pages++;
+          return self.pageText(doc.r).then(function (text) {
+            var pk = phraseKeys(doc.t + ' . ' + text);
+            if (phrases.every(function (p) { return containsPhrase(pk, p); })) { out.push(d); scores.get(d)[1] = 3; }
+            return step();
+          });
         });
       });
     }
     function containsPhraseIn(text, ps) { var k = phraseKeys(text); return ps.some(function (p) { return containsPhrase(k, p); }); }
     return step();
   };
+
+  /* The query as typo correction read it (`macorn` → `macron`), or null when no word was
+   * corrected: each corrected word is replaced by a word of the results with the term it was
+   * corrected to (so the page shows `cuisine`, not the stem `cuisin`), else by that term. */
+  function correctedQuery(q, qwords, hits) {
+    var fixes = new Map();
+    qwords.forEach(function (w) { if (w.fixed) fixes.set(w.raw, w.fixed); });
+    if (!fixes.size) return null;
+    var surface = new Map(), re = /[\p{Alphabetic}\p{N}\p{M}]+/gu;
+    hits.forEach(function (h) {
+      ((h.doc.t || '') + ' ' + (h.text || '')).replace(re, function (m) {
+        var f = fold(m), t = STOP.has(f) ? null : term(f, 'fr');
+        if (t && !surface.has(t)) surface.set(t, m.toLowerCase());
+        return m;
+      });
+    });
+    return q.replace(re, function (m) {
+      var t = fixes.get(fold(m));
+      return t === undefined ? m : surface.get(t) || t;
+    });
+  }
+
+  // The body text of an article page of the default theme (`<div class=body>` … `</article>`;
+  // the whole `<article>` or page otherwise), tags stripped and entities decoded.
+  var ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+  function articleText(html) {
+    var start = html.search(/<div class="?body"?>/), from = start >= 0 ? start : html.search(/<article/);
+    var end = html.indexOf('</article>', Math.max(from, 0));
+    var part = html.slice(Math.max(from, 0), end > from ? end : html.length);
+    return part.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ')
+      .replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, function (m, e) {
+        if (e[0] !== '#') return ENTITIES[e.toLowerCase()] || m;
+        return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+      });
+  }
 
   // Splits text into [{text, mark}] runs around words whose term was matched; `window` > 0
   // keeps about that many chars around the first match.
@@ -541,7 +650,8 @@
   }
 
   var api = { fold: fold, words: words, stemFr: stemFr, terms: terms, parseQuery: parseQuery, distance: distance,
-    decodePostings: decodePostings, decodeKeys: decodeKeys, fileName: fileName, highlight: highlight, Engine: Engine };
+    articleText: articleText, correctedQuery: correctedQuery, decodePostings: decodePostings, decodeKeys: decodeKeys, fileName: fileName, highlight: highlight, Engine: Engine,
+    isFamily: isFamily, isInflectionOf: isInflectionOf };
   if (typeof globalThis !== 'undefined') globalThis.GazetteSearch = api;
 
   // ---- Page UI ----
@@ -550,12 +660,16 @@
       loading: 'Recherche…', error: 'La recherche a échoué : index introuvable.', prev: 'Page précédente', next: 'Page suivante',
       page: 'Page {p} sur {n}', tags: 'Étiquettes', results: 'Résultats de recherche', empty: 'Tapez un ou plusieurs mots.',
       partial: 'Aucun article ne contient tous les mots ; résultats pour une partie d’entre eux.',
-      stopOnly: 'Ces mots sont trop courants pour être cherchés seuls : ajoutez un mot plus précis.', undated: 'Sans date' },
+      unsure: 'Aucun résultat parmi les articles vérifiés : précisez la recherche.',
+      stopOnly: 'Ces mots sont trop courants pour être cherchés seuls : ajoutez un mot plus précis.',
+      fixed: 'Résultats pour {c}. Rechercher plutôt {q} ?', undated: 'Sans date' },
     en: { none: 'No results', one: '1 result', many: '{n} results', atLeast: 'at least {n} results',
       loading: 'Searching…', error: 'Search failed: index not found.', prev: 'Previous page', next: 'Next page',
       page: 'Page {p} of {n}', tags: 'Tags', results: 'Search results', empty: 'Type one or more words.',
       partial: 'No article contains every word; results for some of them.',
-      stopOnly: 'These words are too common to search on their own: add a more specific word.', undated: 'Undated' }
+      unsure: 'No results among the articles checked: refine the search.',
+      stopOnly: 'These words are too common to search on their own: add a more specific word.',
+      fixed: 'Results for {c}. Search instead for {q}?', undated: 'Undated' }
   };
   function fmt(s, v) { return s.replace(/\{(\w)\}/g, function (_, k) { return v[k]; }); }
 
@@ -580,10 +694,11 @@
     var sortSel = root.querySelector('#gz-sort');
     var details = root.querySelector('#gz-filters');
     var status = root.querySelector('#gz-status');
+    var fix = root.querySelector('#gz-fix');
     var list = root.querySelector('#gz-results');
     var pager = root.querySelector('#gz-pages');
     var dateFmt = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'long', timeZone: 'UTC' });
-    var state = { q: '', tag: '', source: '', sort: '', page: 1 };
+    var state = { q: '', tag: '', source: '', sort: '', page: 1, typo: '' };
     var runId = 0, timer = null, facetsLoaded = null;
     list.setAttribute('aria-label', S.results);
 
@@ -599,7 +714,7 @@
     function readUrl() {
       var p = new URLSearchParams(location.search);
       state = { q: p.get('q') || '', tag: p.get('tag') || '', source: p.get('source') || '', sort: p.get('sort') || '',
-        page: Math.max(1, parseInt(p.get('page'), 10) || 1) };
+        page: Math.max(1, parseInt(p.get('page'), 10) || 1), typo: p.get('typo') === '0' ? '0' : '' };
       input.value = state.q;
       sortSel.value = state.sort === 'date' || state.sort === 'old' ? state.sort : '';
       if (state.tag || state.source) loadFacets().then(function () { tagSel.value = state.tag; sourceSel.value = state.source; details.open = true; });
@@ -611,6 +726,7 @@
       if (s.source) p.set('source', s.source);
       if (s.sort) p.set('sort', s.sort);
       if (s.page > 1) p.set('page', String(s.page));
+      if (s.typo) p.set('typo', s.typo);
       var qs = p.toString();
       return location.pathname + (qs ? '?' + qs : '');
     }
@@ -625,6 +741,7 @@
       return facetsLoaded;
     }
     function fromForm() {
+      if (input.value !== state.q) state.typo = ''; // a new query may be corrected again
       state.q = input.value;
       state.tag = tagSel.value; state.source = sourceSel.value; state.sort = sortSel.value;
     }
@@ -634,7 +751,7 @@
       else if (mode === 'replace') history.replaceState(null, '', urlOf(s));
       root.setAttribute('aria-busy', 'true');
       var slow = setTimeout(function () { if (id === runId) status.textContent = S.loading; }, 300);
-      engine.search(s.q, { tag: s.tag, source: s.source, sort: s.sort, page: s.page, rpp: rpp }).then(function (res) {
+      engine.search(s.q, { tag: s.tag, source: s.source, sort: s.sort, page: s.page, rpp: rpp, noTypo: s.typo === '0' }).then(function (res) {
         if (id !== runId) return;
         clearTimeout(slow);
         root.removeAttribute('aria-busy');
@@ -652,8 +769,9 @@
       list.textContent = '';
       pager.textContent = '';
       pager.hidden = true;
+      renderFix(res.corrected, s);
       if (res.empty) { status.textContent = res.stopOnly ? S.stopOnly : ''; return; }
-      var count = res.total === 0 ? S.none : !res.exact ? fmt(S.atLeast, { n: res.total }) : res.total === 1 ? S.one : fmt(S.many, { n: res.total });
+      var count = res.total === 0 ? (res.exact ? S.none : S.unsure) : !res.exact ? fmt(S.atLeast, { n: res.total }) : res.total === 1 ? S.one : fmt(S.many, { n: res.total });
       status.textContent = res.partial ? count + '. ' + S.partial : count;
       res.hits.forEach(function (h) {
         var d = h.doc, li = el('li', { 'class': 'gz-result' }), art = el('article');
@@ -697,6 +815,21 @@
         pager.appendChild(el('span', { 'class': 'gz-page-n' }, fmt(S.page, { p: res.page, n: res.exact ? res.pages : '…' })));
         if (res.page < res.pages || (!res.exact && res.hits.length)) link(res.page + 1, S.next, 'next');
       }
+    }
+    // "Résultats pour macron. Rechercher plutôt macorn ?": the link runs the query as typed,
+    // without typo correction (`typo=0` in the URL).
+    function renderFix(corrected, s) {
+      if (!fix) return;
+      fix.textContent = '';
+      fix.hidden = !corrected;
+      if (!corrected) return;
+      var parts = fmt(S.fixed, { c: corrected, q: '\u0000' }).split('\u0000');
+      var exact = Object.assign({}, s, { page: 1, typo: '0' });
+      var a = el('a', { href: urlOf(exact), 'class': 'gz-fix-q' }, s.q);
+      a.addEventListener('click', function (ev) { ev.preventDefault(); state = exact; run('push'); });
+      fix.appendChild(document.createTextNode(parts[0]));
+      fix.appendChild(a);
+      fix.appendChild(document.createTextNode(parts[1]));
     }
     function resultLinks() { return Array.prototype.slice.call(list.querySelectorAll('.gz-title a')); }
 
