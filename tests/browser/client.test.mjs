@@ -138,5 +138,16 @@ if (p1.hits.some((h) => p2.hits.some((x) => x.doc.r === h.doc.r))) fail('paging 
 // Routes are stored without base path: the page prefixes data-base.
 for (const h of p1.hits) if (h.doc.r.startsWith('/')) fail(`route with base path: ${h.doc.r}`);
 
+// Copies of one story (meta.c) are listed once, at the rank of the best copy, the others
+// under it in rank order; articles outside any group keep their places.
+{
+  const { ids, copies } = gs.collapseCopies([7, 3, 9, 1, 4, 2], [[1, 3, 4], [2, 8]]);
+  const want = JSON.stringify([7, 3, 9, 2]);
+  if (JSON.stringify(ids) !== want) fail(`collapseCopies ids: ${JSON.stringify(ids)}, want ${want}`);
+  if (JSON.stringify(copies.get(3)) !== '[1,4]') fail(`collapseCopies: copies of 3 are ${JSON.stringify(copies.get(3))}`);
+  if (JSON.stringify(copies.get(2)) !== '[]') fail('collapseCopies: a group with one result has no copies');
+  if (gs.collapseCopies([5, 6], undefined).ids.length !== 2) fail('collapseCopies without groups');
+}
+
 if (failures) { console.error(`${failures} failure(s)`); process.exit(1); }
 console.log(`client: ${CASES.length} queries and filters OK (${fetched} bytes read)`);

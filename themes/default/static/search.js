@@ -524,11 +524,16 @@
               var verify = parsed.phrases.length ? self.verifyPhrases(ids, parsed.phrases, scores, want + 1) : Promise.resolve(null);
               return verify.then(function (v) {
                 if (v) { verified = v.ids; exact = v.exact; }
+                var grouped = collapseCopies(verified, meta.c);
+                verified = grouped.ids;
                 var slice = verified.slice((page - 1) * rpp, want);
                 return Promise.all(slice.map(function (d) {
                   var hint = scores.get(d)[1];
-                  if (hint > 0 && hint < SEGMENTS) return self.rest(d).then(function (doc) { return { id: d, doc: doc, text: doc.y[hint - 1] || '' }; });
-                  return self.doc(d).then(function (doc) { return { id: d, doc: doc, text: doc.x || '' }; });
+                  var copies = Promise.all((grouped.copies.get(d) || []).map(function (c) { return self.doc(c).then(function (doc) { return { id: c, doc: doc }; }); }));
+                  var hit = hint > 0 && hint < SEGMENTS
+                    ? self.rest(d).then(function (doc) { return { id: d, doc: doc, text: doc.y[hint - 1] || '' }; })
+                    : self.doc(d).then(function (doc) { return { id: d, doc: doc, text: doc.x || '' }; });
+                  return Promise.all([hit, copies]).then(function (r) { r[0].copies = r[1]; return r[0]; });
                 })).then(function (hits) {
                   hits.forEach(function (h) { h.terms = matchedTerms; h.score = scores.get(h.id)[0]; });
                   return { total: verified.length, exact: exact, page: page, pages: Math.ceil(verified.length / rpp), hits: hits, partial: partial && verified.length > 0,
@@ -540,6 +545,22 @@
         });
     });
   };
+  // Copies of one story (meta.c, groups of document ids made at build time): the best-ranked
+  // copy stands for its story in `ids`, and the others, in rank order, are listed under it.
+  function collapseCopies(ids, groups) {
+    var copies = new Map();
+    if (!groups || !groups.length) return { ids: ids, copies: copies };
+    var groupOf = new Map(), firstOf = new Map(), out = [];
+    groups.forEach(function (g, k) { g.forEach(function (d) { groupOf.set(d, k); }); });
+    ids.forEach(function (d) {
+      var k = groupOf.get(d);
+      if (k === undefined) { out.push(d); return; }
+      var first = firstOf.get(k);
+      if (first === undefined) { firstOf.set(k, d); copies.set(d, []); out.push(d); }
+      else copies.get(first).push(d);
+    });
+    return { ids: out, copies: copies };
+  }
   // Keeps candidates whose text holds every phrase, in rank order, until `want` are found or
   // PHRASE_MAX_CHECKS documents were read (then the count is a lower bound): the index has no
   // word positions, so phrases cost document reads. The title and the stored excerpt are read
@@ -650,7 +671,7 @@
   }
 
   var api = { fold: fold, words: words, stemFr: stemFr, terms: terms, parseQuery: parseQuery, distance: distance,
-    articleText: articleText, correctedQuery: correctedQuery, decodePostings: decodePostings, decodeKeys: decodeKeys, fileName: fileName, highlight: highlight, Engine: Engine,
+    articleText: articleText, correctedQuery: correctedQuery, collapseCopies: collapseCopies, decodePostings: decodePostings, decodeKeys: decodeKeys, fileName: fileName, highlight: highlight, Engine: Engine,
     isFamily: isFamily, isInflectionOf: isInflectionOf };
   if (typeof globalThis !== 'undefined') globalThis.GazetteSearch = api;
 
@@ -662,14 +683,14 @@
       partial: 'Aucun article ne contient tous les mots ; résultats pour une partie d’entre eux.',
       unsure: 'Aucun résultat parmi les articles vérifiés : précisez la recherche.',
       stopOnly: 'Ces mots sont trop courants pour être cherchés seuls : ajoutez un mot plus précis.',
-      fixed: 'Résultats pour {c}. Rechercher plutôt {q} ?', undated: 'Sans date' },
+      fixed: 'Résultats pour {c}. Rechercher plutôt {q} ?', undated: 'Sans date', copies: 'Aussi publié par :' },
     en: { none: 'No results', one: '1 result', many: '{n} results', atLeast: 'at least {n} results',
       loading: 'Searching…', error: 'Search failed: index not found.', prev: 'Previous page', next: 'Next page',
       page: 'Page {p} of {n}', tags: 'Tags', results: 'Search results', empty: 'Type one or more words.',
       partial: 'No article contains every word; results for some of them.',
       unsure: 'No results among the articles checked: refine the search.',
       stopOnly: 'These words are too common to search on their own: add a more specific word.',
-      fixed: 'Results for {c}. Search instead for {q}?', undated: 'Undated' }
+      fixed: 'Results for {c}. Search instead for {q}?', undated: 'Undated', copies: 'Also published by:' }
   };
   function fmt(s, v) { return s.replace(/\{(\w)\}/g, function (_, k) { return v[k]; }); }
 
@@ -799,6 +820,14 @@
             tags.appendChild(tli);
           });
           art.appendChild(tags);
+        }
+        if (h.copies && h.copies.length) {
+          var also = el('p', { 'class': 'gz-copies' }, S.copies + ' ');
+          h.copies.forEach(function (c, k) {
+            if (k) also.appendChild(document.createTextNode(', '));
+            also.appendChild(el('a', { href: base + c.doc.r }, c.doc.s ? c.doc.s[0] : c.doc.t));
+          });
+          art.appendChild(also);
         }
         li.appendChild(art);
         list.appendChild(li);
