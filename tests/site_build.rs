@@ -694,6 +694,7 @@ fn copies_of_one_story_link_to_each_other_and_are_grouped_for_search() {
     let meta: serde_json::Value =
         serde_json::from_slice(&t["search/meta.json"]).expect("meta.json");
     assert_eq!(meta["c"], serde_json::json!([[0, 1, 2]]), "{meta}");
+}
 
 /// What readers see on the sample site (one dated article, one undated): a labelled chart whose
 /// single month is readable and counted in the singular, the undated article reachable from the
