@@ -40,13 +40,35 @@ const ROWS: usize = 2;
 /// A body's MinHash signature; `u64::MAX` marks an empty bin.
 type Signature = [u64; BINS];
 
+/// The signatures of the last site's articles by [`Article::digest`], so that a rebuild of
+/// `gazette serve` signs only the articles that changed.
+#[derive(Debug, Default)]
+pub struct Memo(FxHashMap<u128, Option<Signature>>);
+
 /// The copies of each article, in site order: the other articles of its group, in site order
-/// (newest first). Empty for most articles.
-pub fn find(articles: &[Arc<Article>]) -> Vec<Vec<usize>> {
+/// (newest first). Empty for most articles. `digests` are the articles' digests; with a
+/// `memo`, unchanged articles are not signed again, and the memo is left describing this site.
+pub fn find(
+    articles: &[Arc<Article>],
+    digests: &[u128],
+    memo: Option<&mut Memo>,
+) -> Vec<Vec<usize>> {
+    let known = memo.as_deref();
     let signatures: Vec<Option<Signature>> = articles
         .par_iter()
-        .map(|a| signature(&a.body_text()))
+        .zip(digests)
+        .map(|(a, d)| match known.and_then(|m| m.0.get(d)) {
+            Some(s) => *s,
+            None => signature(&a.body_text()),
+        })
         .collect();
+    if let Some(m) = memo {
+        m.0 = digests
+            .iter()
+            .copied()
+            .zip(signatures.iter().copied())
+            .collect();
+    }
     let mut groups = UnionFind::new(articles.len());
     for (a, b) in candidates(&signatures) {
         let (Some(sa), Some(sb)) = (&signatures[a], &signatures[b]) else {

@@ -330,6 +330,8 @@ pub fn assemble(
 pub struct Memo {
     /// The related articles of the last site (see [`related::assign`]).
     pub related: related::Memo,
+    /// The body signatures of the last site's articles, for finding copies.
+    pub copies: copies::Memo,
     /// The articles of the last site, in id order, with what each was made from.
     articles: Vec<KeptArticle>,
     /// What those articles were made under besides their seed and override: a digest of the
@@ -625,7 +627,10 @@ pub fn assemble_from(
     let seed_ranks: Vec<u32> = order.iter().map(|&(_, _, i)| i as u32).collect();
 
     // Related articles and the term lists read the ordered articles only: side by side.
-    let related_memo = memo.as_deref_mut().map(|m| &mut m.related);
+    let (related_memo, copies_memo) = match memo.as_deref_mut() {
+        Some(m) => (Some(&mut m.related), Some(&mut m.copies)),
+        None => (None, None),
+    };
     let (related, ((tag_terms, source_terms), copies)) = rayon::join(
         || related::assign(&articles, &seed_ranks, 5, related_memo),
         || {
@@ -635,7 +640,7 @@ pub fn assemble_from(
                     collect_terms(&articles, |a| a.source.iter()),
                 )
             };
-            rayon::join(terms, || copies::find(&articles))
+            rayon::join(terms, || copies::find(&articles, &digests, copies_memo))
         },
     );
 
