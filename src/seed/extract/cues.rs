@@ -263,9 +263,6 @@ const NOTICE_PHRASES: &[&str] = &[
     "uses cookies",
     "utilise des cookies",
     "utilisons des cookies",
-    "privacy policy",
-    "terms of use",
-    "terms of service",
     "follow us",
     "share this",
     "share on",
@@ -316,6 +313,13 @@ const NOTICE_WORDS: &[&str] = &[
     "publicite",
     "sponsored",
     "sponsorise",
+    // Footer link labels: prose about a privacy policy or terms is not a notice.
+    "privacy policy",
+    "terms of use",
+    "terms of service",
+    "politique de confidentialite",
+    "mentions legales",
+    "conditions generales",
 ];
 
 /// Longest line (words) that the single words of [`NOTICE_WORDS`] mark as a notice.
@@ -670,6 +674,15 @@ mod tests {
         assert_eq!(c("Il vous reste 64 % de cet article à lire."), Cue::Notice);
         assert_eq!(c("Sign up for our daily newsletter"), Cue::Notice);
         assert_eq!(c("Offre spéciale : 1 € par mois"), Cue::Notice);
+        assert_eq!(
+            c("Mentions légales | Politique de confidentialité"),
+            Cue::Notice
+        );
+        assert_eq!(c("Privacy Policy"), Cue::Notice);
+        assert_eq!(
+            c("La CNIL estime que la nouvelle politique de confidentialité du réseau social ne respecte pas le consentement des utilisateurs européens."),
+            Cue::None
+        );
         assert_eq!(
             c("Le gouvernement offre une aide aux familles modestes touchées par la hausse des prix."),
             Cue::None

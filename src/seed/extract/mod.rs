@@ -364,13 +364,24 @@ impl Region {
     /// The region with the short sentence right after its last paragraph, when that sentence
     /// reads as the article's last words: prose-dense, four words or more, no cue, no label
     /// colon, not a question and not addressed to the reader (`Share your thoughts…` is a
-    /// prompt).
+    /// prompt). Letterless lines (minute marks of a live report) may come between; the
+    /// sentence must then end as one.
     fn closed(mut self, texts: &[&str], feats: &[Features], classes: &[Class]) -> Region {
-        let i = self.e + 1;
+        // Lines without a letter (a minute mark, a score, an arrow) may stand between the last
+        // paragraph and its closing sentence, which must then end as a sentence.
+        let letterless = |k: &usize| !texts[*k].chars().any(char::is_alphabetic);
+        let skipped = (self.e + 1..texts.len())
+            .take(CLOSING_SKIP)
+            .take_while(letterless)
+            .count();
+        let i = self.e + 1 + skipped;
         let (Some(f), None) = (feats.get(i), self.feed) else {
             return self;
         };
         let t = texts[i].trim();
+        if skipped > 0 && !f.sentence {
+            return self;
+        }
         let reader = crate::text::fold(t)
             .split(|c: char| !c.is_alphanumeric())
             .any(|w| matches!(w, "you" | "your" | "vous" | "votre" | "vos" | "tu" | "ton"));
@@ -390,6 +401,9 @@ impl Region {
         self
     }
 }
+
+/// Letterless lines skipped between the last paragraph and a closing sentence.
+const CLOSING_SKIP: usize = 2;
 
 /// One bridge across the related box next to the region `(s, e)` (below it when `down`, else
 /// above it): the box's units and the region's new bound. A box longer than

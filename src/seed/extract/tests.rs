@@ -248,3 +248,52 @@ fn a_closing_sentence_stays_and_a_prompt_to_the_reader_goes() {
     let ex = page(&lines);
     assert!(!ex.keeps(10), "prompt kept");
 }
+
+#[test]
+fn a_closing_sentence_after_minute_marks_stays_unless_it_is_a_title() {
+    let footer = ["Mentions légales", "Plan du site", "Contact", "Cookies"];
+    let mut lines = menu();
+    lines.push("Le derby s'achève sur un match nul");
+    for p in P {
+        lines.extend_from_slice(&["88'", p]);
+    }
+    lines.extend_from_slice(&[
+        "5'",
+        "1'",
+        "Les deux équipes s'observent en ce début de rencontre.",
+    ]);
+    lines.extend_from_slice(&footer);
+    let ex = page(&lines);
+    let last = 15;
+    assert!(
+        ex.keeps(last),
+        "closing sentence dropped: {:?}",
+        ex.verdicts[last]
+    );
+    assert_eq!(
+        ex.verdicts[last].rule,
+        "kept: closing sentence after the last paragraph"
+    );
+    assert!(!ex.keeps(last + 1), "footer kept");
+    // Past the marks, a line that does not end as a sentence is the next teaser's title.
+    lines[last] = "Les deux équipes de la ville se retrouvent en finale";
+    let ex = page(&lines);
+    assert!(!ex.keeps(last), "title kept: {:?}", ex.verdicts[last]);
+}
+
+#[test]
+fn prose_about_a_privacy_policy_is_not_a_notice() {
+    let mut lines = menu();
+    lines.push("La CNIL met en demeure le réseau social");
+    lines.push("La CNIL estime que la nouvelle politique de confidentialité du réseau social ne respecte pas le consentement des utilisateurs européens, qui n'ont jamais été consultés.");
+    lines.extend_from_slice(P);
+    lines.extend_from_slice(&[
+        "Mentions légales",
+        "Politique de confidentialité",
+        "Contact",
+        "Cookies",
+    ]);
+    let ex = page(&lines);
+    assert!(ex.keeps(7), "prose dropped: {:?}", ex.verdicts[7]);
+    assert!(!ex.keeps(12), "footer link kept: {:?}", ex.verdicts[12]);
+}
