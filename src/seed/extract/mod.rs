@@ -145,10 +145,15 @@ pub fn extract(texts: &[&str], meta_like: &dyn Fn(&str) -> bool) -> Extraction {
         Some(p) => title_repeat(texts, p),
         None => bare_title_repeat(texts),
     };
-    let region = region(&feats, &classes, anchor)
-        .map(|r| below_anchor(r, anchor, texts, &feats, &classes))
-        .map(|r| Region::shaped(r, &feats, &classes))
-        .map(|r| r.closed(texts, &feats, &classes));
+    let region = region(&feats, &classes, anchor).map(|r| {
+        let (r, gap) = split_at_gap(r, &feats, &classes);
+        let r = below_anchor(r, anchor, texts, &feats, &classes);
+        Region {
+            gap,
+            ..Region::shaped(r, &feats, &classes)
+        }
+    });
+    let region = region.map(|r| r.closed(texts, &feats, &classes));
     let end_cut = region.as_ref().and_then(|r| end_cue(&feats, r.s, r.e));
     let active = bad >= MIN_BAD_UNITS;
     let mut out = Extraction {
@@ -236,6 +241,44 @@ fn region(feats: &[Features], classes: &[Class], anchor: Option<usize>) -> Optio
     // The run may open on a non-positive unit; start on its first positive one.
     let s = (s..=e).find(|&i| features::score(&feats[i], classes[i]) > 0)?;
     Some((s, e))
+}
+
+/// Fewest consecutive bad units (share bar, tags, previous/next links) that split a run of
+/// text in two.
+const GAP_UNITS: usize = 8;
+
+/// The main run without what follows a long closing gap inside it: the maximum-sum search
+/// crosses a share bar, tags and previous/next links to reach a blog's "about" box or a
+/// footer's prose. A gap of [`GAP_UNITS`] bad units holding a teaser or notice cue (the
+/// navigation and share lines that close an article) ends the run when the text after it
+/// scores a third or less of the text before it. Also gives the units cut, when any.
+fn split_at_gap(
+    (s, e): (usize, usize),
+    feats: &[Features],
+    classes: &[Class],
+) -> ((usize, usize), Option<(usize, usize)>) {
+    let sum = |a: usize, b: usize| -> i64 {
+        (a..b).map(|i| features::score(&feats[i], classes[i])).sum()
+    };
+    let mut best: Option<(usize, usize)> = None;
+    let mut i = s;
+    while i <= e {
+        let k = (i..=e).take_while(|&k| classes[k] == Class::Bad).count();
+        let closing = (i..i + k).any(|k| matches!(feats[k].cue, Cue::Teaser | Cue::Notice));
+        if k >= GAP_UNITS && closing && best.is_none_or(|b| k > b.1 - b.0) {
+            best = Some((i, i + k));
+        }
+        i += k.max(1);
+    }
+    let Some((a, b)) = best else {
+        return ((s, e), None);
+    };
+    let (head, tail) = (sum(s, a), sum(b, e + 1));
+    if a > s && tail * 3 <= head {
+        ((s, a - 1), Some((a, e)))
+    } else {
+        ((s, e), None)
+    }
 }
 
 /// Units after the headline the page title repeats whose text weighs more in the region search:
@@ -327,6 +370,8 @@ struct Region {
     boxes: Vec<(usize, usize)>,
     /// First and last unit of a teaser feed the main run closed on.
     feed: Option<(usize, usize)>,
+    /// Units cut after a closing gap (share bar, previous/next links) inside the main run.
+    gap: Option<(usize, usize)>,
     /// A short closing sentence kept after the last paragraph.
     closing: Option<usize>,
 }
@@ -358,6 +403,7 @@ impl Region {
             boxes,
             feed,
             closing: None,
+            gap: None,
         }
     }
 
@@ -375,7 +421,7 @@ impl Region {
             .take_while(letterless)
             .count();
         let i = self.e + 1 + skipped;
-        let (Some(f), None) = (feats.get(i), self.feed) else {
+        let (Some(f), None, None) = (feats.get(i), self.feed, self.gap) else {
             return self;
         };
         let t = texts[i].trim();
@@ -480,6 +526,9 @@ fn apply_region(verdicts: &mut [Verdict], feats: &[Features], r: &Region, cut: O
             if comment_from.is_some_and(|c| i >= c) {
                 v.role = Role::Comment;
                 v.rule = "comment: after a comment-section header";
+            } else if r.gap.is_some_and(|(a, b)| (a..=b).contains(&i)) {
+                v.role = Role::Furniture;
+                v.rule = "furniture: after a share / previous-next gap that closes the article";
             } else if r.feed.is_some_and(|(a, b)| (a..=b).contains(&i)) {
                 v.role = Role::Furniture;
                 v.rule = "furniture: teaser feed (lone paragraphs between short lines)";

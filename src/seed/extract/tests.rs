@@ -297,3 +297,36 @@ fn prose_about_a_privacy_policy_is_not_a_notice() {
     assert!(ex.keeps(7), "prose dropped: {:?}", ex.verdicts[7]);
     assert!(!ex.keeps(12), "footer link kept: {:?}", ex.verdicts[12]);
 }
+
+#[test]
+fn a_share_and_previous_next_gap_closes_the_article() {
+    let mut lines = menu();
+    lines.push("La piscine du centre-ville ferme pour un an");
+    lines.extend_from_slice(P);
+    lines.extend_from_slice(P);
+    lines.extend_from_slice(&[
+        "Piscine Travaux Sport",
+        "Partager cet article",
+        "Facebook",
+        "Twitter",
+        "Courriel",
+        "Article précédent",
+        "« Le festival de jazz revient sur les quais »",
+        "Article suivant",
+        "« Les riverains du tramway se plaignent »",
+        "Le blog des sports",
+    ]);
+    let about = lines.len();
+    lines.push("Un blog tenu par un journaliste qui suit depuis vingt ans la vie sportive de la ville et de ses clubs, des équipes professionnelles aux associations de quartier.");
+    lines.push(
+        "Il est l'auteur de deux livres consacrés à l'histoire du club de football de la ville.",
+    );
+    lines.extend_from_slice(&["Mentions légales", "Contact"]);
+    let ex = page(&lines);
+    assert!((7..13).all(|i| ex.keeps(i)), "article: {:#?}", ex.verdicts);
+    assert!(!ex.keeps(about), "about box kept: {:?}", ex.verdicts[about]);
+    assert_eq!(
+        ex.verdicts[about].rule,
+        "furniture: after a share / previous-next gap that closes the article"
+    );
+}
