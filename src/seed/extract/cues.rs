@@ -526,6 +526,10 @@ fn lead(folded: &str) -> &str {
 /// `lead` (see [`lead`]) starts with `opening` as a whole word (or the opening ends in
 /// punctuation).
 fn opens(lead: &str, opening: &str) -> bool {
+    // Most lines differ from an opening in the first byte: skip the comparison call.
+    if lead.as_bytes().first() != opening.as_bytes().first() {
+        return false;
+    }
     lead.strip_prefix(opening).is_some_and(|rest| {
         opening.ends_with([':', '/']) || rest.is_empty() || !rest.starts_with(char::is_alphanumeric)
     })
