@@ -153,7 +153,9 @@ pub fn extract(texts: &[&str], meta_like: &dyn Fn(&str) -> bool) -> Extraction {
             ..Region::shaped(r, &feats, &classes)
         }
     });
-    let region = region.map(|r| r.closed(texts, &feats, &classes));
+    let region = region
+        .map(|r| r.closed(texts, &feats, &classes))
+        .map(|r| r.list_continued(texts, &feats));
     let end_cut = region.as_ref().and_then(|r| end_cue(&feats, r.s, r.e));
     let active = bad >= MIN_BAD_UNITS;
     let mut out = Extraction {
@@ -372,6 +374,8 @@ struct Region {
     feed: Option<(usize, usize)>,
     /// Units cut after a closing gap (share bar, previous/next links) inside the main run.
     gap: Option<(usize, usize)>,
+    /// Items of a list that began inside the article and goes on past its last paragraph.
+    list: Option<(usize, usize)>,
     /// A short closing sentence kept after the last paragraph.
     closing: Option<usize>,
 }
@@ -404,6 +408,7 @@ impl Region {
             feed,
             closing: None,
             gap: None,
+            list: None,
         }
     }
 
@@ -443,6 +448,51 @@ impl Region {
         if closing {
             self.e = i;
             self.closing = Some(i);
+        }
+        self
+    }
+}
+
+/// Fewest punctuation marks that make a list item's skeleton distinctive.
+const SKELETON_MIN: usize = 2;
+/// Punctuation marks compared (an item may add a bracket at its end).
+const SKELETON_LEN: usize = 3;
+
+/// The punctuation of a line, in order (`June 9 – Tampa, FL @ Arena` → `–,@`): items of one
+/// structured list (dates, places, results) share it; menu entries have none.
+fn skeleton(t: &str) -> Vec<char> {
+    t.chars()
+        .filter(|c| !c.is_alphanumeric() && !c.is_whitespace())
+        .take(SKELETON_LEN)
+        .collect()
+}
+
+/// Two skeletons of items of one list: the shorter (an item with fewer details) opens the
+/// longer, with [`SKELETON_MIN`] marks at least.
+fn same_list(a: &[char], b: &[char]) -> bool {
+    let n = a.len().min(b.len());
+    n >= SKELETON_MIN && a[..n] == b[..n]
+}
+
+impl Region {
+    /// The region carried down a structured list that its last two units begin (tour dates,
+    /// results, a schedule): following lines with the same punctuation skeleton and no cue are
+    /// its items, however short or poor in stopwords.
+    fn list_continued(mut self, texts: &[&str], feats: &[Features]) -> Region {
+        let e = self.e;
+        if self.feed.is_some() || self.gap.is_some() || e == 0 || e + 1 >= texts.len() {
+            return self;
+        }
+        let sk = skeleton(texts[e]);
+        if !same_list(&sk, &skeleton(texts[e - 1])) {
+            return self;
+        }
+        let more = (e + 1..texts.len())
+            .take_while(|&k| feats[k].cue == Cue::None && same_list(&sk, &skeleton(texts[k])))
+            .count();
+        if more > 0 {
+            self.e = e + more;
+            self.list = Some((e + 1, e + more));
         }
         self
     }
@@ -536,6 +586,8 @@ fn apply_region(verdicts: &mut [Verdict], feats: &[Features], r: &Region, cut: O
                 v.role = Role::Furniture;
                 v.rule = "furniture: after the article's main run of text";
             }
+        } else if r.list.is_some_and(|(a, b)| (a..=b).contains(&i)) {
+            v.rule = "kept: list going on past the article's last paragraph";
         } else if r.closing == Some(i) {
             v.rule = "kept: closing sentence after the last paragraph";
         } else if v.class == Class::Bad {
