@@ -263,9 +263,6 @@ const NOTICE_PHRASES: &[&str] = &[
     "uses cookies",
     "utilise des cookies",
     "utilisons des cookies",
-    "privacy policy",
-    "terms of use",
-    "terms of service",
     "follow us",
     "share this",
     "share on",
@@ -316,6 +313,13 @@ const NOTICE_WORDS: &[&str] = &[
     "publicite",
     "sponsored",
     "sponsorise",
+    // Footer link labels: prose about a privacy policy or terms is not a notice.
+    "privacy policy",
+    "terms of use",
+    "terms of service",
+    "politique de confidentialite",
+    "mentions legales",
+    "conditions generales",
 ];
 
 /// Longest line (words) that the single words of [`NOTICE_WORDS`] mark as a notice.
@@ -324,6 +328,10 @@ const NOTICE_SHORT_WORDS: usize = 12;
 /// Longest line (words) that a notice or caption cue may mark: a longer one is prose that
 /// merely mentions the word.
 const CUE_MAX_WORDS: usize = 40;
+
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashSet;
 
 /// The cue of a unit, if any.
 pub fn cue(text: &str, words: usize) -> Cue {
@@ -338,17 +346,18 @@ pub fn cue(text: &str, words: usize) -> Cue {
     }
     let folded = crate::text::fold(text.trim());
     let bare = bare(&folded);
-    if (words <= 12 && comments_start(&folded, &bare)) || counted_on(&bare, &folded) {
+    let found = phrases_in(&folded);
+    if (words <= 12 && comments_start(&folded, &bare, found)) || counted_on(&bare, &folded) {
         return Cue::CommentsStart;
     }
     if words <= 6 && section_header(&bare) {
         return Cue::SectionEnd;
     }
-    if TEASER_OPENINGS.iter().any(|o| opens(&folded, o)) && words <= CUE_MAX_WORDS {
+    let lead = lead(&folded);
+    if TEASER_OPENINGS.iter().any(|o| opens(lead, o)) {
         return Cue::Teaser;
     }
-    let found = phrases_in(&folded);
-    if (words <= 25 && caption_like(&folded, found)) || trailing_credit(&folded) {
+    if (words <= 25 && caption_like(&folded, lead, found)) || trailing_credit(&folded) {
         return Cue::Caption;
     }
     let notice = (words <= CUE_MAX_WORDS && found & NOTICE_PHRASE != 0)
@@ -404,8 +413,8 @@ const COMMENT_FORM: &[&str] = &[
 
 /// A comment-section header: a known header, a count of comments, a comment form, or a
 /// commenter's line.
-fn comments_start(folded: &str, bare: &str) -> bool {
-    if header_of(bare, COMMENT_HEADERS) || phrases_in(folded) & COMMENT_FORM_PHRASE != 0 {
+fn comments_start(folded: &str, bare: &str, found: u8) -> bool {
+    if header_of(bare, comment_headers()) || found & COMMENT_FORM_PHRASE != 0 {
         return true;
     }
     let counted = folded
@@ -433,19 +442,19 @@ const HEADER_QUALIFIERS: &[&str] = &[
 /// A header of the lists that follow an article: a known one (after a short site name), one
 /// qualified by up to three words, `More … stories` or `More from` a site.
 fn section_header(bare: &str) -> bool {
-    if header_of(bare, SECTION_HEADERS) {
+    let headers = section_headers();
+    if header_of(bare, headers) {
         return true;
     }
-    let qualified = SECTION_HEADERS.iter().any(|h| {
-        bare.strip_prefix(h)
-            .and_then(|rest| rest.strip_prefix(' '))
-            .is_some_and(|rest| {
-                rest.split(' ').count() <= 3
-                    && rest
-                        .split(' ')
-                        .next()
-                        .is_some_and(|w| HEADER_QUALIFIERS.contains(&w))
-            })
+    // A known header, then a qualifier and at most two more words.
+    let qualified = bare.match_indices(' ').any(|(at, _)| {
+        let rest = &bare[at + 1..];
+        rest.split(' ').count() <= 3
+            && rest
+                .split(' ')
+                .next()
+                .is_some_and(|w| HEADER_QUALIFIERS.contains(&w))
+            && headers.contains(&bare[..at])
     });
     let words: Vec<&str> = bare.split(' ').collect();
     let more = words.len() <= 5
@@ -477,14 +486,26 @@ fn counted_on(bare: &str, folded: &str) -> bool {
             .is_some_and(|w| matches!(w, "on" | "to" | "sur" | "a" | "pour" | "zu" | "su"))
 }
 
-/// `bare` is one of `headers`, or a header after a short site name (`PFT Most Commented`).
-fn header_of(bare: &str, headers: &[&str]) -> bool {
-    headers.iter().any(|h| {
-        bare == *h
-            || bare
-                .strip_suffix(h)
-                .is_some_and(|pre| pre.ends_with(' ') && pre.split_whitespace().count() <= 2)
-    })
+/// `bare` is one of `headers`, or a header after a short site name of one or two words
+/// (`PFT Most Commented`).
+fn header_of(bare: &str, headers: &FxHashSet<&'static str>) -> bool {
+    headers.contains(bare)
+        || bare
+            .match_indices(' ')
+            .take(2)
+            .any(|(at, _)| headers.contains(&bare[at + 1..]))
+}
+
+/// [`COMMENT_HEADERS`] as a set: every unit is looked up, so a set rather than a scan.
+fn comment_headers() -> &'static FxHashSet<&'static str> {
+    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| COMMENT_HEADERS.iter().copied().collect())
+}
+
+/// [`SECTION_HEADERS`] as a set.
+fn section_headers() -> &'static FxHashSet<&'static str> {
+    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| SECTION_HEADERS.iter().copied().collect())
 }
 
 /// The folded line without digits and punctuation, words single-spaced (`12 Comments:` →
@@ -497,10 +518,19 @@ fn bare(folded: &str) -> String {
         .join(" ")
 }
 
-/// `folded` starts with `opening` as a whole word (or the opening ends in punctuation).
-fn opens(folded: &str, opening: &str) -> bool {
-    let f = folded.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '(');
-    f.strip_prefix(opening).is_some_and(|rest| {
+/// The folded line from its first letter, digit or opening bracket (bullets and quotes off).
+fn lead(folded: &str) -> &str {
+    folded.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '(')
+}
+
+/// `lead` (see [`lead`]) starts with `opening` as a whole word (or the opening ends in
+/// punctuation).
+fn opens(lead: &str, opening: &str) -> bool {
+    // Most lines differ from an opening in the first byte: skip the comparison call.
+    if lead.as_bytes().first() != opening.as_bytes().first() {
+        return false;
+    }
+    lead.strip_prefix(opening).is_some_and(|rest| {
         opening.ends_with([':', '/']) || rest.is_empty() || !rest.starts_with(char::is_alphanumeric)
     })
 }
@@ -514,7 +544,6 @@ const COMMENT_FORM_PHRASE: u8 = 8;
 /// The lists ([`NOTICE_PHRASES`], [`NOTICE_WORDS`], [`CREDIT_WORDS`], [`COMMENT_FORM`]) with a
 /// phrase occurring in `folded` as whole words, found in one pass of one automaton.
 fn phrases_in(folded: &str) -> u8 {
-    use std::sync::OnceLock;
     static AC: OnceLock<(aho_corasick::AhoCorasick, Vec<(u8, &'static str)>)> = OnceLock::new();
     let (ac, pats) = AC.get_or_init(|| {
         let pats: Vec<(u8, &str)> = [
@@ -551,26 +580,27 @@ fn word_at(folded: &str, at: usize, w: &str) -> bool {
 
 /// A caption or credit: opens with a caption word and a colon or dash, or is a short line
 /// ending in a credit.
-fn caption_like(folded: &str, found: u8) -> bool {
+fn caption_like(folded: &str, lead: &str, found: u8) -> bool {
     let opened = CAPTION_OPENINGS.iter().any(|o| {
-        opens(folded, o) && {
-            let rest = folded.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '(');
-            let rest = rest[o.len()..].trim_start();
+        opens(lead, o) && {
+            let rest = lead[o.len()..].trim_start();
             o.ends_with(':') || rest.starts_with([':', '-', '–', '|', '/']) || rest.is_empty()
         }
     });
-    let credit_inside = folded.split_whitespace().count() <= 15
-        && [
-            ", photo:",
-            ", photo :",
-            "photo:",
-            "credit photo",
-            "credit:",
-            "credits:",
-            "(c) ",
-        ]
-        .iter()
-        .any(|p| folded.contains(p));
+    let credit_inside =
+        (folded.contains("photo") || folded.contains("credit") || folded.contains("(c) "))
+            && folded.split_whitespace().count() <= 15
+            && [
+                ", photo:",
+                ", photo :",
+                "photo:",
+                "credit photo",
+                "credit:",
+                "credits:",
+                "(c) ",
+            ]
+            .iter()
+            .any(|p| folded.contains(p));
     opened || credit_inside || found & CREDIT != 0
 }
 
@@ -670,6 +700,15 @@ mod tests {
         assert_eq!(c("Il vous reste 64 % de cet article à lire."), Cue::Notice);
         assert_eq!(c("Sign up for our daily newsletter"), Cue::Notice);
         assert_eq!(c("Offre spéciale : 1 € par mois"), Cue::Notice);
+        assert_eq!(
+            c("Mentions légales | Politique de confidentialité"),
+            Cue::Notice
+        );
+        assert_eq!(c("Privacy Policy"), Cue::Notice);
+        assert_eq!(
+            c("La CNIL estime que la nouvelle politique de confidentialité du réseau social ne respecte pas le consentement des utilisateurs européens."),
+            Cue::None
+        );
         assert_eq!(
             c("Le gouvernement offre une aide aux familles modestes touchées par la hausse des prix."),
             Cue::None

@@ -145,10 +145,17 @@ pub fn extract(texts: &[&str], meta_like: &dyn Fn(&str) -> bool) -> Extraction {
         Some(p) => title_repeat(texts, p),
         None => bare_title_repeat(texts),
     };
-    let region = region(&feats, &classes, anchor)
-        .map(|r| below_anchor(r, anchor, texts, &feats, &classes))
-        .map(|r| Region::shaped(r, &feats, &classes))
-        .map(|r| r.closed(texts, &feats, &classes));
+    let region = region(&feats, &classes, anchor).map(|r| {
+        let (r, gap) = split_at_gap(r, &feats, &classes);
+        let r = below_anchor(r, anchor, texts, &feats, &classes);
+        Region {
+            gap,
+            ..Region::shaped(r, &feats, &classes)
+        }
+    });
+    let region = region
+        .map(|r| r.closed(texts, &feats, &classes))
+        .map(|r| r.list_continued(texts, &feats));
     let end_cut = region.as_ref().and_then(|r| end_cue(&feats, r.s, r.e));
     let active = bad >= MIN_BAD_UNITS;
     let mut out = Extraction {
@@ -236,6 +243,44 @@ fn region(feats: &[Features], classes: &[Class], anchor: Option<usize>) -> Optio
     // The run may open on a non-positive unit; start on its first positive one.
     let s = (s..=e).find(|&i| features::score(&feats[i], classes[i]) > 0)?;
     Some((s, e))
+}
+
+/// Fewest consecutive bad units (share bar, tags, previous/next links) that split a run of
+/// text in two.
+const GAP_UNITS: usize = 8;
+
+/// The main run without what follows a long closing gap inside it: the maximum-sum search
+/// crosses a share bar, tags and previous/next links to reach a blog's "about" box or a
+/// footer's prose. A gap of [`GAP_UNITS`] bad units holding a teaser or notice cue (the
+/// navigation and share lines that close an article) ends the run when the text after it
+/// scores a third or less of the text before it. Also gives the units cut, when any.
+fn split_at_gap(
+    (s, e): (usize, usize),
+    feats: &[Features],
+    classes: &[Class],
+) -> ((usize, usize), Option<(usize, usize)>) {
+    let sum = |a: usize, b: usize| -> i64 {
+        (a..b).map(|i| features::score(&feats[i], classes[i])).sum()
+    };
+    let mut best: Option<(usize, usize)> = None;
+    let mut i = s;
+    while i <= e {
+        let k = (i..=e).take_while(|&k| classes[k] == Class::Bad).count();
+        let closing = (i..i + k).any(|k| matches!(feats[k].cue, Cue::Teaser | Cue::Notice));
+        if k >= GAP_UNITS && closing && best.is_none_or(|b| k > b.1 - b.0) {
+            best = Some((i, i + k));
+        }
+        i += k.max(1);
+    }
+    let Some((a, b)) = best else {
+        return ((s, e), None);
+    };
+    let (head, tail) = (sum(s, a), sum(b, e + 1));
+    if a > s && tail * 3 <= head {
+        ((s, a - 1), Some((a, e)))
+    } else {
+        ((s, e), None)
+    }
 }
 
 /// Units after the headline the page title repeats whose text weighs more in the region search:
@@ -327,6 +372,10 @@ struct Region {
     boxes: Vec<(usize, usize)>,
     /// First and last unit of a teaser feed the main run closed on.
     feed: Option<(usize, usize)>,
+    /// Units cut after a closing gap (share bar, previous/next links) inside the main run.
+    gap: Option<(usize, usize)>,
+    /// Items of a list that began inside the article and goes on past its last paragraph.
+    list: Option<(usize, usize)>,
     /// A short closing sentence kept after the last paragraph.
     closing: Option<usize>,
 }
@@ -358,19 +407,32 @@ impl Region {
             boxes,
             feed,
             closing: None,
+            gap: None,
+            list: None,
         }
     }
 
     /// The region with the short sentence right after its last paragraph, when that sentence
     /// reads as the article's last words: prose-dense, four words or more, no cue, no label
     /// colon, not a question and not addressed to the reader (`Share your thoughts…` is a
-    /// prompt).
+    /// prompt). Letterless lines (minute marks of a live report) may come between; the
+    /// sentence must then end as one.
     fn closed(mut self, texts: &[&str], feats: &[Features], classes: &[Class]) -> Region {
-        let i = self.e + 1;
-        let (Some(f), None) = (feats.get(i), self.feed) else {
+        // Lines without a letter (a minute mark, a score, an arrow) may stand between the last
+        // paragraph and its closing sentence, which must then end as a sentence.
+        let letterless = |k: &usize| !texts[*k].chars().any(char::is_alphabetic);
+        let skipped = (self.e + 1..texts.len())
+            .take(CLOSING_SKIP)
+            .take_while(letterless)
+            .count();
+        let i = self.e + 1 + skipped;
+        let (Some(f), None, None) = (feats.get(i), self.feed, self.gap) else {
             return self;
         };
         let t = texts[i].trim();
+        if skipped > 0 && !f.sentence {
+            return self;
+        }
         let reader = crate::text::fold(t)
             .split(|c: char| !c.is_alphanumeric())
             .any(|w| matches!(w, "you" | "your" | "vous" | "votre" | "vos" | "tu" | "ton"));
@@ -390,6 +452,54 @@ impl Region {
         self
     }
 }
+
+/// Fewest punctuation marks that make a list item's skeleton distinctive.
+const SKELETON_MIN: usize = 2;
+/// Punctuation marks compared (an item may add a bracket at its end).
+const SKELETON_LEN: usize = 3;
+
+/// The punctuation of a line, in order (`June 9 – Tampa, FL @ Arena` → `–,@`): items of one
+/// structured list (dates, places, results) share it; menu entries have none.
+fn skeleton(t: &str) -> Vec<char> {
+    t.chars()
+        .filter(|c| !c.is_alphanumeric() && !c.is_whitespace())
+        .take(SKELETON_LEN)
+        .collect()
+}
+
+/// Two skeletons of items of one list: the shorter (an item with fewer details) opens the
+/// longer, with [`SKELETON_MIN`] marks at least.
+fn same_list(a: &[char], b: &[char]) -> bool {
+    let n = a.len().min(b.len());
+    n >= SKELETON_MIN && a[..n] == b[..n]
+}
+
+impl Region {
+    /// The region carried down a structured list that its last two units begin (tour dates,
+    /// results, a schedule): following lines with the same punctuation skeleton and no cue are
+    /// its items, however short or poor in stopwords.
+    fn list_continued(mut self, texts: &[&str], feats: &[Features]) -> Region {
+        let e = self.e;
+        if self.feed.is_some() || self.gap.is_some() || e == 0 || e + 1 >= texts.len() {
+            return self;
+        }
+        let sk = skeleton(texts[e]);
+        if !same_list(&sk, &skeleton(texts[e - 1])) {
+            return self;
+        }
+        let more = (e + 1..texts.len())
+            .take_while(|&k| feats[k].cue == Cue::None && same_list(&sk, &skeleton(texts[k])))
+            .count();
+        if more > 0 {
+            self.e = e + more;
+            self.list = Some((e + 1, e + more));
+        }
+        self
+    }
+}
+
+/// Letterless lines skipped between the last paragraph and a closing sentence.
+const CLOSING_SKIP: usize = 2;
 
 /// One bridge across the related box next to the region `(s, e)` (below it when `down`, else
 /// above it): the box's units and the region's new bound. A box longer than
@@ -466,6 +576,9 @@ fn apply_region(verdicts: &mut [Verdict], feats: &[Features], r: &Region, cut: O
             if comment_from.is_some_and(|c| i >= c) {
                 v.role = Role::Comment;
                 v.rule = "comment: after a comment-section header";
+            } else if r.gap.is_some_and(|(a, b)| (a..=b).contains(&i)) {
+                v.role = Role::Furniture;
+                v.rule = "furniture: after a share / previous-next gap that closes the article";
             } else if r.feed.is_some_and(|(a, b)| (a..=b).contains(&i)) {
                 v.role = Role::Furniture;
                 v.rule = "furniture: teaser feed (lone paragraphs between short lines)";
@@ -473,6 +586,8 @@ fn apply_region(verdicts: &mut [Verdict], feats: &[Features], r: &Region, cut: O
                 v.role = Role::Furniture;
                 v.rule = "furniture: after the article's main run of text";
             }
+        } else if r.list.is_some_and(|(a, b)| (a..=b).contains(&i)) {
+            v.rule = "kept: list going on past the article's last paragraph";
         } else if r.closing == Some(i) {
             v.rule = "kept: closing sentence after the last paragraph";
         } else if v.class == Class::Bad {

@@ -248,3 +248,85 @@ fn a_closing_sentence_stays_and_a_prompt_to_the_reader_goes() {
     let ex = page(&lines);
     assert!(!ex.keeps(10), "prompt kept");
 }
+
+#[test]
+fn a_closing_sentence_after_minute_marks_stays_unless_it_is_a_title() {
+    let footer = ["Mentions légales", "Plan du site", "Contact", "Cookies"];
+    let mut lines = menu();
+    lines.push("Le derby s'achève sur un match nul");
+    for p in P {
+        lines.extend_from_slice(&["88'", p]);
+    }
+    lines.extend_from_slice(&[
+        "5'",
+        "1'",
+        "Les deux équipes s'observent en ce début de rencontre.",
+    ]);
+    lines.extend_from_slice(&footer);
+    let ex = page(&lines);
+    let last = 15;
+    assert!(
+        ex.keeps(last),
+        "closing sentence dropped: {:?}",
+        ex.verdicts[last]
+    );
+    assert_eq!(
+        ex.verdicts[last].rule,
+        "kept: closing sentence after the last paragraph"
+    );
+    assert!(!ex.keeps(last + 1), "footer kept");
+    // Past the marks, a line that does not end as a sentence is the next teaser's title.
+    lines[last] = "Les deux équipes de la ville se retrouvent en finale";
+    let ex = page(&lines);
+    assert!(!ex.keeps(last), "title kept: {:?}", ex.verdicts[last]);
+}
+
+#[test]
+fn prose_about_a_privacy_policy_is_not_a_notice() {
+    let mut lines = menu();
+    lines.push("La CNIL met en demeure le réseau social");
+    lines.push("La CNIL estime que la nouvelle politique de confidentialité du réseau social ne respecte pas le consentement des utilisateurs européens, qui n'ont jamais été consultés.");
+    lines.extend_from_slice(P);
+    lines.extend_from_slice(&[
+        "Mentions légales",
+        "Politique de confidentialité",
+        "Contact",
+        "Cookies",
+    ]);
+    let ex = page(&lines);
+    assert!(ex.keeps(7), "prose dropped: {:?}", ex.verdicts[7]);
+    assert!(!ex.keeps(12), "footer link kept: {:?}", ex.verdicts[12]);
+}
+
+#[test]
+fn a_share_and_previous_next_gap_closes_the_article() {
+    let mut lines = menu();
+    lines.push("La piscine du centre-ville ferme pour un an");
+    lines.extend_from_slice(P);
+    lines.extend_from_slice(P);
+    lines.extend_from_slice(&[
+        "Piscine Travaux Sport",
+        "Partager cet article",
+        "Facebook",
+        "Twitter",
+        "Courriel",
+        "Article précédent",
+        "« Le festival de jazz revient sur les quais »",
+        "Article suivant",
+        "« Les riverains du tramway se plaignent »",
+        "Le blog des sports",
+    ]);
+    let about = lines.len();
+    lines.push("Un blog tenu par un journaliste qui suit depuis vingt ans la vie sportive de la ville et de ses clubs, des équipes professionnelles aux associations de quartier.");
+    lines.push(
+        "Il est l'auteur de deux livres consacrés à l'histoire du club de football de la ville.",
+    );
+    lines.extend_from_slice(&["Mentions légales", "Contact"]);
+    let ex = page(&lines);
+    assert!((7..13).all(|i| ex.keeps(i)), "article: {:#?}", ex.verdicts);
+    assert!(!ex.keeps(about), "about box kept: {:?}", ex.verdicts[about]);
+    assert_eq!(
+        ex.verdicts[about].rule,
+        "furniture: after a share / previous-next gap that closes the article"
+    );
+}
