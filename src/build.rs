@@ -749,7 +749,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         cards,
         ..
     } = loaded;
-    let (articles, tags, sources) = (site.articles.len(), site.tags.len(), site.sources.len());
+    let terms = |t| site.terms_of(t).len();
+    use crate::site::taxonomy::{SOURCES, TAGS};
+    let (articles, tags, sources) = (site.articles.len(), terms(&TAGS), terms(&SOURCES));
     crate::drop_in_background((site, cards));
     if opts.cache {
         timings.stages.insert(

@@ -20,6 +20,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::output::{OutputFile, Sink};
+use crate::site::taxonomy::Taxonomy;
 use crate::site::{Site, Term};
 use crate::urls::Urls;
 use lang::Labels;
@@ -93,6 +94,8 @@ struct Common<'a> {
     lang: &'a str,
     t: &'a Labels,
     nav: Vec<NavItem>,
+    /// Every taxonomy: its index (when it has pages), its labels, its search filter.
+    taxonomies: Vec<views::TaxonomyView>,
     feed_url: Option<String>,
     search_url: Option<String>,
     stylesheet: String,
@@ -103,7 +106,7 @@ struct Common<'a> {
 struct ListPage<'a> {
     first_route: String,
     title: String,
-    term: Option<(&'static str, &'a Term)>,
+    term: Option<(&'static Taxonomy, &'a Term)>,
     items: &'a [usize],
     number: usize,
 }
@@ -117,7 +120,7 @@ enum Job<'a> {
     },
     List(ListPage<'a>),
     TermIndex {
-        kind: &'static str,
+        taxonomy: &'static Taxonomy,
         terms: &'a [Term],
     },
     Archive,
@@ -125,8 +128,9 @@ enum Job<'a> {
     Page(usize),
     Search,
     NotFound,
+    /// The site's feed, or a term's.
     Feed {
-        term: Option<&'a Term>,
+        term: Option<(&'static Taxonomy, &'a Term)>,
     },
     /// `sitemap.xml`, or part `n` (from 1) of a split sitemap, with the range of its entries
     /// in [`Plan::sitemap`].
@@ -203,6 +207,7 @@ fn render_site(
         lang: lang_code,
         t: labels,
         nav,
+        taxonomies: views::taxonomies(site),
         feed_url: site.config.feeds.then(|| site.urls.route("atom.xml")),
         search_url: site
             .config
@@ -369,33 +374,9 @@ fn plan<'a>(
             jobs.push(Job::Redirect { from, to: &a.route });
         }
     }
-    let mut taxonomies: Vec<(&'static str, &'a [Term])> = Vec::new();
-    if site.config.taxonomies.tags {
-        taxonomies.push(("tags", &site.tags));
-    }
-    if site.config.taxonomies.sources {
-        taxonomies.push(("sources", &site.sources));
-    }
-    for (kind, terms) in taxonomies {
-        jobs.push(Job::TermIndex { kind, terms });
-        for t in terms {
-            let first_route = if kind == "tags" {
-                Urls::tag(&t.slug)
-            } else {
-                Urls::source(&t.slug)
-            };
-            for number in 1..=t.articles.len().div_ceil(per).max(1) {
-                jobs.push(Job::List(ListPage {
-                    first_route: first_route.clone(),
-                    title: t.name.clone(),
-                    term: Some((kind, t)),
-                    items: &t.articles,
-                    number,
-                }));
-            }
-            if kind == "tags" && site.config.feeds {
-                jobs.push(Job::Feed { term: Some(t) });
-            }
+    for list in site.taxonomies.iter() {
+        if list.taxonomy.enabled(&site.config) {
+            taxonomy_jobs(site, list.taxonomy, &list.terms, &mut jobs);
         }
     }
     jobs.push(Job::Archive);
@@ -437,6 +418,34 @@ fn plan<'a>(
     Plan { jobs, sitemap }
 }
 
+/// The pages of a taxonomy: its index, then each term's pages and feed.
+fn taxonomy_jobs<'a>(
+    site: &'a Site,
+    taxonomy: &'static Taxonomy,
+    terms: &'a [Term],
+    jobs: &mut Vec<Job<'a>>,
+) {
+    let per = site.config.paginate_by;
+    jobs.push(Job::TermIndex { taxonomy, terms });
+    for t in terms {
+        let first_route = taxonomy.term_route(&t.slug);
+        for number in 1..=t.articles.len().div_ceil(per).max(1) {
+            jobs.push(Job::List(ListPage {
+                first_route: first_route.clone(),
+                title: t.name.clone(),
+                term: Some((taxonomy, t)),
+                items: &t.articles,
+                number,
+            }));
+        }
+        if taxonomy.feeds && site.config.feeds {
+            jobs.push(Job::Feed {
+                term: Some((taxonomy, t)),
+            });
+        }
+    }
+}
+
 /// Every page of a build, and the sitemap made from the same list.
 struct Plan<'a> {
     jobs: Vec<Job<'a>>,
@@ -468,7 +477,7 @@ impl Job<'_> {
                 number,
                 ..
             }) => plain(Urls::paginated(first_route, *number)),
-            Job::TermIndex { kind, .. } => plain(format!("{kind}/")),
+            Job::TermIndex { taxonomy, .. } => plain(taxonomy.index_route()),
             Job::Archive => plain("archive/".into()),
             Job::ArchiveYear(y) => plain(format!("archive/{}/", years[*y].year)),
             Job::Page(i) => plain(format!("{}/", site.pages[*i].slug)),
@@ -609,7 +618,7 @@ fn placed_list_key(
         items,
         number,
     } = list;
-    let term = term.map(|(kind, t)| (kind, &t.name, &t.slug));
+    let term = term.map(|(taxonomy, t)| (taxonomy.name, &t.name, &t.slug));
     let total_pages = items.len().div_ceil(per).max(1);
     let on_page = page_items(items, *number, per).len();
     let total_items = reads.total_items.read_on(*number).then_some(items.len());
@@ -783,7 +792,7 @@ impl<'a> Pages<'a> {
                 ("redirect.html", from.to_string())
             }
             Job::List(list) => return self.list_context(job, list, ctx, fingerprint),
-            Job::TermIndex { kind, terms } => self.term_index_context(kind, terms, ctx),
+            Job::TermIndex { taxonomy, terms } => self.term_index_context(taxonomy, terms, ctx),
             Job::Archive => {
                 ctx.insert("years", years);
                 ctx.insert(
@@ -913,10 +922,10 @@ impl<'a> Pages<'a> {
         ctx.insert("heading", title);
         let template = match term {
             None => "index.html",
-            Some((kind, t)) => {
-                ctx.insert("kind", kind);
-                if *kind == "tags" && site.config.feeds {
-                    ctx.insert("term_feed_url", &urls.route(&Urls::tag_feed(&t.slug)));
+            Some((taxonomy, t)) => {
+                ctx.insert("kind", taxonomy.name);
+                if taxonomy.feeds && site.config.feeds {
+                    ctx.insert("term_feed_url", &urls.route(&taxonomy.feed_route(&t.slug)));
                 }
                 "taxonomy_single.html"
             }
@@ -929,36 +938,23 @@ impl<'a> Pages<'a> {
         }))
     }
 
-    /// The context of the page listing every tag or every source ([`Job::TermIndex`]).
+    /// The context of the page listing every term of a taxonomy ([`Job::TermIndex`]).
     fn term_index_context(
         &self,
-        kind: &'static str,
+        taxonomy: &Taxonomy,
         terms: &[Term],
         ctx: &mut Context,
     ) -> (&'static str, String) {
         let builder = self.builder;
-        let labels = builder.labels;
-        let kind = &kind;
         let entries: Vec<_> = terms
             .iter()
-            .map(|t| {
-                let route = if *kind == "tags" {
-                    Urls::tag(&t.slug)
-                } else {
-                    Urls::source(&t.slug)
-                };
-                builder.term_entry(t, route)
-            })
+            .map(|t| builder.term_entry(t, taxonomy.term_route(&t.slug)))
             .collect();
-        ctx.insert("kind", kind);
+        ctx.insert("kind", taxonomy.name);
         ctx.insert("terms", &entries);
-        let title = if *kind == "tags" {
-            labels.tags
-        } else {
-            labels.sources
-        };
-        ctx.insert("page_title", title);
-        ("taxonomy_list.html", format!("{kind}/"))
+        let labels = taxonomy.labels(&self.site.config.language);
+        ctx.insert("page_title", labels.plural);
+        ("taxonomy_list.html", taxonomy.index_route())
     }
 
     /// The context of one year of the archive ([`Job::ArchiveYear`]).
@@ -997,8 +993,12 @@ impl<'a> Pages<'a> {
         Ok(("archive_year.html", format!("archive/{}/", year.year)))
     }
 
-    /// The context of the site's Atom feed, or of a tag's ([`Job::Feed`]).
-    fn feed_context(&self, term: Option<&Term>, ctx: &mut Context) -> (&'static str, String) {
+    /// The context of the site's Atom feed, or of a term's ([`Job::Feed`]).
+    fn feed_context(
+        &self,
+        term: Option<(&Taxonomy, &Term)>,
+        ctx: &mut Context,
+    ) -> (&'static str, String) {
         let Pages { site, builder, .. } = *self;
         let urls = &site.urls;
         let (items, title, route, alternate): (Vec<usize>, String, String, String) = match term {
@@ -1008,11 +1008,11 @@ impl<'a> Pages<'a> {
                 "atom.xml".into(),
                 String::new(),
             ),
-            Some(t) => (
+            Some((taxonomy, t)) => (
                 t.articles.iter().take(FEED_ENTRIES).copied().collect(),
                 format!("{} – {}", site.config.title, t.name),
-                Urls::tag_feed(&t.slug),
-                Urls::tag(&t.slug),
+                taxonomy.feed_route(&t.slug),
+                taxonomy.term_route(&t.slug),
             ),
         };
         let entries: Vec<_> = items.iter().map(|&i| builder.feed_entry(i)).collect();
@@ -1233,8 +1233,8 @@ fn input_key(
                 h.update(text.as_bytes()).update(&[0]);
             }
             match term {
-                Some((kind, t)) => {
-                    h.update(&[1]).update(kind.as_bytes()).update(&[0]);
+                Some((taxonomy, t)) => {
+                    h.update(&[1]).update(taxonomy.name.as_bytes()).update(&[0]);
                     h.update(t.slug.as_bytes()).update(&[0]);
                 }
                 None => {
@@ -1259,12 +1259,12 @@ fn input_key(
                     (0..site.articles.len().min(FEED_ENTRIES)).collect(),
                     "atom.xml".into(),
                 ),
-                Some(t) => {
+                Some((taxonomy, t)) => {
                     h.update(t.name.as_bytes()).update(&[0]);
                     h.update(t.slug.as_bytes()).update(&[0]);
                     (
                         t.articles.iter().take(FEED_ENTRIES).copied().collect(),
-                        Urls::tag_feed(&t.slug),
+                        taxonomy.feed_route(&t.slug),
                     )
                 }
             };

@@ -8,6 +8,7 @@ pub mod lock;
 pub mod related;
 pub mod slugs;
 pub mod tags;
+pub mod taxonomy;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -25,7 +26,7 @@ use crate::diagnostics::Diagnostics;
 use crate::seed::{Block, Origin, ParsedSeed, SeedBody};
 use crate::urls::Urls;
 
-/// A tag or a source as it appears on an article: display name and slug.
+/// A term (a tag, a source, an author) as it appears on an article: display name and slug.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, PartialOrd, Ord, Hash)]
 pub struct TermRef {
     /// Display name (`Israël`).
@@ -113,8 +114,8 @@ pub struct Article {
     pub updated: Option<NaiveDate>,
     /// Credited outlet.
     pub source: Option<TermRef>,
-    /// Bylines.
-    pub authors: Vec<String>,
+    /// Bylines: the people the article names as its authors.
+    pub authors: Vec<TermRef>,
     /// Tags exactly as the seed or override states them, before aliases (for `inspect`).
     pub stated_tags: Vec<String>,
     /// Stated tags (aliases resolved).
@@ -236,7 +237,7 @@ impl Article {
     }
 }
 
-/// A tag or source with its articles.
+/// A term of a taxonomy (a tag, a source, an author) with its articles.
 #[derive(Debug, Clone, Serialize)]
 pub struct Term {
     /// Display name.
@@ -257,10 +258,9 @@ pub struct Site {
     /// Articles, newest first; undated ones last, in seed order. Shared: an article a rebuild
     /// of `gazette serve` did not change is the last site's.
     pub articles: Vec<Arc<Article>>,
-    /// Tags sorted by slug.
-    pub tags: Vec<Term>,
-    /// Sources sorted by slug.
-    pub sources: Vec<Term>,
+    /// The terms of each taxonomy of [`taxonomy::ALL`], in that order, whether or not it has
+    /// pages (the search filters use them all).
+    pub taxonomies: Vec<TermList>,
     /// Content pages sorted by slug.
     pub pages: Vec<ContentPage>,
     /// The related articles of each article, in site order: indices into
@@ -280,7 +280,24 @@ pub struct Site {
     pub url_lock: Arc<lock::UrlLock>,
 }
 
+/// The terms of one taxonomy, sorted by slug.
+#[derive(Debug, Clone)]
+pub struct TermList {
+    /// The taxonomy.
+    pub taxonomy: &'static taxonomy::Taxonomy,
+    /// Its terms, sorted by slug.
+    pub terms: Vec<Term>,
+}
+
 impl Site {
+    /// The terms of `taxonomy`, sorted by slug.
+    pub fn terms_of(&self, taxonomy: &taxonomy::Taxonomy) -> &[Term] {
+        self.taxonomies
+            .iter()
+            .find(|list| list.taxonomy.name == taxonomy.name)
+            .map_or(&[], |list| &list.terms)
+    }
+
     /// The `urls.lock` a build of this site leaves: the lock it was made under, with the slugs
     /// (and former slugs) of its articles, drafts aside since they are not published. Made
     /// only by `gazette build`, which writes it: a preview must not claim URLs.
@@ -622,13 +639,16 @@ pub fn assemble_from(
 
     // Related articles and the term lists read the ordered articles only: side by side.
     let related_memo = memo.as_deref_mut().map(|m| &mut m.related);
-    let (related, (tag_terms, source_terms)) = rayon::join(
+    let (related, taxonomies) = rayon::join(
         || related::assign(&articles, &seed_ranks, 5, related_memo),
         || {
-            (
-                collect_terms(&articles, Article::all_tags),
-                collect_terms(&articles, |a| a.source.iter()),
-            )
+            taxonomy::ALL
+                .iter()
+                .map(|&taxonomy| TermList {
+                    taxonomy,
+                    terms: collect_terms(&articles, |a| taxonomy.terms_of(a)),
+                })
+                .collect()
         },
     );
 
@@ -655,8 +675,7 @@ pub fn assemble_from(
             config: config.clone(),
             urls: urls.clone(),
             articles,
-            tags: tag_terms,
-            sources: source_terms,
+            taxonomies,
             pages,
             related,
             digests,
@@ -787,7 +806,7 @@ fn apply(
     let title = pick!("title", f.title, seed.title);
     let date = pick!("date", f.date.map(Some), seed.date);
     let source = pick!("source", f.source.map(Some), seed.source);
-    let authors = pick!("authors", f.authors, seed.authors);
+    let authors = author_refs(pick!("authors", f.authors, seed.authors));
     let stated_tags = pick!("tags", f.tags, seed.tags);
     let summary = pick!("summary", f.summary, seed.summary);
     let language = pick!("language", f.language, seed.language);
@@ -850,6 +869,20 @@ fn apply(
         origins,
         warnings: seed.warnings,
     }
+}
+
+/// The bylines as terms: each name once (by slug), a name with nothing to make a URL of left
+/// out, as tags are.
+fn author_refs(names: Vec<String>) -> Vec<TermRef> {
+    let mut out: Vec<TermRef> = Vec::with_capacity(names.len());
+    for name in names {
+        let name = name.trim().to_string();
+        let slug = slugs::term_slug(&name);
+        if slug != "-" && !slug.is_empty() && !out.iter().any(|a| a.slug == slug) {
+            out.push(TermRef { name, slug });
+        }
+    }
+    out
 }
 
 /// Reading time at 230 words per minute, at least one minute.
@@ -986,6 +1019,61 @@ mod tests {
             heads.push(a.first_paragraph().into_owned());
         }
         assert_eq!(heads, ["", "Un.", "a\nb", "Un."]);
+    }
+
+    /// Bylines become author terms: one per slug, in byline order, unusable names left out.
+    #[test]
+    fn bylines_become_author_terms() {
+        let names = ["Anne Durand", " Jean-Luc Émond ", "ANNE DURAND", "---"];
+        let refs = author_refs(names.iter().map(|n| n.to_string()).collect());
+        let pairs: Vec<(&str, &str)> = refs
+            .iter()
+            .map(|r| (r.name.as_str(), r.slug.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("Anne Durand", "anne-durand"),
+                ("Jean-Luc Émond", "jean-luc-emond")
+            ]
+        );
+    }
+
+    /// Every taxonomy has its term list in the site, in definition order, each term listing
+    /// its articles in site order.
+    #[test]
+    fn the_site_lists_the_terms_of_every_taxonomy() {
+        let config = Config::parse("").unwrap();
+        let urls = Urls::new("https://example.org/").unwrap();
+        let opts = crate::seed::ParseOptions::from_config(&config);
+        let seeds: Vec<ParsedSeed> = [
+            (
+                "001_a.txt",
+                "Premier titre\nPar Anne Durand et Marc Petit\nAFP, 02/03/2022\nUn texte.\n",
+            ),
+            (
+                "002_b.txt",
+                "Second titre\nPar Anne Durand\nAFP, 03/03/2022\nUn autre texte.\n",
+            ),
+        ]
+        .iter()
+        .map(|(name, text)| {
+            crate::seed::parse_seed(std::path::Path::new(name), text.as_bytes(), &opts).unwrap()
+        })
+        .collect();
+        let (site, _) = assemble(&config, &urls, seeds, Content::default(), false);
+        let names: Vec<&str> = site.taxonomies.iter().map(|l| l.taxonomy.name).collect();
+        assert_eq!(names, ["tags", "sources", "authors"]);
+        let authors: Vec<(&str, &[usize])> = site
+            .terms_of(&taxonomy::AUTHORS)
+            .iter()
+            .map(|t| (t.name.as_str(), t.articles.as_slice()))
+            .collect();
+        assert_eq!(
+            authors,
+            [("Anne Durand", &[0, 1][..]), ("Marc Petit", &[1][..])]
+        );
+        assert_eq!(site.terms_of(&taxonomy::SOURCES)[0].articles, [0, 1]);
     }
 }
 
