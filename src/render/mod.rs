@@ -185,60 +185,13 @@ fn render_site(
     earlier_cards: CardStore,
     keep_memos: bool,
 ) -> Result<Rendered> {
-    let lang_code = site.config.language.as_str();
-    let labels = lang::labels(lang_code);
-    let mut nav = Vec::new();
-    let mut menu: Vec<_> = site
-        .pages
-        .iter()
-        .filter_map(|p| p.fields.menu_weight.map(|w| (w, p)))
-        .collect();
-    menu.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.slug.cmp(&b.1.slug)));
-    for (_, p) in menu {
-        nav.push(NavItem {
-            title: p.fields.title.clone(),
-            url: site.urls.route(&format!("{}/", p.slug)),
-        });
-    }
-    let common = Common {
-        config: &site.config,
-        base_path: site.urls.base_path(),
-        site_url: site.urls.absolute(""),
-        lang: lang_code,
-        t: labels,
-        nav,
-        taxonomies: views::taxonomies(site),
-        feed_url: site.config.feeds.then(|| site.urls.route("atom.xml")),
-        search_url: site
-            .config
-            .search
-            .enabled
-            .then(|| site.urls.route("search/")),
-        stylesheet: site.urls.route(&format!(
-            "static/style.css?h={}",
-            asset_hash(theme, "style.css")
-        )),
-        generator: concat!("gazette ", env!("CARGO_PKG_VERSION")),
-    };
-    let common_ctx = Context::from_serialize(&common).context("cannot build template context")?;
-    // Everything every page depends on besides its own context.
-    let mut shared = blake3::Hasher::new();
-    shared.update(crate::digest::SOURCE.as_bytes());
-    shared.update(theme.digest().as_bytes());
-    serde_json::to_writer(&mut shared, &common_ctx.clone().into_json())
-        .context("cannot hash the template context")?;
-    shared.update(
-        opts.inject_before_body_end
-            .as_deref()
-            .unwrap_or("")
-            .as_bytes(),
-    );
-    shared.update(&[site.config.minify as u8]);
-
+    let labels = lang::labels(&site.config.language);
+    let common_ctx = Context::from_serialize(common(site, theme, labels))
+        .context("cannot build template context")?;
+    let shared_digest = shared_digest(site, theme, opts, &common_ctx)?;
     // Article digests stand for articles in fingerprints (see `input_key`), when the sink
     // keeps fingerprints.
     let digests: Option<&[u128]> = sink.tracks_fingerprints().then_some(&site.digests[..]);
-    let shared_digest: [u8; 32] = *shared.finalize().as_bytes();
     let mut builder = ViewBuilder::new(site, labels);
     builder.render_cards_with(tera, &common_ctx, site.config.minify);
     if let Some(digests) = digests {
@@ -274,16 +227,97 @@ fn render_site(
         placed_term: list_reads::placed_cards(tera, "taxonomy_single.html"),
     };
     jobs.par_iter().try_for_each(|job| pages.render(job))?;
+    write_assets(site, theme, sink, &shared_digest)?;
+    write_crawl_files(site, sink)?;
+    let made = builder.into_made();
+    let shells = shells.map(|memo| memo.into_kept(2 * list_pages));
+    let (cards, cards_changed) = match digests {
+        Some(digests) => earlier_cards.update(shared_digest, digests, made, shells),
+        None => (CardStore::default(), false),
+    };
+    Ok(Rendered {
+        cards,
+        cards_changed,
+        pages: counters.counts(),
+    })
+}
 
-    // Theme assets carry the fingerprint of the shared part, which covers every theme file and
-    // the settings: a sink holding them from an earlier build keeps them, not minified again.
+/// What every template receives: settings, menu, labels, the taxonomies, site-wide URLs.
+fn common<'a>(site: &'a Site, theme: &Theme, labels: &'a Labels) -> Common<'a> {
+    let mut menu: Vec<_> = site
+        .pages
+        .iter()
+        .filter_map(|p| p.fields.menu_weight.map(|w| (w, p)))
+        .collect();
+    menu.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.slug.cmp(&b.1.slug)));
+    let nav = menu
+        .into_iter()
+        .map(|(_, p)| NavItem {
+            title: p.fields.title.clone(),
+            url: site.urls.route(&format!("{}/", p.slug)),
+        })
+        .collect();
+    Common {
+        config: &site.config,
+        base_path: site.urls.base_path(),
+        site_url: site.urls.absolute(""),
+        lang: &site.config.language,
+        t: labels,
+        nav,
+        taxonomies: views::taxonomies(site),
+        feed_url: site.config.feeds.then(|| site.urls.route("atom.xml")),
+        search_url: site
+            .config
+            .search
+            .enabled
+            .then(|| site.urls.route("search/")),
+        stylesheet: site.urls.route(&format!(
+            "static/style.css?h={}",
+            asset_hash(theme, "style.css")
+        )),
+        generator: concat!("gazette ", env!("CARGO_PKG_VERSION")),
+    }
+}
+
+/// A digest of everything every page depends on besides its own context: the gazette, the
+/// theme, the common context and the render options.
+fn shared_digest(
+    site: &Site,
+    theme: &Theme,
+    opts: &RenderOptions,
+    common_ctx: &Context,
+) -> Result<[u8; 32]> {
+    let mut shared = blake3::Hasher::new();
+    shared.update(crate::digest::SOURCE.as_bytes());
+    shared.update(theme.digest().as_bytes());
+    serde_json::to_writer(&mut shared, &common_ctx.clone().into_json())
+        .context("cannot hash the template context")?;
+    shared.update(
+        opts.inject_before_body_end
+            .as_deref()
+            .unwrap_or("")
+            .as_bytes(),
+    );
+    shared.update(&[site.config.minify as u8]);
+    Ok(*shared.finalize().as_bytes())
+}
+
+/// Hands the theme's static assets to the sink. They carry the fingerprint of the shared part,
+/// which covers every theme file and the settings: a sink holding them from an earlier build
+/// keeps them, not minified again.
+fn write_assets(
+    site: &Site,
+    theme: &Theme,
+    sink: &dyn Sink,
+    shared_digest: &[u8; 32],
+) -> Result<()> {
     for (name, bytes) in theme.assets() {
         let path = format!("static/{name}");
         let mut fingerprint = None;
         if sink.tracks_fingerprints() {
             let mut hasher = blake3::Hasher::new();
             hasher
-                .update(&shared_digest)
+                .update(shared_digest)
                 .update(b"asset\0")
                 .update(name.as_bytes());
             let fp = fingerprint_of(hasher);
@@ -299,19 +333,26 @@ fn render_site(
         };
         sink.put(OutputFile { path, bytes }, fingerprint)?;
     }
-    let mut files = Vec::new();
-    files.push(OutputFile {
-        path: ".nojekyll".into(),
-        bytes: Vec::new(),
-    });
-    files.push(OutputFile {
-        path: "robots.txt".into(),
-        bytes: format!(
-            "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-            site.urls.absolute("sitemap.xml")
-        )
-        .into_bytes(),
-    });
+    Ok(())
+}
+
+/// Hands the files for hosts and crawlers to the sink: `.nojekyll`, `robots.txt` and, with a
+/// custom domain, `CNAME`.
+fn write_crawl_files(site: &Site, sink: &dyn Sink) -> Result<()> {
+    let mut files = vec![
+        OutputFile {
+            path: ".nojekyll".into(),
+            bytes: Vec::new(),
+        },
+        OutputFile {
+            path: "robots.txt".into(),
+            bytes: format!(
+                "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+                site.urls.absolute("sitemap.xml")
+            )
+            .into_bytes(),
+        },
+    ];
     if let Some(domain) = site
         .config
         .domain
@@ -323,20 +364,7 @@ fn render_site(
             bytes: format!("{}\n", domain.trim()).into_bytes(),
         });
     }
-    files
-        .into_iter()
-        .try_for_each(|file| sink.put(file, None))?;
-    let made = builder.into_made();
-    let shells = shells.map(|memo| memo.into_kept(2 * list_pages));
-    let (cards, cards_changed) = match digests {
-        Some(digests) => earlier_cards.update(shared_digest, digests, made, shells),
-        None => (CardStore::default(), false),
-    };
-    Ok(Rendered {
-        cards,
-        cards_changed,
-        pages: counters.counts(),
-    })
+    files.into_iter().try_for_each(|file| sink.put(file, None))
 }
 
 /// A short content hash of a theme asset, appended to its URL so browsers never keep a stale
@@ -692,6 +720,14 @@ struct PageSetup<'j, 'a> {
     shell_key: Option<minify::ShellKey<'a, 'a>>,
 }
 
+/// What became of a list page of placed cards when its shell was looked up.
+enum Shell<'a> {
+    /// Spliced into its kept shell and handed to the sink.
+    Spliced,
+    /// To be rendered; its shell is then kept under this key, if shells are kept.
+    Missing(Option<minify::ShellKey<'a, 'a>>),
+}
+
 /// What every page of a build is rendered with.
 #[derive(Clone, Copy)]
 struct Pages<'a> {
@@ -793,22 +829,7 @@ impl<'a> Pages<'a> {
             }
             Job::List(list) => return self.list_context(job, list, ctx, fingerprint),
             Job::TermIndex { taxonomy, terms } => self.term_index_context(taxonomy, terms, ctx),
-            Job::Archive => {
-                ctx.insert("years", years);
-                ctx.insert(
-                    "chart_svg",
-                    &archive::chart_svg(
-                        years,
-                        &site.config.language,
-                        labels.per_month,
-                        labels.articles,
-                    ),
-                );
-                let undated = site.articles.iter().filter(|a| a.date.is_none()).count();
-                ctx.insert("undated", &undated);
-                ctx.insert("page_title", labels.archive);
-                ("archive.html", "archive/".to_string())
-            }
+            Job::Archive => self.archive_context(ctx),
             Job::ArchiveYear(y) => self.archive_year_context(&years[*y], ctx)?,
             Job::Page(i) => {
                 let p = &site.pages[*i];
@@ -866,9 +887,6 @@ impl<'a> Pages<'a> {
         let Pages {
             site,
             builder,
-            shared,
-            sink,
-            shells,
             placed_index,
             placed_term,
             ..
@@ -887,28 +905,9 @@ impl<'a> Pages<'a> {
         if let Some(page_reads) = reads {
             let page = page_items(items, *number, site.config.paginate_by);
             placed = Some(page);
-            // A minified page of placed cards is its shell with its cards spliced in,
-            // and its shell is a function of the job but for which articles fill it:
-            // looked up before its context is even built.
-            if let (Some(memo), true) = (shells, site.config.minify) {
-                let per = site.config.paginate_by;
-                let key = placed_list_key(shared, list, per, page_reads);
-                let fragment = |id: usize| builder.card_fragment(card_at_marker(page, id));
-                if let Some(bytes) = memo.page(key, fragment)? {
-                    let route = Urls::paginated(first_route, *number);
-                    if cfg!(debug_assertions) {
-                        let how = "spliced into a kept shell";
-                        self.check_against_template(job, &route, &bytes, how)?;
-                    }
-                    let path = Urls::output_path(&route);
-                    Counters::add(&self.counters.spliced);
-                    sink.put(OutputFile { path, bytes }, fingerprint)?;
-                    return Ok(None);
-                }
-                shell_key = Some(minify::ShellKey {
-                    memo,
-                    key: Some(key),
-                });
+            match self.splice_into_kept_shell(job, list, page, page_reads, fingerprint)? {
+                Shell::Spliced => return Ok(None),
+                Shell::Missing(key) => shell_key = key,
             }
         }
         let p = paginator(builder, first_route, items, *number, reads)?;
@@ -938,6 +937,47 @@ impl<'a> Pages<'a> {
         }))
     }
 
+    /// A minified page of placed cards is its shell with its cards spliced in, and its shell is
+    /// a function of the job but for which articles fill it: looked up before its context is
+    /// even built, and the page handed to the sink when the shell is kept.
+    fn splice_into_kept_shell(
+        &self,
+        job: &Job,
+        list: &ListPage,
+        page: &[usize],
+        page_reads: list_reads::PageReads,
+        fingerprint: Option<u64>,
+    ) -> Result<Shell<'a>> {
+        let Pages {
+            site,
+            builder,
+            shared,
+            sink,
+            shells,
+            ..
+        } = *self;
+        let (Some(memo), true) = (shells, site.config.minify) else {
+            return Ok(Shell::Missing(None));
+        };
+        let key = placed_list_key(shared, list, site.config.paginate_by, page_reads);
+        let fragment = |id: usize| builder.card_fragment(card_at_marker(page, id));
+        let Some(bytes) = memo.page(key, fragment)? else {
+            return Ok(Shell::Missing(Some(minify::ShellKey {
+                memo,
+                key: Some(key),
+            })));
+        };
+        let route = Urls::paginated(&list.first_route, list.number);
+        if cfg!(debug_assertions) {
+            let how = "spliced into a kept shell";
+            self.check_against_template(job, &route, &bytes, how)?;
+        }
+        let path = Urls::output_path(&route);
+        Counters::add(&self.counters.spliced);
+        sink.put(OutputFile { path, bytes }, fingerprint)?;
+        Ok(Shell::Spliced)
+    }
+
     /// The context of the page listing every term of a taxonomy ([`Job::TermIndex`]).
     fn term_index_context(
         &self,
@@ -955,6 +995,20 @@ impl<'a> Pages<'a> {
         let labels = taxonomy.labels(&self.site.config.language);
         ctx.insert("page_title", labels.plural);
         ("taxonomy_list.html", taxonomy.index_route())
+    }
+
+    /// The context of the archive's front page ([`Job::Archive`]): the years and their chart.
+    fn archive_context(&self, ctx: &mut Context) -> (&'static str, String) {
+        let Pages { site, years, .. } = *self;
+        let labels = self.builder.labels;
+        ctx.insert("years", years);
+        let lang = &site.config.language;
+        let chart = archive::chart_svg(years, lang, labels.per_month, labels.articles);
+        ctx.insert("chart_svg", &chart);
+        let undated = site.articles.iter().filter(|a| a.date.is_none()).count();
+        ctx.insert("undated", &undated);
+        ctx.insert("page_title", labels.archive);
+        ("archive.html", "archive/".to_string())
     }
 
     /// The context of one year of the archive ([`Job::ArchiveYear`]).
@@ -1197,117 +1251,152 @@ fn input_key(
     digests: &[u128],
     sitemap: &[SitemapEntry],
 ) -> Option<(&'static str, String, blake3::Hash)> {
-    let mut h = crate::digest::Stream::default();
-    let article = |h: &mut crate::digest::Stream, i: usize| {
-        h.update(&digests[i].to_le_bytes());
-    };
-    let optional = |h: &mut crate::digest::Stream, i: Option<usize>| match i {
-        Some(i) => {
-            h.update(&[1]).update(&digests[i].to_le_bytes());
-        }
-        None => {
-            h.update(&[0]);
-        }
+    let mut h = Inputs {
+        stream: crate::digest::Stream::default(),
+        digests,
     };
     let (template, route) = match job {
-        Job::Article(i) => {
-            let a = &site.articles[*i];
-            article(&mut h, *i);
-            let related = &site.related[*i];
-            h.update(&(related.len() as u64).to_le_bytes());
-            for &r in related {
-                article(&mut h, r);
-            }
-            optional(&mut h, site.newer(*i));
-            optional(&mut h, site.older(*i));
-            ("article.html", a.route.clone())
-        }
-        Job::List(ListPage {
-            first_route,
-            title,
-            term,
-            items,
-            number,
-        }) => {
-            for text in [first_route.as_str(), title.as_str()] {
-                h.update(text.as_bytes()).update(&[0]);
-            }
-            match term {
-                Some((taxonomy, t)) => {
-                    h.update(&[1]).update(taxonomy.name.as_bytes()).update(&[0]);
-                    h.update(t.slug.as_bytes()).update(&[0]);
-                }
-                None => {
-                    h.update(&[0]);
-                }
-            }
-            h.update(&(*number as u64).to_le_bytes());
-            h.update(&(items.len() as u64).to_le_bytes());
-            for &i in page_items(items, *number, site.config.paginate_by) {
-                article(&mut h, i);
-            }
-            let template = if term.is_some() {
-                "taxonomy_single.html"
-            } else {
-                "index.html"
-            };
-            (template, Urls::paginated(first_route, *number))
-        }
-        Job::Feed { term } => {
-            let (items, route): (Vec<usize>, String) = match term {
-                None => (
-                    (0..site.articles.len().min(FEED_ENTRIES)).collect(),
-                    "atom.xml".into(),
-                ),
-                Some((taxonomy, t)) => {
-                    h.update(t.name.as_bytes()).update(&[0]);
-                    h.update(t.slug.as_bytes()).update(&[0]);
-                    (
-                        t.articles.iter().take(FEED_ENTRIES).copied().collect(),
-                        taxonomy.feed_route(&t.slug),
-                    )
-                }
-            };
-            h.update(&(items.len() as u64).to_le_bytes());
-            for i in items {
-                article(&mut h, i);
-            }
-            ("atom.xml", route)
-        }
-        Job::ArchiveYear(y) => {
-            let year = &years[*y];
-            h.update(&year.year.to_le_bytes());
-            h.update(&(year.count as u64).to_le_bytes());
-            h.update(&(year.months.len() as u64).to_le_bytes());
-            for m in &year.months {
-                h.update(m.name.as_bytes()).update(&[0]);
-                h.update(m.anchor.as_bytes()).update(&[0]);
-                h.update(&(m.articles.len() as u64).to_le_bytes());
-                for &i in &m.articles {
-                    article(&mut h, i);
-                }
-            }
-            ("archive_year.html", format!("archive/{}/", year.year))
-        }
+        Job::Article(i) => h.article_page(site, *i),
+        Job::List(list) => h.list_page(list, site.config.paginate_by),
+        Job::Feed { term } => h.feed(site, *term),
+        Job::ArchiveYear(y) => h.archive_year(&years[*y]),
         // Its entries, hashed as they are: serialising every URL of the site to hash its
         // context, and making that back into a context, cost more than rendering it.
         Job::Sitemap { part, entries } => {
             // A sitemap that is not as planned is reported when the page is rendered.
             let entries = sitemap_part(sitemap, entries.clone()).ok()?;
-            h.update(&(entries.len() as u64).to_le_bytes());
+            h.count(entries.len());
             for e in entries {
-                h.update(e.loc.as_bytes()).update(&[0]);
+                h.text(&e.loc);
                 match &e.lastmod {
-                    Some(d) => h.update(&[1]).update(d.as_bytes()),
-                    None => h.update(&[0]),
+                    Some(d) => h.stream.update(&[1]).update(d.as_bytes()),
+                    None => h.stream.update(&[0]),
                 };
             }
             ("sitemap.xml", sitemap_route(*part))
         }
         _ => return None,
     };
-    h.update(route.as_bytes());
-    Some((template, route, h.finalize()))
+    h.stream.update(route.as_bytes());
+    Some((template, route, h.stream.finalize()))
+}
+
+/// The inputs of a page as [`input_key`] hashes them, each article by its digest.
+struct Inputs<'a> {
+    stream: crate::digest::Stream,
+    digests: &'a [u128],
+}
+
+impl Inputs<'_> {
+    fn article(&mut self, i: usize) {
+        self.stream.update(&self.digests[i].to_le_bytes());
+    }
+
+    fn optional_article(&mut self, i: Option<usize>) {
+        match i {
+            Some(i) => {
+                self.stream.update(&[1]);
+                self.article(i);
+            }
+            None => {
+                self.stream.update(&[0]);
+            }
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        self.stream.update(text.as_bytes()).update(&[0]);
+    }
+
+    fn count(&mut self, n: usize) {
+        self.stream.update(&(n as u64).to_le_bytes());
+    }
+
+    /// An article page: the article, its related articles, the newer and older ones.
+    fn article_page(&mut self, site: &Site, i: usize) -> (&'static str, String) {
+        self.article(i);
+        let related = &site.related[i];
+        self.count(related.len());
+        for &r in related {
+            self.article(r);
+        }
+        self.optional_article(site.newer(i));
+        self.optional_article(site.older(i));
+        ("article.html", site.articles[i].route.clone())
+    }
+
+    /// A page of the home or of a term: what it is, its number, its count, its articles.
+    fn list_page(&mut self, list: &ListPage, per: usize) -> (&'static str, String) {
+        let ListPage {
+            first_route,
+            title,
+            term,
+            items,
+            number,
+        } = list;
+        self.text(first_route);
+        self.text(title);
+        match term {
+            Some((taxonomy, t)) => {
+                self.stream.update(&[1]);
+                self.text(taxonomy.name);
+                self.text(&t.slug);
+            }
+            None => {
+                self.stream.update(&[0]);
+            }
+        }
+        self.count(*number);
+        self.count(items.len());
+        for &i in page_items(items, *number, per) {
+            self.article(i);
+        }
+        let template = if term.is_some() {
+            "taxonomy_single.html"
+        } else {
+            "index.html"
+        };
+        (template, Urls::paginated(first_route, *number))
+    }
+
+    /// The site's feed or a term's: the term, and the articles it lists.
+    fn feed(&mut self, site: &Site, term: Option<(&Taxonomy, &Term)>) -> (&'static str, String) {
+        let (items, route): (Vec<usize>, String) = match term {
+            None => (
+                (0..site.articles.len().min(FEED_ENTRIES)).collect(),
+                "atom.xml".into(),
+            ),
+            Some((taxonomy, t)) => {
+                self.text(&t.name);
+                self.text(&t.slug);
+                (
+                    t.articles.iter().take(FEED_ENTRIES).copied().collect(),
+                    taxonomy.feed_route(&t.slug),
+                )
+            }
+        };
+        self.count(items.len());
+        for i in items {
+            self.article(i);
+        }
+        ("atom.xml", route)
+    }
+
+    /// A year of the archive: its months and their articles.
+    fn archive_year(&mut self, year: &archive::Year) -> (&'static str, String) {
+        self.stream.update(&year.year.to_le_bytes());
+        self.count(year.count);
+        self.count(year.months.len());
+        for m in &year.months {
+            self.text(m.name);
+            self.text(&m.anchor);
+            self.count(m.articles.len());
+            for &i in &m.articles {
+                self.article(i);
+            }
+        }
+        ("archive_year.html", format!("archive/{}/", year.year))
+    }
 }
 
 /// Route of the sitemap, or of its part `n` (from 1) when it is split.
