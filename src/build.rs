@@ -802,7 +802,9 @@ fn report_of(loaded: Loaded, written: Written, start: Instant) -> BuildReport {
         cards,
         ..
     } = loaded;
-    let (articles, tags, sources) = (site.articles.len(), site.tags.len(), site.sources.len());
+    use crate::site::taxonomy::{SOURCES, TAGS};
+    let terms = |t| site.terms_of(t).len();
+    let (articles, tags, sources) = (site.articles.len(), terms(&TAGS), terms(&SOURCES));
     crate::drop_in_background((site, cards));
     BuildReport {
         articles,

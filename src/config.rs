@@ -45,6 +45,10 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
+        let mut taxonomies = Taxonomies::default();
+        taxonomies
+            .complete()
+            .expect("an empty taxonomy table has no unknown names");
         Config {
             title: "Gazette".into(),
             description: String::new(),
@@ -55,7 +59,7 @@ impl Default for Config {
             feeds: true,
             minify: true,
             domain: None,
-            taxonomies: Taxonomies::default(),
+            taxonomies,
             tags: TagsConfig::default(),
             boilerplate: BoilerplateConfig::default(),
             search: SearchConfig::default(),
@@ -64,22 +68,37 @@ impl Default for Config {
     }
 }
 
-/// Which taxonomy pages are generated.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Taxonomies {
-    /// `/tags/` and `/tags/<slug>/`.
-    pub tags: bool,
-    /// `/sources/` and `/sources/<slug>/`.
-    pub sources: bool,
-}
+/// Which taxonomies get pages (index, a page per term, feeds, links): `name = true|false` for
+/// each taxonomy of [`crate::site::taxonomy::ALL`]; one left out takes its default. A map
+/// rather than a field each, so that a new taxonomy needs no setting written here; parsing
+/// fills in every taxonomy, so templates may read `config.taxonomies.<name>` for any.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Taxonomies(BTreeMap<String, bool>);
 
-impl Default for Taxonomies {
-    fn default() -> Self {
-        Taxonomies {
-            tags: true,
-            sources: true,
+impl Taxonomies {
+    /// Whether `taxonomy` gets pages.
+    pub fn enabled(&self, taxonomy: &crate::site::taxonomy::Taxonomy) -> bool {
+        self.0
+            .get(taxonomy.name)
+            .copied()
+            .unwrap_or(taxonomy.on_by_default)
+    }
+
+    /// Every taxonomy with its setting; an unknown name is an error naming the known ones.
+    fn complete(&mut self) -> Result<()> {
+        use crate::site::taxonomy::{named, ALL};
+        if let Some(unknown) = self.0.keys().find(|k| named(k).is_none()) {
+            let known: Vec<&str> = ALL.iter().map(|t| t.name).collect();
+            anyhow::bail!(
+                "[taxonomies]: unknown taxonomy {unknown:?}; known: {}",
+                known.join(", ")
+            );
         }
+        for t in ALL {
+            self.0.entry(t.name.to_string()).or_insert(t.on_by_default);
+        }
+        Ok(())
     }
 }
 
@@ -166,7 +185,8 @@ impl Config {
 
     /// Parses config text; errors carry the TOML line and column and name unknown keys.
     pub fn parse(text: &str) -> Result<Config> {
-        let config: Config = toml::from_str(text).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut config: Config = toml::from_str(text).map_err(|e| anyhow::anyhow!("{e}"))?;
+        config.taxonomies.complete()?;
         config.validate()?;
         Ok(config)
     }
@@ -209,6 +229,27 @@ mod tests {
     fn unknown_nested_key_is_rejected() {
         let err = Config::parse("[tags]\ninferr = true\n").unwrap_err();
         assert!(format!("{err:#}").contains("inferr"));
+    }
+
+    /// Every taxonomy has a setting after parsing, authors on unless turned off, and an
+    /// unknown taxonomy is an error naming the known ones.
+    #[test]
+    fn taxonomies_default_on_and_unknown_ones_are_named() {
+        use crate::site::taxonomy::{AUTHORS, SOURCES, TAGS};
+        let c = Config::parse("[taxonomies]\nsources = false\n").unwrap();
+        assert!(TAGS.enabled(&c) && AUTHORS.enabled(&c) && !SOURCES.enabled(&c));
+        let json = serde_json::to_value(&c.taxonomies).unwrap();
+        assert_eq!(json["authors"], true);
+        assert_eq!(json["sources"], false);
+        let c = Config::parse("[taxonomies]\nauthors = false\n").unwrap();
+        assert!(!AUTHORS.enabled(&c));
+        assert!(AUTHORS.enabled(&Config::default()));
+        let err = Config::parse("[taxonomies]\nauteurs = true\n").unwrap_err();
+        let msg = format!("{err:#}");
+        assert!(
+            msg.contains("\"auteurs\"") && msg.contains("tags, sources, authors"),
+            "{msg}"
+        );
     }
 
     #[test]

@@ -79,7 +79,7 @@ fn inspected(a: &Article, file: String) -> Inspected {
         date: a.date.map(|d| d.format("%Y-%m-%d").to_string()),
         updated: a.updated.map(|d| d.format("%Y-%m-%d").to_string()),
         source: a.source.as_ref().map(|s| s.name.clone()),
-        authors: a.authors.clone(),
+        authors: a.authors.iter().map(|t| t.name.clone()).collect(),
         tags: a.stated_tags.clone(),
         inferred_tags: a.inferred_tags.iter().map(|t| t.name.clone()).collect(),
         language: a.language.clone(),

@@ -94,19 +94,19 @@ impl Urls {
         }
     }
 
-    /// Route of a tag page.
-    pub fn tag(slug: &str) -> String {
-        format!("tags/{slug}/")
+    /// Route of the index of a taxonomy (`tags/`), whose name is its route segment.
+    pub fn taxonomy(taxonomy: &str) -> String {
+        format!("{taxonomy}/")
     }
 
-    /// Route of a source page.
-    pub fn source(slug: &str) -> String {
-        format!("sources/{slug}/")
+    /// Route of the first page of a term of a taxonomy: `tags/<slug>/`, `authors/<slug>/`.
+    pub fn term(taxonomy: &str, slug: &str) -> String {
+        format!("{taxonomy}/{slug}/")
     }
 
-    /// Route of a tag's Atom feed.
-    pub fn tag_feed(slug: &str) -> String {
-        format!("tags/{slug}/atom.xml")
+    /// Route of the Atom feed of a term: `tags/<slug>/atom.xml`.
+    pub fn term_feed(taxonomy: &str, slug: &str) -> String {
+        format!("{taxonomy}/{slug}/atom.xml")
     }
 
     /// Output file path (relative to `dist/`) for a route: `articles/x/` → `articles/x/index.html`.
@@ -193,6 +193,9 @@ mod tests {
         assert_eq!(Urls::output_path("atom.xml"), "atom.xml");
         assert_eq!(Urls::paginated("", 2), "page/2/");
         assert_eq!(Urls::paginated("tags/x/", 1), "tags/x/");
+        assert_eq!(Urls::taxonomy("authors"), "authors/");
+        assert_eq!(Urls::term("tags", "x"), "tags/x/");
+        assert_eq!(Urls::term_feed("authors", "a-b"), "authors/a-b/atom.xml");
     }
 
     #[test]

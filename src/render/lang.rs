@@ -8,8 +8,6 @@ use serde::Serialize;
 pub struct Labels {
     pub skip: &'static str,
     pub home: &'static str,
-    pub tags: &'static str,
-    pub sources: &'static str,
     pub archive: &'static str,
     pub search: &'static str,
     pub search_placeholder: &'static str,
@@ -47,8 +45,6 @@ pub struct Labels {
 pub static FR: Labels = Labels {
     skip: "Aller au contenu",
     home: "Accueil",
-    tags: "Étiquettes",
-    sources: "Sources",
     archive: "Archives",
     search: "Rechercher",
     search_placeholder: "Rechercher un article…",
@@ -83,8 +79,6 @@ pub static FR: Labels = Labels {
 pub static EN: Labels = Labels {
     skip: "Skip to content",
     home: "Home",
-    tags: "Tags",
-    sources: "Sources",
     archive: "Archive",
     search: "Search",
     search_placeholder: "Search articles…",
@@ -119,8 +113,6 @@ pub static EN: Labels = Labels {
 pub static DE: Labels = Labels {
     skip: "Zum Inhalt springen",
     home: "Startseite",
-    tags: "Schlagwörter",
-    sources: "Quellen",
     archive: "Archiv",
     search: "Suchen",
     search_placeholder: "Artikel suchen…",

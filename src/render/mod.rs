@@ -20,6 +20,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::output::{OutputFile, Sink};
+use crate::site::taxonomy::Taxonomy;
 use crate::site::{Site, Term};
 use crate::urls::Urls;
 use lang::Labels;
@@ -93,6 +94,8 @@ struct Common<'a> {
     lang: &'a str,
     t: &'a Labels,
     nav: Vec<NavItem>,
+    /// Every taxonomy: its index (when it has pages), its labels, its search filter.
+    taxonomies: Vec<views::TaxonomyView>,
     feed_url: Option<String>,
     search_url: Option<String>,
     stylesheet: String,
@@ -103,7 +106,7 @@ struct Common<'a> {
 struct ListPage<'a> {
     first_route: String,
     title: String,
-    term: Option<(&'static str, &'a Term)>,
+    term: Option<(&'static Taxonomy, &'a Term)>,
     items: &'a [usize],
     number: usize,
 }
@@ -117,7 +120,7 @@ enum Job<'a> {
     },
     List(ListPage<'a>),
     TermIndex {
-        kind: &'static str,
+        taxonomy: &'static Taxonomy,
         terms: &'a [Term],
     },
     Archive,
@@ -125,8 +128,9 @@ enum Job<'a> {
     Page(usize),
     Search,
     NotFound,
+    /// The site's feed, or a term's.
     Feed {
-        term: Option<&'a Term>,
+        term: Option<(&'static Taxonomy, &'a Term)>,
     },
     /// `sitemap.xml`, or part `n` (from 1) of a split sitemap, with the range of its entries
     /// in [`Plan::sitemap`].
@@ -181,59 +185,13 @@ fn render_site(
     earlier_cards: CardStore,
     keep_memos: bool,
 ) -> Result<Rendered> {
-    let lang_code = site.config.language.as_str();
-    let labels = lang::labels(lang_code);
-    let mut nav = Vec::new();
-    let mut menu: Vec<_> = site
-        .pages
-        .iter()
-        .filter_map(|p| p.fields.menu_weight.map(|w| (w, p)))
-        .collect();
-    menu.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.slug.cmp(&b.1.slug)));
-    for (_, p) in menu {
-        nav.push(NavItem {
-            title: p.fields.title.clone(),
-            url: site.urls.route(&format!("{}/", p.slug)),
-        });
-    }
-    let common = Common {
-        config: &site.config,
-        base_path: site.urls.base_path(),
-        site_url: site.urls.absolute(""),
-        lang: lang_code,
-        t: labels,
-        nav,
-        feed_url: site.config.feeds.then(|| site.urls.route("atom.xml")),
-        search_url: site
-            .config
-            .search
-            .enabled
-            .then(|| site.urls.route("search/")),
-        stylesheet: site.urls.route(&format!(
-            "static/style.css?h={}",
-            asset_hash(theme, "style.css")
-        )),
-        generator: concat!("gazette ", env!("CARGO_PKG_VERSION")),
-    };
-    let common_ctx = Context::from_serialize(&common).context("cannot build template context")?;
-    // Everything every page depends on besides its own context.
-    let mut shared = blake3::Hasher::new();
-    shared.update(crate::digest::SOURCE.as_bytes());
-    shared.update(theme.digest().as_bytes());
-    serde_json::to_writer(&mut shared, &common_ctx.clone().into_json())
-        .context("cannot hash the template context")?;
-    shared.update(
-        opts.inject_before_body_end
-            .as_deref()
-            .unwrap_or("")
-            .as_bytes(),
-    );
-    shared.update(&[site.config.minify as u8]);
-
+    let labels = lang::labels(&site.config.language);
+    let common_ctx = Context::from_serialize(common(site, theme, labels))
+        .context("cannot build template context")?;
+    let shared_digest = shared_digest(site, theme, opts, &common_ctx)?;
     // Article digests stand for articles in fingerprints (see `input_key`), when the sink
     // keeps fingerprints.
     let digests: Option<&[u128]> = sink.tracks_fingerprints().then_some(&site.digests[..]);
-    let shared_digest: [u8; 32] = *shared.finalize().as_bytes();
     let mut builder = ViewBuilder::new(site, labels);
     builder.render_cards_with(tera, &common_ctx, site.config.minify);
     if let Some(digests) = digests {
@@ -269,16 +227,97 @@ fn render_site(
         placed_term: list_reads::placed_cards(tera, "taxonomy_single.html"),
     };
     jobs.par_iter().try_for_each(|job| pages.render(job))?;
+    write_assets(site, theme, sink, &shared_digest)?;
+    write_crawl_files(site, sink)?;
+    let made = builder.into_made();
+    let shells = shells.map(|memo| memo.into_kept(2 * list_pages));
+    let (cards, cards_changed) = match digests {
+        Some(digests) => earlier_cards.update(shared_digest, digests, made, shells),
+        None => (CardStore::default(), false),
+    };
+    Ok(Rendered {
+        cards,
+        cards_changed,
+        pages: counters.counts(),
+    })
+}
 
-    // Theme assets carry the fingerprint of the shared part, which covers every theme file and
-    // the settings: a sink holding them from an earlier build keeps them, not minified again.
+/// What every template receives: settings, menu, labels, the taxonomies, site-wide URLs.
+fn common<'a>(site: &'a Site, theme: &Theme, labels: &'a Labels) -> Common<'a> {
+    let mut menu: Vec<_> = site
+        .pages
+        .iter()
+        .filter_map(|p| p.fields.menu_weight.map(|w| (w, p)))
+        .collect();
+    menu.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.slug.cmp(&b.1.slug)));
+    let nav = menu
+        .into_iter()
+        .map(|(_, p)| NavItem {
+            title: p.fields.title.clone(),
+            url: site.urls.route(&format!("{}/", p.slug)),
+        })
+        .collect();
+    Common {
+        config: &site.config,
+        base_path: site.urls.base_path(),
+        site_url: site.urls.absolute(""),
+        lang: &site.config.language,
+        t: labels,
+        nav,
+        taxonomies: views::taxonomies(site),
+        feed_url: site.config.feeds.then(|| site.urls.route("atom.xml")),
+        search_url: site
+            .config
+            .search
+            .enabled
+            .then(|| site.urls.route("search/")),
+        stylesheet: site.urls.route(&format!(
+            "static/style.css?h={}",
+            asset_hash(theme, "style.css")
+        )),
+        generator: concat!("gazette ", env!("CARGO_PKG_VERSION")),
+    }
+}
+
+/// A digest of everything every page depends on besides its own context: the gazette, the
+/// theme, the common context and the render options.
+fn shared_digest(
+    site: &Site,
+    theme: &Theme,
+    opts: &RenderOptions,
+    common_ctx: &Context,
+) -> Result<[u8; 32]> {
+    let mut shared = blake3::Hasher::new();
+    shared.update(crate::digest::SOURCE.as_bytes());
+    shared.update(theme.digest().as_bytes());
+    serde_json::to_writer(&mut shared, &common_ctx.clone().into_json())
+        .context("cannot hash the template context")?;
+    shared.update(
+        opts.inject_before_body_end
+            .as_deref()
+            .unwrap_or("")
+            .as_bytes(),
+    );
+    shared.update(&[site.config.minify as u8]);
+    Ok(*shared.finalize().as_bytes())
+}
+
+/// Hands the theme's static assets to the sink. They carry the fingerprint of the shared part,
+/// which covers every theme file and the settings: a sink holding them from an earlier build
+/// keeps them, not minified again.
+fn write_assets(
+    site: &Site,
+    theme: &Theme,
+    sink: &dyn Sink,
+    shared_digest: &[u8; 32],
+) -> Result<()> {
     for (name, bytes) in theme.assets() {
         let path = format!("static/{name}");
         let mut fingerprint = None;
         if sink.tracks_fingerprints() {
             let mut hasher = blake3::Hasher::new();
             hasher
-                .update(&shared_digest)
+                .update(shared_digest)
                 .update(b"asset\0")
                 .update(name.as_bytes());
             let fp = fingerprint_of(hasher);
@@ -294,19 +333,26 @@ fn render_site(
         };
         sink.put(OutputFile { path, bytes }, fingerprint)?;
     }
-    let mut files = Vec::new();
-    files.push(OutputFile {
-        path: ".nojekyll".into(),
-        bytes: Vec::new(),
-    });
-    files.push(OutputFile {
-        path: "robots.txt".into(),
-        bytes: format!(
-            "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-            site.urls.absolute("sitemap.xml")
-        )
-        .into_bytes(),
-    });
+    Ok(())
+}
+
+/// Hands the files for hosts and crawlers to the sink: `.nojekyll`, `robots.txt` and, with a
+/// custom domain, `CNAME`.
+fn write_crawl_files(site: &Site, sink: &dyn Sink) -> Result<()> {
+    let mut files = vec![
+        OutputFile {
+            path: ".nojekyll".into(),
+            bytes: Vec::new(),
+        },
+        OutputFile {
+            path: "robots.txt".into(),
+            bytes: format!(
+                "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+                site.urls.absolute("sitemap.xml")
+            )
+            .into_bytes(),
+        },
+    ];
     if let Some(domain) = site
         .config
         .domain
@@ -318,20 +364,7 @@ fn render_site(
             bytes: format!("{}\n", domain.trim()).into_bytes(),
         });
     }
-    files
-        .into_iter()
-        .try_for_each(|file| sink.put(file, None))?;
-    let made = builder.into_made();
-    let shells = shells.map(|memo| memo.into_kept(2 * list_pages));
-    let (cards, cards_changed) = match digests {
-        Some(digests) => earlier_cards.update(shared_digest, digests, made, shells),
-        None => (CardStore::default(), false),
-    };
-    Ok(Rendered {
-        cards,
-        cards_changed,
-        pages: counters.counts(),
-    })
+    files.into_iter().try_for_each(|file| sink.put(file, None))
 }
 
 /// A short content hash of a theme asset, appended to its URL so browsers never keep a stale
@@ -369,33 +402,9 @@ fn plan<'a>(
             jobs.push(Job::Redirect { from, to: &a.route });
         }
     }
-    let mut taxonomies: Vec<(&'static str, &'a [Term])> = Vec::new();
-    if site.config.taxonomies.tags {
-        taxonomies.push(("tags", &site.tags));
-    }
-    if site.config.taxonomies.sources {
-        taxonomies.push(("sources", &site.sources));
-    }
-    for (kind, terms) in taxonomies {
-        jobs.push(Job::TermIndex { kind, terms });
-        for t in terms {
-            let first_route = if kind == "tags" {
-                Urls::tag(&t.slug)
-            } else {
-                Urls::source(&t.slug)
-            };
-            for number in 1..=t.articles.len().div_ceil(per).max(1) {
-                jobs.push(Job::List(ListPage {
-                    first_route: first_route.clone(),
-                    title: t.name.clone(),
-                    term: Some((kind, t)),
-                    items: &t.articles,
-                    number,
-                }));
-            }
-            if kind == "tags" && site.config.feeds {
-                jobs.push(Job::Feed { term: Some(t) });
-            }
+    for list in site.taxonomies.iter() {
+        if list.taxonomy.enabled(&site.config) {
+            taxonomy_jobs(site, list.taxonomy, &list.terms, &mut jobs);
         }
     }
     jobs.push(Job::Archive);
@@ -437,6 +446,34 @@ fn plan<'a>(
     Plan { jobs, sitemap }
 }
 
+/// The pages of a taxonomy: its index, then each term's pages and feed.
+fn taxonomy_jobs<'a>(
+    site: &'a Site,
+    taxonomy: &'static Taxonomy,
+    terms: &'a [Term],
+    jobs: &mut Vec<Job<'a>>,
+) {
+    let per = site.config.paginate_by;
+    jobs.push(Job::TermIndex { taxonomy, terms });
+    for t in terms {
+        let first_route = taxonomy.term_route(&t.slug);
+        for number in 1..=t.articles.len().div_ceil(per).max(1) {
+            jobs.push(Job::List(ListPage {
+                first_route: first_route.clone(),
+                title: t.name.clone(),
+                term: Some((taxonomy, t)),
+                items: &t.articles,
+                number,
+            }));
+        }
+        if taxonomy.feeds && site.config.feeds {
+            jobs.push(Job::Feed {
+                term: Some((taxonomy, t)),
+            });
+        }
+    }
+}
+
 /// Every page of a build, and the sitemap made from the same list.
 struct Plan<'a> {
     jobs: Vec<Job<'a>>,
@@ -468,7 +505,7 @@ impl Job<'_> {
                 number,
                 ..
             }) => plain(Urls::paginated(first_route, *number)),
-            Job::TermIndex { kind, .. } => plain(format!("{kind}/")),
+            Job::TermIndex { taxonomy, .. } => plain(taxonomy.index_route()),
             Job::Archive => plain("archive/".into()),
             Job::ArchiveYear(y) => plain(format!("archive/{}/", years[*y].year)),
             Job::Page(i) => plain(format!("{}/", site.pages[*i].slug)),
@@ -609,7 +646,7 @@ fn placed_list_key(
         items,
         number,
     } = list;
-    let term = term.map(|(kind, t)| (kind, &t.name, &t.slug));
+    let term = term.map(|(taxonomy, t)| (taxonomy.name, &t.name, &t.slug));
     let total_pages = items.len().div_ceil(per).max(1);
     let on_page = page_items(items, *number, per).len();
     let total_items = reads.total_items.read_on(*number).then_some(items.len());
@@ -681,6 +718,14 @@ struct PageSetup<'j, 'a> {
     route: String,
     placed: Option<&'j [usize]>,
     shell_key: Option<minify::ShellKey<'a, 'a>>,
+}
+
+/// What became of a list page of placed cards when its shell was looked up.
+enum Shell<'a> {
+    /// Spliced into its kept shell and handed to the sink.
+    Spliced,
+    /// To be rendered; its shell is then kept under this key, if shells are kept.
+    Missing(Option<minify::ShellKey<'a, 'a>>),
 }
 
 /// What every page of a build is rendered with.
@@ -783,25 +828,8 @@ impl<'a> Pages<'a> {
                 ("redirect.html", from.to_string())
             }
             Job::List(list) => return self.list_context(job, list, ctx, fingerprint),
-            Job::TermIndex { kind, terms } => self.term_index_context(kind, terms, ctx),
-            Job::Archive => {
-                ctx.insert("years", years);
-                let words = archive::ChartWords {
-                    lang: &site.config.language,
-                    label: labels.per_month,
-                    article: labels.article,
-                    articles: labels.articles,
-                    archive_url: &urls.route("archive/"),
-                };
-                ctx.insert("chart_html", &archive::chart_html(years, &words));
-                let undated: Vec<views::CardItem> = (0..site.articles.len())
-                    .filter(|&i| site.articles[i].date.is_none())
-                    .map(|i| self.builder.card_item(i))
-                    .collect::<Result<_>>()?;
-                ctx.insert("undated", &undated);
-                ctx.insert("page_title", labels.archive);
-                ("archive.html", "archive/".to_string())
-            }
+            Job::TermIndex { taxonomy, terms } => self.term_index_context(taxonomy, terms, ctx),
+            Job::Archive => self.archive_context(ctx)?,
             Job::ArchiveYear(y) => self.archive_year_context(&years[*y], ctx)?,
             Job::Page(i) => {
                 let p = &site.pages[*i];
@@ -859,9 +887,6 @@ impl<'a> Pages<'a> {
         let Pages {
             site,
             builder,
-            shared,
-            sink,
-            shells,
             placed_index,
             placed_term,
             ..
@@ -880,28 +905,9 @@ impl<'a> Pages<'a> {
         if let Some(page_reads) = reads {
             let page = page_items(items, *number, site.config.paginate_by);
             placed = Some(page);
-            // A minified page of placed cards is its shell with its cards spliced in,
-            // and its shell is a function of the job but for which articles fill it:
-            // looked up before its context is even built.
-            if let (Some(memo), true) = (shells, site.config.minify) {
-                let per = site.config.paginate_by;
-                let key = placed_list_key(shared, list, per, page_reads);
-                let fragment = |id: usize| builder.card_fragment(card_at_marker(page, id));
-                if let Some(bytes) = memo.page(key, fragment)? {
-                    let route = Urls::paginated(first_route, *number);
-                    if cfg!(debug_assertions) {
-                        let how = "spliced into a kept shell";
-                        self.check_against_template(job, &route, &bytes, how)?;
-                    }
-                    let path = Urls::output_path(&route);
-                    Counters::add(&self.counters.spliced);
-                    sink.put(OutputFile { path, bytes }, fingerprint)?;
-                    return Ok(None);
-                }
-                shell_key = Some(minify::ShellKey {
-                    memo,
-                    key: Some(key),
-                });
+            match self.splice_into_kept_shell(job, list, page, page_reads, fingerprint)? {
+                Shell::Spliced => return Ok(None),
+                Shell::Missing(key) => shell_key = key,
             }
         }
         let p = paginator(builder, first_route, items, *number, reads)?;
@@ -915,10 +921,10 @@ impl<'a> Pages<'a> {
         ctx.insert("heading", title);
         let template = match term {
             None => "index.html",
-            Some((kind, t)) => {
-                ctx.insert("kind", kind);
-                if *kind == "tags" && site.config.feeds {
-                    ctx.insert("term_feed_url", &urls.route(&Urls::tag_feed(&t.slug)));
+            Some((taxonomy, t)) => {
+                ctx.insert("kind", taxonomy.name);
+                if taxonomy.feeds && site.config.feeds {
+                    ctx.insert("term_feed_url", &urls.route(&taxonomy.feed_route(&t.slug)));
                 }
                 "taxonomy_single.html"
             }
@@ -931,36 +937,86 @@ impl<'a> Pages<'a> {
         }))
     }
 
-    /// The context of the page listing every tag or every source ([`Job::TermIndex`]).
+    /// A minified page of placed cards is its shell with its cards spliced in, and its shell is
+    /// a function of the job but for which articles fill it: looked up before its context is
+    /// even built, and the page handed to the sink when the shell is kept.
+    fn splice_into_kept_shell(
+        &self,
+        job: &Job,
+        list: &ListPage,
+        page: &[usize],
+        page_reads: list_reads::PageReads,
+        fingerprint: Option<u64>,
+    ) -> Result<Shell<'a>> {
+        let Pages {
+            site,
+            builder,
+            shared,
+            sink,
+            shells,
+            ..
+        } = *self;
+        let (Some(memo), true) = (shells, site.config.minify) else {
+            return Ok(Shell::Missing(None));
+        };
+        let key = placed_list_key(shared, list, site.config.paginate_by, page_reads);
+        let fragment = |id: usize| builder.card_fragment(card_at_marker(page, id));
+        let Some(bytes) = memo.page(key, fragment)? else {
+            return Ok(Shell::Missing(Some(minify::ShellKey {
+                memo,
+                key: Some(key),
+            })));
+        };
+        let route = Urls::paginated(&list.first_route, list.number);
+        if cfg!(debug_assertions) {
+            let how = "spliced into a kept shell";
+            self.check_against_template(job, &route, &bytes, how)?;
+        }
+        let path = Urls::output_path(&route);
+        Counters::add(&self.counters.spliced);
+        sink.put(OutputFile { path, bytes }, fingerprint)?;
+        Ok(Shell::Spliced)
+    }
+
+    /// The context of the page listing every term of a taxonomy ([`Job::TermIndex`]).
     fn term_index_context(
         &self,
-        kind: &'static str,
+        taxonomy: &Taxonomy,
         terms: &[Term],
         ctx: &mut Context,
     ) -> (&'static str, String) {
         let builder = self.builder;
-        let labels = builder.labels;
-        let kind = &kind;
         let entries: Vec<_> = terms
             .iter()
-            .map(|t| {
-                let route = if *kind == "tags" {
-                    Urls::tag(&t.slug)
-                } else {
-                    Urls::source(&t.slug)
-                };
-                builder.term_entry(t, route)
-            })
+            .map(|t| builder.term_entry(t, taxonomy.term_route(&t.slug)))
             .collect();
-        ctx.insert("kind", kind);
+        ctx.insert("kind", taxonomy.name);
         ctx.insert("terms", &entries);
-        let title = if *kind == "tags" {
-            labels.tags
-        } else {
-            labels.sources
+        let labels = taxonomy.labels(&self.site.config.language);
+        ctx.insert("page_title", labels.plural);
+        ("taxonomy_list.html", taxonomy.index_route())
+    }
+
+    /// The context of the archive's front page ([`Job::Archive`]): the years and their chart.
+    fn archive_context(&self, ctx: &mut Context) -> Result<(&'static str, String)> {
+        let Pages { site, years, .. } = *self;
+        let labels = self.builder.labels;
+        ctx.insert("years", years);
+        let words = archive::ChartWords {
+            lang: &site.config.language,
+            label: labels.per_month,
+            article: labels.article,
+            articles: labels.articles,
+            archive_url: &site.urls.route("archive/"),
         };
-        ctx.insert("page_title", title);
-        ("taxonomy_list.html", format!("{kind}/"))
+        ctx.insert("chart_html", &archive::chart_html(years, &words));
+        let undated: Vec<views::CardItem> = (0..site.articles.len())
+            .filter(|&i| site.articles[i].date.is_none())
+            .map(|i| self.builder.card_item(i))
+            .collect::<Result<_>>()?;
+        ctx.insert("undated", &undated);
+        ctx.insert("page_title", labels.archive);
+        Ok(("archive.html", "archive/".to_string()))
     }
 
     /// The context of one year of the archive ([`Job::ArchiveYear`]).
@@ -999,8 +1055,12 @@ impl<'a> Pages<'a> {
         Ok(("archive_year.html", format!("archive/{}/", year.year)))
     }
 
-    /// The context of the site's Atom feed, or of a tag's ([`Job::Feed`]).
-    fn feed_context(&self, term: Option<&Term>, ctx: &mut Context) -> (&'static str, String) {
+    /// The context of the site's Atom feed, or of a term's ([`Job::Feed`]).
+    fn feed_context(
+        &self,
+        term: Option<(&Taxonomy, &Term)>,
+        ctx: &mut Context,
+    ) -> (&'static str, String) {
         let Pages { site, builder, .. } = *self;
         let urls = &site.urls;
         let (items, title, route, alternate): (Vec<usize>, String, String, String) = match term {
@@ -1010,11 +1070,11 @@ impl<'a> Pages<'a> {
                 "atom.xml".into(),
                 String::new(),
             ),
-            Some(t) => (
+            Some((taxonomy, t)) => (
                 t.articles.iter().take(FEED_ENTRIES).copied().collect(),
                 format!("{} – {}", site.config.title, t.name),
-                Urls::tag_feed(&t.slug),
-                Urls::tag(&t.slug),
+                taxonomy.feed_route(&t.slug),
+                taxonomy.term_route(&t.slug),
             ),
         };
         let entries: Vec<_> = items.iter().map(|&i| builder.feed_entry(i)).collect();
@@ -1199,122 +1259,157 @@ fn input_key(
     digests: &[u128],
     sitemap: &[SitemapEntry],
 ) -> Option<(&'static str, String, blake3::Hash)> {
-    let mut h = crate::digest::Stream::default();
-    let article = |h: &mut crate::digest::Stream, i: usize| {
-        h.update(&digests[i].to_le_bytes());
-    };
-    let optional = |h: &mut crate::digest::Stream, i: Option<usize>| match i {
-        Some(i) => {
-            h.update(&[1]).update(&digests[i].to_le_bytes());
-        }
-        None => {
-            h.update(&[0]);
-        }
+    let mut h = Inputs {
+        stream: crate::digest::Stream::default(),
+        digests,
     };
     let (template, route) = match job {
-        Job::Article(i) => {
-            let a = &site.articles[*i];
-            article(&mut h, *i);
-            let related = &site.related[*i];
-            h.update(&(related.len() as u64).to_le_bytes());
-            for &r in related {
-                article(&mut h, r);
-            }
-            let copies = &site.copies[*i];
-            h.update(&(copies.len() as u64).to_le_bytes());
-            for &c in copies {
-                article(&mut h, c);
-            }
-            optional(&mut h, site.newer(*i));
-            optional(&mut h, site.older(*i));
-            ("article.html", a.route.clone())
-        }
-        Job::List(ListPage {
-            first_route,
-            title,
-            term,
-            items,
-            number,
-        }) => {
-            for text in [first_route.as_str(), title.as_str()] {
-                h.update(text.as_bytes()).update(&[0]);
-            }
-            match term {
-                Some((kind, t)) => {
-                    h.update(&[1]).update(kind.as_bytes()).update(&[0]);
-                    h.update(t.slug.as_bytes()).update(&[0]);
-                }
-                None => {
-                    h.update(&[0]);
-                }
-            }
-            h.update(&(*number as u64).to_le_bytes());
-            h.update(&(items.len() as u64).to_le_bytes());
-            for &i in page_items(items, *number, site.config.paginate_by) {
-                article(&mut h, i);
-            }
-            let template = if term.is_some() {
-                "taxonomy_single.html"
-            } else {
-                "index.html"
-            };
-            (template, Urls::paginated(first_route, *number))
-        }
-        Job::Feed { term } => {
-            let (items, route): (Vec<usize>, String) = match term {
-                None => (
-                    (0..site.articles.len().min(FEED_ENTRIES)).collect(),
-                    "atom.xml".into(),
-                ),
-                Some(t) => {
-                    h.update(t.name.as_bytes()).update(&[0]);
-                    h.update(t.slug.as_bytes()).update(&[0]);
-                    (
-                        t.articles.iter().take(FEED_ENTRIES).copied().collect(),
-                        Urls::tag_feed(&t.slug),
-                    )
-                }
-            };
-            h.update(&(items.len() as u64).to_le_bytes());
-            for i in items {
-                article(&mut h, i);
-            }
-            ("atom.xml", route)
-        }
-        Job::ArchiveYear(y) => {
-            let year = &years[*y];
-            h.update(&year.year.to_le_bytes());
-            h.update(&(year.count as u64).to_le_bytes());
-            h.update(&(year.months.len() as u64).to_le_bytes());
-            for m in &year.months {
-                h.update(m.name.as_bytes()).update(&[0]);
-                h.update(m.anchor.as_bytes()).update(&[0]);
-                h.update(&(m.articles.len() as u64).to_le_bytes());
-                for &i in &m.articles {
-                    article(&mut h, i);
-                }
-            }
-            ("archive_year.html", format!("archive/{}/", year.year))
-        }
+        Job::Article(i) => h.article_page(site, *i),
+        Job::List(list) => h.list_page(list, site.config.paginate_by),
+        Job::Feed { term } => h.feed(site, *term),
+        Job::ArchiveYear(y) => h.archive_year(&years[*y]),
         // Its entries, hashed as they are: serialising every URL of the site to hash its
         // context, and making that back into a context, cost more than rendering it.
         Job::Sitemap { part, entries } => {
             // A sitemap that is not as planned is reported when the page is rendered.
             let entries = sitemap_part(sitemap, entries.clone()).ok()?;
-            h.update(&(entries.len() as u64).to_le_bytes());
+            h.count(entries.len());
             for e in entries {
-                h.update(e.loc.as_bytes()).update(&[0]);
+                h.text(&e.loc);
                 match &e.lastmod {
-                    Some(d) => h.update(&[1]).update(d.as_bytes()),
-                    None => h.update(&[0]),
+                    Some(d) => h.stream.update(&[1]).update(d.as_bytes()),
+                    None => h.stream.update(&[0]),
                 };
             }
             ("sitemap.xml", sitemap_route(*part))
         }
         _ => return None,
     };
-    h.update(route.as_bytes());
-    Some((template, route, h.finalize()))
+    h.stream.update(route.as_bytes());
+    Some((template, route, h.stream.finalize()))
+}
+
+/// The inputs of a page as [`input_key`] hashes them, each article by its digest.
+struct Inputs<'a> {
+    stream: crate::digest::Stream,
+    digests: &'a [u128],
+}
+
+impl Inputs<'_> {
+    fn article(&mut self, i: usize) {
+        self.stream.update(&self.digests[i].to_le_bytes());
+    }
+
+    fn optional_article(&mut self, i: Option<usize>) {
+        match i {
+            Some(i) => {
+                self.stream.update(&[1]);
+                self.article(i);
+            }
+            None => {
+                self.stream.update(&[0]);
+            }
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        self.stream.update(text.as_bytes()).update(&[0]);
+    }
+
+    fn count(&mut self, n: usize) {
+        self.stream.update(&(n as u64).to_le_bytes());
+    }
+
+    /// An article page: the article, its related articles, the newer and older ones.
+    fn article_page(&mut self, site: &Site, i: usize) -> (&'static str, String) {
+        self.article(i);
+        let related = &site.related[i];
+        self.count(related.len());
+        for &r in related {
+            self.article(r);
+        }
+        let copies = &site.copies[i];
+        self.count(copies.len());
+        for &c in copies {
+            self.article(c);
+        }
+        self.optional_article(site.newer(i));
+        self.optional_article(site.older(i));
+        ("article.html", site.articles[i].route.clone())
+    }
+
+    /// A page of the home or of a term: what it is, its number, its count, its articles.
+    fn list_page(&mut self, list: &ListPage, per: usize) -> (&'static str, String) {
+        let ListPage {
+            first_route,
+            title,
+            term,
+            items,
+            number,
+        } = list;
+        self.text(first_route);
+        self.text(title);
+        match term {
+            Some((taxonomy, t)) => {
+                self.stream.update(&[1]);
+                self.text(taxonomy.name);
+                self.text(&t.slug);
+            }
+            None => {
+                self.stream.update(&[0]);
+            }
+        }
+        self.count(*number);
+        self.count(items.len());
+        for &i in page_items(items, *number, per) {
+            self.article(i);
+        }
+        let template = if term.is_some() {
+            "taxonomy_single.html"
+        } else {
+            "index.html"
+        };
+        (template, Urls::paginated(first_route, *number))
+    }
+
+    /// The site's feed or a term's: the term, and the articles it lists.
+    fn feed(&mut self, site: &Site, term: Option<(&Taxonomy, &Term)>) -> (&'static str, String) {
+        let (items, route): (Vec<usize>, String) = match term {
+            None => (
+                (0..site.articles.len().min(FEED_ENTRIES)).collect(),
+                "atom.xml".into(),
+            ),
+            Some((taxonomy, t)) => {
+                self.text(&t.name);
+                self.text(&t.slug);
+                (
+                    t.articles.iter().take(FEED_ENTRIES).copied().collect(),
+                    taxonomy.feed_route(&t.slug),
+                )
+            }
+        };
+        self.count(items.len());
+        for i in items {
+            self.article(i);
+        }
+        ("atom.xml", route)
+    }
+
+    /// A year of the archive: its months and their articles.
+    fn archive_year(&mut self, year: &archive::Year) -> (&'static str, String) {
+        self.stream.update(&year.year.to_le_bytes());
+        self.count(year.count);
+        self.count(year.months.len());
+        for m in &year.months {
+            self.text(m.name);
+            self.text(&m.anchor);
+            self.count(m.articles.len());
+            for &i in &m.articles {
+                self.article(i);
+            }
+        }
+        ("archive_year.html", format!("archive/{}/", year.year))
+    }
 }
 
 /// Route of the sitemap, or of its part `n` (from 1) when it is split.

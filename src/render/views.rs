@@ -13,13 +13,13 @@ use tera::{Context, Tera};
 use super::html::{body_html, escape};
 use super::lang::{format_date, Labels};
 use super::minify::{self, Fragment};
+use crate::site::taxonomy::{Taxonomy, AUTHORS, SOURCES, TAGS};
 use crate::site::{Article, Site, Term, TermRef};
-use crate::urls::Urls;
 
 /// The theme's partial for an article card.
 const CARD_TEMPLATE: &str = "partials/card.html";
 
-/// A tag or source link.
+/// A link to a term's page: a tag, a source, an author.
 #[derive(Serialize)]
 pub struct TermLink<'a> {
     /// Display name.
@@ -45,6 +45,8 @@ pub struct ArticleCard<'a> {
     pub source: Option<TermLink<'a>>,
     /// Stated then inferred tags.
     pub tags: Vec<TermLink<'a>>,
+    /// Bylines, each linked to its author's page.
+    pub authors: Vec<TermLink<'a>>,
     /// A short plain-text teaser.
     pub teaser: String,
     /// Minutes.
@@ -92,8 +94,6 @@ pub struct ArticleView<'a> {
     pub updated_display: Option<String>,
     /// `2021-07-27` or null.
     pub updated: Option<String>,
-    /// Bylines.
-    pub authors: &'a [String],
     /// Summary bullets.
     pub summary: &'a [String],
     /// Dateline place.
@@ -130,8 +130,6 @@ pub struct FeedEntry<'a> {
     pub language: &'a str,
     /// `2021-07-27` or null.
     pub updated: Option<String>,
-    /// Bylines.
-    pub authors: &'a [String],
     /// Summary or teaser.
     pub description: String,
     /// Escaped body HTML.
@@ -375,37 +373,31 @@ impl<'a> ViewBuilder<'a> {
         self.site.urls.route(route)
     }
 
-    fn term(&self, t: &'a TermRef, route: String, inferred: bool) -> TermLink<'a> {
-        TermLink {
+    /// The links to the pages of the article's terms of `taxonomy`, stated then inferred.
+    fn term_links(&self, taxonomy: &Taxonomy, a: &'a Article) -> Vec<TermLink<'a>> {
+        let [stated, inferred] = (taxonomy.values)(a);
+        let link = |t: &'a TermRef, inferred: bool| TermLink {
             name: &t.name,
-            url: self.url(&route),
+            url: self.url(&taxonomy.term_route(&t.slug)),
             inferred,
-        }
+        };
+        let stated = stated.iter().map(|t| link(t, false));
+        stated
+            .chain(inferred.iter().map(|t| link(t, true)))
+            .collect()
     }
 
     /// List view of an article.
     pub fn card(&self, a: &'a Article) -> ArticleCard<'a> {
         let lang = self.site.config.language.as_str();
-        let mut tags: Vec<TermLink<'a>> = a
-            .tags
-            .iter()
-            .map(|t| self.term(t, Urls::tag(&t.slug), false))
-            .collect();
-        tags.extend(
-            a.inferred_tags
-                .iter()
-                .map(|t| self.term(t, Urls::tag(&t.slug), true)),
-        );
         ArticleCard {
             title: &a.title,
             url: self.url(&a.route),
             date: a.date.map(|d| d.format("%Y-%m-%d").to_string()),
             date_display: a.date.map(|d| format_date(d, lang)),
-            source: a
-                .source
-                .as_ref()
-                .map(|s| self.term(s, Urls::source(&s.slug), false)),
-            tags,
+            source: self.term_links(&SOURCES, a).pop(),
+            tags: self.term_links(&TAGS, a),
+            authors: self.term_links(&AUTHORS, a),
             teaser: teaser(a, 220),
             reading_time: a.reading_time,
             lang: (a.language != lang).then_some(a.language.as_str()),
@@ -426,7 +418,6 @@ impl<'a> ViewBuilder<'a> {
             language: &a.language,
             updated_display: a.updated.map(|d| format_date(d, lang)),
             updated: a.updated.map(|d| d.format("%Y-%m-%d").to_string()),
-            authors: &a.authors,
             summary: &a.summary,
             dateline: a.dateline.as_deref(),
             body_html: body_html(&a.body),
@@ -455,7 +446,6 @@ impl<'a> ViewBuilder<'a> {
             permalink: self.site.urls.absolute(&a.route),
             language: &a.language,
             updated: a.updated.map(|d| d.format("%Y-%m-%d").to_string()),
-            authors: &a.authors,
             description: description(a),
             body_html: body_html(&a.body),
         }
@@ -472,7 +462,45 @@ impl<'a> ViewBuilder<'a> {
     }
 }
 
-/// A line of the tag or source index.
+/// A taxonomy as every template sees it (`taxonomies`): the menu lists those with pages, the
+/// search page a filter for each.
+#[derive(Serialize)]
+pub struct TaxonomyView {
+    /// `tags`, `sources`, `authors`: the `kind` of its pages.
+    pub name: &'static str,
+    /// Whether it has pages (`[taxonomies]` of `config.toml`).
+    pub pages: bool,
+    /// URL of its index, with base path.
+    pub url: String,
+    /// Its labels in the site language.
+    #[serde(flatten)]
+    pub labels: &'static crate::site::taxonomy::Labels,
+    /// Query parameter of its search filter (`tag`).
+    pub param: &'static str,
+    /// Key of its search filter in `search/f/facets.json`.
+    pub filter_key: &'static str,
+}
+
+/// The site's taxonomies as templates see them.
+pub fn taxonomies(site: &Site) -> Vec<TaxonomyView> {
+    let lang = site.config.language.as_str();
+    site.taxonomies
+        .iter()
+        .map(|list| {
+            let t = list.taxonomy;
+            TaxonomyView {
+                name: t.name,
+                pages: t.enabled(&site.config),
+                url: site.urls.route(&t.index_route()),
+                labels: t.labels(lang),
+                param: t.param,
+                filter_key: t.filter_key,
+            }
+        })
+        .collect()
+}
+
+/// A line of the index of a taxonomy.
 #[derive(Serialize)]
 pub struct TermEntry<'a> {
     /// Display name.
@@ -572,7 +600,7 @@ fn json_ld(site: &Site, a: &Article, permalink: &str, description: &str) -> Stri
         v["author"] = a
             .authors
             .iter()
-            .map(|n| serde_json::json!({"@type": "Person", "name": n}))
+            .map(|n| serde_json::json!({"@type": "Person", "name": n.name}))
             .collect();
     }
     if let Some(s) = &a.source {

@@ -22,8 +22,9 @@
 //!   publishing a large site slow. Repeating the display fields (~300 bytes) costs index
 //!   bytes but keeps a result to one fetch, and a single file per article would make every
 //!   result carry all three segments.
-//! - `search/f/facets.json`, `search/f/t/<slug>.bin`, `search/f/s/<slug>.bin`: tag and source
-//!   names and document lists for filters, fetched only when a filter is used.
+//! - `search/f/facets.json`, `search/f/<key>/<slug>.bin`: the names of the terms of each
+//!   taxonomy (tags `t`, sources `s`, authors `a`: [`crate::site::taxonomy`]) and their
+//!   document lists, for filters, fetched only when a filter is used.
 //!
 //! - `search/o.bin`: the date rank of each document, by id (see below), fetched only to sort
 //!   by date or to put results of equal score newest first (3 bytes a document from 65,537 on).
@@ -222,6 +223,9 @@ struct DocCard<'a> {
     s: Option<[&'a str; 2]>,
     /// Tags `[[name, slug], …]`.
     g: Vec<[&'a str; 2]>,
+    /// Authors `[[name, slug], …]`, left out when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    a: Vec<[&'a str; 2]>,
 }
 
 /// `d/<doc>.json`: the card and the first excerpt segment.
@@ -368,6 +372,15 @@ fn doc_fingerprint(a: &Article, key: &[u8; 32], excerpt_chars: usize) -> u64 {
     for t in a.all_tags() {
         put(&t.name);
         put(&t.slug);
+    }
+    // Authors only when there are some: the fingerprint of an article without any is the
+    // one it had before authors were shown.
+    if !a.authors.is_empty() {
+        put(&a.authors.len().to_string());
+        for t in &a.authors {
+            put(&t.name);
+            put(&t.slug);
+        }
     }
     u64::from_le_bytes(h.finalize().as_bytes()[..8].try_into().expect("8 bytes"))
 }
@@ -692,6 +705,10 @@ fn write_document_files(site: &Site, doc_fingerprints: &[u64], out: &Out) -> any
                 g: a.all_tags()
                     .map(|t| [t.name.as_str(), t.slug.as_str()])
                     .collect(),
+                a: a.authors
+                    .iter()
+                    .map(|t| [t.name.as_str(), t.slug.as_str()])
+                    .collect(),
             };
             if !doc_kept {
                 let doc = DocFile {
@@ -730,9 +747,10 @@ fn write_document_files(site: &Site, doc_fingerprints: &[u64], out: &Out) -> any
     // Noted together, not under a lock per file.
     out.record_all(records.into_iter().flatten().flatten());
 
-    // Filters: names with counts, and one document list per tag and per source.
+    // Filters: names with counts, and one document list per term of each taxonomy.
     let mut facets = BTreeMap::new();
-    for (kind, list) in [("t", &site.tags), ("s", &site.sources)] {
+    for taxonomy in &site.taxonomies {
+        let (kind, list) = (taxonomy.taxonomy.filter_key, &taxonomy.terms);
         let mut entries: Vec<(&str, &str, usize)> = list
             .iter()
             .map(|t| (t.slug.as_str(), t.name.as_str(), t.articles.len()))

@@ -534,6 +534,20 @@ fn doc_fingerprint_covers_what_the_document_shows() {
     let other_key = [7u8; 32];
     assert_ne!(super::doc_fingerprint(a, &other_key, 300), base, "body");
     type Change = fn(&mut crate::site::Article);
+    let author = || crate::site::TermRef {
+        name: "Anne Durand".into(),
+        slug: "anne-durand".into(),
+    };
+    let mut signed = a.clone();
+    signed.authors.push(author());
+    let signed_fp = super::doc_fingerprint(&signed, &key, 300);
+    assert_ne!(signed_fp, base, "an author");
+    signed.authors[0].name.push('x');
+    assert_ne!(
+        super::doc_fingerprint(&signed, &key, 300),
+        signed_fp,
+        "author name"
+    );
     let changes: [(&str, Change); 6] = [
         ("route", |b| b.route.push('x')),
         ("title", |b| b.title.push('x')),

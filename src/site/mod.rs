@@ -9,6 +9,7 @@ pub mod lock;
 pub mod related;
 pub mod slugs;
 pub mod tags;
+pub mod taxonomy;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -26,7 +27,7 @@ use crate::diagnostics::Diagnostics;
 use crate::seed::{Block, Origin, ParsedSeed, SeedBody};
 use crate::urls::Urls;
 
-/// A tag or a source as it appears on an article: display name and slug.
+/// A term (a tag, a source, an author) as it appears on an article: display name and slug.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, PartialOrd, Ord, Hash)]
 pub struct TermRef {
     /// Display name (`Israël`).
@@ -114,8 +115,8 @@ pub struct Article {
     pub updated: Option<NaiveDate>,
     /// Credited outlet.
     pub source: Option<TermRef>,
-    /// Bylines.
-    pub authors: Vec<String>,
+    /// Bylines: the people the article names as its authors.
+    pub authors: Vec<TermRef>,
     /// Tags exactly as the seed or override states them, before aliases (for `inspect`).
     pub stated_tags: Vec<String>,
     /// Stated tags (aliases resolved).
@@ -237,7 +238,7 @@ impl Article {
     }
 }
 
-/// A tag or source with its articles.
+/// A term of a taxonomy (a tag, a source, an author) with its articles.
 #[derive(Debug, Clone, Serialize)]
 pub struct Term {
     /// Display name.
@@ -258,10 +259,9 @@ pub struct Site {
     /// Articles, newest first; undated ones last, in seed order. Shared: an article a rebuild
     /// of `gazette serve` did not change is the last site's.
     pub articles: Vec<Arc<Article>>,
-    /// Tags sorted by slug.
-    pub tags: Vec<Term>,
-    /// Sources sorted by slug.
-    pub sources: Vec<Term>,
+    /// The terms of each taxonomy of [`taxonomy::ALL`], in that order, whether or not it has
+    /// pages (the search filters use them all).
+    pub taxonomies: Vec<TermList>,
     /// Content pages sorted by slug.
     pub pages: Vec<ContentPage>,
     /// The related articles of each article, in site order: indices into
@@ -284,7 +284,24 @@ pub struct Site {
     pub url_lock: Arc<lock::UrlLock>,
 }
 
+/// The terms of one taxonomy, sorted by slug.
+#[derive(Debug, Clone)]
+pub struct TermList {
+    /// The taxonomy.
+    pub taxonomy: &'static taxonomy::Taxonomy,
+    /// Its terms, sorted by slug.
+    pub terms: Vec<Term>,
+}
+
 impl Site {
+    /// The terms of `taxonomy`, sorted by slug.
+    pub fn terms_of(&self, taxonomy: &taxonomy::Taxonomy) -> &[Term] {
+        self.taxonomies
+            .iter()
+            .find(|list| list.taxonomy.name == taxonomy.name)
+            .map_or(&[], |list| &list.terms)
+    }
+
     /// The `urls.lock` a build of this site leaves: the lock it was made under, with the slugs
     /// (and former slugs) of its articles, drafts aside since they are not published. Made
     /// only by `gazette build`, which writes it: a preview must not claim URLs.
@@ -481,58 +498,13 @@ pub fn assemble_from(
     mut memo: Option<&mut Memo>,
 ) -> (Site, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
-    let mut seeds: Vec<Arc<ParsedSeed>> = seeds.into_iter().map(Into::into).collect();
-    seeds.sort_by(|a, b| a.id.cmp(&b.id));
-    for (id, o) in &content.overrides {
-        if seeds.binary_search_by(|s| s.id.as_str().cmp(id)).is_err() {
-            diagnostics.warn(format!(
-                "{}: override for seed {id:?}, but no seed has that id",
-                o.file.display()
-            ));
-        }
-    }
+    let seeds = sorted_seeds(seeds, &content, &mut diagnostics);
     let aliases = tags::Aliases::new(&config.tags.aliases);
     let made_under = crate::digest::of(&config.tags.aliases);
-    // The last site's articles, when made under the same aliases.
-    let mut kept: Vec<KeptArticle> = memo
-        .as_deref_mut()
-        .filter(|m| m.made_under == made_under)
-        .map(|m| std::mem::take(&mut m.articles))
-        .unwrap_or_default();
     let inferred_under = memo.as_deref().and_then(|m| m.inferred_under);
-    // Each seed with its override and, if it is unchanged, its kept article. Both lists are
-    // in id order.
-    let mut kept_iter = kept.drain(..).peekable();
-    let mut inputs: Vec<(Arc<ParsedSeed>, Option<&ArticleOverride>, Option<Draft>)> =
-        Vec::with_capacity(seeds.len());
-    for seed in seeds {
-        while kept_iter.next_if(|k| k.seed.id < seed.id).is_some() {}
-        let over = content.overrides.get(&seed.id);
-        let same = kept_iter
-            .next_if(|k| Arc::ptr_eq(&k.seed, &seed) && k.over.as_ref() == over)
-            .map(|k| k.draft);
-        inputs.push((seed, over, same));
-    }
-    drop(kept_iter);
+    let inputs = pair_with_kept(seeds, &content, memo.as_deref_mut(), made_under);
     let remember = memo.is_some();
-    // Only the seeds made again need their names resolved.
-    let names = tags::Resolved::of_seeds(
-        inputs.iter().filter(|i| i.2.is_none()).map(|i| &*i.0),
-        &aliases,
-    );
-    let (sources, mut drafts): (Vec<_>, Vec<Draft>) = inputs
-        .into_par_iter()
-        .map(|(seed, over, same)| match same {
-            Some(draft) => (Some((seed, over.cloned())), draft),
-            // A session keeps the seed for the next build; a build gives it away.
-            None if remember => {
-                let draft = Draft::new(apply(Arc::clone(&seed), over, &names));
-                (Some((seed, over.cloned())), draft)
-            }
-            None => (None, Draft::new(apply(seed, over, &names))),
-        })
-        .filter(|(_, d)| include_drafts || !d.article.draft)
-        .unzip();
+    let (sources, mut drafts) = make_drafts(inputs, &aliases, remember, include_drafts);
     tags::warn_unusable(
         drafts.iter().map(|d| &*d.article),
         &aliases,
@@ -554,105 +526,40 @@ pub fn assemble_from(
     );
     diagnostics.extend(slug_diagnostics);
     let under = (vocabulary.digest, config.tags.max_inferred);
-    if config.tags.infer {
-        // A kept article inferred its tags under the same vocabulary: they stand.
-        let same_vocabulary = inferred_under == Some(under);
-        drafts
-            .par_iter_mut()
-            .filter(|d| d.article.tags.is_empty() && !(same_vocabulary && d.digest.is_some()))
-            .for_each(|d| {
-                let a = &d.article;
-                let inferred = vocabulary.infer(&a.title, &a.body_text(), config.tags.max_inferred);
-                if d.own_names().1 == inferred.as_slice() {
-                    return;
-                }
-                d.restore_own_names();
-                let a = d.article_mut();
-                if inferred.is_empty() {
-                    a.origins.remove("inferred_tags");
-                } else {
-                    a.origins.insert("inferred_tags", Origin::Detected);
-                }
-                a.inferred_tags = inferred;
-            });
-    } else {
-        for d in drafts.iter_mut().filter(|d| !d.own_names().1.is_empty()) {
-            d.restore_own_names();
-            let a = d.article_mut();
-            a.inferred_tags.clear();
-            a.origins.remove("inferred_tags");
-        }
-    }
-
-    let mut spellings = tags::Spellings::default();
-    for d in &drafts {
-        let (tags, inferred, source) = d.own_names();
-        spellings.note(tags.iter().chain(inferred), source);
-    }
-    // Under the same spellings as the last site, an article kept as it was has them already.
-    let same_spellings = memo.as_deref().is_some_and(|m| m.spellings == spellings);
-    for d in &mut drafts {
-        if !(same_spellings && d.digest.is_some()) {
-            d.spell(&spellings);
-        }
-    }
+    infer_tags(
+        config,
+        &vocabulary,
+        inferred_under == Some(under),
+        &mut drafts,
+    );
+    let spellings = spell_names(&mut drafts, memo.as_deref());
     for (i, slug, redirect) in slugged {
         drafts[i].set_slug(slug, redirect);
     }
-
     drafts
         .par_iter_mut()
         .filter(|d| d.digest.is_none())
         .for_each(|d| d.digest = Some(d.article.digest()));
 
-    // Newest first; undated last in seed (id) order. The drafts are in id order, so ties
-    // break on their position: integers compared, not ids.
-    let mut order: Vec<(bool, std::cmp::Reverse<Option<NaiveDate>>, usize)> = drafts
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let date = d.article.date;
-            (date.is_none(), std::cmp::Reverse(date), i)
-        })
-        .collect();
-    order.sort_unstable();
-    let articles: Vec<Arc<Article>> = order
-        .iter()
-        .map(|&(_, _, i)| Arc::clone(&drafts[i].article))
-        .collect();
-    let digests: Vec<u128> = order
-        .iter()
-        .map(|&(_, _, i)| drafts[i].digest.expect("every article has its digest"))
-        .collect();
-    let seed_ranks: Vec<u32> = order.iter().map(|&(_, _, i)| i as u32).collect();
+    let (articles, digests, seed_ranks) = in_site_order(&drafts);
 
     // Related articles and the term lists read the ordered articles only: side by side.
     let (related_memo, copies_memo) = match memo.as_deref_mut() {
         Some(m) => (Some(&mut m.related), Some(&mut m.copies)),
         None => (None, None),
     };
-    let (related, ((tag_terms, source_terms), copies)) = rayon::join(
+    let (related, (taxonomies, copies)) = rayon::join(
         || related::assign(&articles, &seed_ranks, 5, related_memo),
         || {
-            let terms = || {
-                (
-                    collect_terms(&articles, Article::all_tags),
-                    collect_terms(&articles, |a| a.source.iter()),
-                )
-            };
-            rayon::join(terms, || copies::find(&articles, &digests, copies_memo))
+            rayon::join(
+                || term_lists(&articles, &seed_ranks),
+                || copies::find(&articles, &digests, copies_memo),
+            )
         },
     );
 
     if let Some(memo) = memo {
-        memo.articles = sources
-            .into_iter()
-            .zip(drafts)
-            .map(|(source, draft)| {
-                let (seed, over) = source.expect("kept in a session");
-                KeptArticle { seed, over, draft }
-            })
-            .collect();
+        memo.articles = kept_articles(sources, drafts);
         memo.made_under = made_under;
         memo.inferred_under = config.tags.infer.then_some(under);
         memo.spellings = spellings;
@@ -662,22 +569,207 @@ pub fn assemble_from(
         .into_iter()
         .filter(|p| include_drafts || !p.fields.draft)
         .collect();
-    (
-        Site {
-            config: config.clone(),
-            urls: urls.clone(),
-            articles,
-            tags: tag_terms,
-            sources: source_terms,
-            pages,
-            related,
-            copies,
-            digests,
-            seed_ranks,
-            url_lock: content.url_lock,
-        },
-        diagnostics,
-    )
+    let site = Site {
+        config: config.clone(),
+        urls: urls.clone(),
+        articles,
+        taxonomies,
+        pages,
+        related,
+        copies,
+        digests,
+        seed_ranks,
+        url_lock: content.url_lock,
+    };
+    (site, diagnostics)
+}
+
+/// The seeds in id order; an override for a seed that is not there is warned of.
+fn sorted_seeds(
+    seeds: Vec<impl Into<Arc<ParsedSeed>>>,
+    content: &Content,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Arc<ParsedSeed>> {
+    let mut seeds: Vec<Arc<ParsedSeed>> = seeds.into_iter().map(Into::into).collect();
+    seeds.sort_by(|a, b| a.id.cmp(&b.id));
+    for (id, o) in &content.overrides {
+        if seeds.binary_search_by(|s| s.id.as_str().cmp(id)).is_err() {
+            diagnostics.warn(format!(
+                "{}: override for seed {id:?}, but no seed has that id",
+                o.file.display()
+            ));
+        }
+    }
+    seeds
+}
+
+/// A seed with its override and, if both are unchanged, the article the last site made of them.
+type Input<'c> = (Arc<ParsedSeed>, Option<&'c ArticleOverride>, Option<Draft>);
+
+/// Each seed (in id order) with its override and, if it is unchanged, its article kept in
+/// `memo` from the last site, when that was made under the same aliases (`made_under`).
+fn pair_with_kept<'c>(
+    seeds: Vec<Arc<ParsedSeed>>,
+    content: &'c Content,
+    memo: Option<&mut Memo>,
+    made_under: u128,
+) -> Vec<Input<'c>> {
+    let kept: Vec<KeptArticle> = memo
+        .filter(|m| m.made_under == made_under)
+        .map(|m| std::mem::take(&mut m.articles))
+        .unwrap_or_default();
+    // Both lists are in id order.
+    let mut kept_iter = kept.into_iter().peekable();
+    let mut inputs: Vec<Input<'c>> = Vec::with_capacity(seeds.len());
+    for seed in seeds {
+        while kept_iter.next_if(|k| k.seed.id < seed.id).is_some() {}
+        let over = content.overrides.get(&seed.id);
+        let same = kept_iter
+            .next_if(|k| Arc::ptr_eq(&k.seed, &seed) && k.over.as_ref() == over)
+            .map(|k| k.draft);
+        inputs.push((seed, over, same));
+    }
+    inputs
+}
+
+/// What a session keeps of each article for the next build: its seed and override.
+type Source = Option<(Arc<ParsedSeed>, Option<ArticleOverride>)>;
+
+/// The draft of each article (drafts left out unless `include_drafts`), with what a session
+/// (`remember`) keeps of it. A kept article is taken as it is; the others are made from their
+/// seed and override.
+fn make_drafts(
+    inputs: Vec<Input<'_>>,
+    aliases: &tags::Aliases,
+    remember: bool,
+    include_drafts: bool,
+) -> (Vec<Source>, Vec<Draft>) {
+    // Only the seeds made again need their names resolved.
+    let names = tags::Resolved::of_seeds(
+        inputs.iter().filter(|i| i.2.is_none()).map(|i| &*i.0),
+        aliases,
+    );
+    inputs
+        .into_par_iter()
+        .map(|(seed, over, same)| match same {
+            Some(draft) => (Some((seed, over.cloned())), draft),
+            // A session keeps the seed for the next build; a build gives it away.
+            None if remember => {
+                let draft = Draft::new(apply(Arc::clone(&seed), over, &names));
+                (Some((seed, over.cloned())), draft)
+            }
+            None => (None, Draft::new(apply(seed, over, &names))),
+        })
+        .filter(|(_, d)| include_drafts || !d.article.draft)
+        .unzip()
+}
+
+/// Gives tagless articles the vocabulary tags found in their text (or takes them away when
+/// inference is off). A kept article inferred its tags under the same vocabulary
+/// (`same_vocabulary`): they stand.
+fn infer_tags(
+    config: &Config,
+    vocabulary: &tags::Vocabulary,
+    same_vocabulary: bool,
+    drafts: &mut [Draft],
+) {
+    if !config.tags.infer {
+        for d in drafts.iter_mut().filter(|d| !d.own_names().1.is_empty()) {
+            d.restore_own_names();
+            let a = d.article_mut();
+            a.inferred_tags.clear();
+            a.origins.remove("inferred_tags");
+        }
+        return;
+    }
+    drafts
+        .par_iter_mut()
+        .filter(|d| d.article.tags.is_empty() && !(same_vocabulary && d.digest.is_some()))
+        .for_each(|d| {
+            let a = &d.article;
+            let inferred = vocabulary.infer(&a.title, &a.body_text(), config.tags.max_inferred);
+            if d.own_names().1 == inferred.as_slice() {
+                return;
+            }
+            d.restore_own_names();
+            let a = d.article_mut();
+            if inferred.is_empty() {
+                a.origins.remove("inferred_tags");
+            } else {
+                a.origins.insert("inferred_tags", Origin::Detected);
+            }
+            a.inferred_tags = inferred;
+        });
+}
+
+/// Gives every tag and source its first spelling in id order, and returns the spellings.
+fn spell_names(drafts: &mut [Draft], memo: Option<&Memo>) -> tags::Spellings {
+    let mut spellings = tags::Spellings::default();
+    for d in drafts.iter() {
+        let (tags, inferred, source) = d.own_names();
+        spellings.note(tags.iter().chain(inferred), source);
+    }
+    // Under the same spellings as the last site, an article kept as it was has them already.
+    let same_spellings = memo.is_some_and(|m| m.spellings == spellings);
+    for d in drafts.iter_mut() {
+        if !(same_spellings && d.digest.is_some()) {
+            d.spell(&spellings);
+        }
+    }
+    spellings
+}
+
+/// What a session keeps of each article for the next assembly.
+fn kept_articles(sources: Vec<Source>, drafts: Vec<Draft>) -> Vec<KeptArticle> {
+    sources
+        .into_iter()
+        .zip(drafts)
+        .map(|(source, draft)| {
+            let (seed, over) = source.expect("kept in a session");
+            KeptArticle { seed, over, draft }
+        })
+        .collect()
+}
+
+/// The articles in site order ([`site_order`]), with their digests and seed ranks.
+fn in_site_order(drafts: &[Draft]) -> (Vec<Arc<Article>>, Vec<u128>, Vec<u32>) {
+    let order = site_order(drafts);
+    let articles = order
+        .iter()
+        .map(|&i| Arc::clone(&drafts[i].article))
+        .collect();
+    let digests = order
+        .iter()
+        .map(|&i| drafts[i].digest.expect("every article has its digest"))
+        .collect();
+    let seed_ranks = order.iter().map(|&i| i as u32).collect();
+    (articles, digests, seed_ranks)
+}
+
+/// Positions in `drafts` (id order) in site order: newest first; undated last in id order.
+/// Ties break on the position: integers compared, not ids.
+fn site_order(drafts: &[Draft]) -> Vec<usize> {
+    let mut order: Vec<(bool, std::cmp::Reverse<Option<NaiveDate>>, usize)> = drafts
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let date = d.article.date;
+            (date.is_none(), std::cmp::Reverse(date), i)
+        })
+        .collect();
+    order.sort_unstable();
+    order.into_iter().map(|(_, _, i)| i).collect()
+}
+
+/// The terms of every taxonomy, from the articles in site order and their seed ranks.
+fn term_lists(articles: &[Arc<Article>], seed_ranks: &[u32]) -> Vec<TermList> {
+    taxonomy::ALL
+        .iter()
+        .map(|&taxonomy| TermList {
+            taxonomy,
+            terms: collect_terms(articles, seed_ranks, |a| taxonomy.terms_of(a)),
+        })
+        .collect()
 }
 
 /// A slug, the routes redirecting to it, for the article at a position in the drafts.
@@ -710,25 +802,43 @@ fn slugs_to_set(drafts: &[Draft], lock: &lock::UrlLock) -> (Vec<SlugToSet>, Diag
     (changed, diagnostics)
 }
 
+/// The terms the articles (in site order) are filed under, each named as the article with the
+/// lowest seed rank spells it: the first spelling to arrive, which later seeds do not change.
+/// (Tags and sources are given their first spelling earlier, [`tags::Spellings`]; bylines are
+/// shown as each article writes them, and only the author's page takes one.)
 fn collect_terms<'a, T: Iterator<Item = &'a TermRef>>(
     articles: &'a [Arc<Article>],
+    seed_ranks: &[u32],
     terms_of: impl Fn(&'a Article) -> T,
 ) -> Vec<Term> {
     // Hashed while filled (tens of thousands of lookups), sorted once at the end.
-    let mut by_slug: rustc_hash::FxHashMap<&str, Term> = Default::default();
+    let mut by_slug: rustc_hash::FxHashMap<&str, (u32, &'a str, Term)> = Default::default();
     for (i, a) in articles.iter().enumerate() {
+        let rank = seed_ranks[i];
         for t in terms_of(a) {
-            let term = by_slug.entry(&t.slug).or_insert_with(|| Term {
-                name: t.name.clone(),
-                slug: t.slug.clone(),
-                articles: Vec::new(),
+            let (first, name, term) = by_slug.entry(&t.slug).or_insert_with(|| {
+                let term = Term {
+                    name: String::new(),
+                    slug: t.slug.clone(),
+                    articles: Vec::new(),
+                };
+                (rank, &t.name, term)
             });
+            if rank < *first {
+                (*first, *name) = (rank, &t.name);
+            }
             if term.articles.last() != Some(&i) {
                 term.articles.push(i);
             }
         }
     }
-    let mut terms: Vec<Term> = by_slug.into_values().collect();
+    let mut terms: Vec<Term> = by_slug
+        .into_values()
+        .map(|(_, name, term)| Term {
+            name: name.to_string(),
+            ..term
+        })
+        .collect();
     terms.sort_by(|a, b| a.slug.cmp(&b.slug));
     terms
 }
@@ -800,34 +910,23 @@ fn apply(
     let title = pick!("title", f.title, seed.title);
     let date = pick!("date", f.date.map(Some), seed.date);
     let source = pick!("source", f.source.map(Some), seed.source);
-    let authors = pick!("authors", f.authors, seed.authors);
+    let authors = author_refs(pick!("authors", f.authors, seed.authors));
     let stated_tags = pick!("tags", f.tags, seed.tags);
     let summary = pick!("summary", f.summary, seed.summary);
     let language = pick!("language", f.language, seed.language);
     origins.insert("updated", seed.updated.origin.clone());
     origins.insert("id", Origin::FileName);
-    let (body, word_count, reading_time) = match ov.and_then(|o| o.body_markdown.as_deref()) {
-        Some(md) => {
-            origins.insert("body", Origin::Override);
-            let text = markdown_to_text(md);
-            let words = text.split_whitespace().count();
-            let html = crate::content::markdown_to_html(md);
-            (Body::html(html, text), words, reading_minutes(words))
-        }
-        None => {
-            origins.insert("body", Origin::Detected);
-            (Body::blocks(seed.body), seed.word_count, seed.reading_time)
-        }
+    let markdown = ov.and_then(|o| o.body_markdown.as_deref());
+    let (body, word_count, reading_time) = match markdown {
+        Some(md) => markdown_body(md),
+        None => (Body::blocks(seed.body), seed.word_count, seed.reading_time),
     };
-    let mut tag_refs: Vec<TermRef> = Vec::new();
-    for t in &stated_tags {
-        let r = names.tag(t);
-        // A name with nothing to make a URL of is dropped (see `tags::warn_unusable`).
-        let usable = !r.slug.is_empty() && r.slug != "-";
-        if usable && !tag_refs.iter().any(|x| x.slug == r.slug) {
-            tag_refs.push(r);
-        }
-    }
+    let body_origin = match markdown {
+        Some(_) => Origin::Override,
+        None => Origin::Detected,
+    };
+    origins.insert("body", body_origin);
+    let tag_refs = tag_refs(&stated_tags, names);
     let source = source.map(|name| names.source(name));
     origins.insert(
         "slug",
@@ -863,6 +962,42 @@ fn apply(
         origins,
         warnings: seed.warnings,
     }
+}
+
+/// The body an override's Markdown gives, with its words and reading time.
+fn markdown_body(md: &str) -> (Body, usize, u32) {
+    let text = markdown_to_text(md);
+    let words = text.split_whitespace().count();
+    let html = crate::content::markdown_to_html(md);
+    (Body::html(html, text), words, reading_minutes(words))
+}
+
+/// The tags of stated names, aliases resolved, each once (by slug).
+fn tag_refs(stated: &[String], names: &tags::Resolved) -> Vec<TermRef> {
+    let mut refs: Vec<TermRef> = Vec::new();
+    for t in stated {
+        let r = names.tag(t);
+        // A name with nothing to make a URL of is dropped (see `tags::warn_unusable`).
+        let usable = !r.slug.is_empty() && r.slug != "-";
+        if usable && !refs.iter().any(|x| x.slug == r.slug) {
+            refs.push(r);
+        }
+    }
+    refs
+}
+
+/// The bylines as terms: each name once (by slug), a name with nothing to make a URL of left
+/// out, as tags are.
+fn author_refs(names: Vec<String>) -> Vec<TermRef> {
+    let mut out: Vec<TermRef> = Vec::with_capacity(names.len());
+    for name in names {
+        let name = name.trim().to_string();
+        let slug = slugs::term_slug(&name);
+        if slug != "-" && !slug.is_empty() && !out.iter().any(|a| a.slug == slug) {
+            out.push(TermRef { name, slug });
+        }
+    }
+    out
 }
 
 /// Reading time at 230 words per minute, at least one minute.
@@ -999,6 +1134,87 @@ mod tests {
             heads.push(a.first_paragraph().into_owned());
         }
         assert_eq!(heads, ["", "Un.", "a\nb", "Un."]);
+    }
+
+    /// Bylines become author terms: one per slug, in byline order, unusable names left out.
+    #[test]
+    fn bylines_become_author_terms() {
+        let names = ["Anne Durand", " Jean-Luc Émond ", "ANNE DURAND", "---"];
+        let refs = author_refs(names.iter().map(|n| n.to_string()).collect());
+        let pairs: Vec<(&str, &str)> = refs
+            .iter()
+            .map(|r| (r.name.as_str(), r.slug.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("Anne Durand", "anne-durand"),
+                ("Jean-Luc Émond", "jean-luc-emond")
+            ]
+        );
+    }
+
+    /// Every taxonomy has its term list in the site, in definition order, each term listing
+    /// its articles in site order.
+    #[test]
+    fn the_site_lists_the_terms_of_every_taxonomy() {
+        let config = Config::parse("").unwrap();
+        let urls = Urls::new("https://example.org/").unwrap();
+        let opts = crate::seed::ParseOptions::from_config(&config);
+        let seeds: Vec<ParsedSeed> = [
+            (
+                "001_a.txt",
+                "Premier titre\nPar Anne Durand et Marc Petit\nAFP, 02/03/2022\nUn texte.\n",
+            ),
+            (
+                "002_b.txt",
+                "Second titre\nPar Anne Durand\nAFP, 03/03/2022\nUn autre texte.\n",
+            ),
+        ]
+        .iter()
+        .map(|(name, text)| {
+            crate::seed::parse_seed(std::path::Path::new(name), text.as_bytes(), &opts).unwrap()
+        })
+        .collect();
+        let (site, _) = assemble(&config, &urls, seeds, Content::default(), false);
+        let names: Vec<&str> = site.taxonomies.iter().map(|l| l.taxonomy.name).collect();
+        assert_eq!(names, ["tags", "sources", "authors"]);
+        let authors: Vec<(&str, &[usize])> = site
+            .terms_of(&taxonomy::AUTHORS)
+            .iter()
+            .map(|t| (t.name.as_str(), t.articles.as_slice()))
+            .collect();
+        assert_eq!(
+            authors,
+            [("Anne Durand", &[0, 1][..]), ("Marc Petit", &[1][..])]
+        );
+        assert_eq!(site.terms_of(&taxonomy::SOURCES)[0].articles, [0, 1]);
+    }
+
+    /// An author's page takes the first spelling to arrive (lowest seed id), whatever the
+    /// dates: a newer seed spelling the name otherwise does not rename the page.
+    #[test]
+    fn an_author_is_named_as_the_first_seed_spells_it() {
+        let config = Config::parse("").unwrap();
+        let urls = Urls::new("https://example.org/").unwrap();
+        let opts = crate::seed::ParseOptions::from_config(&config);
+        let seed = |name: &str, byline: &str, date: &str| {
+            let text = format!("Un titre\nPar {byline}\nAFP, {date}\nUn texte.\n");
+            crate::seed::parse_seed(std::path::Path::new(name), text.as_bytes(), &opts).unwrap()
+        };
+        let seeds = vec![
+            seed("001_a.txt", "Anne Durand", "02/03/2022"),
+            seed("002_b.txt", "Anne DURAND", "05/03/2022"),
+        ];
+        let (site, _) = assemble(&config, &urls, seeds, Content::default(), false);
+        let authors = site.terms_of(&taxonomy::AUTHORS);
+        assert_eq!(authors.len(), 1);
+        assert_eq!(authors[0].name, "Anne Durand");
+        assert_eq!(authors[0].articles, [0, 1]);
+        assert_eq!(
+            site.articles[0].authors[0].name, "Anne DURAND",
+            "bylines as written"
+        );
     }
 }
 

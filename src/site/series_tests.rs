@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::taxonomy::TAGS;
 use super::{assemble, assemble_from, Article, Memo, Site, Term};
 use crate::config::Config;
 use crate::content::{ArticleOverride, Content, ContentPage, OverrideFields, PageFields};
@@ -116,13 +117,14 @@ fn differences(fresh: &Site, fd: &Diagnostics, kept: &Site, kd: &Diagnostics) ->
             fresh.related, kept.related
         ));
     }
-    if terms(fresh, &fresh.tags) != terms(kept, &kept.tags) {
-        let (f, k) = (terms(fresh, &fresh.tags), terms(kept, &kept.tags));
-        out.push(format!("tags: {f:?} != {k:?}"));
-    }
-    if terms(fresh, &fresh.sources) != terms(kept, &kept.sources) {
-        let (f, k) = (terms(fresh, &fresh.sources), terms(kept, &kept.sources));
-        out.push(format!("sources: {f:?} != {k:?}"));
+    for taxonomy in super::taxonomy::ALL {
+        let (f, k) = (
+            terms(fresh, fresh.terms_of(taxonomy)),
+            terms(kept, kept.terms_of(taxonomy)),
+        );
+        if f != k {
+            out.push(format!("{}: {f:?} != {k:?}", taxonomy.name));
+        }
     }
     if fresh.pages != kept.pages {
         out.push("pages".into());
@@ -275,7 +277,7 @@ impl Step {
 
     /// Display name of the tag with this slug.
     fn tag(&self, slug: &str) -> &str {
-        let t = self.site.tags.iter().find(|t| t.slug == slug);
+        let t = self.site.terms_of(&TAGS).iter().find(|t| t.slug == slug);
         &t.unwrap_or_else(|| panic!("no tag {slug}")).name
     }
 

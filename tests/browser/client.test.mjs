@@ -110,6 +110,14 @@ const tagged = await engine.search('logiciel', { tag: 'informatique' });
 if (tagged.hits.map((h) => h.doc.r).join() !== ARTICLES.logicielMairie) fail(`tag filter: ${tagged.hits.map((h) => h.doc.r)}`);
 const bySource = await engine.search('', { source: 'le-figaro' });
 if (bySource.hits.map((h) => h.doc.r).join() !== ARTICLES.macronMaires) fail(`source filter alone: ${bySource.hits.map((h) => h.doc.r)}`);
+// Every taxonomy filters the same way, by its facet key: the byline's author (a), or a tag (t).
+const byAuthor = await engine.search('', { filters: { a: 'claire-martin' } });
+if (byAuthor.hits.map((h) => h.doc.r).join() !== ARTICLES.macronMaires) fail(`author filter: ${byAuthor.hits.map((h) => h.doc.r)}`);
+if (JSON.stringify(byAuthor.hits[0].doc.a) !== '[["Claire Martin","claire-martin"]]') fail(`authors of a result: ${JSON.stringify(byAuthor.hits[0].doc.a)}`);
+const facets = await engine.facets();
+if (JSON.stringify(facets.a) !== '[["claire-martin","Claire Martin",1]]') fail(`author facets: ${JSON.stringify(facets.a)}`);
+const taggedByKey = await engine.search('logiciel', { filters: { t: 'informatique' } });
+if (taggedByKey.hits.map((h) => h.doc.r).join() !== ARTICLES.logicielMairie) fail('tag filter by key');
 const newest = await engine.search('espion', { sort: 'date' });
 const dates = newest.hits.map((h) => h.doc.d || '');
 if (dates.join() !== [...dates].sort().reverse().join()) fail(`date sort: ${dates}`);

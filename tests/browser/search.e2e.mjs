@@ -115,6 +115,12 @@ if (filtered.routes.join() !== ARTICLES.logicielMairie) fail(`tag filter: ${filt
 if ((await page.inputValue('#gz-tag')) !== 'informatique') fail('tag select not set from the URL');
 const tagHref = await page.getAttribute('#gz-results .gz-tags a', 'href');
 if (!tagHref || !tagHref.startsWith(basePath + 'tags/')) fail(`tag link ${tagHref}`);
+await page.goto(`${site}search/?q=macron&author=claire-martin`);
+const byAuthor = await results();
+if (byAuthor.routes.join() !== ARTICLES.macronMaires) fail(`author filter: ${byAuthor.routes}`);
+if ((await page.inputValue('#gz-author')) !== 'claire-martin') fail('author select not set from the URL');
+const authorHref = await page.getAttribute('#gz-results .gz-author', 'href');
+if (authorHref !== basePath + 'authors/claire-martin/') fail(`author link ${authorHref}`);
 await page.goto(`${site}search/?q=espion&sort=date`);
 const sorted = await results();
 const dates = await page.$$eval('#gz-results time', (ts) => ts.map((t) => t.getAttribute('datetime')));

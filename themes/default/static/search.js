@@ -440,7 +440,8 @@
     return false;
   }
 
-  /* Runs a query. opts: {tag, source, sort: ''|'date'|'old', page (1-based), rpp}.
+  /* Runs a query. opts: {filters: {<facet key>: slug}, tag, source (the same for keys t and s),
+   * sort: ''|'date'|'old', page (1-based), rpp}.
    * Resolves to {total, exact, page, pages, hits: [{id, doc, text, terms, score}]} */
   Engine.prototype.search = function (q, opts) {
     var self = this;
@@ -450,8 +451,10 @@
       parsed.words.forEach(function (w) { w.noTypo = !!opts.noTypo; });
       var n = meta.n, rpp = opts.rpp || meta.rpp || 20, page = Math.max(1, opts.page || 1);
       var filters = [];
-      if (opts.tag) filters.push(self.filterSet('t', opts.tag));
-      if (opts.source) filters.push(self.filterSet('s', opts.source));
+      var chosen = Object.assign({}, opts.filters);
+      if (opts.tag) chosen.t = opts.tag;
+      if (opts.source) chosen.s = opts.source;
+      Object.keys(chosen).sort().forEach(function (k) { if (chosen[k]) filters.push(self.filterSet(k, chosen[k])); });
       if (!parsed.words.length && !filters.length) return { total: 0, exact: true, page: 1, pages: 0, hits: [], empty: true, stopOnly: parsed.stopOnly };
       return Promise.all([Promise.all(parsed.words.map(function (w) { return self.expand(w); })), Promise.all(filters)])
         .then(function (r) {
@@ -700,8 +703,16 @@
     var lang = root.getAttribute('data-lang') === 'en' ? 'en' : 'fr';
     var S = STRINGS[lang];
     var rpp = parseInt(root.getAttribute('data-rpp'), 10) || 20;
-    var tagPages = root.getAttribute('data-tag-pages') !== 'false';
-    var sourcePages = root.getAttribute('data-source-pages') !== 'false';
+    // One filter per taxonomy (search.html): its facet key, its query parameter and, when its
+    // terms have pages, their route segment.
+    var filterSels = Array.prototype.slice.call(root.querySelectorAll('select[data-filter]'));
+    var pagesOf = {};
+    filterSels.forEach(function (sel) { pagesOf[sel.getAttribute('data-filter')] = sel.getAttribute('data-pages'); });
+    function termLink(key, t, cls) {
+      var seg = pagesOf[key], attrs = cls ? { 'class': cls } : {};
+      if (seg) attrs.href = base + seg + '/' + t[1] + '/';
+      return el(seg ? 'a' : 'span', attrs, t[0]);
+    }
     var engine = new Engine(function (path, kind) {
       return fetch(base + path, path.indexOf('meta.json') >= 0 ? { cache: 'no-cache' } : {}).then(function (r) {
         if (!r.ok) throw new Error(r.status + ' ' + path);
@@ -710,8 +721,6 @@
     });
     var form = root.querySelector('form');
     var input = root.querySelector('#gz-q');
-    var tagSel = root.querySelector('#gz-tag');
-    var sourceSel = root.querySelector('#gz-source');
     var sortSel = root.querySelector('#gz-sort');
     var details = root.querySelector('#gz-filters');
     var status = root.querySelector('#gz-status');
@@ -719,7 +728,7 @@
     var list = root.querySelector('#gz-results');
     var pager = root.querySelector('#gz-pages');
     var dateFmt = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'long', timeZone: 'UTC' });
-    var state = { q: '', tag: '', source: '', sort: '', page: 1, typo: '' };
+    var state = { q: '', f: {}, sort: '', page: 1, typo: '' };
     var runId = 0, timer = null, facetsLoaded = null;
     list.setAttribute('aria-label', S.results);
 
@@ -734,17 +743,23 @@
     }
     function readUrl() {
       var p = new URLSearchParams(location.search);
-      state = { q: p.get('q') || '', tag: p.get('tag') || '', source: p.get('source') || '', sort: p.get('sort') || '',
+      var f = {};
+      filterSels.forEach(function (sel) { f[sel.getAttribute('data-filter')] = p.get(sel.name) || ''; });
+      state = { q: p.get('q') || '', f: f, sort: p.get('sort') || '',
         page: Math.max(1, parseInt(p.get('page'), 10) || 1), typo: p.get('typo') === '0' ? '0' : '' };
       input.value = state.q;
       sortSel.value = state.sort === 'date' || state.sort === 'old' ? state.sort : '';
-      if (state.tag || state.source) loadFacets().then(function () { tagSel.value = state.tag; sourceSel.value = state.source; details.open = true; });
+      if (anyFilter(state)) loadFacets().then(function () {
+        filterSels.forEach(function (sel) { sel.value = state.f[sel.getAttribute('data-filter')]; });
+        details.open = true;
+      });
+    }
+    function anyFilter(s) { return Object.keys(s.f).some(function (k) { return s.f[k]; });
     }
     function urlOf(s) {
       var p = new URLSearchParams();
       if (s.q) p.set('q', s.q);
-      if (s.tag) p.set('tag', s.tag);
-      if (s.source) p.set('source', s.source);
+      filterSels.forEach(function (sel) { var v = s.f[sel.getAttribute('data-filter')]; if (v) p.set(sel.name, v); });
       if (s.sort) p.set('sort', s.sort);
       if (s.page > 1) p.set('page', String(s.page));
       if (s.typo) p.set('typo', s.typo);
@@ -754,8 +769,8 @@
     function loadFacets() {
       if (!facetsLoaded) {
         facetsLoaded = engine.init().then(function () { return engine.facets(); }).then(function (f) {
-          [[tagSel, f.t || []], [sourceSel, f.s || []]].forEach(function (pair) {
-            pair[1].forEach(function (x) { pair[0].appendChild(el('option', { value: x[0] }, x[1] + ' (' + x[2] + ')')); });
+          filterSels.forEach(function (sel) {
+            (f[sel.getAttribute('data-filter')] || []).forEach(function (x) { sel.appendChild(el('option', { value: x[0] }, x[1] + ' (' + x[2] + ')')); });
           });
         }).catch(function () { facetsLoaded = null; });
       }
@@ -764,15 +779,17 @@
     function fromForm() {
       if (input.value !== state.q) state.typo = ''; // a new query may be corrected again
       state.q = input.value;
-      state.tag = tagSel.value; state.source = sourceSel.value; state.sort = sortSel.value;
+      state.f = {};
+      filterSels.forEach(function (sel) { state.f[sel.getAttribute('data-filter')] = sel.value; });
+      state.sort = sortSel.value;
     }
     function run(mode) {
-      var id = ++runId, s = Object.assign({}, state);
+      var id = ++runId, s = Object.assign({}, state, { f: Object.assign({}, state.f) });
       if (mode === 'push') history.pushState(null, '', urlOf(s));
       else if (mode === 'replace') history.replaceState(null, '', urlOf(s));
       root.setAttribute('aria-busy', 'true');
       var slow = setTimeout(function () { if (id === runId) status.textContent = S.loading; }, 300);
-      engine.search(s.q, { tag: s.tag, source: s.source, sort: s.sort, page: s.page, rpp: rpp, noTypo: s.typo === '0' }).then(function (res) {
+      engine.search(s.q, { filters: s.f, sort: s.sort, page: s.page, rpp: rpp, noTypo: s.typo === '0' }).then(function (res) {
         if (id !== runId) return;
         clearTimeout(slow);
         root.removeAttribute('aria-busy');
@@ -804,8 +821,12 @@
         meta.appendChild(d.d ? el('time', { datetime: d.d }, dateFmt.format(new Date(d.d + 'T00:00:00Z'))) : el('span', null, S.undated));
         if (d.s) {
           meta.appendChild(document.createTextNode(' · '));
-          meta.appendChild(sourcePages ? el('a', { href: base + 'sources/' + d.s[1] + '/', 'class': 'gz-source' }, d.s[0]) : el('span', { 'class': 'gz-source' }, d.s[0]));
+          meta.appendChild(termLink('s', d.s, 'gz-source'));
         }
+        (d.a || []).forEach(function (t, i) {
+          if (meta.childNodes.length) meta.appendChild(document.createTextNode(i ? ', ' : ' · '));
+          meta.appendChild(termLink('a', t, 'gz-author'));
+        });
         if (meta.childNodes.length) art.appendChild(meta);
         if (h.text) {
           var ex = el('p', { 'class': 'gz-excerpt' });
@@ -816,7 +837,7 @@
           var tags = el('ul', { 'class': 'gz-tags', 'aria-label': S.tags });
           d.g.forEach(function (t) {
             var tli = el('li');
-            tli.appendChild(tagPages ? el('a', { href: base + 'tags/' + t[1] + '/' }, t[0]) : el('span', null, t[0]));
+            tli.appendChild(termLink('t', t));
             tags.appendChild(tli);
           });
           art.appendChild(tags);
@@ -877,7 +898,7 @@
       else if (e.key === 'Escape') { e.preventDefault(); input.focus(); }
     });
     form.addEventListener('submit', function (e) { e.preventDefault(); clearTimeout(timer); fromForm(); state.page = 1; run('push'); });
-    [tagSel, sourceSel, sortSel].forEach(function (sel) {
+    filterSels.concat([sortSel]).forEach(function (sel) {
       sel.addEventListener('change', function () { fromForm(); state.page = 1; run('push'); });
     });
     details.addEventListener('toggle', function () { if (details.open) loadFacets(); });
@@ -893,7 +914,7 @@
       });
     });
     readUrl();
-    if (state.q || state.tag || state.source) run();
+    if (state.q || anyFilter(state)) run();
   }
 
   if (typeof document !== 'undefined') {
