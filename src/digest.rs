@@ -14,8 +14,10 @@ pub const SOURCE: &str = env!("GAZETTE_SOURCE_DIGEST");
 /// word size and byte order. Keys saved in the cache folder are made with it.
 pub fn of<T: Serialize + ?Sized>(value: &T) -> u128 {
     let mut stream = Stream::default();
-    // Encoding into memory fails only on a type serde cannot encode without a length (a
-    // sequence of unknown length), which no hashed type is: a panic would be a bug here.
+    // Encoding into memory fails only where serde refuses a value (a path that is not UTF-8,
+    // a sequence of unknown length): digested types hold neither (paths are hashed as their
+    // bytes), so a failure is a bug in gazette, not bad input. Fields marked `serde(skip)` are
+    // not hashed: a digested type names every field it depends on.
     postcard::serialize_with_flavor(value, Feed(&mut stream))
         .expect("every digested type encodes with postcard");
     let hash = stream.finalize();

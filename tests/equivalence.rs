@@ -13,6 +13,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
 use gazette::build::{self, BuildOptions};
 
@@ -55,7 +56,26 @@ fn seed_name(n: usize) -> String {
     format!("{n:03}_{:016x}", 0xfeed_0000_u64 + n as u64)
 }
 
-/// A seed of article `n`, its text varied by `rng`.
+/// Sentences the bodies are drawn from: bodies of different articles share some, as stories of
+/// one archive do, so related lists are made; now and then two share enough to be copies of
+/// one story (`site::copies`), so copy lists are made too.
+const SENTENCES: [&str; 12] = [
+    "Le gouvernement a présenté mardi un nouveau projet de loi devant les députés réunis en commission.",
+    "Les associations ont réagi avec prudence et demandent des garanties supplémentaires avant le vote.",
+    "Selon plusieurs sources proches du dossier, le texte pourrait être modifié dès la semaine prochaine.",
+    "Les syndicats appellent à une journée de mobilisation nationale dans toutes les grandes villes du pays.",
+    "Le maire a annoncé la fermeture provisoire de deux écoles après les intempéries de la nuit dernière.",
+    "Les pêcheurs bretons craignent des pertes importantes si la pollution atteint les côtes cet été.",
+    "La Commission européenne a ouvert une enquête sur les aides accordées aux entreprises du secteur.",
+    "Les prix de l'énergie ont encore augmenté ce trimestre, pesant sur le budget de nombreux ménages.",
+    "Un rapport parlementaire pointe des retards importants dans la rénovation des lignes ferroviaires.",
+    "Les agriculteurs du Sud demandent des mesures d'urgence face à la sécheresse qui se prolonge.",
+    "Le ministre de l'Économie a promis un plan de soutien chiffré avant la fin de l'année civile.",
+    "Les électeurs seront appelés aux urnes au printemps pour désigner leurs nouveaux conseillers municipaux.",
+];
+
+/// A seed of article `n`, its text varied by `rng`: a title, four sentences of the pool, a
+/// source and date line, tags.
 fn seed_text(n: usize, rng: &mut Rng) -> String {
     let title = format!("{} ({n})", TOPICS[rng.below(TOPICS.len())]);
     let date = format!(
@@ -64,7 +84,16 @@ fn seed_text(n: usize, rng: &mut Rng) -> String {
         1 + rng.below(12),
         18 + rng.below(6)
     );
-    common::french_seed(&title, &date, TAGS[rng.below(TAGS.len())])
+    let tags = TAGS[rng.below(TAGS.len())];
+    let start = rng.below(SENTENCES.len());
+    let step = 1 + rng.below(3);
+    let body: Vec<&str> = (0..4)
+        .map(|k| SENTENCES[(start + k * step) % SENTENCES.len()])
+        .collect();
+    format!(
+        "{title}\n\n{} {}\n\n{} {}\n\nAFP, {date}\nEtiquettes : {tags},\n",
+        body[0], body[1], body[2], body[3]
+    )
 }
 
 /// The seeds of the project now, by name.
@@ -177,6 +206,11 @@ fn run_sequence(seed: u64, steps: usize, session: bool, env: &[(&str, &str)]) ->
     for _ in 0..steps {
         done.push(edit(root, &mut rng, &mut next_id));
         let want = common::no_cache_tree(root);
+        for bytes in want.values() {
+            let page = String::from_utf8_lossy(bytes);
+            SEEN_RELATED.fetch_or(page.contains("class=related"), Relaxed);
+            SEEN_COPIES.fetch_or(page.contains("class=copies"), Relaxed);
+        }
         let differs = |got: &BTreeMap<String, Vec<u8>>| -> Option<String> {
             let mut paths: Vec<&String> = got.keys().chain(want.keys()).collect();
             paths.sort();
@@ -211,6 +245,11 @@ fn run_sequence(seed: u64, steps: usize, session: bool, env: &[(&str, &str)]) ->
     None
 }
 
+/// Whether some full build of the sequences had a related list, and a copy list: without
+/// them, the property would say nothing of the pages that show them.
+static SEEN_RELATED: AtomicBool = AtomicBool::new(false);
+static SEEN_COPIES: AtomicBool = AtomicBool::new(false);
+
 #[test]
 fn random_edits_keep_cached_builds_and_serve_sessions_equal_to_full_builds() {
     for seed in [0x9e37_79b9_7f4a_7c15, 0x0123_4567_89ab_cdef, 42] {
@@ -218,6 +257,11 @@ fn random_edits_keep_cached_builds_and_serve_sessions_equal_to_full_builds() {
             panic!("{failure}");
         }
     }
+    assert!(SEEN_RELATED.load(Relaxed), "no page had related articles");
+    assert!(
+        SEEN_COPIES.load(Relaxed),
+        "no page listed copies of its story"
+    );
 }
 
 /// The property test catches a layer that reuses a page whose view changed.

@@ -772,3 +772,23 @@ fn favicon_comes_from_the_theme_and_can_be_replaced() {
     assert_eq!(t["static/favicon.svg"], icon.as_bytes());
     assert!(text(&t, "index.html").contains("href=/news/static/favicon.svg"));
 }
+
+/// A seed whose file name is not UTF-8 is built like any other (or named in a message),
+/// never a panic: digests hash a path as its bytes.
+#[cfg(unix)]
+#[test]
+fn a_seed_name_that_is_not_utf8_does_not_panic() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = retraites_site("title = \"T\"\nbase_url = \"https://example.org/\"\n");
+    let name = std::ffi::OsStr::from_bytes(b"002_\xff\xfe0123456789ab.txt");
+    std::fs::write(
+        dir.path().join("seeds").join(name),
+        french_seed("Une autre histoire", "04/03/2022", "Budget"),
+    )
+    .unwrap();
+    let out = dir.path().join("dist");
+    let o = try_build(dir.path(), &out, &["--quiet"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_ne!(o.status.code(), Some(101), "panicked: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

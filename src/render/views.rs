@@ -30,6 +30,9 @@ pub struct TermLink<'a> {
     pub inferred: bool,
 }
 
+/// The most copies of a story an article page names.
+const MAX_COPIES: usize = 8;
+
 /// An article in a list (home, tag page, related articles).
 #[derive(Serialize)]
 pub struct ArticleCard<'a> {
@@ -107,6 +110,8 @@ pub struct ArticleView<'a> {
     /// The other copies of the story (the same wire story elsewhere, or scraped twice), as
     /// cards: the reader sees who else published it.
     pub copies: Vec<&'a serde_json::Value>,
+    /// Copies beyond those listed: a story reprinted by a hundred outlets names a few.
+    pub more_copies: usize,
     /// Next newer article.
     pub newer: Option<&'a serde_json::Value>,
     /// Next older article.
@@ -430,8 +435,10 @@ impl<'a> ViewBuilder<'a> {
                 .collect::<Result<_>>()?,
             copies: self.site.copies[i]
                 .iter()
+                .take(MAX_COPIES)
                 .map(|&c| self.card_value(c))
                 .collect(),
+            more_copies: self.site.copies[i].len().saturating_sub(MAX_COPIES),
             newer: self.site.newer(i).map(|n| self.card_value(n)),
             older: self.site.older(i).map(|o| self.card_value(o)),
             description,

@@ -200,6 +200,8 @@ impl Article {
             warnings,
         } = self;
         // Two tuples: serde encodes tuples of up to 16.
+        // A path is hashed as its bytes: serde refuses a path that is not UTF-8.
+        let file = file.as_os_str().as_encoded_bytes();
         crate::digest::of(&(
             (
                 id,

@@ -157,5 +157,13 @@ for (const h of p1.hits) if (h.doc.r.startsWith('/')) fail(`route with base path
   if (gs.collapseCopies([5, 6], undefined).ids.length !== 2) fail('collapseCopies without groups');
 }
 
+// A character reference to no character is kept as written, not thrown on.
+{
+  let text = '';
+  try { text = gs.articleText('<article><div class="body"><p>a &#99999999; b &#xD800; &#233;</p></div></article>'); }
+  catch (e) { fail(`articleText threw on an out-of-range reference: ${e}`); }
+  if (!text.includes('&#99999999;') || !text.includes('é')) fail(`articleText: ${JSON.stringify(text)}`);
+}
+
 if (failures) { console.error(`${failures} failure(s)`); process.exit(1); }
 console.log(`client: ${CASES.length} queries and filters OK (${fetched} bytes read)`);

@@ -523,20 +523,21 @@
               if (sort === 'date') ids.sort(function (a, b) { return rank[b] - rank[a]; });
               else if (sort === 'old') ids.sort(function (a, b) { var x = rank[a], y = rank[b]; return (x >= u) !== (y >= u) ? (x >= u ? -1 : 1) : x >= u ? x - y : y - x; });
               else if (rank) ids.sort(function (a, b) { return byScore(a, b) || rank[b] - rank[a]; });
-              var verified = ids, exact = true;
-              var verify = parsed.phrases.length ? self.verifyPhrases(ids, parsed.phrases, scores, want + 1) : Promise.resolve(null);
+              // Copies are collapsed first, so that phrase checks and pages count stories.
+              var grouped = collapseCopies(ids, meta.c);
+              var verified = grouped.ids, exact = true;
+              var verify = parsed.phrases.length ? self.verifyPhrases(verified, parsed.phrases, scores, want + 1) : Promise.resolve(null);
               return verify.then(function (v) {
                 if (v) { verified = v.ids; exact = v.exact; }
-                var grouped = collapseCopies(verified, meta.c);
-                verified = grouped.ids;
                 var slice = verified.slice((page - 1) * rpp, want);
                 return Promise.all(slice.map(function (d) {
                   var hint = scores.get(d)[1];
-                  var copies = Promise.all((grouped.copies.get(d) || []).map(function (c) { return self.doc(c).then(function (doc) { return { id: c, doc: doc }; }); }));
+                  var copies = Promise.all((grouped.copies.get(d) || []).slice(0, MAX_COPIES).map(function (c) { return self.doc(c).then(function (doc) { return { id: c, doc: doc }; }); }));
                   var hit = hint > 0 && hint < SEGMENTS
                     ? self.rest(d).then(function (doc) { return { id: d, doc: doc, text: doc.y[hint - 1] || '' }; })
                     : self.doc(d).then(function (doc) { return { id: d, doc: doc, text: doc.x || '' }; });
-                  return Promise.all([hit, copies]).then(function (r) { r[0].copies = r[1]; return r[0]; });
+                  var more = Math.max(0, (grouped.copies.get(d) || []).length - MAX_COPIES);
+                  return Promise.all([hit, copies]).then(function (r) { r[0].copies = r[1]; r[0].moreCopies = more; return r[0]; });
                 })).then(function (hits) {
                   hits.forEach(function (h) { h.terms = matchedTerms; h.score = scores.get(h.id)[0]; });
                   return { total: verified.length, exact: exact, page: page, pages: Math.ceil(verified.length / rpp), hits: hits, partial: partial && verified.length > 0,
@@ -550,6 +551,8 @@
   };
   // Copies of one story (meta.c, groups of document ids made at build time): the best-ranked
   // copy stands for its story in `ids`, and the others, in rank order, are listed under it.
+  // Copies named under a result, at most (the others are counted).
+  var MAX_COPIES = 8;
   function collapseCopies(ids, groups) {
     var copies = new Map();
     if (!groups || !groups.length) return { ids: ids, copies: copies };
@@ -634,7 +637,9 @@
     return part.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ')
       .replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, function (m, e) {
         if (e[0] !== '#') return ENTITIES[e.toLowerCase()] || m;
-        return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+        var cp = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+        // A reference to no character (beyond Unicode, or a lone surrogate) is kept as written.
+        return cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || !(cp >= 0) ? m : String.fromCodePoint(cp);
       });
   }
 
@@ -848,6 +853,7 @@
             if (k) also.appendChild(document.createTextNode(', '));
             also.appendChild(el('a', { href: base + c.doc.r }, c.doc.s ? c.doc.s[0] : c.doc.t));
           });
+          if (h.moreCopies) also.appendChild(document.createTextNode(' (+' + h.moreCopies + ')'));
           art.appendChild(also);
         }
         li.appendChild(art);
