@@ -74,25 +74,33 @@ pub fn find(
             .zip(signatures.iter().copied())
             .collect();
     }
+    // Bands are compared side by side; only the pairs found similar are kept, then grouped.
+    let similar: Vec<(usize, usize)> = (0..BINS / ROWS)
+        .into_par_iter()
+        .flat_map_iter(|band| similar_in_band(&signatures, band))
+        .collect();
     let mut groups = UnionFind::new(articles.len());
-    for band in 0..BINS / ROWS {
-        for bucket in band_buckets(&signatures, band) {
-            for (k, &a) in bucket.iter().enumerate() {
-                for &b in &bucket[k + 1..] {
-                    if groups.root(a) == groups.root(b) || articles[a].id == articles[b].id {
-                        continue;
-                    }
-                    let (Some(sa), Some(sb)) = (&signatures[a], &signatures[b]) else {
-                        continue;
-                    };
+    for (a, b) in similar {
+        groups.join(a, b);
+    }
+    groups.members()
+}
+
+/// The pairs of articles sharing band `band` whose signatures are similar enough.
+fn similar_in_band(signatures: &[Option<Signature>], band: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for bucket in band_buckets(signatures, band) {
+        for (k, &a) in bucket.iter().enumerate() {
+            for &b in &bucket[k + 1..] {
+                if let (Some(sa), Some(sb)) = (&signatures[a], &signatures[b]) {
                     if similarity(sa, sb) >= THRESHOLD {
-                        groups.join(a, b);
+                        out.push((a, b));
                     }
                 }
             }
         }
     }
-    groups.members()
+    out
 }
 
 /// The signature of a body, or `None` when it is too short to compare.
