@@ -661,93 +661,91 @@ fn write_documents(
     write_meta(site, shard_keys, out)
 }
 
+/// What [`Out::record`] notes of an article's document and its second part, if any.
+type DocRecords = [Option<(String, FileDigest)>; 2];
+
 /// Writes the document files and the filters.
 fn write_document_files(site: &Site, doc_fingerprints: &[u64], out: &Out) -> anyhow::Result<()> {
-    let cfg = &site.config.search;
-    let n_docs = site.articles.len() as u32;
-    let emit = out.emit;
-    let put = |f| out.put(f);
-
-    // Documents: metadata and the first excerpt segment, second segment apart. The excerpt is
-    // cut again from the body here rather than kept in every analysis (see `Analysis`). Both
-    // files carry the fingerprint of their inputs: a sink holding them from an earlier build
-    // with the same id keeps them, and they are not made again.
-    let excerpt_chars = cfg.excerpt_chars.max(2);
-    let tracks = emit.tracks_fingerprints();
-    /// What [`Out::record`] notes of an article's document and its second part, if any.
-    type DocRecords = [Option<(String, FileDigest)>; 2];
     let records: Vec<DocRecords> = site
         .articles
         .par_iter()
         .zip(doc_fingerprints)
         .zip(&site.seed_ranks)
-        .map(|((a, &fp), &id)| -> anyhow::Result<DocRecords> {
-            let doc_path = format!("search/d/{id}.json");
-            let rest_path = format!("search/d/{id}.1.json");
-            let doc_kept = tracks && emit.reuse(&doc_path, fp);
-            if doc_kept && emit.reuse(&rest_path, fp) {
-                return Ok([
-                    Some((doc_path, FileDigest::Inputs(fp))),
-                    Some((rest_path, FileDigest::Inputs(fp))),
-                ]);
-            }
-            // Short articles have no second file: with the first one kept, only the excerpt
-            // tells whether this one is missing.
-            let body = a.body_text();
-            let (segs, _, _) = analyze::excerpt(&body, excerpt_chars);
-            let card = DocCard {
-                r: &a.route,
-                t: &a.title,
-                d: a.date.map(|d| d.format("%Y-%m-%d").to_string()),
-                s: a.source
-                    .as_ref()
-                    .map(|s| [s.name.as_str(), s.slug.as_str()]),
-                g: a.all_tags()
-                    .map(|t| [t.name.as_str(), t.slug.as_str()])
-                    .collect(),
-                a: a.authors
-                    .iter()
-                    .map(|t| [t.name.as_str(), t.slug.as_str()])
-                    .collect(),
-            };
-            if !doc_kept {
-                let doc = DocFile {
-                    card: &card,
-                    x: &segs[0],
-                    m: segs.len() - 1,
-                };
-                let bytes = serde_json::to_vec(&doc).expect("serialisable");
-                emit.put(
-                    OutputFile {
-                        path: doc_path.clone(),
-                        bytes,
-                    },
-                    Some(fp),
-                )?;
-            }
-            let mut rest = None;
-            if segs.len() > 1 {
-                let more = DocRest {
-                    card: &card,
-                    y: &segs[1..],
-                };
-                let bytes = serde_json::to_vec(&more).expect("serialisable");
-                emit.put(
-                    OutputFile {
-                        path: rest_path.clone(),
-                        bytes,
-                    },
-                    Some(fp),
-                )?;
-                rest = Some((rest_path, FileDigest::Inputs(fp)));
-            }
-            Ok([Some((doc_path, FileDigest::Inputs(fp))), rest])
-        })
+        .map(|((a, &fp), &id)| write_document(site, a, fp, id, out.emit))
         .collect::<anyhow::Result<Vec<DocRecords>>>()?;
     // Noted together, not under a lock per file.
     out.record_all(records.into_iter().flatten().flatten());
+    write_filters(site, out)
+}
 
-    // Filters: names with counts, and one document list per term of each taxonomy.
+/// Writes the document of one article, `id`: its metadata and the first excerpt segment, and
+/// the other segments apart. The excerpt is cut again from the body here rather than kept in
+/// every analysis (see `Analysis`). Both files carry the fingerprint `fp` of their inputs: a
+/// sink holding them from an earlier build with the same id keeps them, and they are not made
+/// again.
+fn write_document(
+    site: &Site,
+    a: &Article,
+    fp: u64,
+    id: u32,
+    emit: Emit,
+) -> anyhow::Result<DocRecords> {
+    let doc_path = format!("search/d/{id}.json");
+    let rest_path = format!("search/d/{id}.1.json");
+    let doc_kept = emit.tracks_fingerprints() && emit.reuse(&doc_path, fp);
+    if doc_kept && emit.reuse(&rest_path, fp) {
+        return Ok([
+            Some((doc_path, FileDigest::Inputs(fp))),
+            Some((rest_path, FileDigest::Inputs(fp))),
+        ]);
+    }
+    // Short articles have no second file: with the first one kept, only the excerpt tells
+    // whether this one is missing.
+    let body = a.body_text();
+    let (segs, _, _) = analyze::excerpt(&body, site.config.search.excerpt_chars.max(2));
+    let card = DocCard {
+        r: &a.route,
+        t: &a.title,
+        d: a.date.map(|d| d.format("%Y-%m-%d").to_string()),
+        s: a.source
+            .as_ref()
+            .map(|s| [s.name.as_str(), s.slug.as_str()]),
+        g: name_slug_pairs(a.all_tags()),
+        a: name_slug_pairs(a.authors.iter()),
+    };
+    let put = |path: &String, bytes: Vec<u8>| {
+        let path = path.clone();
+        emit.put(OutputFile { path, bytes }, Some(fp))
+    };
+    if !doc_kept {
+        let doc = DocFile {
+            card: &card,
+            x: &segs[0],
+            m: segs.len() - 1,
+        };
+        put(&doc_path, serde_json::to_vec(&doc).expect("serialisable"))?;
+    }
+    let mut rest = None;
+    if segs.len() > 1 {
+        let more = DocRest {
+            card: &card,
+            y: &segs[1..],
+        };
+        put(&rest_path, serde_json::to_vec(&more).expect("serialisable"))?;
+        rest = Some((rest_path, FileDigest::Inputs(fp)));
+    }
+    Ok([Some((doc_path, FileDigest::Inputs(fp))), rest])
+}
+
+/// The name and slug of each term, as documents carry them.
+fn name_slug_pairs<'a>(terms: impl Iterator<Item = &'a crate::site::TermRef>) -> Vec<[&'a str; 2]> {
+    terms.map(|t| [t.name.as_str(), t.slug.as_str()]).collect()
+}
+
+/// Writes the filters: names with counts, and one document list per term of each taxonomy;
+/// and the date ranks.
+fn write_filters(site: &Site, out: &Out) -> anyhow::Result<()> {
+    let n_docs = site.articles.len() as u32;
     let mut facets = BTreeMap::new();
     for taxonomy in &site.taxonomies {
         let (kind, list) = (taxonomy.taxonomy.filter_key, &taxonomy.terms);
@@ -759,15 +757,15 @@ fn write_document_files(site: &Site, doc_fingerprints: &[u64], out: &Out) -> any
         for t in list {
             let docs: BTreeSet<u32> = t.articles.iter().map(|&i| site.seed_ranks[i]).collect();
             let docs: Vec<u32> = docs.into_iter().collect();
-            put(OutputFile {
+            out.put(OutputFile {
                 path: format!("search/f/{kind}/{}.bin", file_name(&t.slug)),
                 bytes: encode_postings(&docs, None, n_docs),
             })?;
         }
         facets.insert(kind, entries);
     }
-    put(order_file(site))?;
-    put(OutputFile {
+    out.put(order_file(site))?;
+    out.put(OutputFile {
         path: "search/f/facets.json".into(),
         bytes: serde_json::to_vec(&facets).expect("serialisable"),
     })
