@@ -44,6 +44,43 @@ const LONG_BIT: u64 = 1 << 63;
 /// line too short to tell anything.
 /// The normalised line is hashed as it is read, without a copy.
 pub fn line_key(line: &str) -> Option<u64> {
+    let (h, alnum) = if is_plain(line.as_bytes()) {
+        hash_plain(line.as_bytes())
+    } else {
+        hash_normalised(line)
+    };
+    (alnum >= MIN_ALNUM).then(|| {
+        let long = h.len >= LONG_LINE;
+        let h = h.finish() & !LONG_BIT;
+        if long {
+            h | LONG_BIT
+        } else {
+            h
+        }
+    })
+}
+
+/// A line that normalisation leaves as it is, but for case: printable ASCII and single spaces,
+/// no space at either end. Most lines are; they are hashed a word at a time.
+fn is_plain(bytes: &[u8]) -> bool {
+    bytes.iter().all(|&b| (b' '..=b'~').contains(&b))
+        && bytes.first() != Some(&b' ')
+        && bytes.last() != Some(&b' ')
+        && !bytes.windows(2).any(|w| w == b"  ")
+}
+
+/// The hash and letter-or-digit count of a plain line (see [`is_plain`]).
+fn hash_plain(bytes: &[u8]) -> (Hash64, usize) {
+    let mut h = Hash64::default();
+    h.push_ascii(bytes);
+    (
+        h,
+        bytes.iter().filter(|b| b.is_ascii_alphanumeric()).count(),
+    )
+}
+
+/// The hash and letter-or-digit count of any line, normalised as it is read, without a copy.
+fn hash_normalised(line: &str) -> (Hash64, usize) {
     let mut h = Hash64::default();
     let mut alnum = 0usize;
     let mut space = false;
@@ -51,20 +88,15 @@ pub fn line_key(line: &str) -> Option<u64> {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if is_printable_ascii(b) {
-            // A run of printable ASCII, the bulk of a line: hashed a word at a time.
-            let run = bytes[i..]
-                .iter()
-                .take_while(|&&b| is_printable_ascii(b))
-                .count();
+        if b < 0x80 && !(b <= b' ' || b == 0x7F) {
+            // Printable ASCII, the bulk of a line.
+            i += 1;
             if space {
                 h.push(b' ');
                 space = false;
             }
-            let run = &bytes[i..i + run];
-            alnum += run.iter().filter(|b| b.is_ascii_alphanumeric()).count();
-            h.push_ascii(run);
-            i += run.len();
+            alnum += usize::from(b.is_ascii_alphanumeric());
+            h.push(b.to_ascii_lowercase());
             continue;
         }
         let c = if b < 0x80 {
@@ -94,15 +126,7 @@ pub fn line_key(line: &str) -> Option<u64> {
             l.encode_utf8(&mut utf8).bytes().for_each(|b| h.push(b));
         }
     }
-    (alnum >= MIN_ALNUM).then(|| {
-        let long = h.len >= LONG_LINE;
-        let h = h.finish() & !LONG_BIT;
-        if long {
-            h | LONG_BIT
-        } else {
-            h
-        }
-    })
+    (h, alnum)
 }
 
 /// A fast 64-bit hash fed byte by byte and mixed eight bytes at a time (keys are never kept
@@ -157,11 +181,6 @@ impl Hash64 {
         h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
         h ^ (h >> 33)
     }
-}
-
-/// ASCII other than controls and the space.
-fn is_printable_ascii(b: u8) -> bool {
-    (b'!'..=b'~').contains(&b)
 }
 
 fn is_long(key: u64) -> bool {
@@ -419,7 +438,7 @@ mod tests {
         )
     }
 
-    /// A line's key, hashed one byte at a time (what [`Hash64::push_ascii`] must equal).
+    /// A line's key, normalised then hashed one byte at a time (what [`line_key`] must equal).
     fn key_byte_by_byte(line: &str) -> u64 {
         let norm = line
             .split_whitespace()
@@ -433,10 +452,11 @@ mod tests {
     }
 
     #[test]
-    fn ascii_runs_hash_as_single_bytes() {
+    fn plain_lines_hash_as_single_bytes() {
         let long = "Subscribe ".repeat(12);
         for line in [
             "Accueil",
+            long.trim(),
             "  Le  Quotidien du Soir,\tau plus près de celles et ceux ",
             "ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789abcdefghij",
             long.as_str(),
