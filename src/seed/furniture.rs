@@ -44,10 +44,13 @@ const LONG_BIT: u64 = 1 << 63;
 /// line too short to tell anything.
 /// The normalised line is hashed as it is read, without a copy.
 pub fn line_key(line: &str) -> Option<u64> {
-    let (h, alnum) = if is_plain(line.as_bytes()) {
-        hash_plain(line.as_bytes())
-    } else {
-        hash_normalised(line)
+    let (h, alnum) = match plain_alnum(line.as_bytes()) {
+        Some(alnum) => {
+            let mut h = Hash64::default();
+            h.push_ascii(line.as_bytes());
+            (h, alnum)
+        }
+        None => hash_normalised(line),
     };
     (alnum >= MIN_ALNUM).then(|| {
         let long = h.len >= LONG_LINE;
@@ -60,23 +63,24 @@ pub fn line_key(line: &str) -> Option<u64> {
     })
 }
 
-/// A line that normalisation leaves as it is, but for case: printable ASCII and single spaces,
-/// no space at either end. Most lines are; they are hashed a word at a time.
-fn is_plain(bytes: &[u8]) -> bool {
-    bytes.iter().all(|&b| (b' '..=b'~').contains(&b))
-        && bytes.first() != Some(&b' ')
-        && bytes.last() != Some(&b' ')
-        && !bytes.windows(2).any(|w| w == b"  ")
-}
-
-/// The hash and letter-or-digit count of a plain line (see [`is_plain`]).
-fn hash_plain(bytes: &[u8]) -> (Hash64, usize) {
-    let mut h = Hash64::default();
-    h.push_ascii(bytes);
-    (
-        h,
-        bytes.iter().filter(|b| b.is_ascii_alphanumeric()).count(),
-    )
+/// The letters and digits of a line that normalisation leaves as it is but for case: printable
+/// ASCII and single spaces, no space at either end. Most lines are; their key is hashed a word
+/// at a time. `None` for any other line.
+fn plain_alnum(bytes: &[u8]) -> Option<usize> {
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return None;
+    }
+    let mut alnum = 0;
+    let mut prev_space = false;
+    for &b in bytes {
+        let space = b == b' ';
+        if !(b' '..=b'~').contains(&b) || (space && prev_space) {
+            return None;
+        }
+        prev_space = space;
+        alnum += usize::from(b.is_ascii_alphanumeric());
+    }
+    Some(alnum)
 }
 
 /// The hash and letter-or-digit count of any line, normalised as it is read, without a copy.
