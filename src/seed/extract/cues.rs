@@ -535,6 +535,7 @@ fn lead(folded: &str) -> &str {
 
 /// `lead` (see [`lead`]) starts with `opening` as a whole word (or the opening ends in
 /// punctuation).
+#[inline] // Asked of every short unit for each opening: the first-byte test must not be a call.
 fn opens(lead: &str, opening: &str) -> bool {
     // Most lines differ from an opening in the first byte: skip the comparison call.
     if lead.as_bytes().first() != opening.as_bytes().first() {
@@ -550,9 +551,15 @@ const NOTICE_PHRASE: u8 = 1;
 const NOTICE_WORD: u8 = 2;
 const CREDIT: u8 = 4;
 const COMMENT_FORM_PHRASE: u8 = 8;
+const CAPTION_HINT: u8 = 16;
 
-/// The lists ([`NOTICE_PHRASES`], [`NOTICE_WORDS`], [`CREDIT_WORDS`], [`COMMENT_FORM`]) with a
-/// phrase occurring in `folded` as whole words, found in one pass of one automaton.
+/// Words a credit inside a caption holds (`…, photo: X`, `Crédit : X`, `(c) X`), anywhere in a
+/// word: they gate the closer look of [`caption_like`].
+const CAPTION_HINTS: &[&str] = &["photo", "credit", "(c) "];
+
+/// The lists ([`NOTICE_PHRASES`], [`NOTICE_WORDS`], [`CREDIT_WORDS`], [`COMMENT_FORM`],
+/// [`CAPTION_HINTS`]) with a phrase occurring in `folded` (as whole words, but for the comment
+/// form and the hints), found in one pass of one automaton shared by the rules of [`cue`].
 fn phrases_in(folded: &str) -> u8 {
     static AC: OnceLock<(aho_corasick::AhoCorasick, Vec<(u8, &'static str)>)> = OnceLock::new();
     let (ac, pats) = AC.get_or_init(|| {
@@ -561,6 +568,7 @@ fn phrases_in(folded: &str) -> u8 {
             (NOTICE_WORD, NOTICE_WORDS),
             (CREDIT, CREDIT_WORDS),
             (COMMENT_FORM_PHRASE, COMMENT_FORM),
+            (CAPTION_HINT, CAPTION_HINTS),
         ]
         .iter()
         .flat_map(|(bit, list)| list.iter().map(move |p| (*bit, *p)))
@@ -575,7 +583,7 @@ fn phrases_in(folded: &str) -> u8 {
     let mut bits = 0u8;
     for m in ac.find_overlapping_iter(folded) {
         let (bit, w) = pats[m.pattern().as_usize()];
-        if bit == COMMENT_FORM_PHRASE || word_at(folded, m.start(), w) {
+        if bit & (COMMENT_FORM_PHRASE | CAPTION_HINT) != 0 || word_at(folded, m.start(), w) {
             bits |= bit;
         }
     }
@@ -600,20 +608,19 @@ fn caption_like(folded: &str, lead: &str, found: u8) -> bool {
             o.ends_with(':') || rest.starts_with([':', '-', '–', '|', '/']) || rest.is_empty()
         }
     });
-    let credit_inside =
-        (folded.contains("photo") || folded.contains("credit") || folded.contains("(c) "))
-            && folded.split_whitespace().count() <= 15
-            && [
-                ", photo:",
-                ", photo :",
-                "photo:",
-                "credit photo",
-                "credit:",
-                "credits:",
-                "(c) ",
-            ]
-            .iter()
-            .any(|p| folded.contains(p));
+    let credit_inside = found & CAPTION_HINT != 0
+        && folded.split_whitespace().count() <= 15
+        && [
+            ", photo:",
+            ", photo :",
+            "photo:",
+            "credit photo",
+            "credit:",
+            "credits:",
+            "(c) ",
+        ]
+        .iter()
+        .any(|p| folded.contains(p));
     opened || credit_inside || found & CREDIT != 0
 }
 
