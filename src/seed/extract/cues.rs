@@ -535,7 +535,7 @@ fn lead(folded: &str) -> &str {
 
 /// `lead` (see [`lead`]) starts with `opening` as a whole word (or the opening ends in
 /// punctuation).
-#[inline] // Asked of every short unit for each opening: the first-byte test must not be a call.
+#[inline] // A hint: asked of every short unit for each opening, and most fail on the first byte.
 fn opens(lead: &str, opening: &str) -> bool {
     // Most lines differ from an opening in the first byte: skip the comparison call.
     if lead.as_bytes().first() != opening.as_bytes().first() {
