@@ -358,7 +358,7 @@ pub fn cue(text: &str, words: usize) -> Cue {
         return Cue::SectionEnd;
     }
     let lead = lead(&folded);
-    if TEASER_OPENINGS.iter().any(|o| opens(lead, o)) {
+    if same_first_byte(TEASER_OPENINGS, lead).any(|o| opens(lead, o)) {
         return Cue::Teaser;
     }
     if (words <= 25 && caption_like(&folded, lead, found)) || trailing_credit(&folded) {
@@ -533,14 +533,16 @@ fn lead(folded: &str) -> &str {
     folded.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '(')
 }
 
+/// The openings of `list` that start with the first byte of `lead`: the only ones [`opens`]
+/// can accept, and most lines rule out all but a few of a list this way.
+fn same_first_byte<'a>(list: &'a [&'a str], lead: &'a str) -> impl Iterator<Item = &'a &'a str> {
+    let first = lead.as_bytes().first();
+    list.iter().filter(move |o| o.as_bytes().first() == first)
+}
+
 /// `lead` (see [`lead`]) starts with `opening` as a whole word (or the opening ends in
 /// punctuation).
-#[inline] // A hint: asked of every short unit for each opening, and most fail on the first byte.
 fn opens(lead: &str, opening: &str) -> bool {
-    // Most lines differ from an opening in the first byte: skip the comparison call.
-    if lead.as_bytes().first() != opening.as_bytes().first() {
-        return false;
-    }
     lead.strip_prefix(opening).is_some_and(|rest| {
         opening.ends_with([':', '/']) || rest.is_empty() || !rest.starts_with(char::is_alphanumeric)
     })
@@ -602,7 +604,7 @@ fn word_at(folded: &str, at: usize, w: &str) -> bool {
 /// A caption or credit: opens with a caption word and a colon or dash, or is a short line
 /// ending in a credit.
 fn caption_like(folded: &str, lead: &str, found: u8) -> bool {
-    let opened = CAPTION_OPENINGS.iter().any(|o| {
+    let opened = same_first_byte(CAPTION_OPENINGS, lead).any(|o| {
         opens(lead, o) && {
             let rest = lead[o.len()..].trim_start();
             o.ends_with(':') || rest.starts_with([':', '-', '–', '|', '/']) || rest.is_empty()
