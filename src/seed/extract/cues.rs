@@ -338,7 +338,11 @@ pub fn cue(text: &str, words: usize) -> Cue {
     if words > CUE_MAX_WORDS + 20 || text.len() > 600 {
         return Cue::None;
     }
-    if text.contains('©') || text.to_ascii_lowercase().starts_with("copyright") {
+    let copyright = text
+        .as_bytes()
+        .get(..9)
+        .is_some_and(|p| p.eq_ignore_ascii_case(b"copyright"));
+    if text.contains('©') || copyright {
         return Cue::Copyright;
     }
     if words > CUE_MAX_WORDS {
@@ -354,7 +358,7 @@ pub fn cue(text: &str, words: usize) -> Cue {
         return Cue::SectionEnd;
     }
     let lead = lead(&folded);
-    if TEASER_OPENINGS.iter().any(|o| opens(lead, o)) {
+    if same_first_byte(TEASER_OPENINGS, lead).any(|o| opens(lead, o)) {
         return Cue::Teaser;
     }
     if (words <= 25 && caption_like(&folded, lead, found)) || trailing_credit(&folded) {
@@ -384,15 +388,9 @@ const COUNTED_COMMENT_WORDS: &[&str] = &[
     "commenti",
 ];
 
-/// Endings of the line above a comment (`jane says:`, `Paul a écrit :`).
-const COMMENTER_ENDINGS: &[&str] = &[
-    " says:",
-    " said:",
-    " wrote:",
-    " dit :",
-    " a ecrit :",
-    " a dit :",
-];
+/// Endings of the line above a comment (`jane says:`, `Paul a écrit :`), before the colon,
+/// which may follow a space or not.
+const COMMENTER_ENDINGS: &[&str] = &[" says", " said", " wrote", " dit", " a ecrit", " a dit"];
 
 /// Phrases of a comment form (`Your email address will not be published`).
 const COMMENT_FORM: &[&str] = &[
@@ -425,11 +423,17 @@ fn comments_start(folded: &str, bare: &str, found: u8) -> bool {
             .split(' ')
             .take(2)
             .any(|w| COUNTED_COMMENT_WORDS.contains(&w));
-    let f = folded.trim_end().replace(" :", ":");
-    counted
-        || COMMENTER_ENDINGS
-            .iter()
-            .any(|e| f.ends_with(&e.replace(" :", ":")))
+    counted || commenter_line(folded)
+}
+
+/// A commenter's line: one of [`COMMENTER_ENDINGS`], then a colon with at most one space
+/// before it. Read in place, without a copy: it is asked of every short unit.
+fn commenter_line(folded: &str) -> bool {
+    let Some(before) = folded.trim_end().strip_suffix(':') else {
+        return false;
+    };
+    let before = before.strip_suffix(' ').unwrap_or(before);
+    COMMENTER_ENDINGS.iter().any(|e| before.ends_with(e))
 }
 
 /// Words that may follow a section header to qualify it (`Most read in world news`, `Top
@@ -511,11 +515,17 @@ fn section_headers() -> &'static FxHashSet<&'static str> {
 /// The folded line without digits and punctuation, words single-spaced (`12 Comments:` →
 /// `comments`).
 fn bare(folded: &str) -> String {
-    folded
+    let mut out = String::with_capacity(folded.len());
+    for w in folded
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// The folded line from its first letter, digit or opening bracket (bullets and quotes off).
@@ -523,13 +533,16 @@ fn lead(folded: &str) -> &str {
     folded.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '(')
 }
 
+/// The openings of `list` that start with the first byte of `lead`: the only ones [`opens`]
+/// can accept, and most lines rule out all but a few of a list this way.
+fn same_first_byte<'a>(list: &'a [&'a str], lead: &'a str) -> impl Iterator<Item = &'a &'a str> {
+    let first = lead.as_bytes().first();
+    list.iter().filter(move |o| o.as_bytes().first() == first)
+}
+
 /// `lead` (see [`lead`]) starts with `opening` as a whole word (or the opening ends in
 /// punctuation).
 fn opens(lead: &str, opening: &str) -> bool {
-    // Most lines differ from an opening in the first byte: skip the comparison call.
-    if lead.as_bytes().first() != opening.as_bytes().first() {
-        return false;
-    }
     lead.strip_prefix(opening).is_some_and(|rest| {
         opening.ends_with([':', '/']) || rest.is_empty() || !rest.starts_with(char::is_alphanumeric)
     })
@@ -540,9 +553,15 @@ const NOTICE_PHRASE: u8 = 1;
 const NOTICE_WORD: u8 = 2;
 const CREDIT: u8 = 4;
 const COMMENT_FORM_PHRASE: u8 = 8;
+const CAPTION_HINT: u8 = 16;
 
-/// The lists ([`NOTICE_PHRASES`], [`NOTICE_WORDS`], [`CREDIT_WORDS`], [`COMMENT_FORM`]) with a
-/// phrase occurring in `folded` as whole words, found in one pass of one automaton.
+/// Words a credit inside a caption holds (`…, photo: X`, `Crédit : X`, `(c) X`), anywhere in a
+/// word: they gate the closer look of [`caption_like`].
+const CAPTION_HINTS: &[&str] = &["photo", "credit", "(c) "];
+
+/// The lists ([`NOTICE_PHRASES`], [`NOTICE_WORDS`], [`CREDIT_WORDS`], [`COMMENT_FORM`],
+/// [`CAPTION_HINTS`]) with a phrase occurring in `folded` (as whole words, but for the comment
+/// form and the hints), found in one pass of one automaton shared by the rules of [`cue`].
 fn phrases_in(folded: &str) -> u8 {
     static AC: OnceLock<(aho_corasick::AhoCorasick, Vec<(u8, &'static str)>)> = OnceLock::new();
     let (ac, pats) = AC.get_or_init(|| {
@@ -551,18 +570,22 @@ fn phrases_in(folded: &str) -> u8 {
             (NOTICE_WORD, NOTICE_WORDS),
             (CREDIT, CREDIT_WORDS),
             (COMMENT_FORM_PHRASE, COMMENT_FORM),
+            (CAPTION_HINT, CAPTION_HINTS),
         ]
         .iter()
         .flat_map(|(bit, list)| list.iter().map(move |p| (*bit, *p)))
         .collect();
-        let ac = aho_corasick::AhoCorasick::new(pats.iter().map(|p| p.1))
+        // A DFA: a little more memory, once, for the fastest scan of every unit.
+        let ac = aho_corasick::AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(pats.iter().map(|p| p.1))
             .expect("fixed phrase lists build an automaton");
         (ac, pats)
     });
     let mut bits = 0u8;
     for m in ac.find_overlapping_iter(folded) {
         let (bit, w) = pats[m.pattern().as_usize()];
-        if bit == COMMENT_FORM_PHRASE || word_at(folded, m.start(), w) {
+        if bit & (COMMENT_FORM_PHRASE | CAPTION_HINT) != 0 || word_at(folded, m.start(), w) {
             bits |= bit;
         }
     }
@@ -581,26 +604,25 @@ fn word_at(folded: &str, at: usize, w: &str) -> bool {
 /// A caption or credit: opens with a caption word and a colon or dash, or is a short line
 /// ending in a credit.
 fn caption_like(folded: &str, lead: &str, found: u8) -> bool {
-    let opened = CAPTION_OPENINGS.iter().any(|o| {
+    let opened = same_first_byte(CAPTION_OPENINGS, lead).any(|o| {
         opens(lead, o) && {
             let rest = lead[o.len()..].trim_start();
             o.ends_with(':') || rest.starts_with([':', '-', '–', '|', '/']) || rest.is_empty()
         }
     });
-    let credit_inside =
-        (folded.contains("photo") || folded.contains("credit") || folded.contains("(c) "))
-            && folded.split_whitespace().count() <= 15
-            && [
-                ", photo:",
-                ", photo :",
-                "photo:",
-                "credit photo",
-                "credit:",
-                "credits:",
-                "(c) ",
-            ]
-            .iter()
-            .any(|p| folded.contains(p));
+    let credit_inside = found & CAPTION_HINT != 0
+        && folded.split_whitespace().count() <= 15
+        && [
+            ", photo:",
+            ", photo :",
+            "photo:",
+            "credit photo",
+            "credit:",
+            "credits:",
+            "(c) ",
+        ]
+        .iter()
+        .any(|p| folded.contains(p));
     opened || credit_inside || found & CREDIT != 0
 }
 
@@ -658,6 +680,15 @@ mod tests {
         assert_eq!(c("Most read in world news"), Cue::SectionEnd);
         assert_eq!(c("Les plus lus de la semaine"), Cue::SectionEnd);
         assert_eq!(c("À lire aussi : La piscine rouvre"), Cue::Teaser);
+    }
+
+    #[test]
+    fn commenter_lines() {
+        assert_eq!(c("jane says:"), Cue::CommentsStart);
+        assert_eq!(c("Paul a écrit :"), Cue::CommentsStart);
+        assert_eq!(c("Paul dit:"), Cue::CommentsStart);
+        assert_eq!(c("Paul a écrit  :"), Cue::None);
+        assert_eq!(c("Le ministre dit : non"), Cue::None);
     }
 
     #[test]

@@ -200,7 +200,8 @@ fn count_stops(t: &str, stops: Option<&FxHashSet<String>>) -> (usize, usize) {
         if let Some(s) = stops {
             buf.clear();
             if w.is_ascii() {
-                buf.extend(w.chars().map(|c| c.to_ascii_lowercase()));
+                buf.push_str(w);
+                buf.make_ascii_lowercase();
             } else {
                 buf.push_str(&crate::text::fold(w));
             }
