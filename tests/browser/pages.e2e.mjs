@@ -3,11 +3,10 @@
 // (no horizontal scrolling, no missing file such as the favicon, the article column centred on a
 // wide screen, a compact header on a phone).
 // Usage: node tests/browser/pages.e2e.mjs <dist> <port> <base path, e.g. /sub/path/>
-import { chromium } from 'playwright-core';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { serve } from './server.mjs';
+import { serve, launchChromium } from './server.mjs';
 
 const [dist, portArg, basePath] = process.argv.slice(2);
 if (!dist || !portArg || !basePath) { console.error('usage: pages.e2e.mjs <dist> <port> <base path>'); process.exit(2); }
@@ -37,11 +36,7 @@ const kinds = {
 
 const { server, origin } = await serve(dist, basePath, Number(portArg));
 const site = origin + basePath;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 let failures = 0;
 const fail = (msg) => { failures++; console.error('FAIL ' + msg); };
 

@@ -2,19 +2,14 @@
 // playwright-core). Serves a built fixture site under a sub-path and runs every query of
 // expectations.mjs twice: loaded from the URL (/sub/path/search/?q=…) and typed into the box.
 // Usage: node tests/browser/search.e2e.mjs <dist> <port> <base path, e.g. /sub/path/>
-import { chromium } from 'playwright-core';
-import { serve } from './server.mjs';
+import { serve, launchChromium } from './server.mjs';
 import { CASES, ARTICLES, check } from './expectations.mjs';
 
 const [dist, portArg, basePath] = process.argv.slice(2);
 if (!dist || !portArg || !basePath) { console.error('usage: search.e2e.mjs <dist> <port> <base path>'); process.exit(2); }
 const { server, origin } = await serve(dist, basePath, Number(portArg));
 const site = origin + basePath;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 let failures = 0;
 const fail = (msg) => { failures++; console.error('FAIL ' + msg); };
 const page = await browser.newPage();

@@ -4,6 +4,7 @@ import http from 'node:http';
 import { readFileSync, statSync } from 'node:fs';
 import { join, normalize, extname } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
   '.json': 'application/json', '.txt': 'text/plain; charset=utf-8', '.bin': 'application/octet-stream', '.xml': 'application/xml' };
@@ -28,4 +29,14 @@ export function serve(dist, basePath, port) {
     }
   });
   return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve({ server, log, origin: `http://127.0.0.1:${server.address().port}` })));
+}
+
+/** Headless Debian Chromium (or $CHROMIUM), with the flags this machine's closed network needs:
+ * without the background-networking ones, Chromium's own connections are refused at start. */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
 }
