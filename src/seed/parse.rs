@@ -953,6 +953,10 @@ fn tags_line(t: &str, line: usize, w: &mut Warn) -> Option<Vec<String>> {
         "related tags",
         "topics",
     ];
+    // A label alone on its line (`Sujets`, `Tags`) heads a list of one tag per line.
+    if t.len() <= 40 && LABELS.contains(&fold(t.trim()).as_str()) {
+        return Some(Vec::new());
+    }
     let colon = prefix(t, 40).find(':')?;
     let label = fold(t[..colon].trim());
     if !LABELS.contains(&label.as_str()) {
@@ -1068,10 +1072,14 @@ fn byline(t: &str, toks: &[Token]) -> Option<LineMeta> {
     })?;
     let after = toks.get(marker.len() - 1)?.end;
     let rest = t[after..].trim_start().trim_start_matches(':').trim();
+    let (rest, aside) = split_trailing_aside(rest);
     if rest.is_empty() {
         return None;
     }
     let mut out = LineMeta::default();
+    if let Some(agency) = aside.filter(|a| is_agency(a)) {
+        out.source = Some(agency.to_string());
+    }
     // Split on separators first (` | `, ` - `…), then on list separators inside each piece.
     for piece in split_separators(rest) {
         let ptoks = tokenize(piece);
@@ -1119,6 +1127,34 @@ fn byline(t: &str, toks: &[Token]) -> Option<LineMeta> {
         return None;
     }
     Some(out)
+}
+
+/// `Claire Monnier (Crest (Drôme), envoyée spéciale)` split into the names and the closing
+/// parenthesis group, which gives a place, a role or an agency after the names, not a name.
+fn split_trailing_aside(s: &str) -> (&str, Option<&str>) {
+    if !s.ends_with(')') {
+        return (s, None);
+    }
+    let mut depth = 0usize;
+    for (at, c) in s.char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' => {
+                depth -= 1;
+                if depth == 0 {
+                    let names = s[..at].trim_end();
+                    let aside = s[at + 1..s.len() - 1].trim();
+                    return if names.is_empty() {
+                        (s, None)
+                    } else {
+                        (names, Some(aside))
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+    (s, None)
 }
 
 /// Openings (folded) of a correspondent's credit: the name follows the place, after a comma.
@@ -1308,6 +1344,9 @@ const UPDATE_WORDS: &[&str] = &[
     "stand",
 ];
 
+/// Byline markers that may follow a date with no separator between them.
+const BYLINE_AFTER_DATE: &[&str] = &["par ", "by ", "von "];
+
 /// A line that is only dates with publish/update words and times, optionally with a source or
 /// byline set off by a separator (`RND, 27/07/2021`, `Publié le 3 mars 2022 à 08h15`).
 fn date_line(t: &str, toks: &[Token]) -> Option<LineMeta> {
@@ -1365,7 +1404,9 @@ fn date_line(t: &str, toks: &[Token]) -> Option<LineMeta> {
             && e - s == 1
             && text.chars().next().is_some_and(char::is_uppercase);
         let outlet_after = s > 0 && (text.starts_with("sur ") || text.starts_with("on "));
-        if touches_date && !label && !outlet_after {
+        // `16 juin 2024 par Margaux`, `March 3, 2024 by admin`: a byline after the date.
+        let byline_after = s > 0 && BYLINE_AFTER_DATE.iter().any(|m| text.starts_with(m));
+        if touches_date && !label && !outlet_after && !byline_after {
             return None;
         }
         if label {
@@ -1434,6 +1475,12 @@ fn source_line(t: &str) -> Option<String> {
         .split(|c: char| c.is_whitespace() || c == '/' || c == ',')
         .any(is_agency)
         || is_agency(inner);
+    // `Avec AFP` at the foot of an article credits the agency alone.
+    let inner = ["Avec ", "avec ", "With ", "with ", "Mit ", "mit "]
+        .iter()
+        .find_map(|w| inner.strip_prefix(w))
+        .filter(|rest| is_agency(rest))
+        .unwrap_or(inner);
     has_agency.then(|| inner.to_string())
 }
 
@@ -2030,6 +2077,16 @@ mod tests {
         assert!(b("Par ailleurs, le ministre a parlé.").is_none());
         assert!(b("Von der Leyen a dit").is_none());
         assert!(b("By the way").is_none());
+        assert_eq!(
+            b("Par Claire Monnier (Crest (Drôme), envoyée spéciale)")
+                .unwrap()
+                .0,
+            vec!["Claire Monnier"]
+        );
+        assert_eq!(
+            b("By Jane Doe (Reuters)").unwrap(),
+            (vec!["Jane Doe".to_string()], Some("Reuters".to_string()))
+        );
     }
 
     #[test]
@@ -2042,6 +2099,11 @@ mod tests {
         assert!(d("Mis à jour le 4 mars 2022").unwrap().dates[0].1);
         assert!(d("Cette offre aurait été émise le 3 août 2017 lors d'une réunion.").is_none());
         assert!(d("Élections du 3 mars 2022").is_none());
+        let r = d("16 juin 2024 par Margaux").unwrap();
+        assert_eq!((r.dates.len(), r.authors), (1, vec!["Margaux".to_string()]));
+        let r = d("Posted on March 3, 2024 by Jane Doe").unwrap();
+        assert_eq!(r.authors, vec!["Jane Doe".to_string()]);
+        assert!(d("16 juin 2024 parmi les invités").is_none());
     }
 
     #[test]

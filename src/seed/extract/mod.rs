@@ -177,7 +177,12 @@ pub fn extract(texts: &[&str], meta_like: &dyn Fn(&str) -> bool) -> Extraction {
                 verdicts[h].rule = "headline: heading-like line above the article";
             }
             out.headline = h;
-            let tail = (e + META_TAIL).min(end_cut.unwrap_or(usize::MAX).saturating_sub(1));
+            // Metadata after the article stops where comments or a related list begin.
+            let closing = (e + 1..texts.len().min(e + META_TAIL + 1))
+                .find(|&i| matches!(feats[i].cue, Cue::CommentsStart | Cue::SectionEnd));
+            let tail = (e + META_TAIL)
+                .min(end_cut.unwrap_or(usize::MAX).saturating_sub(1))
+                .min(closing.map_or(usize::MAX, |c| c - 1));
             out.meta_window = (h.unwrap_or(s), tail.max(e).min(texts.len() - 1));
         }
     }
@@ -299,11 +304,16 @@ fn title_repeat(texts: &[&str], p: &(usize, String, String)) -> Option<usize> {
             return false;
         }
         let f = crate::text::fold(t);
-        full.strip_prefix(f.as_str()).is_some_and(|rest| {
+        let site_after = full.strip_prefix(f.as_str()).is_some_and(|rest| {
             [" | ", " - ", " – ", " — ", " :: ", " · "]
                 .iter()
                 .any(|s| rest.starts_with(s))
-        })
+        });
+        // `Tribune : « Headline » – Site` above `« Headline »`: a kicker before it.
+        let kicker_before = crate::text::fold(&p.1)
+            .strip_suffix(f.as_str())
+            .is_some_and(|kicker| kicker.ends_with(" : ") || kicker.ends_with(": "));
+        site_after || kicker_before
     })
 }
 
