@@ -287,6 +287,12 @@ const NOTICE_PHRASES: &[&str] = &[
     "activation link",
     "merci pour votre inscription",
     "merci de votre inscription",
+    "offrir cet article",
+    "offrir l'article",
+    "gift this article",
+    "gift article",
+    "plein ecran",
+    "full screen",
 ];
 
 /// Words that make a short line (up to [`NOTICE_SHORT_WORDS`] words) a notice.
@@ -358,18 +364,66 @@ pub fn cue(text: &str, words: usize) -> Cue {
         return Cue::SectionEnd;
     }
     let lead = lead(&folded);
-    if same_first_byte(TEASER_OPENINGS, lead).any(|o| opens(lead, o)) {
+    if same_first_byte(TEASER_OPENINGS, lead).any(|o| opens(lead, o) || glued_to_title(text, o)) {
         return Cue::Teaser;
     }
-    if (words <= 25 && caption_like(&folded, lead, found)) || trailing_credit(&folded) {
+    if (words <= 25 && caption_like(&folded, lead, found))
+        || trailing_credit(&folded)
+        || capitals_credit(text)
+    {
         return Cue::Caption;
     }
     let notice = (words <= CUE_MAX_WORDS && found & NOTICE_PHRASE != 0)
-        || (words <= NOTICE_SHORT_WORDS && found & NOTICE_WORD != 0);
+        || (words <= NOTICE_SHORT_WORDS && found & NOTICE_WORD != 0)
+        || (words <= 6 && reading_time(&folded));
     if notice {
         return Cue::Notice;
     }
     Cue::None
+}
+
+/// `À lire aussiSoudan : …`: a teaser opening glued to the linked title, as a scraper leaves
+/// a label and a link that had no space between them.
+fn glued_to_title(text: &str, opening: &str) -> bool {
+    let n = opening.chars().count();
+    let mut chars = text.trim_start().chars();
+    let head: String = chars.by_ref().take(n).collect();
+    opening.contains(' ')
+        && chars.next().is_some_and(char::is_uppercase)
+        && crate::text::fold(&head) == opening
+}
+
+/// `Lecture 4 min.`, `5 min read`, `Temps de lecture : 3 minutes`: a reading-time label.
+fn reading_time(folded: &str) -> bool {
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has = |w: &str| words.contains(&w);
+    words.iter().any(|w| w.bytes().all(|b| b.is_ascii_digit()))
+        && (has("min") || has("mins") || has("minutes") || has("mn"))
+        && (has("lecture") || has("read") || has("reading") || has("lesezeit"))
+}
+
+/// A caption closed by its credit in capitals, after a full stop or a bar:
+/// `… près de Crest, le 11 août 2025. JEAN DURAND / LE QUOTIDIEN`, `… | ARCHIVES OUEST-FRANCE`.
+fn capitals_credit(text: &str) -> bool {
+    let t = text.trim_end();
+    let Some(at) = [". ", " | "]
+        .iter()
+        .filter_map(|sep| t.rfind(sep).map(|at| at + sep.len()))
+        .max()
+    else {
+        return false;
+    };
+    let credit = t[at..].trim();
+    let words = credit.split_whitespace().count();
+    (2..=CREDIT_MAX_WORDS).contains(&words)
+        && (credit.contains('/') || credit.chars().filter(|c| c.is_alphabetic()).count() >= 10)
+        && !credit
+            .chars()
+            .any(|c| c.is_lowercase() || c.is_ascii_digit() || c == ':')
+        && t[..at].split_whitespace().count() >= 4
 }
 
 /// Words that, with a count, head a comment section (`34 responses to …`, `12 réactions`).
@@ -664,6 +718,37 @@ mod tests {
 
     fn c(t: &str) -> Cue {
         cue(t, t.split_whitespace().count())
+    }
+
+    #[test]
+    fn glued_teasers_reading_times_and_capital_credits() {
+        assert_eq!(
+            c("À lire aussiLe port de Brest agrandit son terminal"),
+            Cue::Teaser
+        );
+        assert_eq!(c("A lire aussi demain"), Cue::Teaser);
+        assert_eq!(c("Lecture 4 min."), Cue::Notice);
+        assert_eq!(c("5 min read"), Cue::Notice);
+        assert_eq!(c("Temps de lecture : 3 minutes"), Cue::Notice);
+        assert_eq!(c("Il a fallu 4 min pour lire le texte"), Cue::None);
+        assert_eq!(
+            c("Le port de Brest, le 2 mars 2024. MARC LE GALL / LA DÉPÊCHE"),
+            Cue::Caption
+        );
+        assert_eq!(
+            c("La nouvelle halle vue du quai. | ARCHIVES LE TÉLÉGRAMME"),
+            Cue::Caption
+        );
+        assert_eq!(
+            c("Le texte a été adopté par l'Assemblée. Selon l'ONU, la situation reste grave."),
+            Cue::None
+        );
+        assert_eq!(c("Le sommet s'est tenu à Paris. OTAN UE"), Cue::None);
+        assert_eq!(
+            c("More information: J. Doe et al. (2018). DOI: 10.1007/978-3-319"),
+            Cue::None
+        );
+        assert_eq!(c("Offrir cet article"), Cue::Notice);
     }
 
     #[test]

@@ -155,7 +155,8 @@ pub fn extract(texts: &[&str], meta_like: &dyn Fn(&str) -> bool) -> Extraction {
     });
     let region = region
         .map(|r| r.closed(texts, &feats, &classes))
-        .map(|r| r.list_continued(texts, &feats));
+        .map(|r| r.list_continued(texts, &feats))
+        .map(|r| r.with_items(texts, &feats, &classes));
     let end_cut = region.as_ref().and_then(|r| end_cue(&feats, r.s, r.e));
     let active = bad >= MIN_BAD_UNITS;
     let mut out = Extraction {
@@ -335,6 +336,9 @@ fn bare_title_repeat(texts: &[&str]) -> Option<usize> {
     })
 }
 
+/// Fewest item lines in a run kept between paragraphs ([`Region::with_items`]).
+const MIN_ITEMS: usize = 3;
+
 /// Units at the top of the region that may still be the on-page headline and its kicker.
 const ANCHOR_SLACK: usize = 3;
 
@@ -388,6 +392,8 @@ struct Region {
     list: Option<(usize, usize)>,
     /// A short closing sentence kept after the last paragraph.
     closing: Option<usize>,
+    /// Runs of short item lines between paragraphs (ingredients, figures) kept in the body.
+    items: Vec<(usize, usize)>,
 }
 
 impl Region {
@@ -419,7 +425,29 @@ impl Region {
             closing: None,
             gap: None,
             list: None,
+            items: Vec::new(),
         }
+    }
+
+    /// The region with the runs of item lines inside it: three or more bad units in a row
+    /// between paragraphs, with no cue, each opening with a lowercase word or a number
+    /// (`500 g de cerises`, `3 œufs`). Menus, share bars and teaser titles open with capitals.
+    fn with_items(mut self, texts: &[&str], feats: &[Features], classes: &[Class]) -> Region {
+        let item = |k: usize| {
+            let first = texts[k].trim_start().chars().next().unwrap_or(' ');
+            classes[k] == Class::Bad
+                && feats[k].cue == Cue::None
+                && (first.is_lowercase() || first.is_ascii_digit())
+        };
+        let mut i = self.s + 1;
+        while i < self.e {
+            let run = (i..self.e).take_while(|&k| item(k)).count();
+            if run >= MIN_ITEMS {
+                self.items.push((i, i + run - 1));
+            }
+            i += run.max(1);
+        }
+        self
     }
 
     /// The region with the short sentence right after its last paragraph, when that sentence
@@ -598,6 +626,8 @@ fn apply_region(verdicts: &mut [Verdict], feats: &[Features], r: &Region, cut: O
             }
         } else if r.list.is_some_and(|(a, b)| (a..=b).contains(&i)) {
             v.rule = "kept: list going on past the article's last paragraph";
+        } else if r.items.iter().any(|&(a, b)| (a..=b).contains(&i)) {
+            v.rule = "kept: run of item lines between paragraphs";
         } else if r.closing == Some(i) {
             v.rule = "kept: closing sentence after the last paragraph";
         } else if v.class == Class::Bad {
