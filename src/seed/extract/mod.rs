@@ -265,16 +265,21 @@ const GAP_UNITS: usize = 8;
 /// paragraph among paragraphs follows it.
 const NOTICE_BOX: usize = 3;
 
+/// Units cut after a closing gap (first, last) and whether the gap was a notice box.
+type ClosingCut = Option<(usize, usize, bool)>;
+
 /// The main run without what follows a long closing gap inside it: the maximum-sum search
 /// crosses a share bar, tags and previous/next links to reach a blog's "about" box or a
 /// footer's prose. A gap of [`GAP_UNITS`] bad units holding a teaser or notice cue (the
 /// navigation and share lines that close an article) ends the run when the text after it
-/// scores a third or less of the text before it. Also gives the units cut, when any.
+/// scores a third or less of the text before it; so does a shorter run holding a notice box
+/// ([`NOTICE_BOX`]) when no two paragraphs in a row follow it. Also gives the units cut, when
+/// any.
 fn split_at_gap(
     (s, e): (usize, usize),
     feats: &[Features],
     classes: &[Class],
-) -> ((usize, usize), Option<(usize, usize, bool)>) {
+) -> ((usize, usize), ClosingCut) {
     let sum = |a: usize, b: usize| -> i64 {
         (a..b).map(|i| features::score(&feats[i], classes[i])).sum()
     };
