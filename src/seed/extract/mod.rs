@@ -303,6 +303,12 @@ fn split_at_gap(
     // After a notice box, the article goes on only as paragraphs among paragraphs.
     let lone = !box_only || !shape::paragraphs_in_a_row(feats, b, e);
     if a > s && tail * 3 <= head && lone {
+        // The box's own title (`Recevez notre lettre`), a short line without final
+        // punctuation right above it, goes with it.
+        let a = match a - 1 {
+            t if box_only && t > s && classes[t] == Class::Short && !feats[t].sentence => t,
+            _ => a,
+        };
         ((s, a - 1), Some((a, e, box_only)))
     } else {
         ((s, e), None)
