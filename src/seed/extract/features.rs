@@ -79,7 +79,12 @@ impl Features {
         // A section header is never part of the text around it, however short.
         if matches!(
             self.cue,
-            Cue::Caption | Cue::Notice | Cue::Copyright | Cue::SectionEnd | Cue::CommentsStart
+            Cue::Caption
+                | Cue::Notice
+                | Cue::Copyright
+                | Cue::ReadingTime
+                | Cue::SectionEnd
+                | Cue::CommentsStart
         ) {
             return Class::Bad;
         }
