@@ -173,10 +173,6 @@ fn parse_traced(
         file: file.display().to_string(),
         list: Vec::new(),
     };
-    let err = |message: &str| SeedError {
-        file: file.to_path_buf(),
-        message: message.to_string(),
-    };
     let decoded = decode(file, bytes)?;
     for m in &decoded.warnings {
         w.file(m);
@@ -185,24 +181,89 @@ fn parse_traced(
     let id = seed_id(file, &mut w);
     let slug_hint = slug_hint(&text);
     if text.trim().is_empty() {
-        return Err(err("empty seed (no text)"));
+        return Err(seed_error(file, "empty seed (no text)"));
     }
 
     let lines: Vec<&str> = text.split('\n').collect();
     let units = build_units(&lines);
-    let bp = Boilerplate::cached(&opts.boilerplate);
+    let mut meta = Meta::default();
+    let (ex, kinds) = extract_and_classify(&units, opts, inputs, &mut meta, &mut w);
+    if let Some(trace) = trace {
+        trace_units(&units, &kinds, &ex, trace);
+    }
 
-    // Main-content extraction, then classification of what may be metadata.
-    let mut ex = extract_units(&units);
+    let items = body_items(&units, &kinds);
+    if items.is_empty() {
+        return Err(seed_error(file, NO_ARTICLE));
+    }
+    let (title, summary, start) = headline_and_summary(&ex, &units, &items, &mut meta);
+    let mut body = assemble_body(&items[start..], title.as_ref(), &mut w);
+    let (dateline, title_source_text) = dateline_and_agency(&mut body, &mut meta);
+    body.retain(|b| match b {
+        Block::Paragraph { text } | Block::Heading { text } => !text.trim().is_empty(),
+        Block::List { items } => !items.is_empty(),
+    });
+    if body.is_empty() {
+        return Err(seed_error(file, NO_ARTICLE));
+    }
+    let title = title.unwrap_or_else(|| fallback_title(title_source_text, &body, &id));
+
+    let word_count = body_word_count(&body);
+    let language = article_language(&ex, &kinds, &title.value, &body, opts, word_count);
+    let (date, updated) = meta.dates(&mut w);
+    let (source, authors, tags) = meta.into_fields();
+
+    Ok(ParsedSeed {
+        id,
+        file: file.to_path_buf(),
+        title,
+        date,
+        updated,
+        source,
+        authors,
+        tags,
+        language,
+        summary,
+        slug_hint,
+        dateline,
+        body: body.into(),
+        word_count,
+        reading_time: crate::site::reading_minutes(word_count),
+        warnings: w.list,
+    })
+}
+
+/// The error of a seed that has no article once its furniture and metadata are gone.
+const NO_ARTICLE: &str = "no article text after removing boilerplate and metadata";
+
+/// A [`SeedError`] naming the file, so one bad seed is reported and the others go on.
+fn seed_error(file: &Path, message: &str) -> SeedError {
+    SeedError {
+        file: file.to_path_buf(),
+        message: message.to_string(),
+    }
+}
+
+/// Main-content extraction (with the archive's furniture and the override's extent), then
+/// each unit's kind: metadata is read only where extraction allows it, and text extraction
+/// dropped stays dropped.
+fn extract_and_classify(
+    units: &[Unit],
+    opts: &ParseOptions,
+    inputs: &SeedInputs,
+    meta: &mut Meta,
+    w: &mut Warn,
+) -> (super::extract::Extraction, Vec<Kind>) {
+    let bp = Boilerplate::cached(&opts.boilerplate);
+    let mut ex = extract_units(units);
     let unit_lines: Vec<usize> = units.iter().map(|u| u.line).collect();
     let texts = units.iter().map(|u| u.text.as_str());
     inputs.furniture.apply(&mut ex, texts);
     inputs.extent.apply(&mut ex, &unit_lines);
-    let mut meta = Meta::default();
     let mut kinds: Vec<Kind> = Vec::with_capacity(units.len());
     for (i, u) in units.iter().enumerate() {
         let kind = if ex.meta_allowed(i) {
-            classify(u, &bp, &mut meta, &mut w)
+            classify(u, &bp, meta, w)
         } else {
             Kind::Drop
         };
@@ -211,45 +272,46 @@ fn parse_traced(
             k => k,
         });
     }
-    positional_sources(&units, &mut kinds, &mut meta);
-    positional_byline(&units, &mut kinds, &mut meta, ex.meta_window.0);
-    if let Some(trace) = trace {
-        trace_units(&units, &kinds, &ex, trace);
-    }
+    positional_sources(units, &mut kinds, meta);
+    positional_byline(units, &mut kinds, meta, ex.meta_window.0);
+    (ex, kinds)
+}
 
-    // Body assembly.
-    let content: Vec<usize> = (0..units.len())
-        .filter(|&i| matches!(kinds[i], Kind::Text | Kind::Bullet(_)))
-        .collect();
-    if content.is_empty() {
-        return Err(err(
-            "no article text after removing boilerplate and metadata",
-        ));
-    }
+/// The kept units as paragraphs and lists: bullets separated only by dropped lines stay one
+/// list.
+fn body_items(units: &[Unit], kinds: &[Kind]) -> Vec<Item> {
     let mut items: Vec<Item> = Vec::new();
-    for &i in &content {
-        match &kinds[i] {
+    for (i, kind) in kinds.iter().enumerate() {
+        match kind {
             Kind::Bullet(t) => match items.last_mut() {
                 Some(Item::List(list, _, last))
-                    if *last + 1 == i || only_dropped(&kinds, *last, i) =>
+                    if *last + 1 == i || only_dropped(kinds, *last, i) =>
                 {
                     list.push(t.clone());
                     *last = i;
                 }
                 _ => items.push(Item::List(vec![t.clone()], units[i].line, i)),
             },
-            _ => items.push(Item::Text(units[i].text.clone(), units[i].line)),
+            Kind::Text => items.push(Item::Text(units[i].text.clone(), units[i].line)),
+            Kind::Drop | Kind::Meta { .. } => {}
         }
     }
+    items
+}
 
-    let mut title: Option<Field<String>> = extracted_title(&ex, &units, &mut meta);
+/// The title (extraction's headline, else a heading-like first item), the opening list as
+/// summary, and the index of the first item of the body.
+fn headline_and_summary(
+    ex: &super::extract::Extraction,
+    units: &[Unit],
+    items: &[Item],
+    meta: &mut Meta,
+) -> (Option<Field<String>>, Field<Vec<String>>, usize) {
+    let mut title: Option<Field<String>> = extracted_title(ex, units, meta);
     let mut start = 0;
     if let (None, Some(Item::Text(t, line)), true) = (&title, items.first(), items.len() > 1) {
         if heading_like(t, 120, 20, true) {
-            title = Some(Field::new(
-                site_stripped(&ex, t, &mut meta),
-                Origin::Line(*line),
-            ));
+            title = Some(Field::new(site_stripped(ex, t, meta), Origin::Line(*line)));
             start = 1;
         }
     }
@@ -260,13 +322,17 @@ fn parse_traced(
             start += 1;
         }
     }
+    (title, summary, start)
+}
 
+/// The body's blocks: short lines between paragraphs become headings, and text repeating the
+/// title or an earlier block is left out with a warning.
+fn assemble_body(rest: &[Item], title: Option<&Field<String>>, w: &mut Warn) -> Vec<Block> {
     let mut filter = RepeatFilter::new();
-    if let Some(t) = &title {
+    if let Some(t) = title {
         filter.is_repeat(&t.value);
     }
     let mut body: Vec<Block> = Vec::new();
-    let rest = &items[start..];
     for (k, item) in rest.iter().enumerate() {
         let (block, line) = match item {
             Item::List(list, line, _) => (
@@ -302,8 +368,12 @@ fn parse_traced(
         body.pop();
         body.push(Block::Paragraph { text });
     }
+    body
+}
 
-    // Dateline and a trailing agency credit.
+/// Reads the dateline of the first paragraph and a trailing agency credit of the last (which
+/// leaves the text); gives the dateline and the text a title would be cut from.
+fn dateline_and_agency(body: &mut [Block], meta: &mut Meta) -> (Option<String>, Option<String>) {
     let mut dateline = None;
     let mut title_source_text: Option<String> = None;
     if let Some(Block::Paragraph { text }) =
@@ -325,89 +395,53 @@ fn parse_traced(
             *text = kept;
         }
     }
-    body.retain(|b| match b {
-        Block::Paragraph { text } | Block::Heading { text } => !text.trim().is_empty(),
-        Block::List { items } => !items.is_empty(),
-    });
-    if body.is_empty() {
-        return Err(err(
-            "no article text after removing boilerplate and metadata",
-        ));
+    (dateline, title_source_text)
+}
+
+/// A title for a seed without a headline: its opening sentence, cut; the seed id at worst.
+fn fallback_title(source_text: Option<String>, body: &[Block], id: &str) -> Field<String> {
+    let src = source_text.unwrap_or_else(|| block_text(&body[0]));
+    let mut t = cut_title(first_sentence(&src), TITLE_MAX);
+    if t.is_empty() {
+        t = cut_title(&block_text(&body[0]), TITLE_MAX);
     }
+    if t.is_empty() {
+        t = id.to_string();
+    }
+    Field::new(t, Origin::FirstSentence)
+}
 
-    let title = match title {
-        Some(t) => t,
-        None => {
-            let src = title_source_text.unwrap_or_else(|| block_text(&body[0]));
-            let mut t = cut_title(first_sentence(&src), TITLE_MAX);
-            if t.is_empty() {
-                t = cut_title(&block_text(&body[0]), TITLE_MAX);
-            }
-            if t.is_empty() {
-                t = id.clone();
-            }
-            Field::new(t, Origin::FirstSentence)
-        }
-    };
-
-    let word_count: usize = body
-        .iter()
+/// Words of the body, as reading time and the language threshold count them.
+fn body_word_count(body: &[Block]) -> usize {
+    body.iter()
         .map(|b| match b {
             Block::Paragraph { text } | Block::Heading { text } => count_words(text),
             // Items are joined with a space for display: no word spans two items.
             Block::List { items } => items.iter().map(|i| count_words(i)).sum(),
         })
-        .sum();
-    // The language of the article: the page's when it was detected on article text only.
+        .sum()
+}
+
+/// The language of the article: the page's when it was detected on article text only, else
+/// detected again on the title and body.
+fn article_language(
+    ex: &super::extract::Extraction,
+    kinds: &[Kind],
+    title: &str,
+    body: &[Block],
+    opts: &ParseOptions,
+    word_count: usize,
+) -> Field<String> {
     let sample_kept = ex
         .language_sample
         .iter()
         .all(|&i| matches!(kinds.get(i), Some(Kind::Text | Kind::Bullet(_))) && ex.keeps(i));
-    let language = match ex.page_language {
+    match ex.page_language {
         Some(code) if sample_kept && word_count >= LANG_MIN_WORDS => {
             Field::new(code.to_string(), Origin::Detected)
         }
-        _ => detect_language(&title.value, &body, opts, word_count),
-    };
-    let (date, updated) = meta.dates(&mut w);
-    let source = match meta.best_source() {
-        Some((s, line)) => Field::new(
-            Some(s),
-            if line == 0 {
-                Origin::Detected
-            } else {
-                Origin::Line(line)
-            },
-        ),
-        None => Field::new(None, Origin::Missing),
-    };
-    let authors = match meta.authors_line {
-        Some(l) => Field::new(meta.authors, Origin::Line(l)),
-        None => Field::new(Vec::new(), Origin::Missing),
-    };
-    let tags = match meta.tags_line {
-        Some(l) => Field::new(meta.tags, Origin::Line(l)),
-        None => Field::new(Vec::new(), Origin::Missing),
-    };
-
-    Ok(ParsedSeed {
-        id,
-        file: file.to_path_buf(),
-        title,
-        date,
-        updated,
-        source,
-        authors,
-        tags,
-        language,
-        summary,
-        slug_hint,
-        dateline,
-        body: body.into(),
-        word_count,
-        reading_time: crate::site::reading_minutes(word_count),
-        warnings: w.list,
-    })
+        _ => detect_language(title, body, opts, word_count),
+    }
 }
 
 /// Runs main-content extraction over the units; a metadata-looking line is never a headline.
@@ -625,6 +659,13 @@ fn only_dropped(kinds: &[Kind], from: usize, to: usize) -> bool {
     kinds[from + 1..to].iter().all(|k| *k == Kind::Drop)
 }
 
+/// The source, authors and tags fields of a seed.
+type MetaFields = (
+    Field<Option<String>>,
+    Field<Vec<String>>,
+    Field<Vec<String>>,
+);
+
 /// Metadata collected from the seed.
 #[derive(Debug, Default)]
 struct Meta {
@@ -667,6 +708,30 @@ impl Meta {
                 self.authors.push(n);
             }
         }
+    }
+
+    /// The source, authors and tags fields, each with the line it was read from.
+    fn into_fields(self) -> MetaFields {
+        let source = match self.best_source() {
+            Some((s, line)) => Field::new(
+                Some(s),
+                if line == 0 {
+                    Origin::Detected
+                } else {
+                    Origin::Line(line)
+                },
+            ),
+            None => Field::new(None, Origin::Missing),
+        };
+        let authors = match self.authors_line {
+            Some(l) => Field::new(self.authors, Origin::Line(l)),
+            None => Field::new(Vec::new(), Origin::Missing),
+        };
+        let tags = match self.tags_line {
+            Some(l) => Field::new(self.tags, Origin::Line(l)),
+            None => Field::new(Vec::new(), Origin::Missing),
+        };
+        (source, authors, tags)
     }
 
     fn dates(&self, w: &mut Warn) -> (Field<Option<NaiveDate>>, Field<Option<NaiveDate>>) {
@@ -953,6 +1018,10 @@ fn tags_line(t: &str, line: usize, w: &mut Warn) -> Option<Vec<String>> {
         "related tags",
         "topics",
     ];
+    // A label alone on its line (`Sujets`, `Tags`) heads a list of one tag per line.
+    if t.len() <= 40 && LABELS.contains(&fold(t.trim()).as_str()) {
+        return Some(Vec::new());
+    }
     let colon = prefix(t, 40).find(':')?;
     let label = fold(t[..colon].trim());
     if !LABELS.contains(&label.as_str()) {
@@ -1068,10 +1137,14 @@ fn byline(t: &str, toks: &[Token]) -> Option<LineMeta> {
     })?;
     let after = toks.get(marker.len() - 1)?.end;
     let rest = t[after..].trim_start().trim_start_matches(':').trim();
+    let (rest, aside) = split_trailing_aside(rest);
     if rest.is_empty() {
         return None;
     }
     let mut out = LineMeta::default();
+    if let Some(agency) = aside.filter(|a| is_agency(a)) {
+        out.source = Some(agency.to_string());
+    }
     // Split on separators first (` | `, ` - `…), then on list separators inside each piece.
     for piece in split_separators(rest) {
         let ptoks = tokenize(piece);
@@ -1119,6 +1192,34 @@ fn byline(t: &str, toks: &[Token]) -> Option<LineMeta> {
         return None;
     }
     Some(out)
+}
+
+/// `Claire Monnier (Crest (Drôme), envoyée spéciale)` split into the names and the closing
+/// parenthesis group, which gives a place, a role or an agency after the names, not a name.
+fn split_trailing_aside(s: &str) -> (&str, Option<&str>) {
+    if !s.ends_with(')') {
+        return (s, None);
+    }
+    let mut depth = 0usize;
+    for (at, c) in s.char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' => {
+                depth -= 1;
+                if depth == 0 {
+                    let names = s[..at].trim_end();
+                    let aside = s[at + 1..s.len() - 1].trim();
+                    return if names.is_empty() {
+                        (s, None)
+                    } else {
+                        (names, Some(aside))
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+    (s, None)
 }
 
 /// Openings (folded) of a correspondent's credit: the name follows the place, after a comma.
@@ -1308,6 +1409,9 @@ const UPDATE_WORDS: &[&str] = &[
     "stand",
 ];
 
+/// Byline markers that may follow a date with no separator between them.
+const BYLINE_AFTER_DATE: &[&str] = &["par ", "by ", "von "];
+
 /// A line that is only dates with publish/update words and times, optionally with a source or
 /// byline set off by a separator (`RND, 27/07/2021`, `Publié le 3 mars 2022 à 08h15`).
 fn date_line(t: &str, toks: &[Token]) -> Option<LineMeta> {
@@ -1316,83 +1420,15 @@ fn date_line(t: &str, toks: &[Token]) -> Option<LineMeta> {
         return None;
     }
     let mut out = LineMeta::default();
-    // Chunks of non-date tokens between separators; each must be filler, a byline or a name.
-    let is_sep = |k: usize| -> bool {
-        match &toks[k].tok {
-            Tok::Punct(c) => {
-                matches!(c, ',' | '|' | '–' | '—' | '·' | '•' | ';' | '(' | ')' | '/')
-                    || (*c == '-'
-                        && (k == 0 || toks[k - 1].end != toks[k].start)
-                        && toks.get(k + 1).is_none_or(|n| n.start != toks[k].end))
-            }
-            _ => false,
-        }
-    };
     let mut in_date = vec![false; toks.len()];
     for m in &found {
         for flag in &mut in_date[m.first..m.last] {
             *flag = true;
         }
     }
-    let mut chunks: Vec<(usize, usize)> = Vec::new(); // token ranges
-    let mut k = 0;
-    while k < toks.len() {
-        if in_date[k] || is_sep(k) {
-            k += 1;
-            continue;
-        }
-        let s = k;
-        while k < toks.len() && !in_date[k] && !is_sep(k) {
-            k += 1;
-        }
-        chunks.push((s, k));
-    }
-    for &(s, e) in &chunks {
-        let filler = toks[s..e].iter().all(|tk| match &tk.tok {
-            Tok::Word(w) => DATE_FILLER.contains(&w.as_str()),
-            Tok::Num(_, n) => *n <= 2,
-            Tok::Punct(c) => matches!(c, ':' | '.' | '+' | '\''),
-        });
-        if filler {
-            continue;
-        }
-        // A name must be set off from any date by a separator.
-        let touches_date = (s > 0 && in_date[s - 1]) || (e < toks.len() && in_date[e]);
-        let text = &t[toks[s].start..toks[e - 1].end];
-        // A section label opening the line (`Economie 03.03.2022`) is read and left out.
-        let label = touches_date
-            && s == 0
-            && e - s == 1
-            && text.chars().next().is_some_and(char::is_uppercase);
-        let outlet_after = s > 0 && (text.starts_with("sur ") || text.starts_with("on "));
-        if touches_date && !label && !outlet_after {
-            return None;
-        }
-        if label {
-            continue;
-        }
-        let tk = tokenize(text);
-        if let Some(b) = byline(text, &tk) {
-            out.authors.extend(b.authors);
-            if b.source.is_some() {
-                out.source = b.source;
-            }
-            continue;
-        }
-        if let Some(s) = source_line(text) {
-            out.source = Some(s);
-            continue;
-        }
-        // `… sur France Info`, `… on BBC News`: the outlet after a preposition.
-        let text = ["sur ", "on "]
-            .iter()
-            .find_map(|p| text.strip_prefix(p))
-            .unwrap_or(text);
-        if name_like(text, 6) {
-            out.source = Some(text.to_string());
-            continue;
-        }
-        return None;
+    // Chunks of non-date tokens between separators; each must be filler, a byline or a name.
+    for (s, e) in non_date_chunks(toks, &in_date) {
+        read_date_chunk(t, toks, &in_date, (s, e), &mut out)?;
     }
     let mut prev_end = 0;
     for m in &found {
@@ -1404,6 +1440,95 @@ fn date_line(t: &str, toks: &[Token]) -> Option<LineMeta> {
         prev_end = m.last;
     }
     Some(out)
+}
+
+/// Whether token `k` separates the parts of a date line: a comma, bar, dash set off by spaces,
+/// bullet, semicolon, parenthesis or slash.
+fn date_separator(toks: &[Token], k: usize) -> bool {
+    match &toks[k].tok {
+        Tok::Punct(c) => {
+            matches!(c, ',' | '|' | '–' | '—' | '·' | '•' | ';' | '(' | ')' | '/')
+                || (*c == '-'
+                    && (k == 0 || toks[k - 1].end != toks[k].start)
+                    && toks.get(k + 1).is_none_or(|n| n.start != toks[k].end))
+        }
+        _ => false,
+    }
+}
+
+/// Token ranges of the runs that are neither part of a date nor a separator.
+fn non_date_chunks(toks: &[Token], in_date: &[bool]) -> Vec<(usize, usize)> {
+    let mut chunks: Vec<(usize, usize)> = Vec::new();
+    let mut k = 0;
+    while k < toks.len() {
+        if in_date[k] || date_separator(toks, k) {
+            k += 1;
+            continue;
+        }
+        let s = k;
+        while k < toks.len() && !in_date[k] && !date_separator(toks, k) {
+            k += 1;
+        }
+        chunks.push((s, k));
+    }
+    chunks
+}
+
+/// Reads one non-date chunk of a date line into `out`: filler words, a section label opening
+/// the line, a byline, a source or an outlet's name. `None` when the chunk is anything else,
+/// which makes the line not a date line.
+fn read_date_chunk(
+    t: &str,
+    toks: &[Token],
+    in_date: &[bool],
+    (s, e): (usize, usize),
+    out: &mut LineMeta,
+) -> Option<()> {
+    let filler = toks[s..e].iter().all(|tk| match &tk.tok {
+        Tok::Word(w) => DATE_FILLER.contains(&w.as_str()),
+        Tok::Num(_, n) => *n <= 2,
+        Tok::Punct(c) => matches!(c, ':' | '.' | '+' | '\''),
+    });
+    if filler {
+        return Some(());
+    }
+    // A name must be set off from any date by a separator.
+    let touches_date = (s > 0 && in_date[s - 1]) || (e < toks.len() && in_date[e]);
+    let text = &t[toks[s].start..toks[e - 1].end];
+    // A section label opening the line (`Economie 03.03.2022`) is read and left out.
+    let label =
+        touches_date && s == 0 && e - s == 1 && text.chars().next().is_some_and(char::is_uppercase);
+    let outlet_after = s > 0 && (text.starts_with("sur ") || text.starts_with("on "));
+    // `16 juin 2024 par Margaux`, `March 3, 2024 by admin`: a byline after the date.
+    let byline_after = s > 0 && BYLINE_AFTER_DATE.iter().any(|m| text.starts_with(m));
+    if touches_date && !label && !outlet_after && !byline_after {
+        return None;
+    }
+    if label {
+        return Some(());
+    }
+    let tk = tokenize(text);
+    if let Some(b) = byline(text, &tk) {
+        out.authors.extend(b.authors);
+        if b.source.is_some() {
+            out.source = b.source;
+        }
+        return Some(());
+    }
+    if let Some(s) = source_line(text) {
+        out.source = Some(s);
+        return Some(());
+    }
+    // `… sur France Info`, `… on BBC News`: the outlet after a preposition.
+    let text = ["sur ", "on "]
+        .iter()
+        .find_map(|p| text.strip_prefix(p))
+        .unwrap_or(text);
+    if name_like(text, 6) {
+        out.source = Some(text.to_string());
+        return Some(());
+    }
+    None
 }
 
 /// A standalone source credit: `Source : AFP`, `(AFP)`, `Le Monde avec AFP`, `Reuters`.
@@ -1434,6 +1559,12 @@ fn source_line(t: &str) -> Option<String> {
         .split(|c: char| c.is_whitespace() || c == '/' || c == ',')
         .any(is_agency)
         || is_agency(inner);
+    // `Avec AFP` at the foot of an article credits the agency alone.
+    let inner = ["Avec ", "avec ", "With ", "with ", "Mit ", "mit "]
+        .iter()
+        .find_map(|w| inner.strip_prefix(w))
+        .filter(|rest| is_agency(rest))
+        .unwrap_or(inner);
     has_agency.then(|| inner.to_string())
 }
 
@@ -2030,6 +2161,16 @@ mod tests {
         assert!(b("Par ailleurs, le ministre a parlé.").is_none());
         assert!(b("Von der Leyen a dit").is_none());
         assert!(b("By the way").is_none());
+        assert_eq!(
+            b("Par Claire Monnier (Crest (Drôme), envoyée spéciale)")
+                .unwrap()
+                .0,
+            vec!["Claire Monnier"]
+        );
+        assert_eq!(
+            b("By Jane Doe (Reuters)").unwrap(),
+            (vec!["Jane Doe".to_string()], Some("Reuters".to_string()))
+        );
     }
 
     #[test]
@@ -2042,6 +2183,11 @@ mod tests {
         assert!(d("Mis à jour le 4 mars 2022").unwrap().dates[0].1);
         assert!(d("Cette offre aurait été émise le 3 août 2017 lors d'une réunion.").is_none());
         assert!(d("Élections du 3 mars 2022").is_none());
+        let r = d("16 juin 2024 par Margaux").unwrap();
+        assert_eq!((r.dates.len(), r.authors), (1, vec!["Margaux".to_string()]));
+        let r = d("Posted on March 3, 2024 by Jane Doe").unwrap();
+        assert_eq!(r.authors, vec!["Jane Doe".to_string()]);
+        assert!(d("16 juin 2024 parmi les invités").is_none());
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub enum Cue {
     Notice,
     /// A copyright line.
     Copyright,
+    /// A reading-time line (`Lecture 3 min`, `5 min read`): page furniture, never a headline.
+    ReadingTime,
 }
 
 /// Headers of a comment section (whole line, folded, number and punctuation removed).
@@ -287,6 +289,12 @@ const NOTICE_PHRASES: &[&str] = &[
     "activation link",
     "merci pour votre inscription",
     "merci de votre inscription",
+    "offrir cet article",
+    "offrir l'article",
+    "gift this article",
+    "gift article",
+    "plein ecran",
+    "full screen",
 ];
 
 /// Words that make a short line (up to [`NOTICE_SHORT_WORDS`] words) a notice.
@@ -336,7 +344,7 @@ use rustc_hash::FxHashSet;
 /// The cue of a unit, if any.
 pub fn cue(text: &str, words: usize) -> Cue {
     if words > CUE_MAX_WORDS + 20 || text.len() > 600 {
-        return Cue::None;
+        return long_caption(text);
     }
     let copyright = text
         .as_bytes()
@@ -346,7 +354,7 @@ pub fn cue(text: &str, words: usize) -> Cue {
         return Cue::Copyright;
     }
     if words > CUE_MAX_WORDS {
-        return Cue::None;
+        return long_caption(text);
     }
     let folded = crate::text::fold(text.trim());
     let bare = bare(&folded);
@@ -357,11 +365,17 @@ pub fn cue(text: &str, words: usize) -> Cue {
     if words <= 6 && section_header(&bare) {
         return Cue::SectionEnd;
     }
+    if words <= READING_TIME_WORDS && reading_time(&folded) {
+        return Cue::ReadingTime;
+    }
     let lead = lead(&folded);
-    if same_first_byte(TEASER_OPENINGS, lead).any(|o| opens(lead, o)) {
+    if same_first_byte(TEASER_OPENINGS, lead).any(|o| opens(lead, o) || glued_to_title(text, o)) {
         return Cue::Teaser;
     }
-    if (words <= 25 && caption_like(&folded, lead, found)) || trailing_credit(&folded) {
+    if (words <= 25 && caption_like(&folded, lead, found))
+        || trailing_credit(&folded)
+        || capitals_credit(text)
+    {
         return Cue::Caption;
     }
     let notice = (words <= CUE_MAX_WORDS && found & NOTICE_PHRASE != 0)
@@ -370,6 +384,38 @@ pub fn cue(text: &str, words: usize) -> Cue {
         return Cue::Notice;
     }
     Cue::None
+}
+
+/// `À lire aussiSoudan : …`: a teaser opening glued to the linked title, as a scraper leaves
+/// a label and a link that had no space between them.
+fn glued_to_title(text: &str, opening: &str) -> bool {
+    let n = opening.chars().count();
+    let mut chars = text.trim_start().chars();
+    let head: String = chars.by_ref().take(n).collect();
+    opening.contains(' ')
+        && chars.next().is_some_and(char::is_uppercase)
+        && crate::text::fold(&head) == opening
+}
+
+/// A caption closed by its credit in capitals, after a full stop or a bar:
+/// `… près de Crest, le 11 août 2025. JEAN DURAND / LE QUOTIDIEN`, `… | ARCHIVES OUEST-FRANCE`.
+fn capitals_credit(text: &str) -> bool {
+    let t = text.trim_end();
+    let Some(at) = [". ", " | "]
+        .iter()
+        .filter_map(|sep| t.rfind(sep).map(|at| at + sep.len()))
+        .max()
+    else {
+        return false;
+    };
+    let credit = t[at..].trim();
+    let words = credit.split_whitespace().count();
+    (2..=CREDIT_MAX_WORDS).contains(&words)
+        && (credit.contains('/') || credit.chars().filter(|c| c.is_alphabetic()).count() >= 10)
+        && !credit
+            .chars()
+            .any(|c| c.is_lowercase() || c.is_ascii_digit() || c == ':')
+        && t[..at].split_whitespace().count() >= 4
 }
 
 /// Words that, with a count, head a comment section (`34 responses to …`, `12 réactions`).
@@ -658,12 +704,94 @@ fn trailing_credit(folded: &str) -> bool {
         })
 }
 
+/// Longest reading-time line (words): `Temps de lecture : 3 minutes`.
+const READING_TIME_WORDS: usize = 7;
+
+/// Words saying that a duration is a reading time, in the languages of the stop lists most
+/// pages use.
+const READING_WORDS: &[&str] = &[
+    "lecture",
+    "lire",
+    "read",
+    "reading",
+    "lesezeit",
+    "lesedauer",
+    "lettura",
+    "leitura",
+    "lectura",
+];
+
+/// A reading-time line: a number of minutes (`3 min`, `4 minutes`, `3min`) and a reading word.
+fn reading_time(folded: &str) -> bool {
+    if !folded.contains("min") {
+        return false;
+    }
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let minutes = |w: &str| matches!(w, "min" | "mins" | "mn" | "minute" | "minutes" | "minuten");
+    let timed = words.iter().enumerate().any(|(i, w)| {
+        let digits = w.bytes().take_while(u8::is_ascii_digit).count();
+        digits > 0
+            && (minutes(&w[digits..])
+                || (digits == w.len() && words.get(i + 1).is_some_and(|n| minutes(n))))
+    });
+    timed && words.iter().any(|w| READING_WORDS.contains(w))
+}
+
+/// Bytes at the end of a long line read for a credit.
+const CREDIT_TAIL: usize = 160;
+
+/// A caption too long for the other cues that still ends with its credit (`… with a fan to
+/// circulate air. Credit: ESA`): running text never closes on a credit label and a name.
+/// Only the line's tail is folded, and only when it holds a colon.
+fn long_caption(text: &str) -> Cue {
+    let mut at = text.len().saturating_sub(CREDIT_TAIL);
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    let tail = &text[at..];
+    if tail.contains(':') && trailing_credit(&crate::text::fold(tail)) {
+        Cue::Caption
+    } else {
+        Cue::None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn c(t: &str) -> Cue {
         cue(t, t.split_whitespace().count())
+    }
+
+    #[test]
+    fn glued_teasers_and_capital_credits() {
+        assert_eq!(
+            c("À lire aussiLe port de Brest agrandit son terminal"),
+            Cue::Teaser
+        );
+        assert_eq!(c("A lire aussi demain"), Cue::Teaser);
+        assert_eq!(
+            c("Le port de Brest, le 2 mars 2024. MARC LE GALL / LA DÉPÊCHE"),
+            Cue::Caption
+        );
+        assert_eq!(
+            c("La nouvelle halle vue du quai. | ARCHIVES LE TÉLÉGRAMME"),
+            Cue::Caption
+        );
+        assert_eq!(
+            c("Le texte a été adopté par l'Assemblée. Selon l'ONU, la situation reste grave."),
+            Cue::None
+        );
+        assert_eq!(c("Le sommet s'est tenu à Paris. OTAN UE"), Cue::None);
+        assert_eq!(
+            c("More information: J. Doe et al. (2018). DOI: 10.1007/978-3-319"),
+            Cue::None
+        );
+        assert_eq!(c("Offrir cet article"), Cue::Notice);
     }
 
     #[test]
@@ -716,10 +844,37 @@ mod tests {
             c("A cross-section of the module showing the crew quarters. Credit: ESA"),
             Cue::Caption
         );
+        let long = "Les maisons du quartier ancien, inondées pour la troisième fois en dix ans, \
+            vues depuis le clocher de l'église, où les habitants ont trouvé refuge pendant la \
+            nuit, avant que les pompiers ne viennent les chercher en barque au petit matin, \
+            tandis que la rivière continuait de monter et que la pluie ne cessait pas de tomber \
+            sur toute la vallée.";
+        assert_eq!(
+            c(&format!("{long} Crédit photo : Jean Dupont / AFP")),
+            Cue::Caption
+        );
+        assert_eq!(c(long), Cue::None);
+        assert_eq!(
+            c(&format!(
+                "{long} Le maire l'a dit en une image : tout est à refaire."
+            )),
+            Cue::None
+        );
         assert_eq!(
             c("Le ministre a répondu sans détour à la question de la photo : il ne savait rien."),
             Cue::None
         );
+    }
+
+    #[test]
+    fn reading_times() {
+        assert_eq!(c("Lecture 3 min"), Cue::ReadingTime);
+        assert_eq!(c("Temps de lecture : 4 minutes"), Cue::ReadingTime);
+        assert_eq!(c("3 min de lecture"), Cue::ReadingTime);
+        assert_eq!(c("5 min read"), Cue::ReadingTime);
+        assert_eq!(c("Lesezeit: 6min"), Cue::ReadingTime);
+        assert_eq!(c("Lecture du verdict à 15 h"), Cue::None);
+        assert_eq!(c("La minute de lecture du jour"), Cue::None);
     }
 
     #[test]

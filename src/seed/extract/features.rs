@@ -79,7 +79,12 @@ impl Features {
         // A section header is never part of the text around it, however short.
         if matches!(
             self.cue,
-            Cue::Caption | Cue::Notice | Cue::Copyright | Cue::SectionEnd | Cue::CommentsStart
+            Cue::Caption
+                | Cue::Notice
+                | Cue::Copyright
+                | Cue::ReadingTime
+                | Cue::SectionEnd
+                | Cue::CommentsStart
         ) {
             return Class::Bad;
         }
@@ -235,8 +240,24 @@ pub fn headline_like(t: &str) -> bool {
         && (2..=30).contains(&words)
         && (first.is_uppercase() || first.is_numeric() || matches!(first, '«' | '"' | '“' | '‘'))
         && !ends_with_period(t)
-        && !t.contains(['>', '|', '»', '/', '©'])
+        && !t.contains(['>', '|', '/', '©'])
+        && !breadcrumb_guillemet(t)
         && !t.contains(" · ")
+}
+
+/// Whether `t` uses `»` as a breadcrumb separator (`Accueil » Monde`): one that no `«` opened.
+/// A headline quoting someone (`« L’école mérite mieux »`) closes what it opened.
+fn breadcrumb_guillemet(t: &str) -> bool {
+    let mut open = 0usize;
+    for c in t.chars() {
+        match c {
+            '«' => open += 1,
+            '»' if open == 0 => return true,
+            '»' => open -= 1,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Language of the page, guessed from its longer lines (menus are short): the ISO 639-1 code,

@@ -149,13 +149,17 @@ pub fn extract(texts: &[&str], meta_like: &dyn Fn(&str) -> bool) -> Extraction {
         let (r, gap) = split_at_gap(r, &feats, &classes);
         let r = below_anchor(r, anchor, texts, &feats, &classes);
         Region {
-            gap,
+            gap: gap.map(|(a, b, _)| (a, b)),
+            notice_box: gap.is_some_and(|g| g.2),
             ..Region::shaped(r, &feats, &classes)
         }
     });
     let region = region
         .map(|r| r.closed(texts, &feats, &classes))
-        .map(|r| r.list_continued(texts, &feats));
+        .map(|r| r.list_continued(texts, &feats))
+        .map(|r| r.numbered_list(texts, &feats))
+        .map(|r| r.below_section_list(&feats))
+        .map(|r| r.with_items(texts, &feats, &classes));
     let end_cut = region.as_ref().and_then(|r| end_cue(&feats, r.s, r.e));
     let active = bad >= MIN_BAD_UNITS;
     let mut out = Extraction {
@@ -171,13 +175,27 @@ pub fn extract(texts: &[&str], meta_like: &dyn Fn(&str) -> bool) -> Extraction {
         if let Some(r) = &region {
             let (s, e) = (r.s, r.e);
             apply_region(&mut verdicts, &feats, r, end_cut);
-            let h = headline(texts, &feats, s, out.page_title.as_ref(), anchor, meta_like);
+            // Above a section's list, the headline is looked for above the section header.
+            let top = r.listed_above.map_or(s, |(a, _)| a.saturating_sub(1));
+            let h = headline(
+                texts,
+                &feats,
+                top,
+                out.page_title.as_ref(),
+                anchor,
+                meta_like,
+            );
             if let Some(h) = h {
                 verdicts[h].role = Role::Headline;
                 verdicts[h].rule = "headline: heading-like line above the article";
             }
             out.headline = h;
-            let tail = (e + META_TAIL).min(end_cut.unwrap_or(usize::MAX).saturating_sub(1));
+            // Metadata after the article stops where comments or a related list begin.
+            let closing = (e + 1..texts.len().min(e + META_TAIL + 1))
+                .find(|&i| matches!(feats[i].cue, Cue::CommentsStart | Cue::SectionEnd));
+            let tail = (e + META_TAIL)
+                .min(end_cut.unwrap_or(usize::MAX).saturating_sub(1))
+                .min(closing.map_or(usize::MAX, |c| c - 1));
             out.meta_window = (h.unwrap_or(s), tail.max(e).min(texts.len() - 1));
         }
     }
@@ -248,36 +266,56 @@ fn region(feats: &[Features], classes: &[Class], anchor: Option<usize>) -> Optio
 /// Fewest consecutive bad units (share bar, tags, previous/next links) that split a run of
 /// text in two.
 const GAP_UNITS: usize = 8;
+/// Fewest notices (newsletter sign-up, subscription offer, their confirmations) in a run of
+/// bad units that make it a notice box, which closes the article like a long gap when no
+/// paragraph among paragraphs follows it.
+const NOTICE_BOX: usize = 3;
+
+/// Units cut after a closing gap (first, last) and whether the gap was a notice box.
+type ClosingCut = Option<(usize, usize, bool)>;
 
 /// The main run without what follows a long closing gap inside it: the maximum-sum search
 /// crosses a share bar, tags and previous/next links to reach a blog's "about" box or a
 /// footer's prose. A gap of [`GAP_UNITS`] bad units holding a teaser or notice cue (the
 /// navigation and share lines that close an article) ends the run when the text after it
-/// scores a third or less of the text before it. Also gives the units cut, when any.
+/// scores a third or less of the text before it; so does a shorter run holding a notice box
+/// ([`NOTICE_BOX`]) when no two paragraphs in a row follow it. Also gives the units cut, when
+/// any.
 fn split_at_gap(
     (s, e): (usize, usize),
     feats: &[Features],
     classes: &[Class],
-) -> ((usize, usize), Option<(usize, usize)>) {
+) -> ((usize, usize), ClosingCut) {
     let sum = |a: usize, b: usize| -> i64 {
         (a..b).map(|i| features::score(&feats[i], classes[i])).sum()
     };
-    let mut best: Option<(usize, usize)> = None;
+    let mut best: Option<(usize, usize, bool)> = None;
     let mut i = s;
     while i <= e {
         let k = (i..=e).take_while(|&k| classes[k] == Class::Bad).count();
         let closing = (i..i + k).any(|k| matches!(feats[k].cue, Cue::Teaser | Cue::Notice));
-        if k >= GAP_UNITS && closing && best.is_none_or(|b| k > b.1 - b.0) {
-            best = Some((i, i + k));
+        let notices = (i..i + k).filter(|&k| feats[k].cue == Cue::Notice).count();
+        let box_only = notices >= NOTICE_BOX && !(k >= GAP_UNITS && closing);
+        let gap = (k >= GAP_UNITS && closing) || box_only;
+        if gap && best.is_none_or(|b| k > b.1 - b.0) {
+            best = Some((i, i + k, box_only));
         }
         i += k.max(1);
     }
-    let Some((a, b)) = best else {
+    let Some((a, b, box_only)) = best else {
         return ((s, e), None);
     };
     let (head, tail) = (sum(s, a), sum(b, e + 1));
-    if a > s && tail * 3 <= head {
-        ((s, a - 1), Some((a, e)))
+    // After a notice box, the article goes on only as paragraphs among paragraphs.
+    let lone = !box_only || !shape::paragraphs_in_a_row(feats, b, e);
+    if a > s && tail * 3 <= head && lone {
+        // The box's own title (`Recevez notre lettre`), a short line without final
+        // punctuation right above it, goes with it.
+        let a = match a - 1 {
+            t if box_only && t > s && classes[t] == Class::Short && !feats[t].sentence => t,
+            _ => a,
+        };
+        ((s, a - 1), Some((a, e, box_only)))
     } else {
         ((s, e), None)
     }
@@ -299,11 +337,16 @@ fn title_repeat(texts: &[&str], p: &(usize, String, String)) -> Option<usize> {
             return false;
         }
         let f = crate::text::fold(t);
-        full.strip_prefix(f.as_str()).is_some_and(|rest| {
+        let site_after = full.strip_prefix(f.as_str()).is_some_and(|rest| {
             [" | ", " - ", " – ", " — ", " :: ", " · "]
                 .iter()
                 .any(|s| rest.starts_with(s))
-        })
+        });
+        // `Tribune : « Headline » – Site` above `« Headline »`: a kicker before it.
+        let kicker_before = crate::text::fold(&p.1)
+            .strip_suffix(f.as_str())
+            .is_some_and(|kicker| kicker.ends_with(" : ") || kicker.ends_with(": "));
+        site_after || kicker_before
     })
 }
 
@@ -324,6 +367,9 @@ fn bare_title_repeat(texts: &[&str]) -> Option<usize> {
         u.len() == t.len() && crate::text::fold(u) == full
     })
 }
+
+/// Fewest item lines in a run kept between paragraphs ([`Region::with_items`]).
+const MIN_ITEMS: usize = 3;
 
 /// Units at the top of the region that may still be the on-page headline and its kicker.
 const ANCHOR_SLACK: usize = 3;
@@ -374,10 +420,18 @@ struct Region {
     feed: Option<(usize, usize)>,
     /// Units cut after a closing gap (share bar, previous/next links) inside the main run.
     gap: Option<(usize, usize)>,
+    /// Whether that gap is a notice box (newsletter sign-up, subscription offer).
+    notice_box: bool,
     /// Items of a list that began inside the article and goes on past its last paragraph.
     list: Option<(usize, usize)>,
     /// A short closing sentence kept after the last paragraph.
     closing: Option<usize>,
+    /// Runs of short item lines between paragraphs (ingredients, figures) kept in the body.
+    items: Vec<(usize, usize)>,
+    /// Items (with the lines under each) of a numbered list the article goes on into.
+    numbered: Option<(usize, usize)>,
+    /// A list under a section header (`Most popular`) just above the article's first paragraph.
+    listed_above: Option<(usize, usize)>,
 }
 
 impl Region {
@@ -408,8 +462,33 @@ impl Region {
             feed,
             closing: None,
             gap: None,
+            notice_box: false,
             list: None,
+            items: Vec::new(),
+            numbered: None,
+            listed_above: None,
         }
+    }
+
+    /// The region with the runs of item lines inside it: three or more bad units in a row
+    /// between paragraphs, with no cue, each opening with a lowercase word or a number
+    /// (`500 g de cerises`, `3 œufs`). Menus, share bars and teaser titles open with capitals.
+    fn with_items(mut self, texts: &[&str], feats: &[Features], classes: &[Class]) -> Region {
+        let item = |k: usize| {
+            let first = texts[k].trim_start().chars().next().unwrap_or(' ');
+            classes[k] == Class::Bad
+                && feats[k].cue == Cue::None
+                && (first.is_lowercase() || first.is_ascii_digit())
+        };
+        let mut i = self.s + 1;
+        while i < self.e {
+            let run = (i..self.e).take_while(|&k| item(k)).count();
+            if run >= MIN_ITEMS {
+                self.items.push((i, i + run - 1));
+            }
+            i += run.max(1);
+        }
+        self
     }
 
     /// The region with the short sentence right after its last paragraph, when that sentence
@@ -498,6 +577,105 @@ impl Region {
     }
 }
 
+/// Most units one item of a numbered list may span (its line and the lines under it: a link,
+/// a price, a short description).
+const ITEM_SPAN: usize = 4;
+/// Fewest items of a numbered list the article goes on into (the one it holds or opens on
+/// included).
+const NUMBERED_MIN: u32 = 3;
+
+/// The number opening a list item (`1) …`, `2. …`, `3 – …`): numbered lists are written by
+/// the article's author; menus, tag clouds and footers are not numbered.
+fn item_number(t: &str) -> Option<u32> {
+    let t = t.trim_start();
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    if !(1..=2).contains(&digits) {
+        return None;
+    }
+    let rest = &t[digits..];
+    let marked = [") ", ". ", " - ", " – ", " — "]
+        .iter()
+        .any(|m| rest.starts_with(m));
+    marked.then(|| t[..digits].parse().ok()).flatten()
+}
+
+impl Region {
+    /// The region carried down a numbered list that its last paragraph opens or holds: items
+    /// numbered on from the last one (or from 1 right after the last paragraph), each within
+    /// [`ITEM_SPAN`] units of the one before, with the lines under each item, the last item
+    /// taking as many as the shortest item before it. A list of picks, steps or reasons is the
+    /// article, however short and poor in stopwords its lines.
+    fn numbered_list(mut self, texts: &[&str], feats: &[Features]) -> Region {
+        let e = self.e;
+        if self.feed.is_some() || self.gap.is_some() {
+            return self;
+        }
+        let held = (e.saturating_sub(ITEM_SPAN - 1)..=e)
+            .rev()
+            .find_map(|j| item_number(texts[j]).map(|n| (n + 1, j)));
+        let (mut next, mut last, first) = match held {
+            Some((n, j)) => (n, j, e + 1),
+            None if texts.get(e + 1).and_then(|t| item_number(t)) == Some(1) => (2, e + 1, e + 1),
+            None => return self,
+        };
+        let mut span = usize::MAX;
+        let mut items = 1;
+        for k in last + 1..texts.len() {
+            if k - last > ITEM_SPAN || matches!(feats[k].cue, Cue::CommentsStart | Cue::SectionEnd)
+            {
+                break;
+            }
+            if item_number(texts[k]) == Some(next) {
+                span = span.min(k - last);
+                (last, next, items) = (k, next + 1, items + 1);
+            }
+        }
+        if items < NUMBERED_MIN {
+            return self;
+        }
+        // The last item keeps the lines the shortest item had, up to a header.
+        let end = (last + 1..(last + span).min(texts.len()))
+            .take_while(|&k| {
+                item_number(texts[k]).is_none()
+                    && !matches!(feats[k].cue, Cue::CommentsStart | Cue::SectionEnd)
+            })
+            .last()
+            .unwrap_or(last);
+        self.e = end;
+        self.numbered = Some((first, end));
+        self
+    }
+
+    /// The region without a list it opens on right under a section header (`Most popular`,
+    /// `Les plus lus`): three or more lines of up to [`LISTED_MAX`] characters, mostly without
+    /// final punctuation (titles), none a paragraph among paragraphs, before the article's
+    /// first connected paragraph. A sidebar
+    /// laid out between the headline and the article is not its opening.
+    fn below_section_list(mut self, feats: &[Features]) -> Region {
+        let s = self.s;
+        if s == 0 || feats[s - 1].cue != Cue::SectionEnd || !self.boxes.is_empty() {
+            return self;
+        }
+        let conn = shape::connected(feats);
+        let Some(c) = (s..=self.e).find(|&i| conn[i]) else {
+            return self;
+        };
+        let listed = (s..c).all(|i| feats[i].chars <= LISTED_MAX && feats[i].cue == Cue::None);
+        // Mostly titles: an article opening on short paragraphs ends them as sentences.
+        let titles = (s..c).filter(|&i| !feats[i].sentence).count();
+        if c - s >= LISTED_MIN && listed && titles * 2 > c - s {
+            self.listed_above = Some((s, c - 1));
+            self.s = c;
+        }
+        self
+    }
+}
+
+/// Fewest lines of a section's list above the article.
+const LISTED_MIN: usize = 3;
+/// Longest line (characters) of such a list: a teaser's title.
+const LISTED_MAX: usize = 150;
+
 /// Letterless lines skipped between the last paragraph and a closing sentence.
 const CLOSING_SKIP: usize = 2;
 
@@ -569,6 +747,9 @@ fn apply_region(verdicts: &mut [Verdict], feats: &[Features], r: &Region, cut: O
         if r.boxes.iter().any(|&(a, b)| (a..=b).contains(&i)) {
             v.role = Role::Furniture;
             v.rule = "furniture: related box inside the article";
+        } else if i < s && r.listed_above.is_some_and(|(a, b)| (a..=b).contains(&i)) {
+            v.role = Role::Furniture;
+            v.rule = "furniture: list under a section header above the article";
         } else if i < s {
             v.role = Role::Furniture;
             v.rule = "furniture: before the article's main run of text";
@@ -578,7 +759,11 @@ fn apply_region(verdicts: &mut [Verdict], feats: &[Features], r: &Region, cut: O
                 v.rule = "comment: after a comment-section header";
             } else if r.gap.is_some_and(|(a, b)| (a..=b).contains(&i)) {
                 v.role = Role::Furniture;
-                v.rule = "furniture: after a share / previous-next gap that closes the article";
+                v.rule = if r.notice_box {
+                    "furniture: after a notice box (newsletter, offer) that closes the article"
+                } else {
+                    "furniture: after a share / previous-next gap that closes the article"
+                };
             } else if r.feed.is_some_and(|(a, b)| (a..=b).contains(&i)) {
                 v.role = Role::Furniture;
                 v.rule = "furniture: teaser feed (lone paragraphs between short lines)";
@@ -586,8 +771,12 @@ fn apply_region(verdicts: &mut [Verdict], feats: &[Features], r: &Region, cut: O
                 v.role = Role::Furniture;
                 v.rule = "furniture: after the article's main run of text";
             }
+        } else if r.numbered.is_some_and(|(a, b)| (a..=b).contains(&i)) {
+            v.rule = "kept: numbered list the article goes on into";
         } else if r.list.is_some_and(|(a, b)| (a..=b).contains(&i)) {
             v.rule = "kept: list going on past the article's last paragraph";
+        } else if r.items.iter().any(|&(a, b)| (a..=b).contains(&i)) {
+            v.rule = "kept: run of item lines between paragraphs";
         } else if r.closing == Some(i) {
             v.rule = "kept: closing sentence after the last paragraph";
         } else if v.class == Class::Bad {
@@ -607,6 +796,7 @@ fn apply_cues(verdicts: &mut [Verdict], feats: &[Features]) {
             Cue::Caption => (Role::Caption, "caption: photo caption or credit"),
             Cue::Teaser => (Role::Teaser, "teaser: read-also / related link"),
             Cue::Notice => (Role::Notice, "notice: subscription, paywall or app prompt"),
+            Cue::ReadingTime => (Role::Furniture, "furniture: reading time"),
             _ => continue,
         };
         v.role = role;

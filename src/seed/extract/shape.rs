@@ -15,7 +15,7 @@ pub fn prose(f: &Features) -> bool {
 fn transparent(f: &Features) -> bool {
     matches!(
         f.cue,
-        Cue::Caption | Cue::Teaser | Cue::Notice | Cue::Copyright
+        Cue::Caption | Cue::Teaser | Cue::Notice | Cue::Copyright | Cue::ReadingTime
     )
 }
 
@@ -38,6 +38,23 @@ pub fn connected(feats: &[Features]) -> Vec<bool> {
     mark(&mut (0..feats.len()));
     mark(&mut (0..feats.len()).rev());
     out
+}
+
+/// Whether two paragraphs of prose follow each other within `s..=e` (captions and notices
+/// between them skipped): running text, rather than a lone blurb among short lines.
+pub fn paragraphs_in_a_row(feats: &[Features], s: usize, e: usize) -> bool {
+    let mut prev = false;
+    for f in feats.get(s..=e).unwrap_or_default() {
+        if transparent(f) {
+            continue;
+        }
+        let p = prose(f);
+        if p && prev {
+            return true;
+        }
+        prev = p;
+    }
+    false
 }
 
 /// Fewest lone paragraphs after the article's last connected one that make a teaser feed.

@@ -330,3 +330,96 @@ fn a_share_and_previous_next_gap_closes_the_article() {
         "furniture: after a share / previous-next gap that closes the article"
     );
 }
+
+/// Article paragraphs that are not those of [`P`], for pages that need more text.
+const Q: &[&str] = &[
+    "La préfecture a ouvert trois gymnases pour accueillir les habitants évacués dans la nuit, et les services de l'État ont promis de rester mobilisés aussi longtemps qu'il le faudra.",
+    "Le préfet a annoncé qu'il demanderait la reconnaissance de l'état de catastrophe naturelle, ce qui permettra aux sinistrés d'être indemnisés plus rapidement par leurs assurances.",
+];
+
+#[test]
+fn a_numbered_list_after_the_last_paragraph_is_the_article() {
+    let mut lines = menu();
+    lines.extend_from_slice(P);
+    lines.push("Voici les trois lieux retenus par la mairie pour les cours de natation :");
+    lines.extend_from_slice(&[
+        "1) La piscine de Hautepierre",
+        "Bus 17, arrêt Cervantès",
+        "2) Le centre nautique de Schiltigheim",
+        "Tram B, arrêt Hôtel de ville",
+        "3) La piscine du Wacken",
+        "Tram B, arrêt Wacken",
+        "Mentions légales",
+        "Plan du site",
+        "Contact",
+        "Cookies",
+    ]);
+    let ex = page(&lines);
+    let first = menu().len() + P.len() + 1;
+    for i in first..first + 6 {
+        assert!(ex.keeps(i), "list line {i} dropped: {:?}", ex.verdicts[i]);
+    }
+    assert!(!ex.keeps(first + 6));
+    // Unnumbered, the same lines are links after the article.
+    let unnumbered: Vec<String> = lines.iter().map(|l| l.replacen(") ", " ", 1)).collect();
+    let unnumbered: Vec<&str> = unnumbered.iter().map(String::as_str).collect();
+    let ex = page(&unnumbered);
+    assert!(ex.keeps(first - 1));
+    // (The first may be kept as a closing sentence.)
+    assert!(
+        !ex.keeps(first + 2) && !ex.keeps(first + 4),
+        "{:?}",
+        ex.verdicts
+    );
+}
+
+#[test]
+fn a_list_under_a_section_header_above_the_article_is_not_its_opening() {
+    let mut lines = menu();
+    lines.extend_from_slice(&[
+        "La vallée sous les eaux après une nuit de pluies diluviennes",
+        "Les plus lus",
+        "Un nouveau directeur pour le conservatoire de musique, qui rouvrira ses portes en septembre",
+        "Les travaux du tramway reprennent lundi dans le centre, avec des déviations pour les bus",
+        "Le marché de Noël ouvre ses portes vendredi sur la place de la cathédrale et dans les rues",
+    ]);
+    lines.extend_from_slice(P);
+    lines.extend_from_slice(&["Mentions légales", "Plan du site", "Contact", "Cookies"]);
+    let ex = page(&lines);
+    let m = menu().len();
+    assert!((m + 2..m + 5).all(|i| !ex.keeps(i)));
+    assert!((m + 5..m + 8).all(|i| ex.keeps(i)));
+    assert_eq!(ex.headline, Some(m));
+    // Without the header, the same lines open the article.
+    lines.remove(m + 1);
+    let ex = page(&lines);
+    assert!((m + 1..m + 7).all(|i| ex.keeps(i)), "{:?}", ex.verdicts);
+}
+
+#[test]
+fn a_notice_box_closes_the_article_unless_paragraphs_follow() {
+    let box_lines = [
+        "Inscrivez-vous à notre newsletter quotidienne",
+        "S'inscrire à la newsletter",
+        "Merci pour votre inscription !",
+    ];
+    let about = "Le Courrier du Midi est un journal indépendant, fondé par ses lecteurs, qui raconte chaque jour la vie de la région et de ses habitants.";
+    let mut lines = menu();
+    lines.extend_from_slice(P);
+    lines.extend_from_slice(&Q[..1]);
+    lines.extend_from_slice(&box_lines);
+    lines.push(about);
+    lines.extend_from_slice(&["Mentions légales", "Plan du site", "Contact", "Cookies"]);
+    let ex = page(&lines);
+    let m = menu().len();
+    assert!((m..m + 4).all(|i| ex.keeps(i)));
+    assert!(!ex.keeps(m + 7), "{:?}", ex.verdicts[m + 7]);
+    // The box in the middle of the article: the paragraphs after it stay.
+    let mut lines = menu();
+    lines.extend_from_slice(P);
+    lines.extend_from_slice(&box_lines);
+    lines.extend_from_slice(Q);
+    lines.extend_from_slice(&["Mentions légales", "Plan du site", "Contact", "Cookies"]);
+    let ex = page(&lines);
+    assert!(ex.keeps(m + 6) && ex.keeps(m + 7), "{:?}", ex.verdicts);
+}
