@@ -767,6 +767,7 @@
       ((h.doc.t || '') + ' ' + (h.text || '')).replace(re, function (m) { seen.push(m); return m; });
     });
     var standsFor = function (word, t) {
+      if (fold(word.slice(0, 2)).charAt(0) !== t.charAt(0)) return false; // a stem keeps its first letter
       var f = fold(word);
       return !STOP.has(f) && (term(f, 'fr') === t || f === t || (!!otherLangs && f.length > t.length && isInflectionOf(f, t)));
     };
@@ -798,7 +799,12 @@
   // keeps about that many chars around the first match.
   function highlight(text, matched, windowChars) {
     var runs = [], last = 0, first = -1, m, re = /[\p{Alphabetic}\p{N}\p{M}]+/gu;
+    // A stem keeps the first letter of its word: words that start like no matched term are
+    // passed over without folding or stemming them whole.
+    var firsts = new Set();
+    matched.forEach(function (x) { firsts.add(x.charAt(0)); });
     var isMatch = function (w) {
+      if (!firsts.has(fold(w.slice(0, 2)).charAt(0))) return false;
       var f = fold(w);
       if (STOP.has(f)) return false;
       var t = term(f, 'fr');
