@@ -27,7 +27,8 @@
 //!   document lists, for filters, fetched only when a filter is used.
 //!
 //! - `search/o.bin`: the date rank of each document, by id (see below), fetched only to sort
-//!   by date or to put results of equal score newest first (3 bytes a document from 65,537 on).
+//!   by date, or to put results of equal score newest first when the document files of the
+//!   tied results (which carry their dates) would cost more (3 bytes a document from 65,537 on).
 //!
 //! Document ids follow seed order ([`Site::seed_ranks`]): seeds are named in the order they
 //! arrive, so a new seed takes the next id whatever its date, and every existing

@@ -12,7 +12,10 @@
   var MARK = /\p{M}/u;
   var WORD = /[\p{Alphabetic}\p{N}]+/gu;
   var SPECIAL = { 'œ': 'oe', 'Œ': 'oe', 'æ': 'ae', 'Æ': 'ae', 'ß': 'ss', '’': "'", '‘': "'", 'ʼ': "'", '`': "'", '´': "'" };
+  // Text with nothing to fold but capitals (ASCII without the backquote) is lowercased at once.
+  var PLAIN = /^[\x00-\x5f\x61-\x7f]*$/;
   function fold(text) {
+    if (PLAIN.test(text)) return text.toLowerCase();
     var out = '';
     for (var c of text.normalize('NFD')) {
       if (MARK.test(c)) continue;
