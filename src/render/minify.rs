@@ -619,13 +619,21 @@ mod tests {
         for gone in ["header", "the sum", "longName", "argument"] {
             assert!(!js.contains(gone), "{gone} left in {js}");
         }
-        assert!(js.contains("globalThis.api") && js.contains("helper:"), "{js}");
+        assert!(
+            js.contains("globalThis.api") && js.contains("helper:"),
+            "{js}"
+        );
         // A script that does not parse is served as written.
         assert_eq!(asset("bad.js", b"function ("), b"function (");
         // The theme's own search.js comes out smaller than minify-html made it, comments gone.
         let theme = include_str!("../../themes/default/static/search.js");
         let out = String::from_utf8(asset("search.js", theme.as_bytes())).unwrap();
-        assert!(out.len() * 100 < theme.len() * 60, "{} of {}", out.len(), theme.len());
+        assert!(
+            out.len() * 100 < theme.len() * 60,
+            "{} of {}",
+            out.len(),
+            theme.len()
+        );
         assert!(!out.contains("Tokeniser") && !out.contains("prototype.search=function(q,"));
     }
 }
