@@ -6,16 +6,19 @@
 // (for a build of tests/fixtures/search-site).
 //
 // node bench/search_compare.mjs --dist DIST [--base /] [--pagefind "python3 -m pagefind" | --no-pagefind]
-//      [--queries "israel,pegasus,…"] [--expect] [--json out.json] [--throttle 4 --runs 5]
+//      [--queries "israel,pegasus,…"] [--expect] [--json out.json] [--throttle 4 --runs 5 [--alt-js FILE]]
 // With --throttle R, gazette's queries also run --runs times (default 5) under Chromium's R× CPU
 // throttling, and a table gives the median time from the last index byte (the last response
-// under search/) to the first results on the page, and the median total time.
+// under search/) to the first results on the page, and the median total time. With
+// --alt-js FILE (another search.js, e.g. main's, minified), the timing runs alternate between
+// the site's search.js and FILE on the same index, and the table gives both.
 // Needs: npm ci --prefix tests/browser, /usr/bin/chromium, Pagefind (pip install 'pagefind[bin]')
 // unless --no-pagefind (gazette only: for measuring a change to the index quickly).
 import { execSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { serve } from '../tests/browser/server.mjs';
@@ -67,6 +70,7 @@ pf = du(pfOut);
 }
 const gz = du(join(dist, 'search'));
 const gzJs = statSync(join(dist, 'static/search.js')).size;
+const gzJsZ = gzipSync(readFileSync(join(dist, 'static/search.js')), { level: 6 }).length;
 
 // One server: the site under `base`, Pagefind's files and a page with its default UI beside it.
 const { server, log, origin } = await serve(dist, base, 0);
@@ -74,6 +78,8 @@ const pfPrefix = base + '_pagefind/';
 const inner = server.listeners('request')[0];
 // Requests under _pagefind/ are proxied to a second server over the Pagefind output folder.
 const pfServer = await serve(pfOut, '/', 0);
+const altJs = args['alt-js'] ? readFileSync(args['alt-js']) : null;
+let useAlt = false;
 server.removeAllListeners('request');
 server.on('request', (req, res) => {
   if (req.url.startsWith(pfPrefix)) {
@@ -81,6 +87,11 @@ server.on('request', (req, res) => {
       res.writeHead(up.statusCode, up.headers); up.pipe(res);
     });
     r.end();
+    return;
+  }
+  if (altJs && useAlt && req.url.startsWith(base + 'static/search.js')) {
+    res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' });
+    res.end(altJs);
     return;
   }
   if (req.url.startsWith(base + '_pf.html')) {
@@ -179,13 +190,24 @@ for (const q of queries) {
   const p = withPagefind ? await pagefindQuery(q) : null;
   if (p) p.fetched = [p.fetched[0] + pfStart[0], p.fetched[1] + pfStart[1]];
   if (throttle) {
-    const runs = [];
-    for (let i = 0; i < timingRuns; i++) runs.push(await gazetteTiming(q));
+    const runs = [], alt = [];
+    for (let i = 0; i < timingRuns; i++) {
+      runs.push(await gazetteTiming(q));
+      if (!altJs) continue;
+      useAlt = true;
+      alt.push(await gazetteTiming(q));
+      useAlt = false;
+    }
     g.throttled = { gap: median(runs.map((r) => r.gap)), total: median(runs.map((r) => r.total)) };
+    if (altJs) g.alt = { gap: median(alt.map((r) => r.gap)), total: median(alt.map((r) => r.total)) };
   }
   rows.push({ q, g, p });
 }
-if (throttle) {
+if (throttle && altJs) {
+  console.log(`\n| query (gazette, ${throttle}× CPU throttling, median of ${timingRuns}, alternating) | last index byte → results shown (ms), ${args['alt-js']} | the site's search.js | page start → results shown (ms), ${args['alt-js']} | the site's |`);
+  console.log('|---|---|---|---|---|');
+  for (const { q, g } of rows) console.log(`| \`${q}\` | ${g.alt.gap.toFixed(0)} | ${g.throttled.gap.toFixed(0)} | ${g.alt.total.toFixed(0)} | ${g.throttled.total.toFixed(0)} |`);
+} else if (throttle) {
   console.log(`\n| query (gazette, ${throttle}× CPU throttling, median of ${timingRuns}) | last index byte → results shown (ms) | page start → results shown (ms) |`);
   console.log('|---|---|---|');
   for (const { q, g } of rows) console.log(`| \`${q}\` | ${g.throttled.gap.toFixed(0)} | ${g.throttled.total.toFixed(0)} |`);
@@ -198,10 +220,10 @@ rmSync(work, { recursive: true, force: true });
 const kb = (b) => (b / 1024).toFixed(1);
 if (!withPagefind) {
   console.log(`\n| | gazette |\n|---|---|\n| index files | ${gz.files} (+ search.js ${kb(gzJs)} KB) |\n| index bytes | ${kb(gz.bytes)} KB |`);
-  console.log('\n| query | KB fetched (raw / gzip) | of which search.js | requests | results |');
+  console.log('\n| query | KB fetched (raw / gzip) | of which search.js (raw / gzip) | requests | results |');
   console.log('|---|---|---|---|---|');
   for (const { q, g } of rows) {
-    console.log(`| \`${q}\` | ${kb(g.fetched[0])} / ${kb(g.fetched[1])} | ${kb(gzJs)} | ${g.requests} | ${g.status} |`);
+    console.log(`| \`${q}\` | ${kb(g.fetched[0])} / ${kb(g.fetched[1])} | ${kb(gzJs)} / ${kb(gzJsZ)} | ${g.requests} | ${g.status} |`);
   }
   if (args.json) writeFileSync(args.json, JSON.stringify({ gazette: { ...gz, js: gzJs }, rows }, null, 2));
   process.exit(0);

@@ -427,10 +427,9 @@ impl<'a> ViewBuilder<'a> {
             dateline: a.dateline.as_deref(),
             body_html: body_html(&a.body),
             word_count: a.word_count,
-            // A copy of the story is listed as such, not again as a related article.
+            // Copies of the story are listed as such; related articles never hold one.
             related: self.site.related[i]
                 .iter()
-                .filter(|r| !self.site.copies[i].contains(r))
                 .map(|&r| self.card_item(r))
                 .collect::<Result<_>>()?,
             copies: self.site.copies[i]

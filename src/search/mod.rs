@@ -27,7 +27,8 @@
 //!   document lists, for filters, fetched only when a filter is used.
 //!
 //! - `search/o.bin`: the date rank of each document, by id (see below), fetched only to sort
-//!   by date or to put results of equal score newest first (3 bytes a document from 65,537 on).
+//!   by date, or to put results of equal score newest first when the document files of the
+//!   tied results (which carry their dates) would cost more (3 bytes a document from 65,537 on).
 //!
 //! Document ids follow seed order ([`Site::seed_ranks`]): seeds are named in the order they
 //! arrive, so a new seed takes the next id whatever its date, and every existing
@@ -564,16 +565,12 @@ impl<'a> Out<'a> {
 
 /// Writes the dictionary shards and posting blocks of `table`; returns the shard keys, sorted.
 fn write_postings(table: &postings::TermTable, out: &Out) -> anyhow::Result<Vec<String>> {
-    let emit = out.emit;
-    let record = |path, digest| out.record(path, digest);
     let terms = &table.terms;
     let mut shards = Vec::new();
     shard_terms(terms, 2, &|t: &str| t.len() + 8, &mut shards);
 
     // Each shard's dictionary and posting blocks, shards side by side. Shards cover the
-    // sorted terms in order, so each is a range of the table. All the files of a shard carry
-    // its fingerprint: a sink holding them from an earlier build keeps them.
-    let tracks = emit.tracks_fingerprints();
+    // sorted terms in order, so each is a range of the table.
     let mut ranges = Vec::with_capacity(shards.len());
     let mut first = 0;
     for (_, shard) in &shards {
@@ -584,69 +581,96 @@ fn write_postings(table: &postings::TermTable, out: &Out) -> anyhow::Result<Vec<
     shards
         .par_iter()
         .zip(ranges)
-        .try_for_each(|((key, shard), range)| -> anyhow::Result<()> {
-            let name = file_name(key);
+        .try_for_each(|((key, shard), range)| {
             debug_assert_eq!(&terms[range.clone()], &shard[..]);
-            let entries = &table.entries[range];
-            let fp = shard_fingerprint(key, shard, entries);
-            let blocks = blocks_of(entries);
-            let dict_path = format!("search/t/{name}.txt");
-            let block_path = |no: usize| format!("search/p/{name}.{no}.bin");
-            let mut kept = vec![false; blocks.len() + 1];
-            for (no, kept) in kept.iter_mut().enumerate() {
-                let path = if no < blocks.len() {
-                    block_path(no)
-                } else {
-                    dict_path.clone()
-                };
-                *kept = tracks && emit.reuse(&path, fp);
-                record(path, FileDigest::Inputs(fp));
-            }
-            if kept.iter().all(|k| *k) {
-                return Ok(());
-            }
-            // The dictionary: a line per term, a blank line after each block.
-            let mut dict = String::new();
-            let mut prev = "";
-            for (no, range) in blocks.iter().enumerate() {
-                let mut block: Vec<u8> = Vec::new();
-                for (term, e) in shard[range.clone()].iter().zip(&entries[range.clone()]) {
-                    let shared = prev
-                        .chars()
-                        .zip(term.chars())
-                        .take_while(|(a, b)| a == b)
-                        .count()
-                        .min(35);
-                    let suffix: String = term.chars().skip(shared).collect();
-                    dict.push_str(&encode::base36(shared as u64));
-                    dict.push_str(&suffix);
-                    dict.push(' ');
-                    dict.push_str(&encode::base36(u64::from(e.df)));
-                    dict.push(' ');
-                    dict.push_str(&encode::base36(e.bytes.len() as u64));
-                    dict.push('\n');
-                    block.extend_from_slice(&e.bytes);
-                    prev = term;
-                }
-                dict.push('\n');
-                if !kept[no] {
-                    let path = block_path(no);
-                    emit.put(OutputFile { path, bytes: block }, Some(fp))?;
-                }
-            }
-            if !kept[blocks.len()] {
-                let bytes = dict.into_bytes();
-                emit.put(
-                    OutputFile {
-                        path: dict_path,
-                        bytes,
-                    },
-                    Some(fp),
-                )?;
-            }
-            Ok(())
+            write_shard(key, shard, &table.entries[range], out)
         })?;
     Ok(shards.into_iter().map(|(key, _)| key).collect())
+}
+
+/// Writes the dictionary of one shard (`key`, its `terms` and their posting lists `entries`)
+/// and its posting blocks. All the files of a shard carry its fingerprint: a sink holding them
+/// from an earlier build keeps them.
+fn write_shard(
+    key: &str,
+    terms: &[&str],
+    entries: &[&postings::Encoded],
+    out: &Out,
+) -> anyhow::Result<()> {
+    let emit = out.emit;
+    let name = file_name(key);
+    let fp = shard_fingerprint(key, terms, entries);
+    let blocks = blocks_of(entries);
+    let dict_path = format!("search/t/{name}.txt");
+    let block_path = |no: usize| format!("search/p/{name}.{no}.bin");
+    let tracks = emit.tracks_fingerprints();
+    let mut kept = vec![false; blocks.len() + 1];
+    for (no, kept) in kept.iter_mut().enumerate() {
+        let path = if no < blocks.len() {
+            block_path(no)
+        } else {
+            dict_path.clone()
+        };
+        *kept = tracks && emit.reuse(&path, fp);
+        out.record(path, FileDigest::Inputs(fp));
+    }
+    if kept.iter().all(|k| *k) {
+        return Ok(());
+    }
+    let (dict, block_bytes) = dictionary_and_blocks(terms, entries, &blocks);
+    for (no, bytes) in block_bytes.into_iter().enumerate() {
+        if !kept[no] {
+            let path = block_path(no);
+            emit.put(OutputFile { path, bytes }, Some(fp))?;
+        }
+    }
+    if !kept[blocks.len()] {
+        let bytes = dict.into_bytes();
+        emit.put(
+            OutputFile {
+                path: dict_path,
+                bytes,
+            },
+            Some(fp),
+        )?;
+    }
+    Ok(())
+}
+
+/// The text of a shard's dictionary (a line per term, front-coded, a blank line after each
+/// block) and the bytes of each of its posting blocks.
+fn dictionary_and_blocks(
+    terms: &[&str],
+    entries: &[&postings::Encoded],
+    blocks: &[std::ops::Range<usize>],
+) -> (String, Vec<Vec<u8>>) {
+    let mut dict = String::new();
+    let mut prev = "";
+    let mut out = Vec::with_capacity(blocks.len());
+    for range in blocks {
+        let mut block: Vec<u8> = Vec::new();
+        for (term, e) in terms[range.clone()].iter().zip(&entries[range.clone()]) {
+            let shared = prev
+                .chars()
+                .zip(term.chars())
+                .take_while(|(a, b)| a == b)
+                .count()
+                .min(35);
+            let suffix: String = term.chars().skip(shared).collect();
+            dict.push_str(&encode::base36(shared as u64));
+            dict.push_str(&suffix);
+            dict.push(' ');
+            dict.push_str(&encode::base36(u64::from(e.df)));
+            dict.push(' ');
+            dict.push_str(&encode::base36(e.bytes.len() as u64));
+            dict.push('\n');
+            block.extend_from_slice(&e.bytes);
+            prev = term;
+        }
+        dict.push('\n');
+        out.push(block);
+    }
+    (dict, out)
 }
 
 /// Writes the document files, the filters and, last, `meta.json`, whose content hash covers

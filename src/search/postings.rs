@@ -89,6 +89,18 @@ impl<'a> Numbered<'a> {
     }
 }
 
+/// The terms of a run of documents, numbered locally, and the postings of each document.
+struct Run<'a> {
+    terms: Vec<&'a str>,
+    /// Per document of the run: its term ids (local, then global), and the payloads of its
+    /// postings, in the order of its terms.
+    docs: Vec<(Vec<u32>, Vec<u8>)>,
+}
+
+/// Every posting, term by term: where each term's postings start (one more entry than there
+/// are terms), then their documents and payloads.
+type Flat = (Vec<usize>, Vec<u32>, Vec<u8>);
+
 /// Numbers the terms of `docs` (documents in id order, field length averages `avg`) and makes
 /// every posting list. `keep_raw` keeps the postings for [`LiveIndex::new`].
 pub(crate) fn number_all<'a>(
@@ -97,20 +109,36 @@ pub(crate) fn number_all<'a>(
     keep_raw: bool,
 ) -> Numbered<'a> {
     let n_docs = docs.len() as u32;
-    // Terms are numbered locally by runs of documents first (no shared state), then every
-    // distinct term of a run is mapped to its global id once.
+    let mut runs = number_runs(docs, avg);
+    let terms = number_globally(&mut runs);
+    let (starts, posting_docs, posting_payloads) = invert(&runs, terms.len());
+    drop(runs);
+    let encoded: Vec<Encoded> = (0..terms.len())
+        .into_par_iter()
+        .map(|t| {
+            let range = starts[t]..starts[t + 1];
+            Encoded::new(
+                &posting_docs[range.clone()],
+                &posting_payloads[range],
+                n_docs,
+            )
+        })
+        .collect();
+    Numbered {
+        terms,
+        encoded,
+        raw: keep_raw.then_some((starts, posting_docs, posting_payloads)),
+    }
+}
+
+/// Terms are numbered locally by runs of documents first (no shared state): each run's
+/// terms, and each document's local term ids and payloads.
+fn number_runs<'a>(docs: &[&'a Analysis], avg: &[f64; 4]) -> Vec<Run<'a>> {
     let run_len = docs
         .len()
         .div_ceil(rayon::current_num_threads() * 2)
         .max(MIN_VOCAB_DOCS);
-    struct Run<'a> {
-        terms: Vec<&'a str>,
-        /// Per document of the run: its term ids (local, then global), and the payloads of
-        /// its postings, in the order of its terms.
-        docs: Vec<(Vec<u32>, Vec<u8>)>,
-    }
-    let mut runs: Vec<Run> = docs
-        .par_chunks(run_len)
+    docs.par_chunks(run_len)
         .map(|run| {
             let mut ids: HashMap<&str, u32, FxBuild> = HashMap::default();
             let mut terms = Vec::new();
@@ -132,8 +160,12 @@ pub(crate) fn number_all<'a>(
                 .collect();
             Run { terms, docs }
         })
-        .collect();
-    // Every distinct term, sorted: its position is its global id.
+        .collect()
+}
+
+/// Every distinct term of the runs, sorted (its position is its global id); each distinct
+/// term of a run is mapped to its global id once, and the runs' term ids are made global.
+fn number_globally<'a>(runs: &mut [Run<'a>]) -> Vec<&'a str> {
     let mut terms: Vec<&str> = runs.iter().flat_map(|r| r.terms.iter().copied()).collect();
     terms.par_sort_unstable();
     terms.dedup();
@@ -150,12 +182,14 @@ pub(crate) fn number_all<'a>(
             }
         }
     });
-    drop(term_ids);
-    let doc_postings = || runs.iter().flat_map(|r| &r.docs);
+    terms
+}
 
-    // Posting lists in one flat array, term by term (a counting sort on term ids). Documents
-    // are visited in id order, so every list comes out sorted.
-    let mut df = vec![0usize; terms.len()];
+/// Posting lists in one flat array, term by term (a counting sort on global term ids).
+/// Documents are visited in id order, so every list comes out sorted.
+fn invert(runs: &[Run], n_terms: usize) -> Flat {
+    let doc_postings = || runs.iter().flat_map(|r| &r.docs);
+    let mut df = vec![0usize; n_terms];
     for (ids, _) in doc_postings() {
         for &t in ids {
             df[t as usize] += 1;
@@ -169,8 +203,8 @@ pub(crate) fn number_all<'a>(
         .collect();
     drop(df);
     let mut next = starts.clone();
-    let mut posting_docs = vec![0u32; starts[terms.len()]];
-    let mut posting_payloads = vec![0u8; starts[terms.len()]];
+    let mut posting_docs = vec![0u32; starts[n_terms]];
+    let mut posting_payloads = vec![0u8; starts[n_terms]];
     for (doc_id, (ids, pay)) in doc_postings().enumerate() {
         for (&term, &p) in ids.iter().zip(pay) {
             let term = term as usize;
@@ -179,23 +213,7 @@ pub(crate) fn number_all<'a>(
             next[term] += 1;
         }
     }
-    drop(runs);
-    let encoded: Vec<Encoded> = (0..terms.len())
-        .into_par_iter()
-        .map(|t| {
-            let range = starts[t]..starts[t + 1];
-            Encoded::new(
-                &posting_docs[range.clone()],
-                &posting_payloads[range],
-                n_docs,
-            )
-        })
-        .collect();
-    Numbered {
-        terms,
-        encoded,
-        raw: keep_raw.then_some((starts, posting_docs, posting_payloads)),
-    }
+    (starts, posting_docs, posting_payloads)
 }
 
 /// Most documents a [`LiveIndex`] adds or removes in place; beyond that it is made again.

@@ -550,14 +550,14 @@ pub fn assemble_from(
         Some(m) => (Some(&mut m.related), Some(&mut m.copies)),
         None => (None, None),
     };
-    let (related, (taxonomies, copies)) = rayon::join(
-        || related::assign(&articles, &seed_ranks, 5, related_memo),
+    // Related articles leave out copies of the article's story: they follow the copies.
+    let ((related, copies), taxonomies) = rayon::join(
         || {
-            rayon::join(
-                || term_lists(&articles, &seed_ranks),
-                || copies::find(&articles, &digests, copies_memo),
-            )
+            let copies = copies::find(&articles, &digests, copies_memo);
+            let related = related::assign(&articles, &seed_ranks, &copies, 5, related_memo);
+            (related, copies)
         },
+        || term_lists(&articles, &seed_ranks),
     );
 
     if let Some(memo) = memo {

@@ -1,4 +1,6 @@
-//! Related articles: shared tags first, then shared title words, nearer in time first.
+//! Related articles: shared tags first, then shared title words, nearer in time first. Copies
+//! of the article's own story ([`super::copies`]) are never among them: its page lists those
+//! apart, and leaving them out while choosing keeps every list full.
 //!
 //! Candidates come from the posting lists of an article's tags and title words, limited to a
 //! window of neighbours in site (date) order. News is related to news of the same period, and
@@ -101,6 +103,8 @@ struct MemoEntry {
     keys: Arc<Keys>,
     /// Positions in that site's order.
     related: Vec<usize>,
+    /// The other copies of its story, positions in that site's order.
+    copies: Vec<usize>,
 }
 
 /// What breaks ties between equally related candidates: each article's day (days since the
@@ -124,27 +128,30 @@ impl Placing<'_> {
     }
 }
 
-/// The related articles of every article: indices into `articles`, best first.
+/// The related articles of every article: indices into `articles`, best first, never one of
+/// `copies[i]` (the other copies of the article's story, in site order).
 ///
 /// With a `memo` of the last assignment, articles that cannot have changed keep what they had.
 /// An article's related articles depend only on the windows of its lists (the [`WINDOW`]
-/// entries on each side of it in the posting list of each of its tags and title words) and on
+/// entries on each side of it in the posting list of each of its tags and title words), on
 /// the days and seed ranks of the candidates there, which do not move when other articles come
-/// and go. So, whatever the dates of the changes (a new seed is as often back-dated as fresh),
+/// and go, and on its copies. So, whatever the dates of the changes (a new seed is as often back-dated as fresh),
 /// only these are scored again: the articles added or changed, those within `WINDOW + 1`
 /// entries of one of them in a shared list, those within as many entries of the place an
-/// article removed or changed held, and those with a title word that became too common to
-/// count, or stopped being. The others keep their related articles, moved to their new
+/// article removed or changed held, those with a title word that became too common to count,
+/// or stopped being, and those whose copies changed. The others keep their related articles, moved to their new
 /// positions. Either way, the result is what scoring every article gives (a unit test compares
 /// them), and the memo is left describing this site.
 pub fn assign(
     articles: &[Arc<Article>],
     seed_ranks: &[u32],
+    copies: &[Vec<usize>],
     count: usize,
     mut memo: Option<&mut Memo>,
 ) -> Vec<Vec<usize>> {
     let n = articles.len();
     assert_eq!(seed_ranks.len(), n, "one seed rank per article");
+    assert_eq!(copies.len(), n, "the copies of every article");
     let placing = Placing {
         days: articles
             .iter()
@@ -174,7 +181,7 @@ pub fn assign(
     let kept = memo
         .as_deref()
         .filter(|m| m.count == count)
-        .map(|m| to_score_again(m, articles, &keys, &same_id, &lists));
+        .map(|m| to_score_again(m, articles, &keys, &same_id, &lists, copies));
     let scored = std::sync::atomic::AtomicUsize::new(0);
     let related: Vec<Vec<usize>> = (0..n)
         .into_par_iter()
@@ -193,7 +200,7 @@ pub fn assign(
                 }
                 scored.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let scores = scores.get_or_insert_with(|| Scores::new(n));
-                lists.score(scores, &keys[i], i, count, &placing)
+                lists.score(scores, &keys[i], i, count, &placing, &copies[i])
             },
         )
         .collect();
@@ -202,10 +209,12 @@ pub fn assign(
             .iter()
             .zip(keys)
             .zip(&related)
-            .map(|((a, keys), related)| MemoEntry {
+            .zip(copies)
+            .map(|(((a, keys), related), copies)| MemoEntry {
                 article: Arc::clone(a),
                 keys,
                 related: related.clone(),
+                copies: copies.clone(),
             })
             .collect();
         m.count = count;
@@ -303,7 +312,8 @@ impl Lists {
         tags.chain(words).collect()
     }
 
-    /// The `count` best related articles of the article at `i`, with keys `k`.
+    /// The `count` best related articles of the article at `i`, with keys `k`, but for its
+    /// `copies`.
     fn score(
         &self,
         scores: &mut Scores,
@@ -311,6 +321,7 @@ impl Lists {
         i: usize,
         count: usize,
         placing: &Placing,
+        copies: &[usize],
     ) -> Vec<usize> {
         for &t in &k.tags {
             for j in window(&self.tags[t as usize], i) {
@@ -322,19 +333,21 @@ impl Lists {
                 scores.add(j, 0, 1);
             }
         }
-        scores.best(i, count, placing)
+        scores.best(i, count, placing, copies)
     }
 }
 
 /// How articles moved since the memo `m`, and which must be scored again: those added or
 /// changed, those near one of them or near the place of one removed or changed in a list they
-/// share, and those with a word that became too common, or stopped being.
+/// share, those with a word that became too common, or stopped being, and those whose copies
+/// changed.
 fn to_score_again(
     m: &Memo,
     articles: &[Arc<Article>],
     keys: &[Arc<Keys>],
     same_id: &[Option<usize>],
     lists: &Lists,
+    copies: &[Vec<usize>],
 ) -> (Moves, Vec<bool>) {
     let n = articles.len();
     let moves = Moves::between(m, articles, keys, same_id);
@@ -364,6 +377,14 @@ fn to_score_again(
     for p in &lists.flipped {
         for &j in p {
             again[j] = true;
+        }
+    }
+    for (i, old) in moves.old_of_new.iter().enumerate() {
+        if let Some(old) = *old {
+            let before = m.articles[old].copies.iter().map(|&c| moves.new_of_old[c]);
+            if !before.eq(copies[i].iter().map(|&c| Some(c))) {
+                again[i] = true;
+            }
         }
     }
     (moves, again)
@@ -452,12 +473,13 @@ impl Scores {
         *s += (u64::from(tags) << 32) | u64::from(words);
     }
 
-    /// The `count` best candidates for article `i` (never `i` itself), best first: more shared
+    /// The `count` best candidates for article `i` (never `i` itself nor one of its `copies`),
+    /// best first: more shared
     /// tags, then more shared words, then fewer days apart, then earlier in seed order. That
     /// order is total, so keeping the best `count` while scanning gives what a full sort would,
     /// without sorting the hundreds of candidates an article has. Leaves the table empty for
     /// the next article.
-    fn best(&mut self, i: usize, count: usize, placing: &Placing) -> Vec<usize> {
+    fn best(&mut self, i: usize, count: usize, placing: &Placing, copies: &[usize]) -> Vec<usize> {
         // One integer per candidate, smaller is better: the score inverted, then the distance,
         // then the seed rank.
         let rank = |j: usize, score: u64| -> u128 {
@@ -468,7 +490,7 @@ impl Scores {
         let mut best: Vec<(u128, usize)> = Vec::with_capacity(count + 1);
         for j in self.touched.drain(..) {
             let score = std::mem::take(&mut self.table[j]);
-            if j == i || count == 0 {
+            if j == i || count == 0 || copies.contains(&j) {
                 continue;
             }
             let r = rank(j, score);
@@ -541,12 +563,35 @@ mod tests {
         count: usize,
         memo: Option<&mut Memo>,
     ) -> Vec<(String, Vec<String>)> {
+        related_with_copies(seeds, &[], count, memo)
+    }
+
+    /// [`related_of`], with the seeds of each group of `copies` (by index into `seeds`) taken
+    /// as copies of one story.
+    fn related_with_copies(
+        seeds: &[ParsedSeed],
+        copies: &[&[usize]],
+        count: usize,
+        memo: Option<&mut Memo>,
+    ) -> Vec<(String, Vec<String>)> {
         let config = Config::parse("").unwrap();
         let urls = Urls::new("https://example.org/").unwrap();
         let (site, _) =
             super::super::assemble(&config, &urls, seeds.to_vec(), Default::default(), false);
         let articles = site.articles;
-        let related = assign(&articles, &site.seed_ranks, count, memo);
+        let position = |seed: usize| {
+            let id = &seeds[seed].id;
+            articles.iter().position(|a| &a.id == id).unwrap()
+        };
+        let mut copies_of = vec![Vec::new(); articles.len()];
+        for group in copies {
+            let mut at: Vec<usize> = group.iter().map(|&k| position(k)).collect();
+            at.sort_unstable();
+            for &i in &at {
+                copies_of[i] = at.iter().copied().filter(|&j| j != i).collect();
+            }
+        }
+        let related = assign(&articles, &site.seed_ranks, &copies_of, count, memo);
         articles
             .iter()
             .zip(related)
@@ -633,6 +678,34 @@ mod tests {
         check(&seeds, "everything changed", Some(false));
     }
 
+    /// Copies of an article's story are left out while its related articles are chosen, so the
+    /// list stays full, and a memo follows a change of copies as assigning from scratch does.
+    #[test]
+    fn copies_are_passed_over_and_lists_stay_full() {
+        let seeds: Vec<ParsedSeed> = (0..300).map(|n| seed(n, n as u32, 0)).collect();
+        let plain = related_of(&seeds, 8, None);
+        let (id, best) = &plain[150];
+        let seed_of = |id: &String| seeds.iter().position(|s| &s.id == id).unwrap();
+        let me = seed_of(id);
+        let group = [me, seed_of(&best[0]), seed_of(&best[2])];
+        let mut memo = Memo::default();
+        related_of(&seeds, 5, Some(&mut memo));
+        let got = related_with_copies(&seeds, &[&group], 5, Some(&mut memo));
+        assert!(got == related_with_copies(&seeds, &[&group], 5, None));
+        assert!(memo.scored() < seeds.len() / 2, "{} scored", memo.scored());
+        let mine = &got.iter().find(|(a, _)| a == id).unwrap().1;
+        let want: Vec<String> = best
+            .iter()
+            .filter(|r| *r != &best[0] && *r != &best[2])
+            .take(5)
+            .cloned()
+            .collect();
+        assert_eq!(mine, &want, "full, without the copies");
+        // The copies gone again: a memo gives the lists from scratch.
+        let back = related_of(&seeds, 5, Some(&mut memo));
+        assert!(back == related_of(&seeds, 5, None));
+    }
+
     /// An article removed from a window lets the next one in at its edge, and that one can
     /// become related though the removed one was not: the article whose window it was is
     /// scored again. Two hundred articles share a tag, one a day; the newest and the one 61 entries
@@ -685,13 +758,18 @@ mod tests {
         s.add(6, 2, 0); // two tags
         s.add(4, 1, 1); // a tag and a word
         s.add(5, 9, 9); // the article itself
-        assert_eq!(s.best(5, 7, &placing), vec![6, 4, 7, 3, 9, 10, 1]);
+        assert_eq!(s.best(5, 7, &placing, &[]), vec![6, 4, 7, 3, 9, 10, 1]);
         assert_eq!(
-            s.best(5, 5, &placing),
+            s.best(5, 5, &placing, &[]),
             Vec::<usize>::new(),
             "the table is left empty"
         );
         s.add(2, 0, 1);
-        assert_eq!(s.best(5, 0, &placing), Vec::<usize>::new());
+        assert_eq!(s.best(5, 0, &placing, &[]), Vec::<usize>::new());
+        // Copies are passed over, and the next candidates fill their places.
+        for (j, tags) in [(1, 3), (2, 2), (3, 1), (4, 1)] {
+            s.add(j, tags, 0);
+        }
+        assert_eq!(s.best(5, 2, &placing, &[1, 3]), vec![2, 4]);
     }
 }

@@ -39,20 +39,33 @@ for (const c of CASES) {
   }
 }
 if (!ties) fail('no query of expectations.mjs has two results with equal scores');
-// The ranks (search/o.bin) are fetched only when they order something.
-const ranksFetched = async (q, opts) => {
-  let fetchedRanks = false;
-  const fresh = new gs.Engine(async (url, kind) => {
-    if (url.startsWith('search/o.bin')) fetchedRanks = true;
-    const buf = readFileSync(dist + '/' + url.replace(/\?.*$/, '').replace(/\/$/, '/index.html'));
-    return kind === 'json' ? JSON.parse(buf.toString('utf8')) : kind === 'text' ? buf.toString('utf8') : new Uint8Array(buf);
-  });
-  await fresh.search(q, opts);
-  return fetchedRanks;
+// The ranks (search/o.bin) are fetched only when they order something that the document files
+// of the tied results cannot: ties on the page asked for are broken on those files, which the
+// page shows anyway, and give the order the ranks give, for every query and page size.
+const loadCounting = (seen) => async (url, kind) => {
+  seen.push(url.replace(/\?.*$/, ''));
+  const buf = readFileSync(dist + '/' + url.replace(/\?.*$/, '').replace(/\/$/, '/index.html'));
+  return kind === 'json' ? JSON.parse(buf.toString('utf8')) : kind === 'text' ? buf.toString('utf8') : new Uint8Array(buf);
 };
-if (await ranksFetched('pommes tarte', {})) fail('ranks fetched for a single result');
-if (!(await ranksFetched('mistral', {}))) fail('ranks not fetched for a tie');
-if (!(await ranksFetched('pommes', { sort: 'date' }))) fail('ranks not fetched to sort by date');
+const ranksFetched = async (q, opts, setup) => {
+  const seen = [];
+  const fresh = new gs.Engine(loadCounting(seen));
+  if (setup) setup(fresh);
+  const res = await fresh.search(q, opts);
+  return { fetched: seen.includes('search/o.bin'), res };
+};
+if ((await ranksFetched('pommes tarte', {})).fetched) fail('ranks fetched for a single result');
+if ((await ranksFetched('mistral', {})).fetched) fail('ranks fetched for a tie the document files break');
+if (!(await ranksFetched('pommes', { sort: 'date' })).fetched) fail('ranks fetched to sort by date');
+for (const c of CASES) {
+  for (const rpp of [1, 2, 50]) {
+    const byCards = await ranksFetched(c.q, { rpp });
+    const byRanks = await ranksFetched(c.q, { rpp }, (e) => { e.tieCards = false; });
+    const [a, b] = [byCards, byRanks].map((x) => x.res.hits.map((h) => h.id + ':' + h.copies.map((k) => k.id)).join());
+    if (a !== b || byCards.res.total !== byRanks.res.total) fail(`${c.q} (${rpp} a page): ties broken on documents ${a}, on ranks ${b}`);
+  }
+}
+if (!(await ranksFetched('mistral', {}, (e) => { e.tieCards = false; })).fetched) fail('ranks not fetched for a tie without document files');
 
 // Partial matches and queries of common words only are flagged for the page to say so.
 const partial = await engine.search('pommes mistral', {});
@@ -96,9 +109,30 @@ const typo2 = await engine.search('logiciel pegasis', {});
 if (typo2.corrected !== 'logiciel pegasus') fail(`typo correction of one word of two: ${typo2.corrected}`);
 const asTyped = await engine.search('macorn', { noTypo: true });
 if (asTyped.total !== 0 || asTyped.corrected) fail(`noTypo still corrects: ${asTyped.total} ${asTyped.corrected}`);
+// On a site with articles in English (stemmed in English), the corrected term is shown as a word
+// of the results that inflects it, not as the bare stem the French stemmer would not give.
+{
+  const hits = [{ doc: { t: 'Two companies merge' }, text: '' }];
+  const en = gs.correctedQuery('compnies', [{ raw: 'compnies', fixed: 'compani' }], hits, true);
+  if (en !== 'companies') fail(`typo offer on an English site: ${en}`);
+}
 for (const q of ['macron', 'mobil', 'espion']) {
   const r = await engine.search(q, {});
   if (r.corrected) fail(`${q}: reported as corrected (${r.corrected})`);
+}
+
+// The texts of article pages read for phrases are kept for the last `pageMemo` pages only.
+{
+  const seen = [];
+  const pagesOnly = new gs.Engine(async (url) => { seen.push(url); return '<article><div class="body">x ' + url + '</div></article>'; });
+  const limit = pagesOnly.pageMemo;
+  for (let i = 0; i <= limit + 5; i++) await pagesOnly.pageText(`articles/a${i}/`);
+  await pagesOnly.pageText(`articles/a${limit + 5}/`);
+  if (pagesOnly.pages.size > limit) fail(`phrase pages kept: ${pagesOnly.pages.size}, bound ${limit}`);
+  if (seen.length !== limit + 6) fail(`a page still kept was fetched again: ${seen.length} fetches`);
+  await pagesOnly.pageText('articles/a0/');
+  if (seen.length !== limit + 7) fail('a page past the bound was not fetched again');
+  if (!(await pagesOnly.pageText('articles/a0/')).includes('a0')) fail('page text');
 }
 
 // Seed text stays text: the title with a script tag comes back verbatim, to be set as textContent.

@@ -12,7 +12,10 @@
   var MARK = /\p{M}/u;
   var WORD = /[\p{Alphabetic}\p{N}]+/gu;
   var SPECIAL = { 'œ': 'oe', 'Œ': 'oe', 'æ': 'ae', 'Æ': 'ae', 'ß': 'ss', '’': "'", '‘': "'", 'ʼ': "'", '`': "'", '´': "'" };
+  // Text with nothing to fold but capitals (ASCII without the backquote) is lowercased at once.
+  var PLAIN = /^[\x00-\x5f\x61-\x7f]*$/;
   function fold(text) {
+    if (PLAIN.test(text)) return text.toLowerCase();
     var out = '';
     for (var c of text.normalize('NFD')) {
       if (MARK.test(c)) continue;
@@ -40,6 +43,7 @@
     erions: 2, assions: 3, erons: 2, ants: 3, ait: 3, erait: 2, ant: 3, aIent: 3, eraIent: 2, assent: 3, eront: 2, ez: 2, iez: 2,
     eriez: 2, assiez: 3, erez: 2 };
   var A7 = { e: 3, ion: 1, Ier: 2, ier: 2 };
+  var K_A4 = Object.keys(A4), K_A2 = Object.keys(A2), K_A6 = Object.keys(A6), K_A7 = Object.keys(A7);
   function stemFr(word) {
     var w = Array.from(word), c = 0, L, i;
     while (c < w.length) { // prelude: mark u/i between vowels, y next to a vowel, u after q
@@ -64,7 +68,14 @@
       if (i < L) p2 = i + 1;
     }
     var s = w;
-    var ends = function (x) { return s.length >= x.length && s.slice(s.length - x.length).join('') === x; };
+    // Compared char by char from the end: no slice or join per suffix tried (the hot spot of
+    // highlighting and of the typo offer, which stem every word of the results shown).
+    var ends = function (x) {
+      var n = x.length, L = s.length;
+      if (L < n) return false;
+      for (var k = 1; k <= n; k++) if (s[L - k] !== x[n - k]) return false;
+      return true;
+    };
     var longest = function (list, min) {
       var best = null;
       for (var x of list) if (ends(x) && s.length - x.length >= min && (!best || x.length > best.length)) best = x;
@@ -73,7 +84,7 @@
     var cut = function (n) { s = s.slice(0, s.length - n); };
     var put = function (n, x) { s = s.slice(0, s.length - n).concat(Array.from(x)); };
     function standard() {
-      var m = longest(Object.keys(A4), 0);
+      var m = longest(K_A4, 0);
       if (!m) return false;
       var st = s.length - m.length, n = m.length;
       switch (A4[m]) {
@@ -87,7 +98,7 @@
         case 5: if (st < p2) return false; put(n, 'ent'); break;
         case 6: {
           if (st < pV) return false; cut(n);
-          var m2 = longest(Object.keys(A2), 0);
+          var m2 = longest(K_A2, 0);
           if (m2) {
             var st2 = s.length - m2.length;
             if (A2[m2] === 1) { if (st2 >= p2) { cut(2); if (ends('at') && s.length - 2 >= p2) cut(2); } }
@@ -124,7 +135,7 @@
     }
     function verb() {
       if (s.length < pV) return false;
-      var m = longest(Object.keys(A6), pV);
+      var m = longest(K_A6, pV);
       if (!m) return false;
       var st = s.length - m.length;
       if (A6[m] === 1) { if (st < p2) return false; cut(m.length); }
@@ -135,7 +146,7 @@
     function residual() {
       if (ends('s') && s.length >= 2 && 'aiouès'.indexOf(s[s.length - 2]) < 0) cut(1);
       if (s.length < pV) return false;
-      var m = longest(Object.keys(A7), pV);
+      var m = longest(K_A7, pV);
       if (!m) return false;
       var st = s.length - m.length;
       if (A7[m] === 1) {
@@ -151,11 +162,20 @@
     return s.join('').replace(/[IUY]/g, function (x) { return x.toLowerCase(); });
   }
 
-  // The term of a folded word: null for stop words and over-long tokens.
+  // The term of a folded word: null for stop words and over-long tokens. French stems are
+  // remembered (up to STEM_MEMO words, then forgotten at once): the words of the results shown
+  // are stemmed again for every highlight and typo offer.
+  var STEM_MEMO = 20000, stems = new Map();
   function term(folded, lang) {
     if (STOP.has(folded) || Array.from(folded).length > MAX_TOKEN_CHARS) return null;
     if (lang !== 'fr') return folded;
-    return stemFr(folded) || folded;
+    var t = stems.get(folded);
+    if (t === undefined) {
+      if (stems.size >= STEM_MEMO) stems.clear();
+      t = stemFr(folded) || folded;
+      stems.set(folded, t);
+    }
+    return t;
   }
   function terms(text, lang) {
     return words(fold(text)).map(function (w) { return term(w, lang || 'fr'); }).filter(function (t) { return t !== null; });
@@ -256,7 +276,7 @@
     return INFLECTION.test(rest);
   }
   var PREFIX_MAX_TERMS = 12, PREFIX_MAX_BYTES = 16384, FAMILY_MAX_BYTES = 16384, TYPO_MAX_TERMS = 6, PHRASE_MAX_CHECKS = 100,
-    PHRASE_MAX_PAGES = 20;
+    PHRASE_MAX_PAGES = 20, PAGE_MEMO = 40;
 
   /* load(path, kind): Promise of parsed JSON ('json'), text ('text') or Uint8Array ('bytes');
    * path is relative to the site root (`search/meta.json`). */
@@ -265,6 +285,10 @@
     this.cache = new Map();
     this.meta = null;
     this.phrasePages = PHRASE_MAX_PAGES;
+    // Whether ties may be broken on the tied results' document files (see `breakTies`).
+    this.tieCards = true;
+    this.pages = new Map();
+    this.pageMemo = PAGE_MEMO;
   }
   Engine.prototype.get = function (path, kind) {
     var self = this;
@@ -346,8 +370,15 @@
   Engine.prototype.rest = function (id) { return this.get('search/d/' + id + '.1.json', 'json'); };
   // The text of an article's published page (route without base path): what a phrase beyond
   // the stored excerpt is checked on, fetched only for phrase queries.
+  // Their texts are kept for the last PAGE_MEMO pages only (`pageMemo`), least recently used
+  // out first: a session of phrase queries would otherwise hold every page it ever checked.
   Engine.prototype.pageText = function (route) {
-    return this.get(route, 'text').then(articleText, function () { return ''; });
+    var self = this, url = self.meta ? route + '?v=' + self.meta.h : route, text = self.pages.get(url);
+    if (text) { self.pages.delete(url); }
+    else text = self.load(url, 'text').then(articleText, function () { self.pages.delete(url); return ''; });
+    self.pages.set(url, text);
+    if (self.pages.size > self.pageMemo) self.pages.delete(self.pages.keys().next().value);
+    return text;
   };
 
   // Splits a query into words and quoted phrases; the last bare word is a prefix (as you type).
@@ -441,15 +472,14 @@
   }
 
   /* Runs a query. opts: {filters: {<facet key>: slug}, tag, source (the same for keys t and s),
-   * sort: ''|'date'|'old', page (1-based), rpp}.
-   * Resolves to {total, exact, page, pages, hits: [{id, doc, text, terms, score}]} */
+   * sort: ''|'date'|'old', page (1-based), rpp, noTypo}.
+   * Resolves to {total, exact, page, pages, hits: [{id, doc, text, terms, score, copies}], partial, corrected} */
   Engine.prototype.search = function (q, opts) {
     var self = this;
     opts = opts || {};
     return self.init().then(function (meta) {
       var parsed = parseQuery(q || '');
       parsed.words.forEach(function (w) { w.noTypo = !!opts.noTypo; });
-      var n = meta.n, rpp = opts.rpp || meta.rpp || 20, page = Math.max(1, opts.page || 1);
       var filters = [];
       var chosen = Object.assign({}, opts.filters);
       if (opts.tag) chosen.t = opts.tag;
@@ -458,96 +488,215 @@
       if (!parsed.words.length && !filters.length) return { total: 0, exact: true, page: 1, pages: 0, hits: [], empty: true, stopOnly: parsed.stopOnly };
       return Promise.all([Promise.all(parsed.words.map(function (w) { return self.expand(w); })), Promise.all(filters)])
         .then(function (r) {
-          var expansions = r[0], sets = r[1];
-          var allEntries = [].concat.apply([], expansions);
+          var allEntries = [].concat.apply([], r[0]);
           return Promise.all(allEntries.map(function (c) { return self.postings(c.e); })).then(function (lists) {
-            var k = 0, perWord = expansions.map(function (exp) {
-              var best = new Map(); // doc -> [score, hint, full match]
-              exp.forEach(function (c) {
-                var pl = lists[k++], df = c.e.df, full = c.kind === 'exact' || c.kind === 'stem';
-                var idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-                for (var i = 0; i < pl.ids.length; i++) {
-                  var d = pl.ids[i], p = pl.pay[i], sc = idf * (p >> 2) / 63 * c.w, cur = best.get(d);
-                  if (!cur) best.set(d, [sc, p & 3, full]);
-                  else {
-                    if (sc > cur[0]) { cur[0] = sc; cur[1] = p & 3; }
-                    cur[2] = cur[2] || full;
-                  }
-                }
-              });
-              return best;
-            });
+            var m = matchAll(r[0], lists, meta.n, r[1], !parsed.phrases.length);
             var matchedTerms = new Set(allEntries.map(function (c) { return c.e.t; }));
-            var scores = new Map(), partial = false;
-            if (perWord.length) {
-              var smallest = perWord.reduce(function (a, b) { return a.size <= b.size ? a : b; });
-              smallest.forEach(function (_, d) {
-                var s = 0, hint = 3;
-                for (var m of perWord) {
-                  var v = m.get(d);
-                  if (!v) return;
-                  s += v[0] + (v[2] ? FULL_MATCH : 0);
-                  if (v[1] < hint) hint = v[1];
-                }
-                scores.set(d, [s, hint]);
-              });
-              if (!scores.size && perWord.length > 1 && !parsed.phrases.length) { // nothing has every word: any word
-                partial = true;
-                perWord.forEach(function (m) {
-                  m.forEach(function (v, d) {
-                    var cur = scores.get(d) || [0, 3];
-                    cur[0] += v[0] + WORD_MATCHED + (v[2] ? FULL_MATCH : 0); cur[1] = Math.min(cur[1], v[1]);
-                    scores.set(d, cur);
-                  });
-                });
-              }
-            } else {
-              sets[0].forEach(function (d) { scores.set(d, [0, 0]); });
-            }
-            var ids = [];
-            scores.forEach(function (_, d) { if (sets.every(function (s) { return s.has(d); })) ids.push(d); });
-            var sort = opts.sort || (parsed.words.length ? '' : 'date');
-            var want = page * rpp;
-            var byScore = function (a, b) { return scores.get(b)[0] - scores.get(a)[0]; };
-            // Equal scores are ordered newest first, which takes the date ranks: fetched only when
-            // two results tie on the page asked for (or anywhere, with phrases to verify).
-            var needRanks = sort === 'date' || sort === 'old';
-            if (!needRanks) {
-              ids.sort(function (a, b) { return byScore(a, b) || b - a; });
-              var edge = parsed.phrases.length ? ids.length : Math.min(ids.length, want + 1);
-              for (var i = 1; i < edge && !needRanks; i++) needRanks = byScore(ids[i - 1], ids[i]) === 0;
-            }
-            return (needRanks ? self.ranks() : Promise.resolve(null)).then(function (rank) {
-              // Ranks run oldest first: dated documents from u = n - nd up, undated ones below u.
-              var u = n - (meta.nd === undefined ? n : meta.nd);
-              if (sort === 'date') ids.sort(function (a, b) { return rank[b] - rank[a]; });
-              else if (sort === 'old') ids.sort(function (a, b) { var x = rank[a], y = rank[b]; return (x >= u) !== (y >= u) ? (x >= u ? -1 : 1) : x >= u ? x - y : y - x; });
-              else if (rank) ids.sort(function (a, b) { return byScore(a, b) || rank[b] - rank[a]; });
-              // Copies are collapsed first, so that phrase checks and pages count stories.
-              var grouped = collapseCopies(ids, meta.c);
-              var verified = grouped.ids, exact = true;
-              var verify = parsed.phrases.length ? self.verifyPhrases(verified, parsed.phrases, scores, want + 1) : Promise.resolve(null);
-              return verify.then(function (v) {
-                if (v) { verified = v.ids; exact = v.exact; }
-                var slice = verified.slice((page - 1) * rpp, want);
-                return Promise.all(slice.map(function (d) {
-                  var hint = scores.get(d)[1];
-                  var copies = Promise.all((grouped.copies.get(d) || []).slice(0, MAX_COPIES).map(function (c) { return self.doc(c).then(function (doc) { return { id: c, doc: doc }; }); }));
-                  var hit = hint > 0 && hint < SEGMENTS
-                    ? self.rest(d).then(function (doc) { return { id: d, doc: doc, text: doc.y[hint - 1] || '' }; })
-                    : self.doc(d).then(function (doc) { return { id: d, doc: doc, text: doc.x || '' }; });
-                  var more = Math.max(0, (grouped.copies.get(d) || []).length - MAX_COPIES);
-                  return Promise.all([hit, copies]).then(function (r) { r[0].copies = r[1]; r[0].moreCopies = more; return r[0]; });
-                })).then(function (hits) {
-                  hits.forEach(function (h) { h.terms = matchedTerms; h.score = scores.get(h.id)[0]; });
-                  return { total: verified.length, exact: exact, page: page, pages: Math.ceil(verified.length / rpp), hits: hits, partial: partial && verified.length > 0,
-                    corrected: verified.length ? correctedQuery(q, parsed.words, hits) : null };
-                });
-              });
-            });
+            return self.rankAndShow(q, parsed, m, matchedTerms, opts);
           });
         });
     });
+  };
+
+  // The best posting of each document among one query word's expansions (`lists`, their posting
+  // lists): its score (0 when absent), excerpt hint and whether it is a full match, in arrays by
+  // document id, and the documents in the order found. No object is made per document.
+  function wordScores(exp, lists, n) {
+    var score = new Float64Array(n), hint = new Uint8Array(n), full = new Uint8Array(n), docs = new Uint32Array(n), count = 0;
+    exp.forEach(function (c, k) {
+      var pl = lists[k], df = c.e.df, isFull = c.kind === 'exact' || c.kind === 'stem';
+      var idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      for (var i = 0; i < pl.ids.length; i++) {
+        var d = pl.ids[i], p = pl.pay[i], sc = idf * (p >> 2) / 63 * c.w;
+        if (!score[d]) { docs[count++] = d; score[d] = sc; hint[d] = p & 3; }
+        else if (sc > score[d]) { score[d] = sc; hint[d] = p & 3; }
+        if (isFull) full[d] = 1;
+      }
+    });
+    return { score: score, hint: hint, full: full, docs: docs.subarray(0, count) };
+  }
+
+  // The documents with every query word (or, when none has them all and `partial` is allowed,
+  // with any) and every filter (`sets`). Scores add a FULL_MATCH per word matched fully, so
+  // full matches rank first, then BM25F. Returns {ids, score, hint (by document id), partial}.
+  function matchAll(expansions, lists, n, sets, partial) {
+    var k = 0, perWord = expansions.map(function (exp) {
+      var own = lists.slice(k, k + exp.length);
+      k += exp.length;
+      return wordScores(exp, own, n);
+    });
+    var score = new Float64Array(n), hint = new Uint8Array(n), ids = [], d, i, j;
+    if (!perWord.length) sets[0].forEach(function (x) { ids.push(x); });
+    else {
+      var smallest = perWord.reduce(function (a, b) { return a.docs.length <= b.docs.length ? a : b; });
+      outer: for (i = 0; i < smallest.docs.length; i++) {
+        d = smallest.docs[i];
+        var s = 0, h = 3;
+        for (j = 0; j < perWord.length; j++) {
+          var w = perWord[j], v = w.score[d];
+          if (!v) continue outer;
+          s += v + (w.full[d] ? FULL_MATCH : 0);
+          if (w.hint[d] < h) h = w.hint[d];
+        }
+        score[d] = s; hint[d] = h; ids.push(d);
+      }
+    }
+    partial = partial && !ids.length && perWord.length > 1;
+    if (partial) { // nothing has every word: any word
+      hint.fill(3);
+      perWord.forEach(function (w) {
+        for (var x = 0; x < w.docs.length; x++) {
+          var e = w.docs[x];
+          if (!score[e]) ids.push(e);
+          score[e] += w.score[e] + WORD_MATCHED + (w.full[e] ? FULL_MATCH : 0);
+          if (w.hint[e] < hint[e]) hint[e] = w.hint[e];
+        }
+      });
+    }
+    if (sets.length) ids = ids.filter(function (x) { return sets.every(function (set) { return set.has(x); }); });
+    return { ids: ids, score: score, hint: hint, partial: partial };
+  }
+
+  // Orders the results (the best only, unless phrases or a date sort need them all), verifies
+  // phrases and fetches the documents of the page asked for.
+  Engine.prototype.rankAndShow = function (q, parsed, m, matchedTerms, opts) {
+    var self = this, meta = self.meta;
+    var rpp = opts.rpp || meta.rpp || 20, page = Math.max(1, opts.page || 1), want = page * rpp;
+    var sort = opts.sort || (parsed.words.length ? '' : 'date');
+    var ordered = sort || parsed.phrases.length ? self.orderAll(m, sort) : self.orderTop(m, want, page, rpp);
+    return ordered.then(function (o) {
+      var verify = parsed.phrases.length ? self.verifyPhrases(o.ids, parsed.phrases, m.hint, want + 1) : Promise.resolve(null);
+      return verify.then(function (v) {
+        var list = v ? v.ids : o.ids, total = v ? v.ids.length : o.total, exact = v ? v.exact : true;
+        return self.hits(list.slice((page - 1) * rpp, want), m, o.copies).then(function (hits) {
+          hits.forEach(function (h) { h.terms = matchedTerms; });
+          return { total: total, exact: exact, page: page, pages: Math.ceil(total / rpp), hits: hits, partial: m.partial && total > 0,
+            corrected: total ? correctedQuery(q, parsed.words, hits, self.otherLangs) : null };
+        });
+      });
+    });
+  };
+
+  // Every result in order, copies collapsed (for phrases to verify in rank order, and for the
+  // date sorts): equal scores newest first, which takes the date ranks (`o.bin`) when two tie.
+  Engine.prototype.orderAll = function (m, sort) {
+    var self = this, meta = self.meta, n = meta.n, ids = m.ids.slice(), score = m.score;
+    var byScore = function (a, b) { return score[b] - score[a]; };
+    var needRanks = sort === 'date' || sort === 'old';
+    if (!needRanks) {
+      ids.sort(function (a, b) { return byScore(a, b) || b - a; });
+      for (var i = 1; i < ids.length && !needRanks; i++) needRanks = score[ids[i - 1]] === score[ids[i]];
+    }
+    return (needRanks ? self.ranks() : Promise.resolve(null)).then(function (rank) {
+      // Ranks run oldest first: dated documents from u = n - nd up, undated ones below u.
+      var u = n - (meta.nd === undefined ? n : meta.nd);
+      if (sort === 'date') ids.sort(function (a, b) { return rank[b] - rank[a]; });
+      else if (sort === 'old') ids.sort(function (a, b) { var x = rank[a], y = rank[b]; return (x >= u) !== (y >= u) ? (x >= u ? -1 : 1) : x >= u ? x - y : y - x; });
+      else if (rank) ids.sort(function (a, b) { return byScore(a, b) || rank[b] - rank[a]; });
+      // Copies are collapsed first, so that phrase checks and pages count stories.
+      var g = collapseCopies(ids, meta.c);
+      return { ids: g.ids, total: g.ids.length, copies: function (d) { return g.copies.get(d) || []; } };
+    });
+  };
+
+  // The results whose score is at least the k-th best, by score, then id: every result that can
+  // be among the first k once ties are broken, without sorting the thousands that cannot be.
+  function topByScore(ids, score, k) {
+    var top = ids;
+    if (k < ids.length) {
+      var vals = new Float64Array(ids.length);
+      for (var i = 0; i < ids.length; i++) vals[i] = score[ids[i]];
+      vals.sort();
+      var floor = vals[ids.length - k];
+      top = ids.filter(function (d) { return score[d] >= floor; });
+    } else top = ids.slice();
+    return top.sort(function (a, b) { return score[b] - score[a] || b - a; });
+  }
+
+  // The first `want` stories by score, equal scores newest first, copies collapsed (the default
+  // order): only the results that can reach these places are sorted, more taken while copies
+  // leave places empty. The story count is read off the copy groups, not off an ordering.
+  Engine.prototype.orderTop = function (m, want, page, rpp) {
+    var self = this, groups = self.meta.c || [], groupOf = new Map(), inResults = new Uint8Array(self.meta.n);
+    m.ids.forEach(function (d) { inResults[d] = 1; });
+    var total = m.ids.length;
+    groups.forEach(function (g, k) {
+      var present = 0;
+      g.forEach(function (d) { groupOf.set(d, k); present += inResults[d]; });
+      if (present > 1) total -= present - 1;
+    });
+    var copies = function (d) {
+      var k = groupOf.get(d);
+      return k === undefined ? [] : groups[k].filter(function (c) { return c !== d && inResults[c]; })
+        .sort(function (a, b) { return m.score[b] - m.score[a] || a - b; });
+    };
+    function attempt(k) {
+      return self.breakTies(topByScore(m.ids, m.score, k), m, k, (page - 1) * rpp).then(function (top) {
+        var stories = [], seen = new Set();
+        top.forEach(function (d) {
+          var g = groupOf.get(d);
+          if (g !== undefined) { if (seen.has(g)) return; seen.add(g); }
+          stories.push(d);
+        });
+        if (stories.length < want && top.length < m.ids.length) return attempt(top.length + want - stories.length);
+        return { ids: stories, total: total, copies: copies };
+      });
+    }
+    return attempt(Math.min(want, m.ids.length));
+  };
+
+  // Estimated bytes of a document file, against which the date ranks (`o.bin`, n × ow bytes)
+  // are weighed when results tie.
+  var CARD_BYTES = 1024;
+  // Orders `top` (by score) with equal scores newest first. The date of a result is on its
+  // document file, which is fetched anyway for the results shown: ties are broken on those
+  // files when the ones of tied results not shown (before `first` or from `k` on) cost less
+  // than the date rank of every document (`o.bin`), and on the ranks otherwise. Both give the
+  // site's order: newest first, undated last, then by id (seed order).
+  Engine.prototype.breakTies = function (top, m, k, first) {
+    var self = this, score = m.score, tied = [], extra = 0, i = 0;
+    while (i < top.length) {
+      var j = i + 1;
+      while (j < top.length && score[top[j]] === score[top[i]]) j++;
+      for (var x = i; j - i > 1 && x < j; x++) { tied.push(top[x]); if (x < first || x >= k) extra++; }
+      i = j;
+    }
+    if (!tied.length) return Promise.resolve(top);
+    if (!self.tieCards || extra * CARD_BYTES > self.meta.n * (self.meta.ow || 4)) {
+      return self.ranks().then(function (rank) {
+        return top.sort(function (a, b) { return score[b] - score[a] || rank[b] - rank[a]; });
+      });
+    }
+    return Promise.all(tied.map(function (d) { return self.card(d, m.hint[d]); })).then(function (cards) {
+      var date = new Map();
+      tied.forEach(function (d, t) { date.set(d, cards[t].d || ''); });
+      return top.sort(function (a, b) { return score[b] - score[a] || newer(date.get(a), date.get(b)) || a - b; });
+    });
+  };
+  // Compares ISO dates newest first, an undated ('') last.
+  function newer(x, y) { return x === y ? 0 : !x ? 1 : !y ? -1 : x > y ? -1 : 1; }
+  // The document file a result shows: `.1.json` when its hint puts the match beyond the first
+  // excerpt segment. Both carry the card (title, date, source, tags).
+  Engine.prototype.card = function (d, hint) { return hint > 0 && hint < SEGMENTS ? this.rest(d) : this.doc(d); };
+
+  // The hits of the results `slice`: document, excerpt and the copies of its story (`copies(d)`,
+  // by score; the ones shown are put newest first among equal scores once fetched).
+  Engine.prototype.hits = function (slice, m, copies) {
+    var self = this;
+    return Promise.all(slice.map(function (d) {
+      var hint = m.hint[d], all = copies(d);
+      var hit = self.card(d, hint).then(function (doc) {
+        return { id: d, doc: doc, text: (hint > 0 && hint < SEGMENTS ? doc.y[hint - 1] : doc.x) || '', score: m.score[d] };
+      });
+      var shown = Promise.all(all.slice(0, MAX_COPIES).map(function (c) {
+        return self.doc(c).then(function (doc) { return { id: c, doc: doc }; });
+      }));
+      return Promise.all([hit, shown]).then(function (r) {
+        r[0].copies = r[1].sort(function (a, b) { return m.score[b.id] - m.score[a.id] || newer(a.doc.d || '', b.doc.d || '') || a.id - b.id; });
+        r[0].moreCopies = Math.max(0, all.length - MAX_COPIES);
+        return r[0];
+      });
+    }));
   };
   // Copies of one story (meta.c, groups of document ids made at build time): the best-ranked
   // copy stands for its story in `ids`, and the others, in rank order, are listed under it.
@@ -572,7 +721,7 @@
   // word positions, so phrases cost document reads. The title and the stored excerpt are read
   // first; a phrase not in them is looked for in the article's published page, for at most
   // PHRASE_MAX_PAGES (`phrasePages`) candidates a query, which keeps a phrase anywhere findable at bounded bytes.
-  Engine.prototype.verifyPhrases = function (ids, phrases, scores, want) {
+  Engine.prototype.verifyPhrases = function (ids, phrases, hint, want) {
     var self = this, out = [], i = 0, pages = 0;
     function step() {
       if (i >= ids.length) return Promise.resolve({ ids: out, exact: true });
@@ -586,7 +735,7 @@
           if (phrases.every(function (p) { return containsPhrase(keys, p); })) {
             out.push(d);
             var at = all.findIndex(function (t) { return containsPhraseIn(t, phrases); });
-            scores.get(d)[1] = at < 0 ? 3 : at;
+            hint[d] = at < 0 ? 3 : at;
             return step();
           }
           if (pages >= self.phrasePages) {
@@ -596,7 +745,7 @@
           pages++;
           return self.pageText(doc.r).then(function (text) {
             var pk = phraseKeys(doc.t + ' . ' + text);
-            if (phrases.every(function (p) { return containsPhrase(pk, p); })) { out.push(d); scores.get(d)[1] = 3; }
+            if (phrases.every(function (p) { return containsPhrase(pk, p); })) { out.push(d); hint[d] = 3; }
             return step();
           });
         });
@@ -607,23 +756,29 @@
   };
 
   /* The query as typo correction read it (`macorn` → `macron`), or null when no word was
-   * corrected: each corrected word is replaced by a word of the results with the term it was
-   * corrected to (so the page shows `cuisine`, not the stem `cuisin`), else by that term. */
-  function correctedQuery(q, qwords, hits) {
+   * corrected: each corrected word is replaced by the first word of the results that stands for
+   * the term it was corrected to (so the page shows `cuisine`, not the stem `cuisin`), else by
+   * that term. A word stands for a term as a query word does in `expand`: by its French stem or
+   * its folded form, or, on a site with other languages (`otherLangs`), as an inflection of an
+   * English stem (`companies` for `compani`), since those articles were stemmed in English. */
+  function correctedQuery(q, qwords, hits, otherLangs) {
     var fixes = new Map();
     qwords.forEach(function (w) { if (w.fixed) fixes.set(w.raw, w.fixed); });
     if (!fixes.size) return null;
-    var surface = new Map(), re = /[\p{Alphabetic}\p{N}\p{M}]+/gu;
+    var seen = [], re = /[\p{Alphabetic}\p{N}\p{M}]+/gu;
     hits.forEach(function (h) {
-      ((h.doc.t || '') + ' ' + (h.text || '')).replace(re, function (m) {
-        var f = fold(m), t = STOP.has(f) ? null : term(f, 'fr');
-        if (t && !surface.has(t)) surface.set(t, m.toLowerCase());
-        return m;
-      });
+      ((h.doc.t || '') + ' ' + (h.text || '')).replace(re, function (m) { seen.push(m); return m; });
     });
+    var standsFor = function (word, t) {
+      if (fold(word.slice(0, 2)).charAt(0) !== t.charAt(0)) return false; // a stem keeps its first letter
+      var f = fold(word);
+      return !STOP.has(f) && (term(f, 'fr') === t || f === t || (!!otherLangs && f.length > t.length && isInflectionOf(f, t)));
+    };
     return q.replace(re, function (m) {
       var t = fixes.get(fold(m));
-      return t === undefined ? m : surface.get(t) || t;
+      if (t === undefined) return m;
+      for (var i = 0; i < seen.length; i++) if (standsFor(seen[i], t)) return seen[i].toLowerCase();
+      return t;
     });
   }
 
@@ -647,7 +802,12 @@
   // keeps about that many chars around the first match.
   function highlight(text, matched, windowChars) {
     var runs = [], last = 0, first = -1, m, re = /[\p{Alphabetic}\p{N}\p{M}]+/gu;
+    // A stem keeps the first letter of its word: words that start like no matched term are
+    // passed over without folding or stemming them whole.
+    var firsts = new Set();
+    matched.forEach(function (x) { firsts.add(x.charAt(0)); });
     var isMatch = function (w) {
+      if (!firsts.has(fold(w.slice(0, 2)).charAt(0))) return false;
       var f = fold(w);
       if (STOP.has(f)) return false;
       var t = term(f, 'fr');
