@@ -458,6 +458,15 @@ impl<'a> ViewBuilder<'a> {
         }
     }
 
+    /// The archive's link to the list of undated articles, when there are any: the archive
+    /// lists dated articles by month, and this is how the others are reached.
+    pub fn undated_link(&self, count: usize) -> Option<UndatedLink> {
+        (count > 0).then(|| UndatedLink {
+            url: self.url(&crate::urls::Urls::undated()),
+            count,
+        })
+    }
+
     /// Name, URL and count of a term, for index pages.
     pub fn term_entry(&self, t: &'a Term, route: String) -> TermEntry<'a> {
         TermEntry {
@@ -505,6 +514,15 @@ pub fn taxonomies(site: &Site) -> Vec<TaxonomyView> {
             }
         })
         .collect()
+}
+
+/// The archive's entry for the articles without a date (`undated` in `archive.html`).
+#[derive(Serialize)]
+pub struct UndatedLink {
+    /// URL of the first page of the list, with base path.
+    pub url: String,
+    /// Number of undated articles.
+    pub count: usize,
 }
 
 /// A line of the index of a taxonomy.
