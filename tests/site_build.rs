@@ -612,6 +612,40 @@ fn card_teasers_do_not_repeat_headlines_cut_from_the_body() {
     assert_eq!(home.matches(head).count(), 1, "{home}");
 }
 
+/// An article's lead does not say its headline again either: under a headline cut from the
+/// first sentence, the first paragraph takes the sentence up where the headline stopped (after
+/// its dateline); the feed entry's content does the same.
+#[test]
+fn article_leads_do_not_repeat_headlines_cut_from_the_body() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("dist");
+    build(&sample_root(), &out, &[]);
+    let t = tree(&out);
+    let page = text(
+        &t,
+        "articles/lors-de-sa-visite-a-paris-le-ministre/index.html",
+    );
+    let body = page.split("class=body>").nth(1).expect("a body");
+    let head = "Le ministre israélien de la Défense, Benny Gantz, prévoit de commenter";
+    assert!(!body.contains(head), "{body}");
+    assert!(
+        body.starts_with("<p>Tel Aviv. …le logiciel de surveillance du fournisseur israélien"),
+        "{body}"
+    );
+    let other = text(
+        &t,
+        "articles/l-editeur-de-spyware-nso-aurait-ete-pret-a/index.html",
+    );
+    let body = other.split("class=body>").nth(1).expect("a body");
+    assert!(body.starts_with("<p>…américaine en échange"), "{body}");
+    let feed = text(&t, "atom.xml");
+    assert_eq!(
+        feed.matches(head).count(),
+        1,
+        "only the entry's title: {feed}"
+    );
+}
+
 /// A wire story of about a hundred words, as one outlet printed it.
 fn wire_story(title: &str, source: &str, date: &str, lead: &str) -> String {
     format!(
