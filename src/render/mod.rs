@@ -412,6 +412,8 @@ fn asset_hash(theme: &Theme, name: &str) -> String {
     blake3::hash(bytes).to_hex()[..10].to_string()
 }
 
+/// The one list of the build's pages, in a fixed order, with the sitemap made from it: what
+/// is rendered and what is listed for crawlers cannot disagree.
 fn plan<'a>(
     site: &'a Site,
     years: &[archive::Year],
@@ -471,23 +473,25 @@ fn plan<'a>(
         .collect();
     // The sitemap comes first: it is the largest page (every URL of the site), made on one
     // core, and last in the queue it kept the other core waiting at the end of rendering.
-    let count = sitemap.len();
-    let sitemap_jobs: Vec<Job<'a>> = if count <= max_sitemap_urls {
-        vec![Job::Sitemap {
+    jobs.splice(0..0, sitemap_jobs(sitemap.len(), max_sitemap_urls));
+    Plan { jobs, sitemap }
+}
+
+/// The sitemap of `count` entries: one file, or an index and parts of at most `max_urls`.
+fn sitemap_jobs<'a>(count: usize, max_urls: usize) -> Vec<Job<'a>> {
+    if count <= max_urls {
+        return vec![Job::Sitemap {
             part: None,
             entries: 0..count,
-        }]
-    } else {
-        let parts = count.div_ceil(max_sitemap_urls);
-        std::iter::once(Job::SitemapIndex { parts })
-            .chain((0..parts).map(|i| Job::Sitemap {
-                part: Some(i + 1),
-                entries: i * max_sitemap_urls..((i + 1) * max_sitemap_urls).min(count),
-            }))
-            .collect()
-    };
-    jobs.splice(0..0, sitemap_jobs);
-    Plan { jobs, sitemap }
+        }];
+    }
+    let parts = count.div_ceil(max_urls);
+    std::iter::once(Job::SitemapIndex { parts })
+        .chain((0..parts).map(|i| Job::Sitemap {
+            part: Some(i + 1),
+            entries: i * max_urls..((i + 1) * max_urls).min(count),
+        }))
+        .collect()
 }
 
 /// The articles without a date: the tail of the site's order (`every_article`), which puts them
