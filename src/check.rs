@@ -114,54 +114,16 @@ pub fn check_links<'a>(site: impl Into<SiteFiles<'a>>, base_path: &str) -> LinkR
             scans.insert(path, scan(&String::from_utf8_lossy(bytes)));
         }
     }
-    let ids: HashMap<&str, &HashSet<String>> = scans.iter().map(|(p, s)| (*p, &s.ids)).collect();
+    let built = Built {
+        all: &all,
+        ids: scans.iter().map(|(p, s)| (*p, &s.ids)).collect(),
+        base: &base,
+    };
     let mut links = 0;
     for (page, s) in &scans {
         for link in &s.links {
-            match resolve(page, &link.value, &base) {
-                Resolved::External => continue,
-                Resolved::Problem(message) => {
-                    links += 1;
-                    problems.push(Problem {
-                        file: page.to_string(),
-                        line: Some(link.line),
-                        message,
-                    });
-                }
-                Resolved::Internal { path, fragment } => {
-                    links += 1;
-                    let target = if path.is_empty() {
-                        Some(page.to_string())
-                    } else {
-                        find_target(&path, &all)
-                    };
-                    let Some(target) = target else {
-                        problems.push(Problem {
-                            file: page.to_string(),
-                            line: Some(link.line),
-                            message: format!(
-                                "broken link {}=\"{}\": no page at {}{}",
-                                link.attr, link.value, base, path
-                            ),
-                        });
-                        continue;
-                    };
-                    if fragment.is_empty() || fragment == "top" {
-                        continue;
-                    }
-                    if let Some(target_ids) = ids.get(target.as_str()) {
-                        if !target_ids.contains(&fragment) {
-                            problems.push(Problem {
-                                file: page.to_string(),
-                                line: Some(link.line),
-                                message: format!(
-                                    "broken anchor {}=\"{}\": {} has no id=\"{}\"",
-                                    link.attr, link.value, target, fragment
-                                ),
-                            });
-                        }
-                    }
-                }
+            if let Some(problem) = built.check(page, link, &mut links) {
+                problems.push(problem);
             }
         }
     }
@@ -170,6 +132,62 @@ pub fn check_links<'a>(site: impl Into<SiteFiles<'a>>, base_path: &str) -> LinkR
         problems,
         pages: scans.len(),
         links,
+    }
+}
+
+/// The built site as links are checked against it.
+struct Built<'a> {
+    /// Every file's path.
+    all: &'a HashSet<&'a str>,
+    /// The `id`s of each page.
+    ids: HashMap<&'a str, &'a HashSet<String>>,
+    /// The base path, `/` or `/repo/`.
+    base: &'a str,
+}
+
+impl Built<'_> {
+    /// What is wrong with `link`, found on `page`, if anything; `links` counts the internal
+    /// links checked.
+    fn check(&self, page: &str, link: &Link, links: &mut usize) -> Option<Problem> {
+        let problem = |message| {
+            Some(Problem {
+                file: page.to_string(),
+                line: Some(link.line),
+                message,
+            })
+        };
+        let (path, fragment) = match resolve(page, &link.value, self.base) {
+            Resolved::External => return None,
+            Resolved::Problem(message) => {
+                *links += 1;
+                return problem(message);
+            }
+            Resolved::Internal { path, fragment } => (path, fragment),
+        };
+        *links += 1;
+        let target = if path.is_empty() {
+            Some(page.to_string())
+        } else {
+            find_target(&path, self.all)
+        };
+        let Some(target) = target else {
+            let base = self.base;
+            return problem(format!(
+                "broken link {}=\"{}\": no page at {base}{path}",
+                link.attr, link.value
+            ));
+        };
+        if fragment.is_empty() || fragment == "top" {
+            return None;
+        }
+        let target_ids = self.ids.get(target.as_str())?;
+        if target_ids.contains(&fragment) {
+            return None;
+        }
+        problem(format!(
+            "broken anchor {}=\"{}\": {target} has no id=\"{fragment}\"",
+            link.attr, link.value
+        ))
     }
 }
 
@@ -622,7 +640,7 @@ fn source_files(site: &crate::site::Site, root: &Path) -> HashMap<String, PathBu
     }
     for p in &site.pages {
         out.insert(
-            crate::urls::Urls::output_path(&format!("{}/", p.slug)),
+            crate::urls::Urls::output_path(&crate::urls::Urls::page(&p.slug)),
             p.file.clone(),
         );
     }

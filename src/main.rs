@@ -15,8 +15,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// gazette: a static site generator for archives of raw news articles.
 ///
 /// Reads plain-text seeds from `seeds/`, recovers each article's title, date, source, tags and
-/// body, and writes a static site (article pages, paginated home, tag and source pages, archive,
-/// Atom feeds, sitemap and a client-side search) into `dist/`.
+/// body, and writes a static site (article pages, paginated home, tag, source and author pages,
+/// archive, Atom feeds, sitemap and a client-side search) into `dist/`.
 #[derive(Parser, Debug)]
 #[command(name = "gazette", version, about, long_about)]
 struct Cli {
@@ -147,7 +147,8 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
-    /// Create a new site in DIR: config.toml, content/about.md, an empty seeds/ folder.
+    /// Create a new site in DIR: config.toml, content/about.md, an empty seeds/ (kept in git
+    /// by seeds/.gitkeep), a .gitignore and a GitHub Pages workflow (.github/workflows/pages.yml).
     Init {
         /// Folder to create (must not exist or be empty).
         dir: PathBuf,

@@ -109,6 +109,32 @@ impl Urls {
         format!("{taxonomy}/{slug}/atom.xml")
     }
 
+    /// Route of a content page (`content/about.md` → `about/`).
+    pub fn page(slug: &str) -> String {
+        format!("{slug}/")
+    }
+
+    /// Route of the archive's front page.
+    pub fn archive() -> String {
+        "archive/".to_string()
+    }
+
+    /// Route of one year of the archive: `archive/2021/`.
+    pub fn archive_year(year: i32) -> String {
+        format!("archive/{year}/")
+    }
+
+    /// Route of the first page of the list of undated articles. Under the archive, which
+    /// links to it, and never a year's route, which is a number.
+    pub fn undated() -> String {
+        "archive/undated/".to_string()
+    }
+
+    /// Route of the search page.
+    pub fn search() -> String {
+        "search/".to_string()
+    }
+
     /// Output file path (relative to `dist/`) for a route: `articles/x/` → `articles/x/index.html`.
     pub fn output_path(route: &str) -> String {
         let route = route.trim_start_matches('/');
@@ -196,6 +222,12 @@ mod tests {
         assert_eq!(Urls::taxonomy("authors"), "authors/");
         assert_eq!(Urls::term("tags", "x"), "tags/x/");
         assert_eq!(Urls::term_feed("authors", "a-b"), "authors/a-b/atom.xml");
+        assert_eq!(Urls::archive_year(2021), "archive/2021/");
+        assert_eq!(
+            Urls::paginated(&Urls::undated(), 2),
+            "archive/undated/page/2/"
+        );
+        assert_eq!(Urls::page("about"), "about/");
     }
 
     #[test]

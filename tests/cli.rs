@@ -60,3 +60,32 @@ fn each_command_takes_only_its_options_and_the_readme_lists_them() {
     assert!(!help_options("serve").contains("--no-cache"));
     assert!(!help_options("inspect").contains("--output"));
 }
+
+/// `init --help` names every file `gazette init` writes, so a new user knows what appears in
+/// the folder (the workflow and `.gitignore` included) before running it.
+#[test]
+fn init_help_names_every_file_init_writes() {
+    let o = common::gazette(&["init", "--help"]);
+    let help = String::from_utf8_lossy(&o.stdout).into_owned();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("site");
+    assert!(common::gazette(&["init", dir.to_str().unwrap()])
+        .status
+        .success());
+    let written: Vec<String> = walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(&dir).unwrap();
+            rel.to_string_lossy().replace('\\', "/")
+        })
+        .collect();
+    assert!(written.len() >= 5, "{written:?}");
+    for file in &written {
+        assert!(
+            help.contains(file.as_str()),
+            "init --help does not name {file}: {help}"
+        );
+    }
+}

@@ -612,6 +612,40 @@ fn card_teasers_do_not_repeat_headlines_cut_from_the_body() {
     assert_eq!(home.matches(head).count(), 1, "{home}");
 }
 
+/// An article's lead does not say its headline again either: under a headline cut from the
+/// first sentence, the first paragraph takes the sentence up where the headline stopped (after
+/// its dateline); the feed entry's content does the same.
+#[test]
+fn article_leads_do_not_repeat_headlines_cut_from_the_body() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("dist");
+    build(&sample_root(), &out, &[]);
+    let t = tree(&out);
+    let page = text(
+        &t,
+        "articles/lors-de-sa-visite-a-paris-le-ministre/index.html",
+    );
+    let body = page.split("class=body>").nth(1).expect("a body");
+    let head = "Le ministre israélien de la Défense, Benny Gantz, prévoit de commenter";
+    assert!(!body.contains(head), "{body}");
+    assert!(
+        body.starts_with("<p>Tel Aviv. …le logiciel de surveillance du fournisseur israélien"),
+        "{body}"
+    );
+    let other = text(
+        &t,
+        "articles/l-editeur-de-spyware-nso-aurait-ete-pret-a/index.html",
+    );
+    let body = other.split("class=body>").nth(1).expect("a body");
+    assert!(body.starts_with("<p>…américaine en échange"), "{body}");
+    let feed = text(&t, "atom.xml");
+    assert_eq!(
+        feed.matches(head).count(),
+        1,
+        "only the entry's title: {feed}"
+    );
+}
+
 /// A wire story of about a hundred words, as one outlet printed it.
 fn wire_story(title: &str, source: &str, date: &str, lead: &str) -> String {
     format!(
@@ -720,10 +754,13 @@ fn sample_site_reads_well_in_french() {
         .split("id=undated")
         .nth(1)
         .expect("an undated section");
+    assert!(undated.contains("href=/archive/undated/"), "{undated}");
+    let undated = text(&t, "archive/undated/index.html");
     assert!(
         undated.contains("href=/articles/l-editeur-de-spyware-nso-aurait-ete-pret-a/"),
         "{undated}"
     );
+    assert!(undated.contains("1 article ·"), "singular: {undated}");
 
     let home = text(&t, "index.html");
     assert!(home.contains("<h1>Derniers articles</h1>"), "{home}");
@@ -791,4 +828,109 @@ fn a_seed_name_that_is_not_utf8_does_not_panic() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_ne!(o.status.code(), Some(101), "panicked: {stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// A seed with no date anywhere: `french_seed` without the date on its source line.
+fn undated_seed(title: &str) -> String {
+    french_seed(title, "", "Retraites").replace("AFP, \n", "AFP\n")
+}
+
+/// Undated articles get their own paginated list, `archive/undated/`, linked from the archive
+/// (which no longer carries their cards), listed in the sitemap, with working links; the
+/// dated articles keep their URLs and stay off it.
+#[test]
+fn undated_articles_have_a_paginated_page_linked_from_the_archive() {
+    let mut seeds: Vec<(String, String)> = (1..=5)
+        .map(|i| {
+            let title = format!("Dossier sans date numéro {i}");
+            (
+                format!("{i:03}_00000000000000a{i}.txt"),
+                undated_seed(&title),
+            )
+        })
+        .collect();
+    seeds.push((
+        "009_00000000000000b9.txt".into(),
+        french_seed("La réforme des retraites", "03/03/2022", "Retraites"),
+    ));
+    let refs: Vec<(&str, &str)> = seeds
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let config =
+        "paginate_by = 2\nbase_url = \"https://user.github.io/repo/\"\nlanguage = \"fr\"\n";
+    let site = site(config, &refs);
+    let out = site.path().join("dist");
+    build(site.path(), &out, &[]);
+    let t = tree(&out);
+    let archive = text(&t, "archive/index.html");
+    let section = archive
+        .split("id=undated")
+        .nth(1)
+        .expect("an undated entry");
+    assert!(
+        section.contains("href=/repo/archive/undated/>Sans date</a>"),
+        "{section}"
+    );
+    assert!(section.contains("<span class=count>5</span>"), "{section}");
+    assert!(
+        !archive.contains("Dossier sans date"),
+        "no cards: {archive}"
+    );
+
+    for page in ["", "page/2/", "page/3/"] {
+        assert!(t.contains_key(&format!("archive/undated/{page}index.html")));
+    }
+    assert!(!t.contains_key("archive/undated/page/4/index.html"));
+    let first = text(&t, "archive/undated/index.html");
+    assert!(first.contains("<h1>Articles sans date</h1>"), "{first}");
+    assert!(first.contains("5 articles"), "{first}");
+    assert!(
+        first.contains("href=/repo/archive/undated/page/2/"),
+        "{first}"
+    );
+    assert!(
+        first.contains("<a aria-current=true href=/repo/archive/>"),
+        "the archive is the current section: {first}"
+    );
+    let second = text(&t, "archive/undated/page/2/index.html");
+    assert!(second.contains("Page 2"), "{second}");
+    let listed: String = ["", "page/2/", "page/3/"]
+        .iter()
+        .map(|p| text(&t, &format!("archive/undated/{p}index.html")))
+        .collect();
+    for i in 1..=5 {
+        assert!(
+            listed.contains(&format!("Dossier sans date numéro {i}")),
+            "{i}"
+        );
+    }
+    assert!(
+        !listed.contains("La réforme des retraites"),
+        "a dated article"
+    );
+    assert!(t.contains_key("articles/la-reforme-des-retraites/index.html"));
+
+    let sitemap = text(&t, "sitemap.xml");
+    for page in ["", "page/2/", "page/3/"] {
+        let loc = format!("<loc>https://user.github.io/repo/archive/undated/{page}</loc>");
+        assert!(sitemap.contains(&loc), "{loc} not in the sitemap");
+    }
+    assert_links_resolve(&out, "/repo/");
+    let o = gazette(&["check", "--root", site.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", failure_message(&o));
+
+    // English labels on an English site; no page at all without undated articles.
+    let en = self::site(
+        "base_url = \"https://example.org/\"\nlanguage = \"en\"\n",
+        &refs[..2],
+    );
+    build(en.path(), &en.path().join("dist"), &[]);
+    let page = text(&tree(&en.path().join("dist")), "archive/undated/index.html");
+    assert!(page.contains("<h1>Undated articles</h1>"), "{page}");
+    let dated = retraites_site("base_url = \"https://example.org/\"\n");
+    build(dated.path(), &dated.path().join("dist"), &[]);
+    let dated_tree = tree(&dated.path().join("dist"));
+    assert!(!dated_tree.keys().any(|k| k.starts_with("archive/undated/")));
+    assert!(!text(&dated_tree, "archive/index.html").contains("id=undated"));
 }

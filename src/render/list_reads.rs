@@ -1,6 +1,6 @@
 //! What the list templates read of their cards, found in the parsed templates.
 //!
-//! A list page (`index.html`, `taxonomy_single.html`) gets its articles as
+//! A list page (`index.html`, `taxonomy_single.html`, `undated.html`) gets its articles as
 //! `paginator.items`, each with the card's fields and its HTML. The default theme only prints
 //! `item.html`. When a theme's list templates read nothing else of an item, a list page is a
 //! function of its page-level values and of how many cards it shows, not of which: it is
@@ -294,6 +294,7 @@ mod tests {
         let count = |total_items| Some(PageReads { total_items });
         assert_eq!(reads("index.html"), count(ItemCount::Unread));
         assert_eq!(reads("taxonomy_single.html"), count(ItemCount::Everywhere));
+        assert_eq!(reads("undated.html"), count(ItemCount::FirstPage));
     }
 
     #[test]

@@ -102,13 +102,46 @@ struct Common<'a> {
     generator: &'static str,
 }
 
-/// One page of a paginated list of articles: the home, a tag's or a source's.
+/// One page of a paginated list of articles: the home, a term's, or the undated articles.
 struct ListPage<'a> {
     first_route: String,
     title: String,
-    term: Option<(&'static Taxonomy, &'a Term)>,
+    kind: ListKind<'a>,
     items: &'a [usize],
     number: usize,
+}
+
+/// What a paginated list lists, which decides its template and what it adds to its context.
+#[derive(Clone, Copy)]
+enum ListKind<'a> {
+    /// The home pages: every article.
+    Home,
+    /// The pages of a term of a taxonomy (a tag, a source, an author).
+    Term(&'static Taxonomy, &'a Term),
+    /// The articles without a date, linked from the archive: a crawler and a reader reach them
+    /// without the archive page carrying every card.
+    Undated,
+}
+
+impl<'a> ListKind<'a> {
+    /// The template of its pages.
+    fn template(self) -> &'static str {
+        match self {
+            ListKind::Home => "index.html",
+            ListKind::Term(..) => "taxonomy_single.html",
+            ListKind::Undated => "undated.html",
+        }
+    }
+
+    /// What tells its pages apart from other lists' in fingerprints and shell keys: the kind,
+    /// and for a term, its taxonomy, name and slug.
+    fn key(self) -> (u8, &'static str, &'a str, &'a str) {
+        match self {
+            ListKind::Home => (0, "", "", ""),
+            ListKind::Term(taxonomy, t) => (1, taxonomy.name, &t.name, &t.slug),
+            ListKind::Undated => (2, "", "", ""),
+        }
+    }
 }
 
 /// One output page to render.
@@ -225,6 +258,7 @@ fn render_site(
         shells: shells.as_ref(),
         placed_index: list_reads::placed_cards(tera, "index.html"),
         placed_term: list_reads::placed_cards(tera, "taxonomy_single.html"),
+        placed_undated: list_reads::placed_cards(tera, "undated.html"),
     };
     jobs.par_iter().try_for_each(|job| pages.render(job))?;
     write_assets(site, theme, sink, &shared_digest)?;
@@ -254,7 +288,7 @@ fn common<'a>(site: &'a Site, theme: &Theme, labels: &'a Labels) -> Common<'a> {
         .into_iter()
         .map(|(_, p)| NavItem {
             title: p.fields.title.clone(),
-            url: site.urls.route(&format!("{}/", p.slug)),
+            url: site.urls.route(&Urls::page(&p.slug)),
         })
         .collect();
     Common {
@@ -270,7 +304,7 @@ fn common<'a>(site: &'a Site, theme: &Theme, labels: &'a Labels) -> Common<'a> {
             .config
             .search
             .enabled
-            .then(|| site.urls.route("search/")),
+            .then(|| site.urls.route(&Urls::search())),
         stylesheet: site.urls.route(&format!(
             "static/style.css?h={}",
             asset_hash(theme, "style.css")
@@ -378,6 +412,8 @@ fn asset_hash(theme: &Theme, name: &str) -> String {
     blake3::hash(bytes).to_hex()[..10].to_string()
 }
 
+/// The one list of the build's pages, in a fixed order, with the sitemap made from it: what
+/// is rendered and what is listed for crawlers cannot disagree.
 fn plan<'a>(
     site: &'a Site,
     years: &[archive::Year],
@@ -391,7 +427,7 @@ fn plan<'a>(
         jobs.push(Job::List(ListPage {
             first_route: String::new(),
             title: site.config.title.clone(),
-            term: None,
+            kind: ListKind::Home,
             items: every_article,
             number,
         }));
@@ -411,6 +447,16 @@ fn plan<'a>(
     for y in 0..years.len() {
         jobs.push(Job::ArchiveYear(y));
     }
+    let undated = undated_articles(site, every_article);
+    for number in 1..=undated.len().div_ceil(per) {
+        jobs.push(Job::List(ListPage {
+            first_route: Urls::undated(),
+            title: lang::labels(&site.config.language).undated_page.to_string(),
+            kind: ListKind::Undated,
+            items: undated,
+            number,
+        }));
+    }
     for i in 0..site.pages.len() {
         jobs.push(Job::Page(i));
     }
@@ -427,23 +473,33 @@ fn plan<'a>(
         .collect();
     // The sitemap comes first: it is the largest page (every URL of the site), made on one
     // core, and last in the queue it kept the other core waiting at the end of rendering.
-    let count = sitemap.len();
-    let sitemap_jobs: Vec<Job<'a>> = if count <= max_sitemap_urls {
-        vec![Job::Sitemap {
+    jobs.splice(0..0, sitemap_jobs(sitemap.len(), max_sitemap_urls));
+    Plan { jobs, sitemap }
+}
+
+/// The sitemap of `count` entries: one file, or an index and parts of at most `max_urls`.
+fn sitemap_jobs<'a>(count: usize, max_urls: usize) -> Vec<Job<'a>> {
+    if count <= max_urls {
+        return vec![Job::Sitemap {
             part: None,
             entries: 0..count,
-        }]
-    } else {
-        let parts = count.div_ceil(max_sitemap_urls);
-        std::iter::once(Job::SitemapIndex { parts })
-            .chain((0..parts).map(|i| Job::Sitemap {
-                part: Some(i + 1),
-                entries: i * max_sitemap_urls..((i + 1) * max_sitemap_urls).min(count),
-            }))
-            .collect()
-    };
-    jobs.splice(0..0, sitemap_jobs);
-    Plan { jobs, sitemap }
+        }];
+    }
+    let parts = count.div_ceil(max_urls);
+    std::iter::once(Job::SitemapIndex { parts })
+        .chain((0..parts).map(|i| Job::Sitemap {
+            part: Some(i + 1),
+            entries: i * max_urls..((i + 1) * max_urls).min(count),
+        }))
+        .collect()
+}
+
+/// The articles without a date: the tail of the site's order (`every_article`), which puts them
+/// last.
+fn undated_articles<'a>(site: &Site, every_article: &'a [usize]) -> &'a [usize] {
+    let first = site.articles.partition_point(|a| a.date.is_some());
+    debug_assert!(site.articles[first..].iter().all(|a| a.date.is_none()));
+    &every_article[first..]
 }
 
 /// The pages of a taxonomy: its index, then each term's pages and feed.
@@ -461,7 +517,7 @@ fn taxonomy_jobs<'a>(
             jobs.push(Job::List(ListPage {
                 first_route: first_route.clone(),
                 title: t.name.clone(),
-                term: Some((taxonomy, t)),
+                kind: ListKind::Term(taxonomy, t),
                 items: &t.articles,
                 number,
             }));
@@ -506,10 +562,10 @@ impl Job<'_> {
                 ..
             }) => plain(Urls::paginated(first_route, *number)),
             Job::TermIndex { taxonomy, .. } => plain(taxonomy.index_route()),
-            Job::Archive => plain("archive/".into()),
-            Job::ArchiveYear(y) => plain(format!("archive/{}/", years[*y].year)),
-            Job::Page(i) => plain(format!("{}/", site.pages[*i].slug)),
-            Job::Search => plain("search/".into()),
+            Job::Archive => plain(Urls::archive()),
+            Job::ArchiveYear(y) => plain(Urls::archive_year(years[*y].year)),
+            Job::Page(i) => plain(Urls::page(&site.pages[*i].slug)),
+            Job::Search => plain(Urls::search()),
             _ => return None,
         })
     }
@@ -642,11 +698,10 @@ fn placed_list_key(
     let ListPage {
         first_route,
         title,
-        term,
+        kind,
         items,
         number,
     } = list;
-    let term = term.map(|(taxonomy, t)| (taxonomy.name, &t.name, &t.slug));
     let total_pages = items.len().div_ceil(per).max(1);
     let on_page = page_items(items, *number, per).len();
     let total_items = reads.total_items.read_on(*number).then_some(items.len());
@@ -655,7 +710,7 @@ fn placed_list_key(
         "placed list",
         first_route,
         title,
-        term,
+        kind.key(),
         number,
         (total_pages, on_page, total_items),
     ))
@@ -754,6 +809,8 @@ struct Pages<'a> {
     placed_index: Option<list_reads::PageReads>,
     /// The same for `taxonomy_single.html`.
     placed_term: Option<list_reads::PageReads>,
+    /// The same for `undated.html`.
+    placed_undated: Option<list_reads::PageReads>,
 }
 
 impl<'a> Pages<'a> {
@@ -836,11 +893,11 @@ impl<'a> Pages<'a> {
                 ctx.insert("page_title", &p.fields.title);
                 ctx.insert("description", &p.fields.description);
                 ctx.insert("content", &p.html);
-                ("page.html", format!("{}/", p.slug))
+                ("page.html", Urls::page(&p.slug))
             }
             Job::Search => {
                 ctx.insert("page_title", labels.search);
-                ("search.html", "search/".to_string())
+                ("search.html", Urls::search())
             }
             Job::NotFound => {
                 ctx.insert("page_title", labels.not_found);
@@ -869,7 +926,7 @@ impl<'a> Pages<'a> {
         }))
     }
 
-    /// The context of a home, tag or source page ([`Job::List`]).
+    /// The context of a page of a list: the home, a term's, the undated articles ([`Job::List`]).
     fn list_context<'j>(
         &self,
         job: &Job,
@@ -880,28 +937,18 @@ impl<'a> Pages<'a> {
         let ListPage {
             first_route,
             title,
-            term,
+            kind,
             items,
             number,
         } = list;
-        let Pages {
-            site,
-            builder,
-            placed_index,
-            placed_term,
-            ..
-        } = *self;
+        let Pages { site, builder, .. } = *self;
         let urls = &site.urls;
         let labels = builder.labels;
         // The articles of a list page whose cards are placed (see `ListItem::Placed`).
         let mut placed: Option<&[usize]> = None;
         // Where a list page of placed cards keeps its shell (see `placed_list_key`).
         let mut shell_key = None;
-        let reads = if term.is_some() {
-            placed_term
-        } else {
-            placed_index
-        };
+        let reads = self.placed_reads(*kind);
         if let Some(page_reads) = reads {
             let page = page_items(items, *number, site.config.paginate_by);
             placed = Some(page);
@@ -919,22 +966,32 @@ impl<'a> Pages<'a> {
         };
         ctx.insert("page_title", &page_title);
         ctx.insert("heading", title);
-        let template = match term {
-            None => "index.html",
-            Some((taxonomy, t)) => {
+        match kind {
+            ListKind::Home => {}
+            ListKind::Term(taxonomy, t) => {
                 ctx.insert("kind", taxonomy.name);
                 if taxonomy.feeds && site.config.feeds {
                     ctx.insert("term_feed_url", &urls.route(&taxonomy.feed_route(&t.slug)));
                 }
-                "taxonomy_single.html"
             }
-        };
+            ListKind::Undated => ctx.insert("archive_url", &urls.route(&Urls::archive())),
+        }
         Ok(Some(PageSetup {
-            template,
+            template: kind.template(),
             route: Urls::paginated(first_route, *number),
             placed,
             shell_key,
         }))
+    }
+
+    /// What the template of a list of `kind` reads of its page, when it reads only the HTML of
+    /// its cards ([`list_reads`]).
+    fn placed_reads(&self, kind: ListKind) -> Option<list_reads::PageReads> {
+        match kind {
+            ListKind::Home => self.placed_index,
+            ListKind::Term(..) => self.placed_term,
+            ListKind::Undated => self.placed_undated,
+        }
     }
 
     /// A minified page of placed cards is its shell with its cards spliced in, and its shell is
@@ -1007,16 +1064,13 @@ impl<'a> Pages<'a> {
             label: labels.per_month,
             article: labels.article,
             articles: labels.articles,
-            archive_url: &site.urls.route("archive/"),
+            archive_url: &site.urls.route(&Urls::archive()),
         };
         ctx.insert("chart_html", &archive::chart_html(years, &words));
-        let undated: Vec<views::CardItem> = (0..site.articles.len())
-            .filter(|&i| site.articles[i].date.is_none())
-            .map(|i| self.builder.card_item(i))
-            .collect::<Result<_>>()?;
-        ctx.insert("undated", &undated);
+        let undated = site.articles.iter().filter(|a| a.date.is_none()).count();
+        ctx.insert("undated", &self.builder.undated_link(undated));
         ctx.insert("page_title", labels.archive);
-        Ok(("archive.html", "archive/".to_string()))
+        Ok(("archive.html", Urls::archive()))
     }
 
     /// The context of one year of the archive ([`Job::ArchiveYear`]).
@@ -1052,7 +1106,7 @@ impl<'a> Pages<'a> {
         ctx.insert("count", &year.count);
         ctx.insert("months", &months);
         ctx.insert("page_title", &format!("{} {}", labels.archive, year.year));
-        Ok(("archive_year.html", format!("archive/{}/", year.year)))
+        Ok(("archive_year.html", Urls::archive_year(year.year)))
     }
 
     /// The context of the site's Atom feed, or of a term's ([`Job::Feed`]).
@@ -1338,38 +1392,28 @@ impl Inputs<'_> {
         ("article.html", site.articles[i].route.clone())
     }
 
-    /// A page of the home or of a term: what it is, its number, its count, its articles.
+    /// A page of a list (the home, a term's, the undated articles): what it is, its number, its count, its articles.
     fn list_page(&mut self, list: &ListPage, per: usize) -> (&'static str, String) {
         let ListPage {
             first_route,
             title,
-            term,
+            kind,
             items,
             number,
         } = list;
         self.text(first_route);
         self.text(title);
-        match term {
-            Some((taxonomy, t)) => {
-                self.stream.update(&[1]);
-                self.text(taxonomy.name);
-                self.text(&t.slug);
-            }
-            None => {
-                self.stream.update(&[0]);
-            }
+        let (tag, taxonomy, name, slug) = kind.key();
+        self.stream.update(&[tag]);
+        for text in [taxonomy, name, slug] {
+            self.text(text);
         }
         self.count(*number);
         self.count(items.len());
         for &i in page_items(items, *number, per) {
             self.article(i);
         }
-        let template = if term.is_some() {
-            "taxonomy_single.html"
-        } else {
-            "index.html"
-        };
-        (template, Urls::paginated(first_route, *number))
+        (kind.template(), Urls::paginated(first_route, *number))
     }
 
     /// The site's feed or a term's: the term, and the articles it lists.
@@ -1408,7 +1452,7 @@ impl Inputs<'_> {
                 self.article(i);
             }
         }
-        ("archive_year.html", format!("archive/{}/", year.year))
+        ("archive_year.html", Urls::archive_year(year.year))
     }
 }
 

@@ -425,7 +425,7 @@ impl<'a> ViewBuilder<'a> {
             updated: a.updated.map(|d| d.format("%Y-%m-%d").to_string()),
             summary: &a.summary,
             dateline: a.dateline.as_deref(),
-            body_html: body_html(&a.body),
+            body_html: body_under_headline(a),
             word_count: a.word_count,
             // Copies of the story are listed as such; related articles never hold one.
             related: self.site.related[i]
@@ -453,8 +453,17 @@ impl<'a> ViewBuilder<'a> {
             language: &a.language,
             updated: a.updated.map(|d| d.format("%Y-%m-%d").to_string()),
             description: description(a),
-            body_html: body_html(&a.body),
+            body_html: body_under_headline(a),
         }
+    }
+
+    /// The archive's link to the list of undated articles, when there are any: the archive
+    /// lists dated articles by month, and this is how the others are reached.
+    pub fn undated_link(&self, count: usize) -> Option<UndatedLink> {
+        (count > 0).then(|| UndatedLink {
+            url: self.url(&crate::urls::Urls::undated()),
+            count,
+        })
     }
 
     /// Name, URL and count of a term, for index pages.
@@ -504,6 +513,15 @@ pub fn taxonomies(site: &Site) -> Vec<TaxonomyView> {
             }
         })
         .collect()
+}
+
+/// The archive's entry for the articles without a date (`undated` in `archive.html`).
+#[derive(Serialize)]
+pub struct UndatedLink {
+    /// URL of the first page of the list, with base path.
+    pub url: String,
+    /// Number of undated articles.
+    pub count: usize,
 }
 
 /// A line of the index of a taxonomy.
@@ -565,6 +583,57 @@ fn after_headline<'t>(text: &'t str, title: &str) -> Option<&'t str> {
         }
     }
     Some("")
+}
+
+/// The body's HTML as the article page and feed entries show it, under the headline: when the
+/// headline was made from the body's first sentence, the lead does not say it again. A whole
+/// sentence is left out of the first paragraph (it is the headline); a sentence the headline
+/// was cut from goes on after `…` where the headline stopped. A dateline before it stays.
+fn body_under_headline(a: &Article) -> String {
+    let html = body_html(&a.body);
+    if a.origins.get("title") != Some(&crate::seed::Origin::FirstSentence) {
+        return html;
+    }
+    let first = a.first_paragraph();
+    let Some(lead) = lead_under_headline(&first, &a.title, a.dateline.as_deref()) else {
+        return html;
+    };
+    let Some(rest) = html.strip_prefix(&format!("<p>{}</p>\n", escape(&first))) else {
+        return html;
+    };
+    if lead.is_empty() {
+        return rest.to_string();
+    }
+    format!("<p>{}</p>\n{rest}", escape(&lead))
+}
+
+/// The first paragraph `text` without the headline `title` made from its first sentence:
+/// `None` when the paragraph does not open with the headline (after the article's `dateline`,
+/// `Tel Aviv.`, at most).
+fn lead_under_headline(text: &str, title: &str, dateline: Option<&str>) -> Option<String> {
+    const DATELINE: usize = 60;
+    let head = title.trim_end_matches('…').trim_end();
+    if head.is_empty() {
+        return None;
+    }
+    let at = text.find(head).filter(|&at| {
+        at == 0 || (at <= DATELINE && dateline.is_some_and(|d| text.starts_with(d)))
+    })?;
+    let (dateline, rest) = (text[..at].trim_end(), &text[at + head.len()..]);
+    let join = |lead: &str| match (dateline.is_empty(), lead.is_empty()) {
+        (true, _) => lead.to_string(),
+        (false, true) => dateline.to_string(),
+        (false, false) => format!("{dateline} {lead}"),
+    };
+    match rest.strip_prefix(['.', '!', '?', '…']) {
+        // The headline is the whole sentence.
+        Some(after) if !title.ends_with('…') => Some(join(after.trim_start())),
+        // Cut within the sentence (on a word, or at a clause): the lead takes it up there.
+        _ => {
+            let after = rest.trim_start_matches([',', ';', ':', ' ', '\u{a0}']);
+            Some(join(&format!("…{after}")))
+        }
+    }
 }
 
 /// Cuts text to at most `max` characters on a word boundary, adding `…` when cut.
@@ -635,6 +704,44 @@ pub fn esc(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_lead_does_not_repeat_a_headline_made_from_it() {
+        let lead = |text, title| lead_under_headline(text, title, None);
+        // The whole sentence is the headline: the lead starts at the next one.
+        assert_eq!(
+            lead(
+                "Le maire a démissionné. Il part demain.",
+                "Le maire a démissionné"
+            )
+            .as_deref(),
+            Some("Il part demain.")
+        );
+        assert_eq!(
+            lead("Le maire a démissionné.", "Le maire a démissionné").as_deref(),
+            Some("")
+        );
+        // Cut on a word: the sentence goes on after `…`, the dateline stays.
+        assert_eq!(
+            lead_under_headline(
+                "Tel Aviv. Le ministre prévoit de commenter le scandale mercredi. Suite.",
+                "Le ministre prévoit de commenter…",
+                Some("Tel Aviv")
+            )
+            .as_deref(),
+            Some("Tel Aviv. …le scandale mercredi. Suite.")
+        );
+        // Cut at a clause, without an ellipsis.
+        assert_eq!(
+            lead(
+                "Le texte est adopté, malgré l’opposition. Fin.",
+                "Le texte est adopté"
+            )
+            .as_deref(),
+            Some("…malgré l’opposition. Fin.")
+        );
+        assert_eq!(lead("Autre chose. Le maire.", "Le maire"), None);
+    }
 
     /// A teaser does not repeat a headline cut from its first sentence: it starts after that
     /// sentence (or with the next paragraph), and is left whole under any other headline.

@@ -26,8 +26,11 @@ const kinds = {
   tag: firstSubfolder('tags', (n) => /^\d+$/.test(n)),
   sources: existsSync(join(dist, 'sources/index.html')) ? 'sources/' : null,
   source: firstSubfolder('sources', (n) => /^\d+$/.test(n)),
+  authors: existsSync(join(dist, 'authors/index.html')) ? 'authors/' : null,
+  author: firstSubfolder('authors', (n) => /^\d+$/.test(n)),
   archive: 'archive/',
-  year: firstSubfolder('archive'),
+  year: firstSubfolder('archive', (n) => !/^\d+$/.test(n)),
+  undated: existsSync(join(dist, 'archive/undated/index.html')) ? 'archive/undated/' : null,
   about: existsSync(join(dist, 'about/index.html')) ? 'about/' : null,
   // Both test sites have an undated article about the spyware: its result needs a meta line too.
   search: 'search/?q=spyware',
