@@ -40,22 +40,8 @@ fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
-/// Switches callgrind's instrumentation of this process `on` or `off`.
-fn instrument(state: &str) {
-    let pid = std::process::id().to_string();
-    let ok = std::process::Command::new("callgrind_control")
-        .args(["-i", state, &pid])
-        .stdout(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        eprintln!("callgrind_control -i {state} {pid} failed: is this run under callgrind?");
-        std::process::exit(1);
-    }
-}
-
-fn main() {
-    gazette::return_freed_memory_sooner();
+/// The project folder, the new seeds, the number of no-change rebuilds and `--callgrind`.
+fn arguments() -> (PathBuf, Vec<PathBuf>, usize, bool) {
     let mut args = std::env::args().skip(1);
     let mut root: Option<PathBuf> = None;
     let mut new_seeds: Vec<PathBuf> = Vec::new();
@@ -73,6 +59,57 @@ fn main() {
         eprintln!("usage: serve_rebuild DIR NEW_SEED... [--runs N] [--callgrind]");
         std::process::exit(2);
     };
+    (root, new_seeds, runs, callgrind)
+}
+
+/// One line per added seed: its time, its stages and the pages it rendered, so that the
+/// spread shows, not only the last rebuild's stages.
+fn added_line(name: &std::ffi::OsStr, t: Duration, built: &build::Built<SiteFiles>) -> String {
+    let stages: Vec<String> = built
+        .timings
+        .stages
+        .iter()
+        .filter(|s| s.elapsed >= Duration::from_micros(500))
+        .map(|s| format!("{} {:.0}", s.name, s.elapsed.as_secs_f64() * 1000.0))
+        .collect();
+    format!(
+        "  {:<28} {:>10}  {}; {} rendered",
+        name.to_string_lossy(),
+        ms(t),
+        stages.join(", "),
+        built.pages.templated
+    )
+}
+
+/// The stages of a rebuild and how its pages were made.
+fn stages_report(built: &build::Built<SiteFiles>) -> String {
+    let p = built.pages;
+    format!(
+        "{}  pages: {} rendered, {} spliced into kept shells, {} kept\n",
+        built.timings.report(),
+        p.templated,
+        p.spliced,
+        p.kept
+    )
+}
+
+/// Switches callgrind's instrumentation of this process `on` or `off`.
+fn instrument(state: &str) {
+    let pid = std::process::id().to_string();
+    let ok = std::process::Command::new("callgrind_control")
+        .args(["-i", state, &pid])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("callgrind_control -i {state} {pid} failed: is this run under callgrind?");
+        std::process::exit(1);
+    }
+}
+
+fn main() {
+    gazette::return_freed_memory_sooner();
+    let (root, new_seeds, runs, callgrind) = arguments();
     let opts = BuildOptions::for_root(&root);
     let mut session = build::Session::default();
     // Like `gazette serve`, the caller keeps the files of the last build (the site it serves);
@@ -132,29 +169,8 @@ fn main() {
         let changes = build::Changes::Seeds([name.to_os_string()].into());
         let (t, built) = build(&mut session, &served, &changes);
         add_one.push(t);
-        let p = built.pages;
-        // One line per added seed: the spread of the stages, not only the last one's.
-        let stages: Vec<String> = built
-            .timings
-            .stages
-            .iter()
-            .filter(|s| s.elapsed >= Duration::from_micros(500))
-            .map(|s| format!("{} {:.0}", s.name, s.elapsed.as_secs_f64() * 1000.0))
-            .collect();
-        println!(
-            "  {:<28} {:>10}  {}; {} rendered",
-            name.to_string_lossy(),
-            ms(t),
-            stages.join(", "),
-            p.templated
-        );
-        last_stages = format!(
-            "{}  pages: {} rendered, {} spliced into kept shells, {} kept\n",
-            built.timings.report(),
-            p.templated,
-            p.spliced,
-            p.kept
-        );
+        println!("{}", added_line(name, t, &built));
+        last_stages = stages_report(&built);
         served = built.files;
     }
     if callgrind {
