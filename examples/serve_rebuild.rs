@@ -2,7 +2,7 @@
 //! the search analyses of the last build in memory ([`gazette::build::Session`]).
 //!
 //! ```text
-//! cargo run --release --example serve_rebuild -- DIR NEW_SEED... [--runs N]
+//! cargo run --release --example serve_rebuild -- DIR NEW_SEED... [--runs N] [--callgrind]
 //! ```
 //!
 //! `DIR` is a project folder (`config.toml`, `seeds/`). The session builds it once (the first
@@ -16,6 +16,10 @@
 //! one is built, so that its peak
 //! memory (`/usr/bin/time -f %M`) is what serving such a site takes; the session is dropped
 //! before the check.
+//!
+//! `--callgrind`, for a run under `valgrind --tool=callgrind --instr-atstart=no`: switches
+//! callgrind's instrumentation on (`callgrind_control -i on`) for the add-one rebuilds only,
+//! and skips the check, so that the instruction counts are those of the rebuilds alone.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -36,23 +40,76 @@ fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
-fn main() {
-    gazette::return_freed_memory_sooner();
+/// The project folder, the new seeds, the number of no-change rebuilds and `--callgrind`.
+fn arguments() -> (PathBuf, Vec<PathBuf>, usize, bool) {
     let mut args = std::env::args().skip(1);
     let mut root: Option<PathBuf> = None;
     let mut new_seeds: Vec<PathBuf> = Vec::new();
     let mut runs = 5usize;
+    let mut callgrind = false;
     while let Some(a) = args.next() {
         match a.as_str() {
+            "--callgrind" => callgrind = true,
             "--runs" => runs = args.next().and_then(|n| n.parse().ok()).unwrap_or(5).max(1),
             _ if root.is_none() => root = Some(PathBuf::from(a)),
             _ => new_seeds.push(PathBuf::from(a)),
         }
     }
     let Some(root) = root else {
-        eprintln!("usage: serve_rebuild DIR NEW_SEED... [--runs N]");
+        eprintln!("usage: serve_rebuild DIR NEW_SEED... [--runs N] [--callgrind]");
         std::process::exit(2);
     };
+    (root, new_seeds, runs, callgrind)
+}
+
+/// One line per added seed: its time, its stages and the pages it rendered, so that the
+/// spread shows, not only the last rebuild's stages.
+fn added_line(name: &std::ffi::OsStr, t: Duration, built: &build::Built<SiteFiles>) -> String {
+    let stages: Vec<String> = built
+        .timings
+        .stages
+        .iter()
+        .filter(|s| s.elapsed >= Duration::from_micros(500))
+        .map(|s| format!("{} {:.0}", s.name, s.elapsed.as_secs_f64() * 1000.0))
+        .collect();
+    format!(
+        "  {:<28} {:>10}  {}; {} rendered",
+        name.to_string_lossy(),
+        ms(t),
+        stages.join(", "),
+        built.pages.templated
+    )
+}
+
+/// The stages of a rebuild and how its pages were made.
+fn stages_report(built: &build::Built<SiteFiles>) -> String {
+    let p = built.pages;
+    format!(
+        "{}  pages: {} rendered, {} spliced into kept shells, {} kept\n",
+        built.timings.report(),
+        p.templated,
+        p.spliced,
+        p.kept
+    )
+}
+
+/// Switches callgrind's instrumentation of this process `on` or `off`.
+fn instrument(state: &str) {
+    let pid = std::process::id().to_string();
+    let ok = std::process::Command::new("callgrind_control")
+        .args(["-i", state, &pid])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("callgrind_control -i {state} {pid} failed: is this run under callgrind?");
+        std::process::exit(1);
+    }
+}
+
+fn main() {
+    gazette::return_freed_memory_sooner();
+    let (root, new_seeds, runs, callgrind) = arguments();
     let opts = BuildOptions::for_root(&root);
     let mut session = build::Session::default();
     // Like `gazette serve`, the caller keeps the files of the last build (the site it serves);
@@ -99,6 +156,9 @@ fn main() {
 
     let mut added = Vec::new();
     let mut add_one = Vec::new();
+    if callgrind {
+        instrument("on");
+    }
     let mut last_stages = String::new();
     for seed in &new_seeds {
         let name = seed.file_name().expect("a seed file name");
@@ -109,16 +169,14 @@ fn main() {
         let changes = build::Changes::Seeds([name.to_os_string()].into());
         let (t, built) = build(&mut session, &served, &changes);
         add_one.push(t);
-        let p = built.pages;
-        last_stages = format!(
-            "{}  pages: {} rendered, {} spliced into kept shells, {} kept\n",
-            built.timings.report(),
-            p.templated,
-            p.spliced,
-            p.kept
-        );
+        println!("{}", added_line(name, t, &built));
+        last_stages = stages_report(&built);
         served = built.files;
     }
+    if callgrind {
+        instrument("off");
+    }
+    let checked = !add_one.is_empty() && !callgrind;
     if !add_one.is_empty() {
         let n = add_one.len();
         println!(
@@ -126,23 +184,28 @@ fn main() {
             ms(median(add_one))
         );
         print!("stages of the last one:\n{last_stages}");
-        // What `gazette serve` holds is measured above; the check below should not add to it.
-        drop(session);
-        let fresh = build::build_in_memory(&opts).unwrap_or_else(|f| {
-            eprintln!("fresh build failed: {:#}", f.error);
-            std::process::exit(1);
-        });
-        let same = served.len() == fresh.files.len()
-            && fresh
-                .files
-                .iter()
-                .all(|f| served.get(&f.path).map(|b| b.as_slice()) == Some(f.bytes.as_slice()));
-        println!("last rebuild equals a fresh build: {same}");
-        if !same {
-            std::process::exit(1);
-        }
+    }
+    if checked && !equals_fresh_build(session, &served, &opts) {
+        std::process::exit(1);
     }
     for f in added {
         let _ = std::fs::remove_file(f);
     }
+}
+
+/// Whether the last rebuild's files are those of a fresh build. The session is dropped first:
+/// what `gazette serve` holds is measured above, and the check should not add to it.
+fn equals_fresh_build(session: build::Session, served: &SiteFiles, opts: &BuildOptions) -> bool {
+    drop(session);
+    let fresh = build::build_in_memory(opts).unwrap_or_else(|f| {
+        eprintln!("fresh build failed: {:#}", f.error);
+        std::process::exit(1);
+    });
+    let same = served.len() == fresh.files.len()
+        && fresh
+            .files
+            .iter()
+            .all(|f| served.get(&f.path).map(|b| b.as_slice()) == Some(f.bytes.as_slice()));
+    println!("last rebuild equals a fresh build: {same}");
+    same
 }

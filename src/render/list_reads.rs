@@ -28,9 +28,10 @@ const PAGE_FIELDS: [&str; 5] = [
 /// What a list template reads of its page when it reads only the HTML of its cards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageReads {
-    /// Where it reads `paginator.total_items`. The home pages of the default theme do not,
-    /// and its tag pages only on their first page, so that adding an article leaves the
-    /// context of the other pages as it was, but for the cards.
+    /// Where it reads `paginator.total_items`. Where it does not (the home pages of the
+    /// default theme), or only on the first page, adding an article leaves the context of
+    /// the other pages as it was, but for the cards; the default theme's tag pages read it on
+    /// every page, so each of them is rendered again when an article joins the tag.
     pub total_items: ItemCount,
 }
 

@@ -45,58 +45,164 @@ const MAX_BUCKET: usize = 256;
 /// A body's MinHash signature; `u64::MAX` marks an empty bin.
 type Signature = [u64; BINS];
 
-/// The signatures of the last site's articles by [`Article::digest`], so that a rebuild of
-/// `gazette serve` signs only the articles that changed.
+/// What finding copies in the last site left for the next search (the rebuilds of `gazette
+/// serve`): each article's signature and the LSH buckets, by [`Article::digest`]. Only the
+/// buckets an added or removed article is in are compared again; the others keep their pairs.
 #[derive(Debug, Default)]
-pub struct Memo(FxHashMap<u128, Option<Signature>>);
+pub struct Memo {
+    /// The signature of every article of the last site.
+    signatures: FxHashMap<u128, Option<Signature>>,
+    /// One per band, empty before the first search.
+    bands: Vec<Band>,
+}
+
+/// The buckets of one band: articles whose signatures agree on the band's bins.
+#[derive(Debug, Default)]
+struct Band {
+    buckets: FxHashMap<[u64; ROWS], Vec<u128>>,
+    /// The pairs found similar in each bucket that has any.
+    similar: FxHashMap<[u64; ROWS], Vec<(u128, u128)>>,
+}
 
 /// The copies of each article, in site order: the other articles of its group, in site order
-/// (newest first). Empty for most articles. `digests` are the articles' digests; with a
-/// `memo`, unchanged articles are not signed again, and the memo is left describing this site.
+/// (newest first). Empty for most articles. `digests` are the articles' digests. A full build
+/// starts from an empty `memo` (`None`), so the same steps serve both: unchanged articles are
+/// not signed again, only the buckets that gained or lost an article are compared again, and
+/// the memo is left describing this site.
 pub fn find(
     articles: &[Arc<Article>],
     digests: &[u128],
     memo: Option<&mut Memo>,
 ) -> Vec<Vec<usize>> {
-    let known = memo.as_deref();
-    let signatures: Vec<Option<Signature>> = articles
-        .par_iter()
-        .zip(digests)
-        .map(|(a, d)| match known.and_then(|m| m.0.get(d)) {
-            Some(s) => *s,
-            None => signature(&a.body_text()),
-        })
-        .collect();
-    if let Some(m) = memo {
-        m.0 = digests
-            .iter()
-            .copied()
-            .zip(signatures.iter().copied())
-            .collect();
+    let mut fresh = Memo::default();
+    let memo = memo.unwrap_or(&mut fresh);
+    let positions: FxHashMap<u128, usize> =
+        digests.iter().enumerate().map(|(i, d)| (*d, i)).collect();
+    let (added, removed) = memo.update_signatures(articles, digests, &positions);
+    if memo.bands.is_empty() {
+        memo.bands = (0..BINS / ROWS).map(|_| Band::default()).collect();
     }
-    // Bands are compared side by side; only the pairs found similar are kept, then grouped.
-    let similar: Vec<(usize, usize)> = (0..BINS / ROWS)
-        .into_par_iter()
-        .flat_map_iter(|band| similar_in_band(&signatures, band))
-        .collect();
+    let Memo { signatures, bands } = memo;
+    // Bands are updated side by side; only the pairs found similar are kept, then grouped.
+    bands
+        .par_iter_mut()
+        .enumerate()
+        .for_each(|(band, b)| b.update(band, &added, &removed, signatures));
     let mut groups = UnionFind::new(articles.len());
-    for (a, b) in similar {
-        groups.join(a, b);
+    for b in bands.iter() {
+        for (x, y) in b.similar.values().flatten() {
+            groups.join(positions[x], positions[y]);
+        }
     }
     groups.members()
 }
 
-/// The pairs of articles sharing band `band` whose signatures are similar enough.
-fn similar_in_band(signatures: &[Option<Signature>], band: usize) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    for bucket in band_buckets(signatures, band) {
-        for (k, &a) in bucket.iter().enumerate() {
-            for &b in &bucket[k + 1..] {
-                if let (Some(sa), Some(sb)) = (&signatures[a], &signatures[b]) {
-                    if similarity(sa, sb) >= THRESHOLD {
-                        out.push((a, b));
-                    }
+/// An article's digest and signature, as it comes into or leaves the buckets.
+type Signed = (u128, Signature);
+
+impl Memo {
+    /// Signs the articles the memo has no signature for and forgets those no longer in the
+    /// site (`positions`, by digest); returns the signed articles added and removed.
+    fn update_signatures(
+        &mut self,
+        articles: &[Arc<Article>],
+        digests: &[u128],
+        positions: &FxHashMap<u128, usize>,
+    ) -> (Vec<Signed>, Vec<Signed>) {
+        let new: Vec<(u128, Option<Signature>)> = articles
+            .par_iter()
+            .zip(digests)
+            .filter(|(_, d)| !self.signatures.contains_key(*d))
+            .map(|(a, d)| (*d, signature(&a.body_text())))
+            .collect();
+        let gone: Vec<u128> = self
+            .signatures
+            .keys()
+            .filter(|d| !positions.contains_key(*d))
+            .copied()
+            .collect();
+        let removed = gone
+            .iter()
+            .filter_map(|d| self.signatures.remove(d).flatten().map(|s| (*d, s)))
+            .collect();
+        let added = new.iter().filter_map(|(d, s)| s.map(|s| (*d, s))).collect();
+        self.signatures.extend(new);
+        (added, removed)
+    }
+}
+
+impl Band {
+    /// Takes the `removed` articles out of their buckets and puts the `added` ones in, then
+    /// compares again the pairs of every bucket that changed.
+    fn update(
+        &mut self,
+        band: usize,
+        added: &[Signed],
+        removed: &[Signed],
+        signatures: &FxHashMap<u128, Option<Signature>>,
+    ) {
+        let mut changed: Vec<[u64; ROWS]> = Vec::new();
+        for (d, s) in removed {
+            let Some(key) = band_key(s, band) else {
+                continue;
+            };
+            if let Some(bucket) = self.buckets.get_mut(&key) {
+                bucket.retain(|x| x != d);
+                if bucket.is_empty() {
+                    self.buckets.remove(&key);
                 }
+            }
+            changed.push(key);
+        }
+        for (d, s) in added {
+            let Some(key) = band_key(s, band) else {
+                continue;
+            };
+            self.buckets.entry(key).or_default().push(*d);
+            changed.push(key);
+        }
+        changed.sort_unstable();
+        changed.dedup();
+        for key in changed {
+            let bucket = self.buckets.get(&key).map_or(&[][..], Vec::as_slice);
+            let pairs = similar_in_bucket(bucket, signatures);
+            if pairs.is_empty() {
+                self.similar.remove(&key);
+            } else {
+                self.similar.insert(key, pairs);
+            }
+        }
+    }
+}
+
+/// The bins of band `band` of a signature, or `None` when one is empty (an empty bin says
+/// nothing about a body).
+fn band_key(s: &Signature, band: usize) -> Option<[u64; ROWS]> {
+    let key: [u64; ROWS] = s[band * ROWS..(band + 1) * ROWS]
+        .try_into()
+        .expect("a band");
+    (!key.contains(&u64::MAX)).then_some(key)
+}
+
+/// The pairs of a bucket whose signatures are similar enough. A bucket larger than
+/// [`MAX_BUCKET`] holds shingles common to a whole section of the archive, not one story, and
+/// is skipped: comparing within it would cost the square of its size.
+fn similar_in_bucket(
+    bucket: &[u128],
+    signatures: &FxHashMap<u128, Option<Signature>>,
+) -> Vec<(u128, u128)> {
+    let mut out = Vec::new();
+    if !(2..=MAX_BUCKET).contains(&bucket.len()) {
+        return out;
+    }
+    let signed: Vec<(u128, &Signature)> = bucket
+        .iter()
+        .filter_map(|d| signatures.get(d).and_then(Option::as_ref).map(|s| (*d, s)))
+        .collect();
+    for (k, (a, sa)) in signed.iter().enumerate() {
+        for (b, sb) in &signed[k + 1..] {
+            if similarity(sa, sb) >= THRESHOLD {
+                out.push((*a, *b));
             }
         }
     }
@@ -156,27 +262,6 @@ fn similarity(a: &Signature, b: &Signature) -> f64 {
         return 0.0;
     }
     f64::from(same) / f64::from(used)
-}
-
-/// The articles sharing band `band` of their signatures (candidates for being copies), as
-/// buckets of two or more positions. A bucket larger than [`MAX_BUCKET`] holds shingles common
-/// to a whole section of the archive, not one story, and is skipped: comparing within it would
-/// cost the square of its size.
-fn band_buckets(signatures: &[Option<Signature>], band: usize) -> Vec<Vec<usize>> {
-    let mut buckets: FxHashMap<[u64; ROWS], Vec<usize>> = FxHashMap::default();
-    for (i, s) in signatures.iter().enumerate() {
-        let Some(s) = s else { continue };
-        let key: [u64; ROWS] = s[band * ROWS..(band + 1) * ROWS]
-            .try_into()
-            .expect("a band");
-        if !key.contains(&u64::MAX) {
-            buckets.entry(key).or_default().push(i);
-        }
-    }
-    buckets
-        .into_values()
-        .filter(|b| (2..=MAX_BUCKET).contains(&b.len()))
-        .collect()
 }
 
 /// Groups of positions joined pairwise.
@@ -256,6 +341,73 @@ mod tests {
             D'après des chercheurs, la surveillance durait depuis au moins deux années et \
             concernait aussi des avocats et des défenseurs des droits humains.";
         assert!(similarity(&sig(STORY), &sig(other)) < THRESHOLD);
+    }
+
+    /// Articles with these bodies, each under an id of its own.
+    fn articles(bodies: &[String]) -> Vec<Arc<Article>> {
+        let config = crate::config::Config::parse("").unwrap();
+        let urls = crate::urls::Urls::new("https://example.org/").unwrap();
+        let opts = crate::seed::ParseOptions::from_config(&config);
+        let seed = "Titre\nUn paragraphe.\n";
+        let parsed =
+            crate::seed::parse_seed(std::path::Path::new("001_a.txt"), seed.as_bytes(), &opts)
+                .unwrap();
+        let content = crate::content::Content::default();
+        let (site, _) = super::super::assemble(&config, &urls, vec![parsed], content, false);
+        let model = Arc::unwrap_or_clone(site.articles[0].clone());
+        bodies
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let mut a = model.clone();
+                a.id = format!("{i:03}_a");
+                a.body = super::super::Body::html(String::new(), text.clone());
+                Arc::new(a)
+            })
+            .collect()
+    }
+
+    /// Words that make a text unlike any other: a story of its own.
+    fn other_story(n: u64) -> String {
+        let mut x = n.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        (0..60)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                format!("mot{}", x % 5000)
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// A series of searches with a memo, while articles come and go (copies among them), finds
+    /// at each step what a search from scratch finds.
+    #[test]
+    fn a_series_with_a_memo_equals_searches_from_scratch() {
+        let pool: Vec<String> = (0..24u64)
+            .map(|i| match i % 4 {
+                0 => STORY.to_string(),
+                1 => format!("{STORY} Contacté, le ministère n'a pas souhaité commenter {i}."),
+                _ => other_story(i),
+            })
+            .collect();
+        let all = articles(&pool);
+        let mut memo = Memo::default();
+        let mut grouped = 0;
+        // Windows over the pool, in site order: some articles leave, others come.
+        for (start, end) in [(0, 8), (0, 12), (3, 12), (3, 20), (10, 24), (0, 24), (5, 6)] {
+            let site: Vec<Arc<Article>> = all[start..end].to_vec();
+            let digests: Vec<u128> = site.iter().map(|a| a.digest()).collect();
+            let fresh = find(&site, &digests, None);
+            assert_eq!(
+                find(&site, &digests, Some(&mut memo)),
+                fresh,
+                "{start}..{end}"
+            );
+            grouped += fresh.iter().filter(|g| !g.is_empty()).count();
+        }
+        assert!(grouped > 0, "the pool has copies");
     }
 
     #[test]
