@@ -1560,11 +1560,14 @@ fn source_line(t: &str) -> Option<String> {
         .any(is_agency)
         || is_agency(inner);
     // `Avec AFP` at the foot of an article credits the agency alone.
-    let inner = ["Avec ", "avec ", "With ", "with ", "Mit ", "mit "]
-        .iter()
-        .find_map(|w| inner.strip_prefix(w))
-        .filter(|rest| is_agency(rest))
-        .unwrap_or(inner);
+    let inner = match inner.split_once(' ') {
+        Some((with, agency))
+            if matches!(fold(with).as_str(), "avec" | "with" | "mit") && is_agency(agency) =>
+        {
+            agency
+        }
+        _ => inner,
+    };
     has_agency.then(|| inner.to_string())
 }
 

@@ -24,6 +24,13 @@ pub enum Cue {
     ReadingTime,
 }
 
+impl Cue {
+    /// Whether the cue heads what follows an article: a comment section or a related list.
+    pub fn heads_section(self) -> bool {
+        matches!(self, Cue::CommentsStart | Cue::SectionEnd)
+    }
+}
+
 /// Headers of a comment section (whole line, folded, number and punctuation removed).
 const COMMENT_HEADERS: &[&str] = &[
     "comments",

@@ -191,8 +191,8 @@ pub fn extract(texts: &[&str], meta_like: &dyn Fn(&str) -> bool) -> Extraction {
             }
             out.headline = h;
             // Metadata after the article stops where comments or a related list begin.
-            let closing = (e + 1..texts.len().min(e + META_TAIL + 1))
-                .find(|&i| matches!(feats[i].cue, Cue::CommentsStart | Cue::SectionEnd));
+            let closing =
+                (e + 1..texts.len().min(e + META_TAIL + 1)).find(|&i| feats[i].cue.heads_section());
             let tail = (e + META_TAIL)
                 .min(end_cut.unwrap_or(usize::MAX).saturating_sub(1))
                 .min(closing.map_or(usize::MAX, |c| c - 1));
@@ -233,7 +233,7 @@ fn region(feats: &[Features], classes: &[Class], anchor: Option<usize>) -> Optio
         }
     };
     for (i, (f, c)) in feats.iter().zip(classes).enumerate() {
-        if matches!(f.cue, Cue::CommentsStart | Cue::SectionEnd) {
+        if f.cue.heads_section() {
             top = top.max(seg.map_or(0, |s| s.0));
             close(&mut seg, comments);
             comments |= f.cue == Cue::CommentsStart && top >= MIN_ARTICLE_SCORE;
@@ -621,8 +621,7 @@ impl Region {
         let mut span = usize::MAX;
         let mut items = 1;
         for k in last + 1..texts.len() {
-            if k - last > ITEM_SPAN || matches!(feats[k].cue, Cue::CommentsStart | Cue::SectionEnd)
-            {
+            if k - last > ITEM_SPAN || feats[k].cue.heads_section() {
                 break;
             }
             if item_number(texts[k]) == Some(next) {
@@ -635,10 +634,7 @@ impl Region {
         }
         // The last item keeps the lines the shortest item had, up to a header.
         let end = (last + 1..(last + span).min(texts.len()))
-            .take_while(|&k| {
-                item_number(texts[k]).is_none()
-                    && !matches!(feats[k].cue, Cue::CommentsStart | Cue::SectionEnd)
-            })
+            .take_while(|&k| item_number(texts[k]).is_none() && !feats[k].cue.heads_section())
             .last()
             .unwrap_or(last);
         self.e = end;
@@ -690,7 +686,7 @@ fn bridge(
     (s, e): (usize, usize),
     down: bool,
 ) -> Option<((usize, usize), usize)> {
-    let header = |i: &usize| matches!(feats[*i].cue, Cue::SectionEnd | Cue::CommentsStart);
+    let header = |i: &usize| feats[*i].cue.heads_section();
     let gap = shape::BRIDGE_GAP;
     let b = if down {
         (e + 1..feats.len().min(e + gap)).find(header)
@@ -727,7 +723,7 @@ fn reach(feats: &[Features], classes: &[Class], c: usize, down: bool) -> Option<
     let mut sum = 0i64;
     let mut best: Option<(i64, usize)> = None;
     for i in units {
-        if matches!(feats[i].cue, Cue::CommentsStart | Cue::SectionEnd) {
+        if feats[i].cue.heads_section() {
             break;
         }
         sum += features::score(&feats[i], classes[i]);
